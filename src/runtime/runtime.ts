@@ -1,0 +1,135 @@
+// The container runtime as the kubelet and probes see it. src/runtime/docker.ts is the one implementation
+// that talks to Docker (the only importer of dockerode); unit tests of timing logic may use a fake.
+import type { Duplex, Readable } from 'node:stream';
+
+/** Labels put on every container mini-kube creates; nothing without LABEL_CLUSTER is ever touched. */
+export const LABEL_CLUSTER = 'io.mini-kube.cluster';
+export const LABEL_NAMESPACE = 'io.mini-kube.pod-namespace';
+export const LABEL_POD = 'io.mini-kube.pod-name';
+export const LABEL_POD_UID = 'io.mini-kube.pod-uid';
+export const LABEL_CONTAINER = 'io.mini-kube.container-name';
+export const LABEL_ATTEMPT = 'io.mini-kube.attempt';
+
+export interface PortSpec {
+  containerPort: number;
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+  hostPort?: number;
+}
+
+export interface CreateContainerSpec {
+  /** Docker container name, k8s_<container>_<pod>_<namespace>_<uid>_<attempt> as dockershim did */
+  name: string;
+  image: string;
+  /** Kubernetes `command` (overrides the image ENTRYPOINT) */
+  command?: string[];
+  /** Kubernetes `args` (overrides the image CMD) */
+  args?: string[];
+  env: { name: string; value: string }[];
+  workingDir?: string;
+  /** the pod name, so that os.hostname() in the app answers the pod name */
+  hostname: string;
+  labels: Record<string, string>;
+  ports: PortSpec[];
+  /** Docker network the pod joins */
+  network: string;
+  /**
+   * Publish every container port on 127.0.0.1 with a random host port, for hosts that cannot reach
+   * container IPs (Docker Desktop) or when the "published ports" mode is forced.
+   */
+  publishPorts: boolean;
+}
+
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export interface ContainerInfo {
+  id: string;
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  status: ContainerStatus;
+  running: boolean;
+  exitCode: number;
+  oomKilled: boolean;
+  /** engine error text when the container failed to start */
+  error: string;
+  /** ISO timestamps; Docker's zero time becomes undefined */
+  createdAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** IP on mini-kube's network */
+  ip?: string;
+  /** containerPort -> host port on 127.0.0.1, when published */
+  publishedPorts: Record<number, number>;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  /** stdout followed by stderr, capped */
+  output: Buffer;
+  timedOut: boolean;
+}
+
+export interface ExecOptions {
+  /** end the process and report timedOut after this long */
+  timeoutMs?: number;
+  /** keep at most this many bytes of output (the kubelet keeps 10 KiB) */
+  maxOutputBytes?: number;
+}
+
+export interface InteractiveExecOptions {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+/** A running interactive exec: write stdin, read stdout/stderr, learn the exit code. */
+export interface ExecSession {
+  stdin: NodeJS.WritableStream | undefined;
+  stdout: Readable;
+  stderr: Readable;
+  resize(width: number, height: number): Promise<void>;
+  /** resolves with the exit code once the process ended and its output was read */
+  exitCode: Promise<number>;
+  /** underlying hijacked stream, ended to close stdin */
+  raw: Duplex;
+}
+
+export interface LogOptions {
+  follow: boolean;
+  tailLines?: number;
+  timestamps?: boolean;
+  sinceSeconds?: number;
+}
+
+export interface RuntimeEvent {
+  /** 'start' | 'die' | 'destroy' | 'stop' | 'kill' | 'oom' ... as Docker names them */
+  action: string;
+  containerId: string;
+  labels: Record<string, string>;
+}
+
+export type PullResult = { ok: true } | { ok: false; message: string };
+
+export interface Runtime {
+  /** true when the engine answers */
+  ping(): Promise<boolean>;
+  ensureNetwork(name: string, labels: Record<string, string>): Promise<void>;
+  removeNetwork(name: string): Promise<void>;
+  imageExists(ref: string): Promise<boolean>;
+  /** tries a pull; never throws for registry failures, it reports them */
+  pullImage(ref: string): Promise<PullResult>;
+  createContainer(spec: CreateContainerSpec): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  /** SIGTERM, then SIGKILL after graceSeconds (the engine's own stop timeout) */
+  stopContainer(id: string, graceSeconds: number): Promise<void>;
+  removeContainer(id: string): Promise<void>;
+  inspectContainer(id: string): Promise<ContainerInfo | undefined>;
+  /** containers carrying all of these labels, running or not */
+  listContainers(labels: Record<string, string>): Promise<ContainerInfo[]>;
+  exec(id: string, cmd: string[], opts?: ExecOptions): Promise<ExecResult>;
+  execInteractive(id: string, cmd: string[], opts: InteractiveExecOptions): Promise<ExecSession>;
+  logs(id: string, opts: LogOptions): Promise<Readable>;
+  /** container lifecycle events for containers with these labels; returns a stop function */
+  events(labels: Record<string, string>, onEvent: (e: RuntimeEvent) => void, onError: (err: Error) => void): () => void;
+}

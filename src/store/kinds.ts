@@ -1,0 +1,46 @@
+// The resource types mini-kube serves: one table that the store, the API routes, discovery and the CLI
+// all read, so a kind's names (plural, short names, group) are written down exactly once.
+export type Kind = 'Pod' | 'Service' | 'Endpoints' | 'Event' | 'Deployment' | 'ReplicaSet' | 'Namespace';
+
+export interface ResourceType {
+  kind: Kind;
+  /** plural resource name as in URLs: "pods" */
+  resource: string;
+  singular: string;
+  group: '' | 'apps';
+  version: 'v1';
+  namespaced: boolean;
+  shortNames: string[];
+  /** in the "all" category (kubectl get all) */
+  inAll: boolean;
+  /** kept on disk; events are ephemeral as in Kubernetes (they expire) */
+  durable: boolean;
+}
+
+export const RESOURCE_TYPES: readonly ResourceType[] = [
+  { kind: 'Pod', resource: 'pods', singular: 'pod', group: '', version: 'v1', namespaced: true, shortNames: ['po'], inAll: true, durable: true },
+  { kind: 'Service', resource: 'services', singular: 'service', group: '', version: 'v1', namespaced: true, shortNames: ['svc'], inAll: true, durable: true },
+  { kind: 'Endpoints', resource: 'endpoints', singular: 'endpoints', group: '', version: 'v1', namespaced: true, shortNames: ['ep'], inAll: false, durable: true },
+  { kind: 'Event', resource: 'events', singular: 'event', group: '', version: 'v1', namespaced: true, shortNames: ['ev'], inAll: false, durable: false },
+  { kind: 'Namespace', resource: 'namespaces', singular: 'namespace', group: '', version: 'v1', namespaced: false, shortNames: ['ns'], inAll: false, durable: true },
+  { kind: 'Deployment', resource: 'deployments', singular: 'deployment', group: 'apps', version: 'v1', namespaced: true, shortNames: ['deploy'], inAll: true, durable: true },
+  { kind: 'ReplicaSet', resource: 'replicasets', singular: 'replicaset', group: 'apps', version: 'v1', namespaced: true, shortNames: ['rs'], inAll: true, durable: true },
+];
+
+export function byKind(kind: string): ResourceType | undefined {
+  return RESOURCE_TYPES.find((t) => t.kind === kind);
+}
+
+export function byResource(resource: string, group?: string): ResourceType | undefined {
+  return RESOURCE_TYPES.find((t) => t.resource === resource && (group === undefined || t.group === group));
+}
+
+/** Resolves what a user types after `get`: "po", "pods", "pod", "deploy", "deployment.apps", ... */
+export function byAnyName(name: string): ResourceType | undefined {
+  const n = name.toLowerCase().replace(/\.apps$/, '');
+  return RESOURCE_TYPES.find((t) => t.resource === n || t.singular === n || t.shortNames.includes(n) || t.kind.toLowerCase() === n);
+}
+
+export function apiVersionOf(t: ResourceType): string {
+  return t.group ? `${t.group}/${t.version}` : t.version;
+}

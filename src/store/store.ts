@@ -1,0 +1,294 @@
+// The desired and observed state of the cluster: typed objects with one global resourceVersion and
+// watch streams, kept on disk (one JSON file per object, atomic write and rename) before a write returns.
+// Controllers never call each other; they write here and react to the watch, as in Kubernetes.
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
+import { byKind, type Kind, type ResourceType } from './kinds.js';
+import { alreadyExists, conflict, notFound, StatusError } from './errors.js';
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** An object that has been stored: its metadata is filled in. */
+export type Stored<T extends KubeObject = KubeObject> = T & {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta & { name: string; uid: string; resourceVersion: string; creationTimestamp: string };
+};
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface WatchEvent<T extends KubeObject = KubeObject> {
+  type: WatchEventType;
+  object: Stored<T>;
+  /** numeric resourceVersion of this change */
+  rv: number;
+}
+
+export type WatchListener = (event: WatchEvent) => void;
+
+export interface WatchOptions {
+  kind?: Kind;
+  namespace?: string;
+  /** replay changes newer than this resourceVersion; undefined or 0 = synthetic ADDED of current objects */
+  resourceVersion?: number;
+}
+
+const HISTORY_LIMIT = 2000;
+const EVENT_LIMIT = 2000;
+
+export class Store {
+  private readonly objects = new Map<string, Stored>();
+  private readonly listeners = new Set<{ opts: WatchOptions; fn: WatchListener }>();
+  private readonly history: WatchEvent[] = [];
+  private rv = 0;
+
+  /** @param dir where durable kinds are kept; undefined keeps everything in memory (unit tests) */
+  constructor(private readonly dir?: string) {
+    if (dir) this.load(dir);
+  }
+
+  get resourceVersion(): number {
+    return this.rv;
+  }
+
+  /** The oldest resourceVersion a watch can resume from; older ones get 410 Expired. */
+  get oldestResumableVersion(): number {
+    return this.history.length ? this.history[0]!.rv - 1 : this.rv;
+  }
+
+  get<T extends KubeObject>(kind: Kind, namespace: string | undefined, name: string): Stored<T> | undefined {
+    return this.objects.get(key(kind, namespace, name)) as Stored<T> | undefined;
+  }
+
+  mustGet<T extends KubeObject>(kind: Kind, namespace: string | undefined, name: string): Stored<T> {
+    const obj = this.get<T>(kind, namespace, name);
+    if (!obj) throw notFoundFor(kind, name);
+    return obj;
+  }
+
+  list<T extends KubeObject>(kind: Kind, namespace?: string): Stored<T>[] {
+    const out: Stored<T>[] = [];
+    for (const obj of this.objects.values()) {
+      if (obj.kind !== kind) continue;
+      if (namespace !== undefined && obj.metadata.namespace !== namespace) continue;
+      out.push(obj as Stored<T>);
+    }
+    return out.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  }
+
+  /** Creates an object; metadata.generateName is honoured by the caller (see names.ts). */
+  create<T extends KubeObject>(obj: T): Stored<T> {
+    const t = typeOf(obj);
+    const name = obj.metadata?.name;
+    if (!name) throw new StatusError(422, 'Invalid', `${t.kind} is invalid: metadata.name: Required value: name or generateName is required`);
+    const ns = t.namespaced ? obj.metadata?.namespace ?? 'default' : undefined;
+    const k = key(t.kind, ns, name);
+    if (this.objects.has(k)) throw alreadyExists(t.resource, t.group, name);
+    const rv = this.rv + 1;
+    const stored = structuredClone(obj) as Stored<T>;
+    stored.apiVersion = t.group ? `${t.group}/${t.version}` : t.version;
+    stored.kind = t.kind;
+    stored.metadata = {
+      ...stored.metadata,
+      name,
+      ...(ns !== undefined ? { namespace: ns } : {}),
+      uid: stored.metadata?.uid ?? randomUUID(),
+      resourceVersion: String(rv),
+      creationTimestamp: stored.metadata?.creationTimestamp ?? now(),
+      generation: t.kind === 'Deployment' || t.kind === 'ReplicaSet' ? 1 : stored.metadata?.generation,
+    } as Stored<T>['metadata'];
+    if (stored.metadata.generation === undefined) delete stored.metadata.generation;
+    this.commit(t, k, stored, 'ADDED');
+    return stored;
+  }
+
+  /**
+   * Replaces an object. When obj.metadata.resourceVersion is set it must match the stored one (optimistic
+   * concurrency: two clients cannot silently overwrite each other); a mismatch is a 409 Conflict.
+   */
+  update<T extends KubeObject>(obj: T): Stored<T> {
+    const t = typeOf(obj);
+    const name = obj.metadata?.name ?? '';
+    const ns = t.namespaced ? obj.metadata?.namespace ?? 'default' : undefined;
+    const k = key(t.kind, ns, name);
+    const current = this.objects.get(k);
+    if (!current) throw notFound(t.resource, t.group, name);
+    const expected = obj.metadata?.resourceVersion;
+    if (expected && expected !== current.metadata.resourceVersion) throw conflict(t.resource, t.group, name);
+    const stored = structuredClone(obj) as Stored<T>;
+    stored.apiVersion = current.apiVersion;
+    stored.kind = current.kind;
+    // Identity and creation time are the server's, whatever the client sent.
+    stored.metadata = {
+      ...stored.metadata,
+      name,
+      ...(ns !== undefined ? { namespace: ns } : {}),
+      uid: current.metadata.uid,
+      creationTimestamp: current.metadata.creationTimestamp,
+      resourceVersion: String(this.rv + 1),
+    } as Stored<T>['metadata'];
+    if (specChanged(current, stored)) {
+      stored.metadata.generation = (current.metadata.generation ?? 0) + 1;
+    } else if (current.metadata.generation !== undefined) {
+      stored.metadata.generation = current.metadata.generation;
+    }
+    if (unchanged(current, stored)) return current as Stored<T>;
+    this.commit(t, k, stored, 'MODIFIED');
+    return stored;
+  }
+
+  /**
+   * Read-modify-write of the newest copy, retried on conflict: for controllers that own one part of an
+   * object (status, an annotation) and must not clobber another writer's change to the rest.
+   */
+  mutate<T extends KubeObject>(kind: Kind, namespace: string | undefined, name: string, fn: (obj: Stored<T>) => void | false): Stored<T> | undefined {
+    const current = this.get<T>(kind, namespace, name);
+    if (!current) return undefined;
+    const copy = structuredClone(current);
+    if (fn(copy) === false) return current;
+    return this.update(copy);
+  }
+
+  delete<T extends KubeObject>(kind: Kind, namespace: string | undefined, name: string): Stored<T> {
+    const t = byKind(kind)!;
+    const k = key(kind, t.namespaced ? namespace ?? 'default' : undefined, name);
+    const current = this.objects.get(k);
+    if (!current) throw notFoundFor(kind, name);
+    const gone = structuredClone(current) as Stored<T>;
+    gone.metadata.resourceVersion = String(this.rv + 1);
+    this.commit(t, k, gone, 'DELETED');
+    return gone;
+  }
+
+  /**
+   * Subscribes to changes. With a resourceVersion, replays the buffered changes after it (410 Expired
+   * when it is older than the buffer); without one, first delivers every current object as ADDED.
+   */
+  watch(opts: WatchOptions, fn: WatchListener): () => void {
+    const matches = (e: WatchEvent) =>
+      (!opts.kind || e.object.kind === opts.kind) &&
+      (opts.namespace === undefined || e.object.metadata.namespace === opts.namespace);
+    if (opts.resourceVersion) {
+      if (opts.resourceVersion < this.oldestResumableVersion) {
+        throw new StatusError(410, 'Expired', `too old resource version: ${opts.resourceVersion} (${this.oldestResumableVersion + 1})`);
+      }
+      for (const e of this.history) if (e.rv > opts.resourceVersion && matches(e)) fn(e);
+    } else {
+      const kinds = opts.kind ? [opts.kind] : undefined;
+      for (const obj of this.objects.values()) {
+        if (kinds && !kinds.includes(obj.kind as Kind)) continue;
+        if (opts.namespace !== undefined && obj.metadata.namespace !== opts.namespace) continue;
+        fn({ type: 'ADDED', object: obj, rv: Number(obj.metadata.resourceVersion) });
+      }
+    }
+    const entry = { opts, fn: (e: WatchEvent) => { if (matches(e)) fn(e); } };
+    this.listeners.add(entry);
+    return () => { this.listeners.delete(entry); };
+  }
+
+  private commit(t: ResourceType, k: string, obj: Stored, type: WatchEventType): void {
+    // Durable first: the write reaches disk before anyone (API client, controller) can see it.
+    if (this.dir && t.durable) this.persist(t, obj, type === 'DELETED');
+    this.rv += 1;
+    if (type === 'DELETED') this.objects.delete(k);
+    else this.objects.set(k, obj);
+    if (t.kind === 'Event' && type === 'ADDED') this.trimEvents();
+    const event: WatchEvent = { type, object: obj, rv: this.rv };
+    this.history.push(event);
+    if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT);
+    for (const l of [...this.listeners]) {
+      try {
+        l.fn(event);
+      } catch (err) {
+        // A failing watcher must not break the write nor the other watchers.
+        console.error(`watch listener failed: ${(err as Error).stack ?? err}`);
+      }
+    }
+  }
+
+  private trimEvents(): void {
+    const events = [...this.objects.values()].filter((o) => o.kind === 'Event');
+    if (events.length <= EVENT_LIMIT) return;
+    events.sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
+    for (const e of events.slice(0, events.length - EVENT_LIMIT)) {
+      this.objects.delete(key('Event', e.metadata.namespace, e.metadata.name));
+    }
+  }
+
+  private fileOf(t: ResourceType, obj: Stored): string {
+    const ns = obj.metadata.namespace ?? '_cluster';
+    return path.join(this.dir!, t.resource, `${ns}_${obj.metadata.name}.json`);
+  }
+
+  private persist(t: ResourceType, obj: Stored, remove: boolean): void {
+    const file = this.fileOf(t, obj);
+    if (remove) {
+      fs.rmSync(file, { force: true });
+      return;
+    }
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(obj));
+    fs.renameSync(tmp, file);
+  }
+
+  private load(dir: string): void {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const sub of fs.readdirSync(dir)) {
+      const subdir = path.join(dir, sub);
+      if (!fs.statSync(subdir).isDirectory()) continue;
+      for (const f of fs.readdirSync(subdir)) {
+        const file = path.join(subdir, f);
+        if (f.endsWith('.tmp')) { fs.rmSync(file, { force: true }); continue; }
+        if (!f.endsWith('.json')) continue;
+        let obj: Stored;
+        try {
+          obj = JSON.parse(fs.readFileSync(file, 'utf8')) as Stored;
+        } catch (err) {
+          console.error(`store: skipping unreadable ${file}: ${(err as Error).message}`);
+          continue;
+        }
+        this.objects.set(key(obj.kind as Kind, obj.metadata.namespace, obj.metadata.name), obj);
+        this.rv = Math.max(this.rv, Number(obj.metadata.resourceVersion) || 0);
+      }
+    }
+  }
+}
+
+function key(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}/${namespace ?? ''}/${name}`;
+}
+
+function typeOf(obj: KubeObject): ResourceType {
+  const t = obj.kind ? byKind(obj.kind) : undefined;
+  if (!t) throw new StatusError(400, 'BadRequest', `kind ${obj.kind ?? '(missing)'} is not supported by mini-kube`);
+  return t;
+}
+
+function notFoundFor(kind: Kind, name: string): StatusError {
+  const t = byKind(kind)!;
+  return notFound(t.resource, t.group, name);
+}
+
+function now(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** metadata.generation counts changes of the spec only, as in Kubernetes. */
+function specChanged(a: Stored, b: Stored): boolean {
+  return JSON.stringify(a['spec']) !== JSON.stringify(b['spec']);
+}
+
+function unchanged(a: Stored, b: Stored): boolean {
+  const strip = (o: Stored) => ({ ...o, metadata: { ...o.metadata, resourceVersion: '' } });
+  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+}
+
+export { now as timestamp };
