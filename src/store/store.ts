@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
+import type { ObjectMeta } from '../kube/types.js';
 import { byKind, type Kind, type ResourceType } from './kinds.js';
 import { alreadyExists, conflict, notFound, StatusError } from './errors.js';
 

@@ -1,0 +1,41 @@
+// Kubernetes object types for the whole code base, from the kubernetes-types library. That library
+// marks every field readonly; controllers build and change objects, so we strip readonly once here.
+import type * as core from 'kubernetes-types/core/v1.js';
+import type * as apps from 'kubernetes-types/apps/v1.js';
+import type * as meta from 'kubernetes-types/meta/v1.js';
+
+export type Mutable<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends readonly (infer U)[]
+    ? Mutable<U>[]
+    : T extends object
+      ? { -readonly [K in keyof T]: Mutable<T[K]> }
+      : T;
+
+export type Pod = Mutable<core.Pod>;
+export type PodSpec = Mutable<core.PodSpec>;
+export type PodStatus = Mutable<core.PodStatus>;
+export type PodCondition = Mutable<core.PodCondition>;
+export type PodTemplateSpec = Mutable<core.PodTemplateSpec>;
+export type Container = Mutable<core.Container>;
+export type ContainerPort = Mutable<core.ContainerPort>;
+export type ContainerStatus = Mutable<core.ContainerStatus>;
+export type ContainerState = Mutable<core.ContainerState>;
+export type Probe = Mutable<core.Probe>;
+export type Service = Mutable<core.Service>;
+export type ServicePort = Mutable<core.ServicePort>;
+export type Endpoints = Mutable<core.Endpoints>;
+export type EndpointSubset = Mutable<core.EndpointSubset>;
+export type EndpointAddress = Mutable<core.EndpointAddress>;
+export type Event = Mutable<core.Event>;
+export type ObjectReference = Mutable<core.ObjectReference>;
+export type Namespace = Mutable<core.Namespace>;
+export type Deployment = Mutable<apps.Deployment>;
+export type DeploymentSpec = Mutable<apps.DeploymentSpec>;
+export type DeploymentStatus = Mutable<apps.DeploymentStatus>;
+export type DeploymentCondition = Mutable<apps.DeploymentCondition>;
+export type ReplicaSet = Mutable<apps.ReplicaSet>;
+export type ReplicaSetStatus = Mutable<apps.ReplicaSetStatus>;
+export type ObjectMeta = Mutable<meta.ObjectMeta>;
+export type LabelSelector = Mutable<meta.LabelSelector>;
+export type OwnerReference = Mutable<meta.OwnerReference>;
