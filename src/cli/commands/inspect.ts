@@ -1,0 +1,135 @@
+// `describe`, `logs` and `scale`: reading one object in depth, its container output, and changing
+// a Deployment's replica count through the /scale subresource as kubectl does.
+import type { Command } from 'commander';
+import type { Deployment, Endpoints, Event, Pod, ReplicaSet, Service } from '../../kube/types.js';
+import { describeDeployment, describePod, describeReplicaSet, describeService } from '../../printers/describe.js';
+import type { ApiClient } from '../../client/api-client.js';
+import type { Stored } from '../../store/store.js';
+import { StatusError } from '../../store/errors.js';
+import { formatSelector } from '../../kube/labels.js';
+import { action, CliError, connection } from '../context.js';
+import { prefixOf, resolveType } from './get.js';
+
+export function registerInspect(program: Command): void {
+  program.command('describe')
+    .description('show details and events: describe pod|deploy|rs|svc [NAME...]')
+    .argument('<type>', 'pod|deploy|rs|svc, or type/name')
+    .argument('[names...]', 'object names (all of the type when none)')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .option('-l, --selector <selector>', 'label selector')
+    .action(action(async (typeArg: string, names: string[], opts: { namespace: string; selector?: string }) => {
+      if (typeArg.includes('/')) {
+        const [k, n] = typeArg.split('/', 2) as [string, string];
+        typeArg = k;
+        names = [n, ...names];
+      }
+      const t = resolveType(typeArg);
+      const { client } = await connection();
+      if (!names.length) {
+        const list = await client.list(t.kind, { namespace: opts.namespace, labelSelector: opts.selector });
+        names = list.items.map((o) => o.metadata.name);
+        if (!names.length) process.stderr.write(`No resources found in ${opts.namespace} namespace.\n`);
+      }
+      const parts: string[] = [];
+      for (const name of names) parts.push(await describeOne(client, t.kind, opts.namespace, name));
+      process.stdout.write(parts.join('\n\n') + (parts.length ? '\n' : ''));
+    }));
+
+  program.command('logs')
+    .description('print the logs of a pod\'s container')
+    .argument('<pod>', 'pod name (or deploy/NAME for one of its pods)')
+    .option('-c, --container <name>', 'container name')
+    .option('-f, --follow', 'stream new output')
+    .option('-p, --previous', 'the previous instance of the container (before its last restart)')
+    .option('--tail <lines>', 'last N lines')
+    .option('--timestamps', 'prefix each line with its timestamp')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .action(action(async (podArg: string, opts: { container?: string; follow?: boolean; previous?: boolean; tail?: string; timestamps?: boolean; namespace: string }) => {
+      const { client } = await connection();
+      const pod = await resolvePod(client, podArg, opts.namespace);
+      const q = new URLSearchParams();
+      if (opts.container) q.set('container', opts.container);
+      if (opts.follow) q.set('follow', 'true');
+      if (opts.previous) q.set('previous', 'true');
+      if (opts.tail) q.set('tailLines', opts.tail);
+      if (opts.timestamps) q.set('timestamps', 'true');
+      const path = `${client.path('Pod', opts.namespace, pod, 'log')}${q.size ? `?${q}` : ''}`;
+      const res = await client.raw('GET', path, undefined, { Accept: '*/*' });
+      if ((res.statusCode ?? 500) >= 400) {
+        const chunks: Buffer[] = [];
+        for await (const c of res) chunks.push(c as Buffer);
+        const text = Buffer.concat(chunks).toString();
+        let message = text;
+        try { message = (JSON.parse(text) as { message: string }).message; } catch { /* plain text */ }
+        throw new StatusError(res.statusCode ?? 500, 'BadRequest', message);
+      }
+      process.once('SIGINT', () => res.destroy());
+      for await (const chunk of res) process.stdout.write(chunk as Buffer);
+    }));
+
+  program.command('scale')
+    .description('set the number of replicas: scale deployment NAME --replicas N')
+    .argument('<type>', 'deployment|deploy|rs, or type/name')
+    .argument('[name]', 'name')
+    .requiredOption('--replicas <n>', 'the new number of replicas')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .action(action(async (typeArg: string, name: string | undefined, opts: { replicas: string; namespace: string }) => {
+      if (typeArg.includes('/')) [typeArg, name] = typeArg.split('/', 2) as [string, string];
+      const t = resolveType(typeArg);
+      if (t.kind !== 'Deployment' && t.kind !== 'ReplicaSet') throw new CliError(`cannot scale ${t.resource}: only deployments and replicasets scale`);
+      if (!name) throw new CliError('a name is required: scale deployment NAME --replicas N');
+      const replicas = Number(opts.replicas);
+      if (!Number.isInteger(replicas) || replicas < 0) throw new CliError(`--replicas must be a whole number >= 0, not "${opts.replicas}"`);
+      const { client } = await connection();
+      await client.patch(t.kind, opts.namespace, name, { spec: { replicas } }, 'application/merge-patch+json', 'scale');
+      process.stdout.write(`${prefixOf(t)}/${name} scaled\n`);
+    }));
+}
+
+/** `logs deploy/x` picks one of the Deployment's pods, as kubectl does. */
+async function resolvePod(client: ApiClient, arg: string, namespace: string): Promise<string> {
+  if (!arg.includes('/')) return arg;
+  const [k, n] = arg.split('/', 2) as [string, string];
+  const t = resolveType(k);
+  if (t.kind === 'Pod') return n;
+  const owner = await client.get<Deployment | ReplicaSet>(t.kind, namespace, n);
+  const selector = formatSelector(owner.spec?.selector);
+  const pods = await client.list<Pod>('Pod', { namespace, labelSelector: selector });
+  if (!pods.items.length) throw new CliError(`no pods found for ${arg}`);
+  if (pods.items.length > 1) process.stderr.write(`Found ${pods.items.length} pods, using pod/${pods.items[0]!.metadata.name}\n`);
+  return pods.items[0]!.metadata.name;
+}
+
+async function eventsFor(client: ApiClient, obj: Stored, withKind: boolean): Promise<Event[]> {
+  const m = obj.metadata;
+  const fs = [`involvedObject.name=${m.name}`, `involvedObject.namespace=${m.namespace}`, `involvedObject.uid=${m.uid}`];
+  if (withKind) fs.push(`involvedObject.kind=${obj.kind}`);
+  return (await client.list<Event>('Event', { namespace: m.namespace, fieldSelector: fs.join(',') })).items;
+}
+
+async function describeOne(client: ApiClient, kind: string, namespace: string, name: string): Promise<string> {
+  const now = new Date();
+  switch (kind) {
+    case 'Pod': {
+      const pod = await client.get<Pod>('Pod', namespace, name);
+      return describePod(pod, await eventsFor(client, pod, false), now);
+    }
+    case 'Deployment': {
+      const d = await client.get<Deployment>('Deployment', namespace, name);
+      const rs = await client.list<ReplicaSet>('ReplicaSet', { namespace, labelSelector: formatSelector(d.spec?.selector) });
+      return describeDeployment(d, rs.items, await eventsFor(client, d, true), now);
+    }
+    case 'ReplicaSet': {
+      const rs = await client.get<ReplicaSet>('ReplicaSet', namespace, name);
+      const pods = await client.list<Pod>('Pod', { namespace, labelSelector: formatSelector(rs.spec?.selector) });
+      return describeReplicaSet(rs, pods.items, await eventsFor(client, rs, true), now);
+    }
+    case 'Service': {
+      const svc = await client.get<Service>('Service', namespace, name);
+      const ep = await client.tryGet<Endpoints>('Endpoints', namespace, name);
+      return describeService(svc, ep, await eventsFor(client, svc, true), now);
+    }
+    default:
+      throw new CliError(`describe supports pods, deployments, replicasets and services, not ${kind}`);
+  }
+}

@@ -1,0 +1,155 @@
+// `up`, `down` and `status`: running the control plane in the foreground or the background, stopping
+// it (with its containers), and saying whether it and the Docker engine answer.
+import { Option, type Command } from 'commander';
+import { clientFor, healthy, runningState, startInBackground } from '../../client/connect.js';
+import { purgeStore, startControlPlane } from '../../control-plane/control-plane.js';
+import { clearState, homePaths, loadConfig, pidAlive, readState, saveConfig } from '../../control-plane/home.js';
+import { DockerRuntime } from '../../runtime/docker.js';
+import { LABEL_CLUSTER } from '../../runtime/runtime.js';
+import { action, CliError, home } from '../context.js';
+
+interface UpOptions {
+  detach?: boolean;
+  foregroundDaemon?: boolean;
+  allowPrivileged?: boolean;
+  port?: string;
+  kubeconfig?: boolean;
+  publishPorts?: boolean;
+  nodePortAddress?: string;
+}
+
+export function registerLifecycle(program: Command): void {
+  program.command('up')
+    .description('start the control plane (foreground; -d for background)')
+    .option('-d, --detach', 'run in the background')
+    .option('--allow-privileged', 'accept manifests that would hand a container the machine (privileged, hostPath, ...)')
+    .option('--port <port>', 'API server port (default: the one this home used before, else a free one)')
+    .option('--publish-ports', 'reach pods through ports published on 127.0.0.1 instead of their IPs (as on Docker Desktop)')
+    .option('--node-port-address <addr>', 'address the NodePort listeners bind (default 127.0.0.1)')
+    .option('--no-kubeconfig', 'do not merge a mini-kube context into the kubeconfig')
+    .addOption(hidden('--foreground-daemon'))
+    .action(action(async (opts: UpOptions) => {
+      const h = home();
+      const config = loadConfig(h);
+      // Settings given to `up` are the home's from then on: `up` later brings the same cluster back.
+      if (opts.publishPorts !== undefined || opts.nodePortAddress || opts.allowPrivileged) {
+        if (opts.publishPorts) config.publishPorts = true;
+        if (opts.nodePortAddress) config.nodePortAddress = opts.nodePortAddress;
+        if (opts.allowPrivileged) config.allowPrivileged = true;
+        saveConfig(h, config);
+      }
+      const existing = runningState(h);
+      if (existing && !opts.foregroundDaemon) {
+        process.stdout.write(`mini-kube is already running (pid ${existing.pid}, ${existing.url})\n`);
+        return;
+      }
+      if (opts.detach) {
+        const state = await startInBackground(h, { port: opts.port ? Number(opts.port) : undefined });
+        process.stdout.write(`mini-kube control plane started in the background (pid ${state.pid})\n`);
+        process.stdout.write(`API server: ${state.url}   logs: ${homePaths(h).log}\n`);
+        return;
+      }
+      await runForeground(h, opts);
+    }));
+
+  program.command('down')
+    .description('stop the control plane and the containers it owns (objects are kept; --purge forgets them)')
+    .option('--purge', 'also forget every applied object')
+    .action(action(async (opts: { purge?: boolean }) => {
+      const h = home();
+      const state = readState(h);
+      if (state && pidAlive(state.pid)) {
+        process.kill(state.pid, 'SIGTERM');
+        const deadline = Date.now() + 90_000;
+        while (pidAlive(state.pid) && Date.now() < deadline) await sleep(100);
+        if (pidAlive(state.pid)) throw new CliError(`the control plane (pid ${state.pid}) did not stop within 90s`);
+        process.stdout.write(`mini-kube control plane stopped (pid ${state.pid})\n`);
+      } else {
+        clearState(h);
+        // Killed without a chance to clean up (SIGKILL, reboot): its containers may still run.
+        const removed = await removeLeftovers(h);
+        process.stdout.write(removed ? `mini-kube was not running; removed ${removed} leftover container(s)\n` : 'mini-kube is not running\n');
+      }
+      if (opts.purge) {
+        purgeStore(h);
+        process.stdout.write('every applied object was forgotten (--purge)\n');
+      }
+    }));
+
+  program.command('status')
+    .description('whether the control plane runs, its pid, API address, and whether Docker answers')
+    .option('-o, --output <format>', 'json for machine-readable output')
+    .action(action(async (opts: { output?: string }) => {
+      const h = home();
+      const state = runningState(h);
+      let apiAnswers = false;
+      if (state) {
+        const client = clientFor(h, state);
+        apiAnswers = await healthy(client);
+        client.close();
+      }
+      const docker = await new DockerRuntime().ping().catch(() => false);
+      const status = {
+        home: h,
+        running: !!state && apiAnswers,
+        pid: state?.pid ?? null,
+        apiServer: state?.url ?? null,
+        startedAt: state?.startedAt ?? null,
+        clusterId: state?.clusterId ?? loadConfig(h).clusterId,
+        dockerEngine: docker ? 'reachable' : 'unreachable',
+      };
+      if (opts.output === 'json') {
+        process.stdout.write(JSON.stringify(status, null, 2) + '\n');
+      } else {
+        process.stdout.write([
+          `home:           ${status.home}`,
+          `control plane:  ${status.running ? `running (pid ${status.pid})` : 'stopped'}`,
+          `API server:     ${status.apiServer ?? '-'}`,
+          `docker engine:  ${status.dockerEngine}`,
+        ].join('\n') + '\n');
+      }
+      if (!status.running) process.exitCode = 3;
+    }));
+}
+
+async function runForeground(h: string, opts: UpOptions): Promise<void> {
+  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  const cp = await startControlPlane({
+    home: h,
+    port: opts.port ? Number(opts.port) : undefined,
+    allowPrivileged: opts.allowPrivileged,
+    publishPorts: opts.publishPorts,
+    log,
+  });
+  log(`mini-kube is up: API ${cp.url} (home ${h}); stop with Ctrl-C or \`mini-kube down\``);
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      log(`${signal}: stopping the control plane and its containers`);
+      void cp.stop({ removeContainers: true }).then(resolve, (err: Error) => { log(`shutdown: ${err.message}`); resolve(); });
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
+  log('stopped');
+  process.exit(0);
+}
+
+async function removeLeftovers(h: string): Promise<number> {
+  const runtime = new DockerRuntime();
+  if (!(await runtime.ping().catch(() => false))) return 0;
+  const { clusterId } = loadConfig(h);
+  const list = await runtime.listContainers({ [LABEL_CLUSTER]: clusterId });
+  await Promise.all(list.map(async (c) => {
+    if (c.running) await runtime.stopContainer(c.id, 5).catch(() => {});
+    await runtime.removeContainer(c.id).catch(() => {});
+  }));
+  return list.length;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function hidden(flags: string): Option {
+  return new Option(flags).hideHelp();
+}

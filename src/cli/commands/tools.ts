@@ -1,0 +1,14 @@
+// Commands that help around the cluster: building the tutorial's sample image.
+import type { Command } from 'commander';
+import { buildSampleImage } from '../../runtime/sample-image.js';
+import { action } from '../context.js';
+
+export function registerTools(program: Command): void {
+  program.command('build-sample-image')
+    .description('build the tutorial\'s image ondalk8s/healthcheck:v1 locally (no registry needed)')
+    .option('--tag <tag>', 'image tag', 'ondalk8s/healthcheck:v1')
+    .action(action(async (opts: { tag: string }) => {
+      const r = await buildSampleImage({ tag: opts.tag, log: (line) => process.stdout.write(line + '\n') });
+      process.stdout.write(r.built ? `built ${r.tag} (${r.method})\n` : `${r.tag} is already present\n`);
+    }));
+}

@@ -1,0 +1,28 @@
+// The `mini-kube` command: a kubectl-like client of the control plane's API, plus the commands that run
+// the control plane itself. Each command group lives in commands/<group>.ts.
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { registerApply } from './commands/apply.js';
+import { registerExec } from './commands/exec.js';
+import { registerGet } from './commands/get.js';
+import { registerInspect } from './commands/inspect.js';
+import { registerLifecycle } from './commands/lifecycle.js';
+import { registerTools } from './commands/tools.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command('mini-kube')
+  .description('a local Kubernetes-like orchestrator: Deployments, Services and probes on real Docker containers')
+  .version(pkg.version)
+  .enablePositionalOptions()
+  .showHelpAfterError('(run `mini-kube --help` for the list of commands)')
+  .configureOutput({ outputError: (str, write) => write(str.startsWith('error:') ? str : `error: ${str}`) });
+
+registerLifecycle(program);
+registerApply(program);
+registerGet(program);
+registerInspect(program);
+registerExec(program);
+registerTools(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,123 @@
+// `apply`: create what is missing, update what differs, leave alone what is the same, and say which,
+// as kubectl does ("deployment.apps/liveness-pod created|configured|unchanged"). Shared by the CLI and
+// the library. Updates carry the resourceVersion read just before, so a concurrent writer is never
+// overwritten silently: a 409 Conflict is retried on the newer copy.
+import { StatusError } from '../store/errors.js';
+import { byKind, type Kind } from '../store/kinds.js';
+import type { KubeObject, Stored } from '../store/store.js';
+import type { ApiClient } from './api-client.js';
+
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+export type ApplyAction = 'created' | 'configured' | 'unchanged';
+
+export interface ApplyResult {
+  kind: string;
+  name: string;
+  namespace: string;
+  action: ApplyAction;
+  warnings: string[];
+  object: Stored;
+}
+
+/** "deployment.apps/liveness-pod" */
+export function displayName(kind: string, name: string): string {
+  const t = byKind(kind);
+  if (!t) return `${kind.toLowerCase()}/${name}`;
+  return `${t.singular}${t.group ? `.${t.group}` : ''}/${name}`;
+}
+
+export async function applyObject(client: ApiClient, obj: KubeObject, namespace?: string): Promise<ApplyResult> {
+  const kind = obj.kind as Kind;
+  const ns = namespace ?? obj.metadata?.namespace ?? 'default';
+  const name = obj.metadata!.name!;
+  const desired: KubeObject = structuredClone({ ...obj, metadata: { ...obj.metadata, namespace: ns } });
+  const lastApplied = JSON.stringify(withoutLastApplied(desired)) + '\n';
+  desired.metadata!.annotations = { ...desired.metadata!.annotations, [LAST_APPLIED]: lastApplied };
+
+  for (let attempt = 0; ; attempt++) {
+    const live = await client.tryGet(kind, ns, name);
+    if (!live) {
+      try {
+        const res = await client.create(desired, ns);
+        return { kind, name, namespace: ns, action: 'created', warnings: res.warnings, object: res.body };
+      } catch (err) {
+        if (err instanceof StatusError && err.reason === 'AlreadyExists' && attempt < 3) continue;
+        throw err;
+      }
+    }
+    const next = merged(live, desired);
+    if (sameContent(live, next)) {
+      return { kind, name, namespace: ns, action: 'unchanged', warnings: [], object: live };
+    }
+    try {
+      const res = await client.update(next);
+      return { kind, name, namespace: ns, action: 'configured', warnings: res.warnings, object: res.body };
+    } catch (err) {
+      if (err instanceof StatusError && err.code === 409 && attempt < 5) continue;
+      throw err;
+    }
+  }
+}
+
+/** The live object with the applied spec, labels and annotations; server-owned parts kept. */
+function merged(live: Stored, desired: KubeObject): Stored {
+  const next = structuredClone(live) as Stored;
+  next.metadata.labels = desired.metadata?.labels;
+  if (!next.metadata.labels) delete next.metadata.labels;
+  const keep = Object.fromEntries(Object.entries(live.metadata.annotations ?? {}).filter(([k]) => isServerAnnotation(k)));
+  next.metadata.annotations = { ...keep, ...desired.metadata?.annotations };
+  const spec = structuredClone(desired['spec']) as Record<string, unknown> | undefined;
+  if (live.kind === 'Service' && spec) keepServiceAllocations(live['spec'] as ServiceSpecLike, spec as ServiceSpecLike);
+  if (spec !== undefined) next['spec'] = spec;
+  return next;
+}
+
+interface ServiceSpecLike {
+  clusterIP?: string;
+  clusterIPs?: string[];
+  ports?: { port?: number; nodePort?: number; protocol?: string }[];
+  [k: string]: unknown;
+}
+
+/** clusterIP and allocated nodePorts belong to the server; an apply that omits them keeps them. */
+function keepServiceAllocations(live: ServiceSpecLike, spec: ServiceSpecLike): void {
+  if (!spec.clusterIP && live.clusterIP) spec.clusterIP = live.clusterIP;
+  if (!spec.clusterIPs && live.clusterIPs) spec.clusterIPs = live.clusterIPs;
+  for (const p of spec.ports ?? []) {
+    if (p.nodePort) continue;
+    const old = live.ports?.find((o) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
+    if (old?.nodePort) p.nodePort = old.nodePort;
+  }
+}
+
+function isServerAnnotation(key: string): boolean {
+  return key.startsWith('deployment.kubernetes.io/') || key.startsWith('mini-kube.io/');
+}
+
+function sameContent(a: KubeObject, b: KubeObject): boolean {
+  return canonical(a['spec']) === canonical(b['spec']) &&
+    canonical(a.metadata?.labels ?? {}) === canonical(b.metadata?.labels ?? {}) &&
+    canonical(a.metadata?.annotations ?? {}) === canonical(b.metadata?.annotations ?? {});
+}
+
+function withoutLastApplied(obj: KubeObject): KubeObject {
+  const copy = structuredClone(obj);
+  const ann = { ...copy.metadata?.annotations };
+  delete ann[LAST_APPLIED];
+  if (copy.metadata) {
+    if (Object.keys(ann).length) copy.metadata.annotations = ann;
+    else delete copy.metadata.annotations;
+  }
+  return copy;
+}
+
+/** JSON with sorted keys, so key order never makes two equal objects differ. */
+export function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, value: unknown) => {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return value;
+  });
+}

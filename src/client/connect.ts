@@ -1,0 +1,95 @@
+// Finding the control plane of a home, and starting it in the background when it is not running
+// (every command but `up`, `down` and `status` does that, and says so in one line).
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { homePaths, pidAlive, readState, type ControlPlaneState } from '../control-plane/home.js';
+import { ApiClient } from './api-client.js';
+
+export interface Connection {
+  client: ApiClient;
+  state: ControlPlaneState;
+  /** true when this call started the control plane */
+  started: boolean;
+}
+
+/** The running control plane of this home, if its process is alive. */
+export function runningState(home: string): ControlPlaneState | undefined {
+  const state = readState(home);
+  return state && pidAlive(state.pid) ? state : undefined;
+}
+
+export function clientFor(home: string, state: ControlPlaneState): ApiClient {
+  const p = homePaths(home);
+  return new ApiClient({ url: state.url, token: fs.readFileSync(p.token, 'utf8').trim(), caPem: fs.readFileSync(p.ca, 'utf8') });
+}
+
+export async function healthy(client: ApiClient): Promise<boolean> {
+  try {
+    await client.request('GET', '/healthz');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The CLI's entry script, so a background control plane runs the same code as this process. */
+export function cliEntry(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/mini-kube.js');
+}
+
+export interface StartOptions {
+  allowPrivileged?: boolean;
+  port?: number;
+  extraArgs?: string[];
+}
+
+/** Starts `mini-kube up` detached, logging to the home's control-plane.log, and waits until it answers. */
+export async function startInBackground(home: string, opts: StartOptions = {}): Promise<ControlPlaneState> {
+  const p = homePaths(home);
+  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  const out = fs.openSync(p.log, 'a');
+  const args = [cliEntry(), 'up', '--foreground-daemon', '--no-kubeconfig'];
+  if (opts.allowPrivileged) args.push('--allow-privileged');
+  if (opts.port) args.push('--port', String(opts.port));
+  args.push(...(opts.extraArgs ?? []));
+  const child = spawn(process.execPath, args, {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: { ...process.env, MINI_KUBE_HOME: home },
+  });
+  child.unref();
+  fs.closeSync(out);
+  const deadline = Date.now() + 30_000;
+  let exited: number | null = null;
+  child.once('exit', (code) => { exited = code ?? 1; });
+  while (Date.now() < deadline) {
+    if (exited !== null) break;
+    const state = readState(home);
+    if (state && state.pid === child.pid) {
+      const client = clientFor(home, state);
+      const ok = await healthy(client);
+      client.close();
+      if (ok) return state;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const tail = fs.existsSync(p.log) ? fs.readFileSync(p.log, 'utf8').split('\n').slice(-15).join('\n') : '';
+  throw new Error(`the control plane did not come up (see ${p.log}):\n${tail}`);
+}
+
+/** Connects to the home's control plane, starting it in the background when needed. */
+export async function connect(home: string, notice: (line: string) => void): Promise<Connection> {
+  let state = runningState(home);
+  let started = false;
+  if (state) {
+    const client = clientFor(home, state);
+    if (await healthy(client)) return { client, state, started };
+    client.close();
+  }
+  state = await startInBackground(home);
+  started = true;
+  notice(`mini-kube: the control plane was not running; started it in the background (pid ${state.pid}, ${state.url})`);
+  return { client: clientFor(home, state), state, started };
+}

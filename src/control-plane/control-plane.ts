@@ -1,0 +1,133 @@
+// The control plane in one process: the store, the API server, the controllers, the kubelet and the
+// service proxy, wired together. The CLI runs it in the foreground (`up`) or as a background daemon;
+// the library starts one in-process per test cluster. Nothing here talks to Docker directly.
+import * as fs from 'node:fs';
+import { startApiServer, type ApiServer } from '../api/server.js';
+import { Kubelet } from '../kubelet/kubelet.js';
+import { DockerRuntime } from '../runtime/docker.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { startControllers } from '../scheduler/controllers.js';
+import { EndpointsController } from '../service-proxy/endpoints-controller.js';
+import { ServiceProxy } from '../service-proxy/proxy.js';
+import { Store } from '../store/store.js';
+import {
+  clearState, homePaths, loadConfig, networkName, saveConfig, writeState, type ClusterConfig,
+} from './home.js';
+import { acquireLock, type Lock } from './lock.js';
+
+export interface ControlPlaneOptions {
+  home: string;
+  /** API port; default: the one this home used before, else a free one */
+  port?: number;
+  allowPrivileged?: boolean;
+  publishPorts?: boolean;
+  log?: (line: string) => void;
+  runtime?: Runtime;
+  /** write control-plane.json so CLI clients find this process (false for in-process library use) */
+  publishState?: boolean;
+}
+
+export interface ControlPlane {
+  url: string;
+  port: number;
+  token: string;
+  caPem: string;
+  clusterId: string;
+  config: ClusterConfig;
+  store: Store;
+  runtime: Runtime;
+  kubelet: Kubelet;
+  proxy: ServiceProxy;
+  /** stops everything; removeContainers for `down` (objects stay in the store either way) */
+  stop(opts?: { removeContainers?: boolean }): Promise<void>;
+}
+
+export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
+  const log = opts.log ?? (() => {});
+  const paths = homePaths(opts.home);
+  const config = loadConfig(opts.home);
+  const lock: Lock = acquireLock(paths.lock);
+  try {
+    const runtime = opts.runtime ?? new DockerRuntime();
+    const allowPrivileged = opts.allowPrivileged ?? config.allowPrivileged ?? false;
+    const publishPorts = opts.publishPorts ?? config.publishPorts ?? false;
+    const store = new Store(paths.store);
+    ensureDefaultNamespace(store);
+
+    const api = await startWithPort(config, opts.port, (port) => startApiServer({
+      store, home: opts.home, port, runtime, allowPrivileged,
+    }));
+    if (config.apiPort !== api.port) {
+      config.apiPort = api.port;
+      saveConfig(opts.home, config);
+    }
+    log(`API server listening on ${api.url}`);
+
+    if (!(await runtime.ping())) {
+      log('the Docker engine does not answer: pods will start once it does (see `mini-kube status`)');
+    }
+    const controllers = startControllers(store);
+    const kubelet = new Kubelet({
+      store, runtime, clusterId: config.clusterId, network: networkName(config.clusterId), publishPorts, log,
+    });
+    await kubelet.start().catch((err: Error) => log(`kubelet could not start cleanly: ${err.message}`));
+    log(`kubelet running pods on Docker (cluster ${config.clusterId})`);
+    const endpoints = new EndpointsController(store);
+    endpoints.start();
+    const proxy = new ServiceProxy({ store, address: config.nodePortAddress ?? '127.0.0.1', publishPorts, log });
+    proxy.start();
+
+    if (opts.publishState !== false) {
+      writeState(opts.home, {
+        pid: process.pid, url: api.url, port: api.port, startedAt: new Date().toISOString(), clusterId: config.clusterId,
+      });
+    }
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url: api.url, port: api.port, token: api.token, caPem: api.caPem, clusterId: config.clusterId, config,
+      store, runtime, kubelet, proxy,
+      stop(stopOpts = {}) {
+        stopping ??= (async () => {
+          controllers.stop();
+          endpoints.stop();
+          await proxy.stop();
+          await kubelet.stop({ removeContainers: stopOpts.removeContainers ?? false });
+          await api.close();
+          if (opts.publishState !== false) clearState(opts.home);
+          lock.release();
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+/** Keeps the port this home had (kubeconfigs point at it); falls back to a free one when it is taken. */
+async function startWithPort(config: ClusterConfig, explicit: number | undefined, start: (port: number) => Promise<ApiServer>): Promise<ApiServer> {
+  const wanted = explicit ?? config.apiPort;
+  if (wanted) {
+    try {
+      return await start(wanted);
+    } catch (err) {
+      if (explicit !== undefined || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
+  return start(0);
+}
+
+function ensureDefaultNamespace(store: Store): void {
+  for (const name of ['default', 'kube-system']) {
+    if (!store.get('Namespace', undefined, name)) {
+      store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    }
+  }
+}
+
+/** Forgets every object of a home (down --purge); certificates and token stay so kubeconfigs keep working. */
+export function purgeStore(home: string): void {
+  fs.rmSync(homePaths(home).store, { recursive: true, force: true });
+}

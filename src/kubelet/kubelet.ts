@@ -1,0 +1,455 @@
+// The kubelet: makes the Docker containers match the Pods in the store, and writes back what it sees
+// (Pod status, Events). Level-triggered: every sync of a pod lists that pod's containers on the engine
+// (by label) and acts on the difference, so a restart of the control plane, a container killed behind
+// its back or a lost event all converge to the same place. Syncs of one pod never overlap; different
+// pods sync concurrently.
+import type { Container, Pod } from '../kube/types.js';
+import { ProbeManager, type ProbeUpdate } from '../probes/manager.js';
+import { livenessKillMessage, startupKillMessage } from '../probes/messages.js';
+import { KUBELET, NODE_NAME, recordEvent, type EventType } from '../store/events.js';
+import { timestamp, type Store, type Stored, type WatchEvent } from '../store/store.js';
+import {
+  LABEL_CLUSTER, LABEL_POD_UID, type ContainerInfo, type CreateContainerSpec, type Runtime,
+} from '../runtime/runtime.js';
+import { Backoff, goDuration } from './backoff.js';
+import {
+  attemptOf, containerIdOf, containerLabels, dockerContainerName, groupByContainer,
+} from './container-names.js';
+import { ImageManager } from './images.js';
+import { computePodStatus, type ContainerView, type WaitingReason } from './pod-status.js';
+import { staticEnv } from './env.js';
+
+export interface KubeletOptions {
+  store: Store;
+  runtime: Runtime;
+  clusterId: string;
+  network: string;
+  /** reach containers through ports published on 127.0.0.1 (Docker Desktop), not by IP */
+  publishPorts: boolean;
+  log?: (line: string) => void;
+  /** how often every pod is re-synced even without a trigger */
+  resyncMs?: number;
+}
+
+/** Kubernetes' minimumGracePeriodInSeconds for kills. */
+const MIN_GRACE_SECONDS = 2;
+
+interface PodWorker {
+  running: boolean;
+  again: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+export class Kubelet {
+  readonly probes: ProbeManager;
+  private readonly store: Store;
+  private readonly runtime: Runtime;
+  private readonly images: ImageManager;
+  private readonly backoff = new Backoff();
+  private readonly workers = new Map<string, PodWorker>();
+  /** uid -> namespace/name, so a DELETED pod can still be cleaned up by uid */
+  private readonly known = new Map<string, { namespace: string; name: string }>();
+  /** why a container is not running although it should (CrashLoopBackOff, ErrImagePull, ...) */
+  private readonly waiting = new Map<string, WaitingReason>();
+  /** last spec+deletion seen per uid, to skip re-syncs caused by our own status writes */
+  private readonly seenSpec = new Map<string, string>();
+  private unwatch?: () => void;
+  private stopEvents?: () => void;
+  private resyncTimer?: NodeJS.Timeout;
+  private stopped = false;
+  private engineUp = true;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly opts: KubeletOptions) {
+    this.store = opts.store;
+    this.runtime = opts.runtime;
+    this.images = new ImageManager(opts.runtime);
+    this.log = opts.log ?? (() => {});
+    this.probes = new ProbeManager({
+      runtime: opts.runtime,
+      getPod: (uid) => this.podByUid(uid),
+      onUpdate: (u) => this.onProbeUpdate(u),
+      recordEvent: (pod, containerName, type, reason, message) =>
+        this.event(pod, type, reason, message, containerName),
+      resolveAddress: opts.publishPorts ? (pod, container, port) => publishedAddress(pod, container.name, port) : undefined,
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.runtime.ensureNetwork(this.opts.network, { [LABEL_CLUSTER]: this.opts.clusterId });
+    this.stopEvents = this.runtime.events(
+      { [LABEL_CLUSTER]: this.opts.clusterId },
+      (e) => {
+        const uid = e.labels[LABEL_POD_UID];
+        if (uid && ['die', 'start', 'destroy', 'oom', 'stop', 'kill'].includes(e.action)) this.requestSync(uid);
+      },
+      (err) => this.log(`docker events: ${err.message}`),
+    );
+    this.unwatch = this.store.watch({ kind: 'Pod' }, (e) => this.onPodEvent(e));
+    await this.removeOrphans();
+    this.resyncTimer = setInterval(() => this.resyncAll(), this.opts.resyncMs ?? 10_000);
+    this.resyncTimer.unref();
+  }
+
+  /** Stops syncing; with removeContainers (mini-kube down) also stops and removes every container. */
+  async stop(opts: { removeContainers: boolean }): Promise<void> {
+    this.stopped = true;
+    this.unwatch?.();
+    this.stopEvents?.();
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    for (const w of this.workers.values()) if (w.timer) clearTimeout(w.timer);
+    this.probes.stop();
+    if (!opts.removeContainers) return;
+    const all = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId }).catch(() => []);
+    await Promise.all(all.map(async (c) => {
+      if (c.running) await this.runtime.stopContainer(c.id, 5).catch(() => {});
+      await this.runtime.removeContainer(c.id).catch(() => {});
+    }));
+    // Pods come back from scratch on the next `up`: their containers are gone on purpose.
+    for (const pod of this.store.list<Pod>('Pod')) {
+      this.store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
+        p.status = { phase: 'Pending', startTime: p.status?.startTime };
+      });
+    }
+  }
+
+  get engineReachable(): boolean {
+    return this.engineUp;
+  }
+
+  // ---- triggers ----
+
+  private onPodEvent(e: WatchEvent): void {
+    const pod = e.object as Stored<Pod>;
+    const uid = pod.metadata.uid;
+    if (e.type === 'DELETED') {
+      this.seenSpec.delete(uid);
+      this.requestSync(uid);
+      return;
+    }
+    this.known.set(uid, { namespace: pod.metadata.namespace!, name: pod.metadata.name });
+    const specKey = JSON.stringify([pod.spec, pod.metadata.deletionTimestamp ?? null, pod.status?.phase === undefined]);
+    if (this.seenSpec.get(uid) === specKey) return;
+    this.seenSpec.set(uid, specKey);
+    this.probes.addPod(pod);
+    this.requestSync(uid);
+  }
+
+  private onProbeUpdate(u: ProbeUpdate): void {
+    this.requestSync(u.podUid);
+  }
+
+  private resyncAll(): void {
+    for (const uid of this.known.keys()) this.requestSync(uid);
+  }
+
+  /** Runs a sync of the pod now, or right after the one in progress. */
+  requestSync(uid: string): void {
+    if (this.stopped) return;
+    let w = this.workers.get(uid);
+    if (!w) {
+      w = { running: false, again: false };
+      this.workers.set(uid, w);
+    }
+    if (w.running) {
+      w.again = true;
+      return;
+    }
+    w.running = true;
+    void (async () => {
+      try {
+        do {
+          w.again = false;
+          await this.syncPod(uid).catch((err: Error) => this.onSyncError(uid, err));
+        } while (w.again && !this.stopped);
+      } finally {
+        w.running = false;
+      }
+    })();
+  }
+
+  private syncLater(uid: string, ms: number): void {
+    const w = this.workers.get(uid);
+    if (!w || this.stopped) return;
+    if (w.timer) clearTimeout(w.timer);
+    w.timer = setTimeout(() => { w.timer = undefined; this.requestSync(uid); }, ms);
+    w.timer.unref();
+  }
+
+  private onSyncError(uid: string, err: Error): void {
+    this.log(`sync of pod ${this.known.get(uid)?.name ?? uid} failed: ${err.message}`);
+    void this.runtime.ping().then((up) => { this.engineUp = up; });
+    this.syncLater(uid, 2000);
+  }
+
+  private podByUid(uid: string): Stored<Pod> | undefined {
+    const k = this.known.get(uid);
+    if (!k) return undefined;
+    const pod = this.store.get<Pod>('Pod', k.namespace, k.name);
+    return pod && pod.metadata.uid === uid ? pod : undefined;
+  }
+
+  // ---- the sync ----
+
+  private async syncPod(uid: string): Promise<void> {
+    const pod = this.podByUid(uid);
+    const containers = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: uid });
+    this.engineUp = true;
+    if (!pod) return this.cleanupPod(uid, containers);
+    if (pod.metadata.deletionTimestamp) return this.terminatePod(pod, containers);
+
+    if (!pod.spec?.nodeName) this.bind(pod);
+    const byName = groupByContainer(containers);
+    let changed = false;
+    for (const c of pod.spec?.containers ?? []) {
+      const instances = byName.get(c.name) ?? [];
+      changed = (await this.syncContainer(pod, c, instances)) || changed;
+    }
+    await this.removeExtraInstances(byName, pod);
+    const fresh = changed
+      ? groupByContainer(await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: uid }))
+      : byName;
+    this.writeStatus(uid, fresh);
+  }
+
+  /** Returns true when it created, started or stopped something. */
+  private async syncContainer(pod: Stored<Pod>, c: Container, instances: ContainerInfo[]): Promise<boolean> {
+    const uid = pod.metadata.uid;
+    const key = `${uid}/${c.name}`;
+    const latest = instances[0];
+    const policy = pod.spec?.restartPolicy ?? 'Always';
+
+    if (latest?.running) {
+      this.waiting.delete(key);
+      const liveness = this.probes.livenessFailed(uid, c.name, latest.id);
+      const startup = !liveness && this.probes.startupFailed(uid, c.name, latest.id);
+      if (!liveness && !startup) return false;
+      const restart = policy !== 'Never';
+      const message = liveness ? livenessKillMessage(c.name, restart) : startupKillMessage(c.name, restart);
+      const probe = liveness ? c.livenessProbe : c.startupProbe;
+      const grace = Math.max(MIN_GRACE_SECONDS,
+        probe?.terminationGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
+      this.event(pod, 'Normal', 'Killing', message, c.name);
+      await this.runtime.stopContainer(latest.id, grace);
+      // The kill and the restart happen in one sync, as in the kubelet: no back-off for this restart.
+      if (!restart) return true;
+      await this.startContainer(pod, c, attemptOf(latest) + 1);
+      return true;
+    }
+
+    if (latest && (latest.finishedAt || latest.status === 'exited' || latest.status === 'dead')) {
+      const shouldRestart = policy === 'Always' || (policy === 'OnFailure' && latest.exitCode !== 0);
+      if (!shouldRestart) return false;
+      const finished = latest.finishedAt ? Date.parse(latest.finishedAt) : Date.now();
+      const now = Date.now();
+      if (this.backoff.isInBackOffSince(key, finished, now)) {
+        const backoff = this.backoff.get(key);
+        const podRef = `${pod.metadata.name}_${pod.metadata.namespace}(${uid})`;
+        const wasWaiting = this.waiting.get(key)?.reason === 'CrashLoopBackOff';
+        this.waiting.set(key, {
+          reason: 'CrashLoopBackOff',
+          message: `back-off ${goDuration(backoff)} restarting failed container=${c.name} pod=${podRef}`,
+        });
+        if (!wasWaiting) this.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podRef}`, c.name);
+        this.syncLater(uid, this.backoff.remaining(key, finished, now) + 50);
+        return false;
+      }
+      this.backoff.next(key, finished);
+      await this.startContainer(pod, c, attemptOf(latest) + 1);
+      return true;
+    }
+
+    if (latest && latest.status === 'created') {
+      // Created but never started (a crash of ours between create and start): start it now.
+      await this.runtime.startContainer(latest.id).catch((err: Error) => this.failed(pod, c, 'RunContainerError', err));
+      return true;
+    }
+
+    // No instance at all: first start, or the container vanished (removed behind our back) which
+    // counts as a crash: the restart count goes on from what the status last showed.
+    const previous = pod.status?.containerStatuses?.find((s) => s.name === c.name);
+    const vanished = !!previous?.containerID;
+    const attempt = vanished ? (previous!.restartCount ?? 0) + 1 : previous?.restartCount ?? 0;
+    await this.startContainer(pod, c, attempt);
+    return true;
+  }
+
+  private async startContainer(pod: Stored<Pod>, c: Container, attempt: number): Promise<void> {
+    const uid = pod.metadata.uid;
+    const key = `${uid}/${c.name}`;
+    const image = await this.images.ensure(pod, c, (type, reason, message) => this.event(pod, type, reason, message, c.name));
+    if (!image.ok) {
+      this.waiting.set(key, { reason: image.reason, message: image.message });
+      if (image.reason !== 'ErrImageNeverPull') this.syncLater(uid, Math.max(1000, this.images.retryInMs(pod, c.image!)));
+      if (image.reason === 'ErrImagePull') {
+        // Kubernetes shows ErrImagePull once, then ImagePullBackOff while waiting for the next pull.
+        setTimeout(() => {
+          if (this.waiting.get(key)?.reason === 'ErrImagePull') {
+            this.waiting.set(key, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}": ErrImagePull: ${image.message}` });
+            this.requestSync(uid);
+          }
+        }, 1000).unref();
+      }
+      return;
+    }
+    const spec: CreateContainerSpec = {
+      name: dockerContainerName(pod, c.name, attempt),
+      image: c.image!,
+      command: c.command,
+      args: c.args,
+      env: staticEnv(pod, c),
+      workingDir: c.workingDir,
+      hostname: pod.metadata.name,
+      labels: containerLabels(this.opts.clusterId, pod, c.name, attempt),
+      ports: (c.ports ?? []).map((p) => ({
+        containerPort: p.containerPort,
+        protocol: (p.protocol ?? 'TCP') as 'TCP',
+        ...(p.hostPort ? { hostPort: p.hostPort } : {}),
+      })),
+      network: this.opts.network,
+      publishPorts: this.opts.publishPorts,
+    };
+    let id: string;
+    try {
+      id = await this.runtime.createContainer(spec);
+    } catch (err) {
+      return this.failed(pod, c, 'CreateContainerError', err as Error);
+    }
+    this.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, c.name);
+    try {
+      await this.runtime.startContainer(id);
+    } catch (err) {
+      return this.failed(pod, c, 'RunContainerError', err as Error);
+    }
+    this.waiting.delete(key);
+    this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, c.name);
+  }
+
+  private failed(pod: Stored<Pod>, c: Container, reason: string, err: Error): void {
+    const key = `${pod.metadata.uid}/${c.name}`;
+    this.waiting.set(key, { reason, message: err.message });
+    this.event(pod, 'Warning', 'Failed', `Error: ${err.message}`, c.name);
+    this.syncLater(pod.metadata.uid, 10_000);
+  }
+
+  /** Keeps the newest instance and the one before it (for `logs --previous`); removes older ones. */
+  private async removeExtraInstances(byName: Map<string, ContainerInfo[]>, pod: Stored<Pod>): Promise<void> {
+    const names = new Set((pod.spec?.containers ?? []).map((c) => c.name));
+    for (const [name, list] of byName) {
+      const extra = names.has(name) ? list.slice(2) : list;
+      for (const c of extra) {
+        if (c.running) continue;
+        await this.runtime.removeContainer(c.id).catch(() => {});
+      }
+    }
+  }
+
+  private writeStatus(uid: string, byName: Map<string, ContainerInfo[]>): void {
+    const pod = this.podByUid(uid);
+    if (!pod) return;
+    const views: ContainerView[] = (pod.spec?.containers ?? []).map((c) => {
+      const instances = byName.get(c.name) ?? [];
+      const latest = instances[0];
+      const id = latest?.id ?? '';
+      const running = !!latest?.running;
+      const prev = pod.status?.containerStatuses?.find((s) => s.name === c.name);
+      return {
+        name: c.name,
+        image: c.image!,
+        instances,
+        waiting: running ? undefined : this.waiting.get(`${uid}/${c.name}`),
+        started: running && this.probes.isStarted(uid, c.name, id),
+        ready: running && this.probes.isStarted(uid, c.name, id) && this.probes.isReady(uid, c.name, id),
+        restartFloor: instances.length ? 0 : prev?.restartCount ?? 0,
+      };
+    });
+    const first = byName.get(pod.spec?.containers?.[0]?.name ?? '')?.[0];
+    const podIP = (first?.running && first.ip) || pod.status?.podIP;
+    const status = computePodStatus(pod, views, podIP, timestamp());
+    const published = first?.running && Object.keys(first.publishedPorts).length ? JSON.stringify(first.publishedPorts) : undefined;
+    this.store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
+      if (p.metadata.uid !== uid) return false;
+      const sameStatus = JSON.stringify(p.status) === JSON.stringify(status);
+      const annotations = p.metadata.annotations ?? {};
+      const samePorts = annotations[PUBLISHED_PORTS_ANNOTATION] === published || published === undefined;
+      if (sameStatus && samePorts) return false;
+      p.status = status;
+      if (!samePorts && published) p.metadata.annotations = { ...annotations, [PUBLISHED_PORTS_ANNOTATION]: published };
+    });
+  }
+
+  private bind(pod: Stored<Pod>): void {
+    this.store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
+      if (p.spec!.nodeName) return false;
+      p.spec!.nodeName = NODE_NAME;
+    });
+    recordEvent(this.store, pod, 'Normal', 'Scheduled',
+      `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${NODE_NAME}`,
+      { source: { component: 'default-scheduler' } });
+  }
+
+  /** Graceful deletion: stop every container with the pod's grace period, then remove the pod. */
+  private async terminatePod(pod: Stored<Pod>, containers: ContainerInfo[]): Promise<void> {
+    const grace = Math.max(0, pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
+    this.writeStatus(pod.metadata.uid, groupByContainer(containers));
+    await Promise.all(containers.filter((c) => c.running).map(async (c) => {
+      const name = c.labels['io.mini-kube.container-name'] ?? '';
+      this.event(pod, 'Normal', 'Killing', `Stopping container ${name}`, name);
+      await this.runtime.stopContainer(c.id, grace);
+    }));
+    await this.cleanupPod(pod.metadata.uid, containers);
+    const current = this.podByUid(pod.metadata.uid);
+    if (current) {
+      try {
+        this.store.delete('Pod', current.metadata.namespace, current.metadata.name);
+      } catch { /* already gone */ }
+    }
+  }
+
+  private async cleanupPod(uid: string, containers: ContainerInfo[]): Promise<void> {
+    await Promise.all(containers.map(async (c) => {
+      if (c.running) await this.runtime.stopContainer(c.id, 2).catch(() => {});
+      await this.runtime.removeContainer(c.id).catch(() => {});
+    }));
+    if (!this.podByUid(uid)) {
+      this.probes.removePod(uid);
+      this.known.delete(uid);
+      this.backoff.forgetPrefix(`${uid}/`);
+      this.images.forgetPod(uid);
+      for (const k of this.waiting.keys()) if (k.startsWith(`${uid}/`)) this.waiting.delete(k);
+      const w = this.workers.get(uid);
+      if (w?.timer) clearTimeout(w.timer);
+      this.workers.delete(uid);
+    }
+  }
+
+  /** Containers of this cluster whose pod no longer exists (deleted while we were down). */
+  private async removeOrphans(): Promise<void> {
+    const uids = new Set(this.store.list<Pod>('Pod').map((p) => p.metadata.uid));
+    const all = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId });
+    await Promise.all(all.filter((c) => !uids.has(c.labels[LABEL_POD_UID] ?? '')).map(async (c) => {
+      this.log(`removing container ${c.name}: its pod no longer exists`);
+      if (c.running) await this.runtime.stopContainer(c.id, 2).catch(() => {});
+      await this.runtime.removeContainer(c.id).catch(() => {});
+    }));
+  }
+
+  private event(pod: Pod, type: EventType, reason: string, message: string, containerName?: string): void {
+    recordEvent(this.store, pod, type, reason, message, {
+      source: KUBELET,
+      ...(containerName ? { fieldPath: `spec.containers{${containerName}}` } : {}),
+    });
+  }
+}
+
+export const PUBLISHED_PORTS_ANNOTATION = 'mini-kube.io/published-ports';
+
+/** Where a container port is reachable from the host when container IPs are not (published ports). */
+export function publishedAddress(pod: Pod, _containerName: string, port: number): { host: string; port: number } {
+  const raw = pod.metadata?.annotations?.[PUBLISHED_PORTS_ANNOTATION];
+  const map = raw ? (JSON.parse(raw) as Record<string, number>) : {};
+  const host = map[String(port)];
+  return host ? { host: '127.0.0.1', port: host } : { host: pod.status?.podIP ?? '127.0.0.1', port };
+}
+
+export { containerIdOf };

@@ -1,0 +1,70 @@
+// Which pods back a Service, and in what condition: the one computation shared by the Endpoints
+// controller (what `get ep` shows) and the proxy's data path (where connections go), so the two can
+// never disagree. Conditions as EndpointSlices define them (k8s-semantics §6.3).
+import type { Pod, Service, ServicePort } from '../kube/types.js';
+import { matches, fromLabelSelector } from '../kube/labels.js';
+
+export interface Endpoint {
+  podName: string;
+  podUid: string;
+  ip: string;
+  /** resolved targetPort per service port name ('' for an unnamed single port) */
+  ports: Map<string, number>;
+  /** Ready condition true */
+  serving: boolean;
+  terminating: boolean;
+  /** serving and not terminating, or publishNotReadyAddresses */
+  ready: boolean;
+  pod: Pod;
+}
+
+export function isPodReady(pod: Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+/** targetPort of a Service port for one pod: a number, or a container port name looked up in the pod. */
+export function resolveTargetPort(port: ServicePort, pod: Pod): number | undefined {
+  const target = port.targetPort ?? port.port;
+  if (typeof target === 'number') return target;
+  if (/^\d+$/.test(target)) return Number(target);
+  const protocol = port.protocol ?? 'TCP';
+  for (const c of pod.spec?.containers ?? []) {
+    for (const p of c.ports ?? []) {
+      if (p.name === target && (p.protocol ?? 'TCP') === protocol) return p.containerPort;
+    }
+  }
+  return undefined;
+}
+
+export function selectsPod(svc: Service, pod: Pod): boolean {
+  const sel = svc.spec?.selector;
+  if (!sel || !Object.keys(sel).length) return false;
+  if ((pod.metadata?.namespace ?? 'default') !== (svc.metadata?.namespace ?? 'default')) return false;
+  return matches(fromLabelSelector({ matchLabels: sel }), pod.metadata?.labels);
+}
+
+export function endpointsOf(svc: Service, pods: Pod[]): Endpoint[] {
+  const out: Endpoint[] = [];
+  const publishNotReady = !!svc.spec?.publishNotReadyAddresses;
+  for (const pod of pods) {
+    if (!selectsPod(svc, pod)) continue;
+    const phase = pod.status?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') continue;
+    const ip = pod.status?.podIP;
+    if (!ip) continue;
+    const ports = new Map<string, number>();
+    for (const p of svc.spec?.ports ?? []) {
+      const resolved = resolveTargetPort(p, pod);
+      if (resolved !== undefined) ports.set(p.name ?? '', resolved);
+    }
+    // A pod without the named port is left out (for that port; with no port at all, entirely).
+    if (!ports.size && (svc.spec?.ports ?? []).length) continue;
+    const serving = isPodReady(pod);
+    const terminating = !!pod.metadata?.deletionTimestamp;
+    out.push({
+      podName: pod.metadata!.name!, podUid: pod.metadata!.uid!, ip, ports, serving, terminating,
+      ready: publishNotReady || (serving && !terminating), pod,
+    });
+  }
+  return out.sort((a, b) => (a.podName < b.podName ? -1 : a.podName > b.podName ? 1 : 0));
+}
