@@ -7,7 +7,7 @@ import { registerExec } from './commands/exec.js';
 import { registerGet } from './commands/get.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerLifecycle } from './commands/lifecycle.js';
-import { registerTools } from './commands/tools.js';
+import { registerDemo, registerTools } from './commands/tools.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -24,5 +24,6 @@ registerGet(program);
 registerInspect(program);
 registerExec(program);
 registerTools(program);
+registerDemo(program);
 
 await program.parseAsync(process.argv);

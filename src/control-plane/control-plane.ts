@@ -9,7 +9,9 @@ import type { Runtime } from '../runtime/runtime.js';
 import { startControllers } from '../scheduler/controllers.js';
 import { EndpointsController } from '../service-proxy/endpoints-controller.js';
 import { ServiceProxy } from '../service-proxy/proxy.js';
-import { Store } from '../store/store.js';
+import { Store, type KubeObject } from '../store/store.js';
+import { allocateServiceAddresses, hostPortFree } from '../service-proxy/nodeport-allocator.js';
+import type { Service } from '../kube/types.js';
 import {
   clearState, homePaths, loadConfig, networkName, saveConfig, writeState, type ClusterConfig,
 } from './home.js';
@@ -56,6 +58,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
 
     const api = await startWithPort(config, opts.port, (port) => startApiServer({
       store, home: opts.home, port, runtime, allowPrivileged,
+      admission: {
+        Service: async (obj, current) => allocateServiceAddresses(store, obj as Service, current as Service | undefined,
+          hostPortFree(config.nodePortAddress ?? '127.0.0.1')) as Promise<KubeObject>,
+      },
     }));
     if (config.apiPort !== api.port) {
       config.apiPort = api.port;

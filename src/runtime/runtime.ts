@@ -63,6 +63,7 @@ export interface ContainerInfo {
 }
 
 export interface ExecResult {
+  /** the process's exit code; after a timeout, whatever the engine recorded for the killed process (137) or -1 */
   exitCode: number;
   /** stdout followed by stderr, capped */
   output: Buffer;
@@ -107,6 +108,12 @@ export interface RuntimeEvent {
   action: string;
   containerId: string;
   labels: Record<string, string>;
+  /** container name, without the leading '/' */
+  name?: string;
+  /** the main process's exit code, on 'die' */
+  exitCode?: number;
+  /** when the engine saw it, nanoseconds since the epoch */
+  timeNano?: number;
 }
 
 export type PullResult = { ok: true } | { ok: false; message: string };

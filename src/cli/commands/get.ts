@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { Table } from '../../client/api-client.js';
 import { byAnyName, RESOURCE_TYPES, type ResourceType } from '../../store/kinds.js';
-import { noResourcesMessage, printTable } from '../../printers/tabwriter.js';
+import { newKubectlTabWriter, noResourcesMessage, printTable } from '../../printers/tabwriter.js';
 import { toJson, toYaml } from '../../printers/yaml-json.js';
 import { action, CliError, connection } from '../context.js';
 
@@ -112,8 +112,10 @@ async function watchTable(t: ResourceType, name: string | undefined, opts: GetOp
   const { client } = await connection();
   const fieldSelector = name ? `metadata.name=${name}` : undefined;
   const first = await client.table(t.kind, { namespace: opts.namespace, all: !!opts.allNamespaces, labelSelector: opts.selector, fieldSelector });
+  // One tabwriter for the whole stream, as kubectl keeps: columns only grow.
+  const writer = newKubectlTabWriter();
   const print = (table: Table, headers: boolean) => process.stdout.write(printTable(table, {
-    wide: opts.output === 'wide', noHeaders: !headers, namespaceColumn: !!opts.allNamespaces, widths: 'remember',
+    wide: opts.output === 'wide', noHeaders: !headers, namespaceColumn: !!opts.allNamespaces, writer,
   }));
   if (first.rows.length) print(first, true);
   let columns = first.columnDefinitions;

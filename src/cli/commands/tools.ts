@@ -1,6 +1,7 @@
 // Commands that help around the cluster: building the tutorial's sample image.
 import type { Command } from 'commander';
 import { buildSampleImage } from '../../runtime/sample-image.js';
+import { runDemo } from '../../demo/demo.js';
 import { action } from '../context.js';
 
 export function registerTools(program: Command): void {
@@ -10,5 +11,15 @@ export function registerTools(program: Command): void {
     .action(action(async (opts: { tag: string }) => {
       const r = await buildSampleImage({ tag: opts.tag, log: (line) => process.stdout.write(line + '\n') });
       process.stdout.write(r.built ? `built ${r.tag} (${r.method})\n` : `${r.tag} is already present\n`);
+    }));
+}
+
+export function registerDemo(program: Command): void {
+  program.command('demo')
+    .description('walk the tutorial (liveness, then readiness behind a Service) step by step on real containers')
+    .option('--lang <lang>', 'ko or en (default: from the locale; LANG=ko_KR.UTF-8 gives Korean)')
+    .option('--fast', 'shorten the probe timings (1s) for a quick look')
+    .action(action(async (opts: { lang?: string; fast?: boolean }) => {
+      await runDemo({ lang: opts.lang, fast: !!opts.fast });
     }));
 }

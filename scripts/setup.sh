@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Prepares a checkout for use and for tests: engine, dependencies, build, and the tutorial's sample image.
+# Idempotent: every step is skipped or quick when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { echo "setup: $*" >&2; }
+
+bash scripts/ensure-docker.sh
+npm install --no-audit --no-fund
+npm run build
+
+# Debian's kubectl 1.20 next to the installed one, for checking compatibility with an older client.
+# Optional: a failure only warns.
+ensure_kubectl_120() {
+  local dest=/opt/kubectl-1.20
+  [ -x "$dest/usr/bin/kubectl" ] && return 0
+  command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ] || return 1
+  local tmp
+  tmp=$(mktemp -d)
+  (cd "$tmp" && (apt-get download kubernetes-client >/dev/null 2>&1 || { apt-get update -qq && apt-get download kubernetes-client >/dev/null; })) || { rm -rf "$tmp"; return 1; }
+  mkdir -p "$dest"
+  dpkg-deb -x "$tmp"/kubernetes-client_*.deb "$dest" || { rm -rf "$tmp"; return 1; }
+  rm -rf "$tmp"
+  say "kubectl $("$dest/usr/bin/kubectl" version --client --short 2>/dev/null | head -n1 || echo 1.20) in $dest/usr/bin/kubectl"
+}
+ensure_kubectl_120 || say "warning: could not install Debian's kubernetes-client 1.20 into /opt/kubectl-1.20 (optional; needs root and apt)"
+
+# `npm run sample-image` (bin/mini-kube.js build-sample-image) does the same once the CLI exists.
+node --input-type=module -e "
+import('./dist/src/runtime/sample-image.js')
+  .then((m) => m.buildSampleImage({ log: console.log }))
+  .catch((err) => { console.error('setup: sample image: ' + err.message); process.exit(1); });
+"

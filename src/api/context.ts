@@ -1,0 +1,20 @@
+// What every API handler needs: the store, the optional runtime (logs, exec), admission settings and a
+// clock. One object, passed down, so handlers stay plain functions that tests can call.
+import type { Runtime } from '../runtime/runtime.js';
+import type { KubeObject, Store, Stored } from '../store/store.js';
+
+/**
+ * Kind-specific admission that needs cluster state (the apiserver's registries): e.g. a Service's
+ * nodePorts and clusterIP are allocated here, so the create answer already carries them.
+ */
+export type AdmissionHook = (obj: KubeObject, current: Stored | undefined) => Promise<KubeObject>;
+
+export interface ApiContext {
+  store: Store;
+  runtime?: Runtime;
+  allowPrivileged: boolean;
+  admission?: Partial<Record<string, AdmissionHook>>;
+  now(): Date;
+  /** timers and cleanups to run when the server closes (namespace deletion, watches) */
+  onClose(fn: () => void): () => void;
+}

@@ -1,0 +1,78 @@
+// Discovery, version, OpenAPI and health: what kubectl fetches before anything else (kubectl-compat §1).
+// Generated from store/kinds.ts so a new kind shows up here by itself. Only apps/v1 is listed in /apis:
+// kubectl fetches every group/version listed, and an unserved one makes it print errors.
+import type { Express, Request, Response } from 'express';
+import { RESOURCE_TYPES, type ResourceType } from '../store/kinds.js';
+import { sendJson } from './errors.js';
+import { SUBRESOURCES } from './paths.js';
+
+export interface VersionInfo {
+  major: string;
+  minor: string;
+  gitVersion: string;
+}
+
+const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const NAMESPACE_VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+
+/** One group/version's APIResourceList entries: the resources, then their subresources. */
+export function apiResources(group: '' | 'apps'): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const t of RESOURCE_TYPES.filter((r) => r.group === group)) {
+    out.push({
+      name: t.resource,
+      singularName: t.singular,
+      namespaced: t.namespaced,
+      kind: t.kind,
+      verbs: t.kind === 'Namespace' ? NAMESPACE_VERBS : ALL_VERBS,
+      ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
+      ...(t.inAll ? { categories: ['all'] } : {}),
+    });
+    for (const sub of SUBRESOURCES[t.resource] ?? []) out.push(subresourceEntry(t, sub));
+  }
+  return out;
+}
+
+function subresourceEntry(t: ResourceType, sub: string): Record<string, unknown> {
+  const base = { name: `${t.resource}/${sub}`, singularName: '', namespaced: t.namespaced };
+  switch (sub) {
+    case 'log': return { ...base, kind: 'Pod', verbs: ['get'] };
+    case 'exec': return { ...base, kind: 'PodExecOptions', verbs: ['create', 'get'] };
+    case 'scale': return { ...base, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
+    default: return { ...base, kind: t.kind, verbs: ['get', 'patch', 'update'] };
+  }
+}
+
+export function registerDiscovery(app: Express, opts: { version: VersionInfo; port: () => number }): void {
+  const appsVersion = { groupVersion: 'apps/v1', version: 'v1' };
+  const appsGroup = { name: 'apps', versions: [appsVersion], preferredVersion: appsVersion };
+
+  app.get('/api', (_req: Request, res: Response) => sendJson(res, 200, {
+    kind: 'APIVersions', versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${opts.port()}` }],
+  }));
+  app.get('/apis', (_req, res) => sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [appsGroup] }));
+  app.get('/apis/apps', (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...appsGroup }));
+  app.get('/api/v1', (_req, res) => sendJson(res, 200, { kind: 'APIResourceList', groupVersion: 'v1', resources: apiResources('') }));
+  app.get('/apis/apps/v1', (_req, res) => sendJson(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'apps/v1', resources: apiResources('apps') }));
+
+  app.get('/version', (_req, res) => sendJson(res, 200, {
+    major: opts.version.major, minor: opts.version.minor, gitVersion: opts.version.gitVersion,
+    gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2025-01-01T00:00:00Z',
+    goVersion: `node${process.versions.node}`, compiler: 'gc', platform: `${process.platform === 'win32' ? 'windows' : process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+  }));
+
+  // An empty protobuf document: kubectl apply's client-side validation then skips every kind (§1.3).
+  app.get('/openapi/v2', (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': 0 });
+    res.end();
+  });
+  // /openapi/v3 stays unserved (404 by the fallback): kubectl 1.32 then falls back to v2.
+
+  for (const path of ['/healthz', '/readyz', '/livez']) {
+    app.get(path, (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': 2 });
+      res.end('ok');
+    });
+  }
+}

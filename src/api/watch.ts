@@ -1,0 +1,124 @@
+// ?watch=true: a chunked stream of {"type","object"} lines, one write per event (Node sends each write
+// as its own chunk, so nothing waits in a buffer). resourceVersion unset or "0" starts with a synthetic
+// ADDED per current object; N replays the changes after N; an N older than the store's history gets an
+// ERROR event carrying a 410 Expired Status, on which clients re-list. With a selector, an object that
+// stops matching is sent as DELETED and one that starts matching as ADDED, as the apiserver's cacher does.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResourceType } from '../store/kinds.js';
+import { StatusError } from '../store/errors.js';
+import type { KubeObject, Stored, WatchEvent } from '../store/store.js';
+import type { ApiContext } from './context.js';
+import type { Representation } from './negotiate.js';
+import type { ObjectFilter } from './selectors.js';
+import { renderTable, type IncludeObject } from './tables.js';
+
+export interface WatchRequest {
+  type: ResourceType;
+  namespace?: string;
+  filter: ObjectFilter;
+  resourceVersion?: string;
+  timeoutSeconds?: number;
+  representation: Representation;
+  include: IncludeObject;
+}
+
+type OutType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'ERROR';
+
+/** Past this much unsent output the client is not reading; end the watch and let it re-list. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+/** The apiserver's default: minRequestTimeout (30 min) times 1..2, so clients don't reconnect in step. */
+function defaultTimeoutSeconds(): number {
+  return Math.floor(1800 * (1 + Math.random()));
+}
+
+function parseResourceVersion(rv: string | undefined): number | undefined {
+  if (rv === undefined || rv === '' || rv === '0') return undefined;
+  if (!/^\d+$/.test(rv)) throw new StatusError(400, 'BadRequest', `resourceVersion: Invalid value: ${JSON.stringify(rv)}: must be a number`);
+  return Number(rv);
+}
+
+export function serveWatch(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, w: WatchRequest): void {
+  const fromRv = parseResourceVersion(w.resourceVersion);
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  req.socket.setNoDelay(true);
+  req.socket.setKeepAlive(true, 30_000);
+
+  let open = true;
+  let sentColumns = false;
+  let unsubscribe: (() => void) | undefined;
+  let removeCloseHook: (() => void) | undefined;
+  const finish = () => {
+    if (!open) return;
+    open = false;
+    clearTimeout(timer);
+    unsubscribe?.();
+    removeCloseHook?.();
+    if (!res.writableEnded) res.end();
+  };
+  const timer = setTimeout(finish, (w.timeoutSeconds ?? defaultTimeoutSeconds()) * 1000);
+  timer.unref();
+  res.on('close', finish);
+  req.on('close', finish);
+  removeCloseHook = ctx.onClose(finish);
+
+  const send = (type: OutType, object: unknown) => {
+    if (!open) return;
+    res.write(JSON.stringify({ type, object }) + '\n');
+    if (res.writableLength > MAX_BUFFERED_BYTES) finish();
+  };
+
+  const render = (obj: Stored): unknown => {
+    if (w.representation.as !== 'table') return obj;
+    const table = renderTable(w.type.kind, [obj], {
+      apiVersion: w.representation.apiVersion, include: w.include, resourceVersion: obj.metadata.resourceVersion,
+      withColumns: !sentColumns, now: ctx.now(),
+    });
+    sentColumns = true;
+    return table;
+  };
+
+  // Whether the client has been told about each object (by uid): true = it has it, false = it knows the
+  // object does not match, absent = unknown (the object changed after the client's resourceVersion).
+  const known = new Map<string, boolean>();
+  for (const obj of ctx.store.list(w.type.kind, w.namespace)) {
+    if (fromRv === undefined || Number(obj.metadata.resourceVersion) <= fromRv) known.set(obj.metadata.uid, w.filter(obj));
+  }
+  if (fromRv === undefined) known.clear(); // the synthetic ADDED events below establish it
+
+  const onEvent = (e: WatchEvent) => {
+    const obj = e.object;
+    const uid = obj.metadata.uid;
+    const now = w.filter(obj as KubeObject);
+    const was = known.get(uid);
+    switch (e.type) {
+      case 'ADDED':
+        if (now) send('ADDED', render(obj));
+        known.set(uid, now);
+        break;
+      case 'MODIFIED':
+        if (now) send(was === false ? 'ADDED' : 'MODIFIED', render(obj));
+        else if (was === true) send('DELETED', render(obj));
+        known.set(uid, now);
+        break;
+      case 'DELETED':
+        if (now || was === true) send('DELETED', render(obj));
+        known.delete(uid);
+        break;
+    }
+  };
+
+  try {
+    unsubscribe = ctx.store.watch({ kind: w.type.kind, namespace: w.namespace, resourceVersion: fromRv }, onEvent);
+  } catch (err) {
+    if (err instanceof StatusError) {
+      send('ERROR', err.toStatus());
+      finish();
+      return;
+    }
+    finish();
+    throw err;
+  }
+  if (!open) unsubscribe();
+}

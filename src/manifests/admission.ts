@@ -1,0 +1,139 @@
+// The admission steps every object goes through, whether it comes from a YAML file or a JSON request:
+// kind/version → schema (types, unknown fields) → privileged settings → legacy conversion → defaults →
+// validation. Results are location-free issues; parse.ts adds file:line, admit.ts turns them into API errors.
+import type { Deployment, Pod, PodSpec, Service } from '../kube/types.js';
+import type { KubeObject } from '../store/store.js';
+import { MAX_DEPTH, type LegacyDeploymentVersion, type SupportedKind } from './constants.js';
+import { setDefaults } from './defaults.js';
+import { FieldPath } from './field-path.js';
+import { formatFieldError, type FieldError } from './field-errors.js';
+import { convertLegacyDeployment } from './legacy.js';
+import { rootTypeFor } from './schema/index.js';
+import { privilegedSettings } from './security.js';
+import { legacyWarning, noMatchesForLegacy, resolveTypeMeta } from './type-meta.js';
+import { checkSchema, isPlainObject } from './unknown-fields.js';
+import { validateDeployment } from './validate-deployment.js';
+import { validatePod } from './validate-pod.js';
+import { validateService } from './validate-service.js';
+
+export interface AdmitOptions {
+  /** accept privileged containers, host namespaces, hostPath volumes and low hostPorts */
+  allowPrivileged?: boolean;
+  /** behave like a current real cluster: legacy apiVersions and unknown fields are errors */
+  strict?: boolean;
+}
+
+export type IssueCode =
+  | 'not-object' | 'too-deep' | 'type-meta' | 'legacy' | 'schema' | 'unknown-field' | 'privileged' | 'invalid';
+
+export interface AdmissionIssue {
+  severity: 'error' | 'warning';
+  code: IssueCode;
+  /** the text without any file location, e.g. `spec.replicas: Invalid value: -1: must be ...` */
+  message: string;
+  /** the field the issue is about, for finding its line */
+  path?: FieldPath;
+  fieldError?: FieldError;
+  hint?: string;
+}
+
+export interface AdmissionResult {
+  /** the converted, defaulted object; only when there is no error */
+  object?: KubeObject;
+  kind?: SupportedKind;
+  /** the apiVersion the input claimed */
+  apiVersion?: string;
+  name?: string;
+  issues: AdmissionIssue[];
+}
+
+export function runAdmission(input: unknown, opts: AdmitOptions = {}): AdmissionResult {
+  const issues: AdmissionIssue[] = [];
+  const error = (code: IssueCode, message: string, path?: FieldPath, hint?: string) =>
+    issues.push({ severity: 'error', code, message, path, hint });
+
+  if (!isPlainObject(input)) {
+    error('not-object', `a manifest must be a mapping (apiVersion, kind, metadata, spec), not ${describe(input)}`);
+    return { issues };
+  }
+  const deep = tooDeepAt(input);
+  if (deep) {
+    error('too-deep', `the object nests deeper than ${MAX_DEPTH} levels, which no Kubernetes object does`, deep);
+    return { issues };
+  }
+  const obj = structuredClone(input) as Record<string, unknown>;
+  const meta = isPlainObject(obj.metadata) ? obj.metadata : {};
+  const name = typeof meta.name === 'string' ? meta.name : typeof meta.generateName === 'string' ? meta.generateName : undefined;
+
+  const tm = resolveTypeMeta(obj.apiVersion, obj.kind);
+  if (!tm.ok) {
+    error('type-meta', tm.message, FieldPath.of(tm.field), tm.hint);
+    return { issues, name };
+  }
+  const result: AdmissionResult = { kind: tm.kind, apiVersion: tm.apiVersion, name, issues };
+  if (tm.legacy && opts.strict) {
+    const m = noMatchesForLegacy(tm.kind, tm.legacy);
+    error('type-meta', m.message, FieldPath.of('apiVersion'), m.hint);
+    return result;
+  }
+
+  const schema = checkSchema(obj, rootTypeFor(tm.kind, tm.legacy !== undefined));
+  for (const u of schema.unknown) {
+    issues.push({
+      severity: opts.strict ? 'error' : 'warning', code: 'unknown-field',
+      message: `unknown field "${u.path.toString()}"`, path: u.path, hint: u.hint,
+    });
+  }
+  for (const e of schema.errors) issues.push(fieldIssue('schema', e));
+  if (schema.errors.length) return result;
+
+  if (!opts.allowPrivileged) {
+    const podSpec = podSpecOf(tm.kind, obj);
+    for (const e of privilegedSettings(podSpec.spec, podSpec.path)) issues.push(fieldIssue('privileged', e));
+  }
+
+  if (tm.legacy) {
+    const conv = convertLegacyDeployment(obj, tm.legacy as LegacyDeploymentVersion);
+    issues.push({ severity: 'warning', code: 'legacy', message: legacyWarning(tm.kind, name, tm.legacy), path: FieldPath.of('apiVersion') });
+    for (const note of conv.notes) issues.push({ severity: 'warning', code: 'legacy', message: note, path: FieldPath.of('spec') });
+  }
+
+  const object = obj as KubeObject;
+  setDefaults(object);
+  const invalid = tm.kind === 'Deployment' ? validateDeployment(object as Deployment)
+    : tm.kind === 'Pod' ? validatePod(object as Pod)
+      : validateService(object as Service);
+  for (const e of invalid) issues.push(fieldIssue('invalid', e));
+
+  if (!issues.some((i) => i.severity === 'error')) result.object = object;
+  return result;
+}
+
+function fieldIssue(code: IssueCode, e: FieldError): AdmissionIssue {
+  return { severity: 'error', code, message: formatFieldError(e), path: e.at ?? e.path, fieldError: e };
+}
+
+function podSpecOf(kind: SupportedKind, obj: Record<string, unknown>): { spec: PodSpec | undefined; path: FieldPath } {
+  if (kind === 'Pod') return { spec: (obj as Pod).spec, path: FieldPath.of('spec') };
+  if (kind === 'Deployment') return { spec: (obj as Deployment).spec?.template?.spec, path: FieldPath.of('spec', 'template', 'spec') };
+  return { spec: undefined, path: FieldPath.root() };
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'an empty value';
+  if (Array.isArray(v)) return 'a list';
+  return `a ${typeof v} (${JSON.stringify(v).slice(0, 40)})`;
+}
+
+/** Iterative, so hostile depth cannot overflow the stack; returns where the limit was crossed. */
+function tooDeepAt(root: unknown): FieldPath | undefined {
+  const stack: [unknown, number, FieldPath][] = [[root, 1, FieldPath.root()]];
+  while (stack.length) {
+    const [v, depth, path] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > MAX_DEPTH) return path;
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, depth + 1, path.index(i)]));
+    else for (const [k, x] of Object.entries(v)) stack.push([x, depth + 1, path.child(k)]);
+  }
+  return undefined;
+}

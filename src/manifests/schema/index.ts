@@ -1,0 +1,48 @@
+// Reads the generated field table into a lookup: which fields a Kubernetes type has and what type each
+// field is. The legacy Deployment versions had one field more (spec.rollbackTo), added here by hand.
+import { KUBE_TYPES } from './k8s-schema.generated.js';
+
+export type FieldType =
+  | { kind: 'string' | 'integer' | 'boolean' | 'intOrString' | 'quantity' | 'time' | 'any' }
+  | { kind: 'object'; name: string }
+  | { kind: 'list'; of: FieldType }
+  | { kind: 'map'; of: FieldType };
+
+const SCALARS = new Set(['string', 'integer', 'boolean', 'intOrString', 'quantity', 'time', 'any']);
+
+const EXTRA_TYPES: Record<string, string> = {
+  // extensions/v1beta1 and apps/v1beta1 DeploymentSpec.rollbackTo (removed in apps/v1).
+  LegacyDeployment: 'apiVersion:string kind:string metadata:ObjectMeta spec:LegacyDeploymentSpec status:DeploymentStatus',
+  LegacyDeploymentSpec: `${KUBE_TYPES.DeploymentSpec} rollbackTo:RollbackConfig`,
+  RollbackConfig: 'revision:integer',
+};
+
+export function parseTypeToken(token: string): FieldType {
+  if (token.startsWith('[]')) return { kind: 'list', of: parseTypeToken(token.slice(2)) };
+  if (token.startsWith('{}')) return { kind: 'map', of: parseTypeToken(token.slice(2)) };
+  if (SCALARS.has(token)) return { kind: token as 'string' };
+  return { kind: 'object', name: token };
+}
+
+const cache = new Map<string, ReadonlyMap<string, FieldType>>();
+
+/** The fields of an API type ("Container", "PodSpec", ...), or undefined for an unknown type name. */
+export function fieldsOf(typeName: string): ReadonlyMap<string, FieldType> | undefined {
+  const hit = cache.get(typeName);
+  if (hit) return hit;
+  const spec = EXTRA_TYPES[typeName] ?? KUBE_TYPES[typeName];
+  if (spec === undefined) return undefined;
+  const fields = new Map<string, FieldType>();
+  for (const pair of spec.split(' ')) {
+    if (!pair) continue;
+    const i = pair.indexOf(':');
+    fields.set(pair.slice(0, i), parseTypeToken(pair.slice(i + 1)));
+  }
+  cache.set(typeName, fields);
+  return fields;
+}
+
+/** Root type of each kind and version mini-kube reads. */
+export function rootTypeFor(kind: string, legacy: boolean): string {
+  return kind === 'Deployment' && legacy ? 'LegacyDeployment' : kind;
+}

@@ -1,0 +1,201 @@
+// Server-side Tables (`Accept: application/json;as=Table`) as the real apiserver builds them with
+// pkg/printers/internalversion/printers.go. The apiserver always generates the wide form (all cells);
+// kubectl drops the priority > 0 columns unless -o wide, so this does the same.
+import type { Container, Deployment, Endpoints, Event, Namespace, Pod, ReplicaSet, Service } from '../kube/types.js';
+import type { KubeObject } from '../store/store.js';
+import { translateTimestampSince } from './age.js';
+import { DOCS } from './column-docs.js';
+import { summarizePod, podRestarts } from './pod-status.js';
+import { formatLabelSelector, formatLabels, labelSelectorString } from './selectors.js';
+import { formatEndpoints, makePortString, serviceExternalIP } from './service-format.js';
+import type { Table, TableColumnDefinition, TableRow } from './table-types.js';
+
+export type { Table, TableColumnDefinition, TableRow, TableRowCondition } from './table-types.js';
+
+export type TableKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Service' | 'Endpoints' | 'Event' | 'Namespace';
+
+const col = (name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition =>
+  ({ name, type, format, description, priority });
+const nameCol = col('Name', 'string', DOCS.name, 0, 'name');
+const ageCol = col('Age', 'string', DOCS.creationTimestamp);
+const containersCol = col('Containers', 'string', 'Names of each container in the template.', 1);
+const imagesCol = col('Images', 'string', 'Images referenced by each container in the template.', 1);
+
+export const COLUMNS: Record<TableKind, TableColumnDefinition[]> = {
+  Pod: [
+    nameCol,
+    col('Ready', 'string', 'The aggregate readiness state of this pod for accepting traffic.'),
+    col('Status', 'string', 'The aggregate status of the containers in this pod.'),
+    col('Restarts', 'string', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'),
+    ageCol,
+    col('IP', 'string', DOCS.podIP, 1),
+    col('Node', 'string', DOCS.nodeName, 1),
+    col('Nominated Node', 'string', DOCS.nominatedNodeName, 1),
+    col('Readiness Gates', 'string', DOCS.readinessGates, 1),
+  ],
+  Deployment: [
+    nameCol,
+    col('Ready', 'string', 'Number of the pod with ready state'),
+    col('Up-to-date', 'string', DOCS.updatedReplicas),
+    col('Available', 'string', DOCS.availableReplicas),
+    ageCol,
+    containersCol,
+    imagesCol,
+    col('Selector', 'string', DOCS.deploymentSelector, 1),
+  ],
+  ReplicaSet: [
+    nameCol,
+    col('Desired', 'integer', DOCS.rsSpecReplicas),
+    col('Current', 'integer', DOCS.rsStatusReplicas),
+    col('Ready', 'integer', DOCS.rsReadyReplicas),
+    ageCol,
+    containersCol,
+    imagesCol,
+    col('Selector', 'string', DOCS.rsSelector, 1),
+  ],
+  Service: [
+    nameCol,
+    col('Type', 'string', DOCS.serviceType),
+    col('Cluster-IP', 'string', DOCS.clusterIP),
+    col('External-IP', 'string', DOCS.externalIPs),
+    col('Port(s)', 'string', DOCS.servicePorts),
+    ageCol,
+    col('Selector', 'string', DOCS.serviceSelector, 1),
+  ],
+  Endpoints: [nameCol, col('Endpoints', 'string', DOCS.subsets), ageCol],
+  Event: [
+    col('Last Seen', 'string', DOCS.lastTimestamp),
+    col('Type', 'string', DOCS.eventType),
+    col('Reason', 'string', DOCS.reason),
+    col('Object', 'string', DOCS.involvedObject),
+    col('Subobject', 'string', DOCS.fieldPath, 1),
+    col('Source', 'string', DOCS.source, 1),
+    col('Message', 'string', DOCS.message),
+    col('First Seen', 'string', DOCS.firstTimestamp, 1),
+    col('Count', 'string', DOCS.count, 1),
+    col('Name', 'string', DOCS.name, 1, 'name'),
+  ],
+  Namespace: [nameCol, col('Status', 'string', 'The status of the namespace'), ageCol],
+};
+
+/** layoutContainerCells: "a,b" and "img-a,img-b". */
+function containerCells(containers: Container[] | undefined): [string, string] {
+  const cs = containers ?? [];
+  return [cs.map((c) => c.name).join(','), cs.map((c) => c.image ?? '').join(',')];
+}
+
+const age = (obj: KubeObject, now: Date) => translateTimestampSince(obj.metadata?.creationTimestamp, now);
+
+function podRow(pod: Pod, now: Date): Omit<TableRow, 'object'> {
+  const s = summarizePod(pod);
+  const none = (v: string | undefined) => v || '<none>';
+  let readinessGates = '<none>';
+  const gates = pod.spec?.readinessGates ?? [];
+  if (gates.length > 0) {
+    const trueCount = gates.filter((g) => pod.status?.conditions?.find((c) => c.type === g.conditionType)?.status === 'True').length;
+    readinessGates = `${trueCount}/${gates.length}`;
+  }
+  const row: Omit<TableRow, 'object'> = {
+    cells: [
+      pod.metadata?.name ?? '',
+      `${s.readyContainers}/${s.totalContainers}`,
+      s.reason,
+      podRestarts(pod, now),
+      age(pod, now),
+      none(pod.status?.podIPs?.[0]?.ip),
+      none(pod.spec?.nodeName),
+      none(pod.status?.nominatedNodeName),
+      readinessGates,
+    ],
+  };
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded') row.conditions = [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }];
+  if (phase === 'Failed') row.conditions = [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
+  return row;
+}
+
+function deploymentCells(d: Deployment, now: Date): (string | number)[] {
+  const [names, images] = containerCells(d.spec?.template?.spec?.containers);
+  return [
+    d.metadata?.name ?? '',
+    `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 1}`,
+    d.status?.updatedReplicas ?? 0,
+    d.status?.availableReplicas ?? 0,
+    age(d, now),
+    names,
+    images,
+    labelSelectorString(d.spec?.selector),
+  ];
+}
+
+function replicaSetCells(rs: ReplicaSet, now: Date): (string | number)[] {
+  const [names, images] = containerCells(rs.spec?.template?.spec?.containers);
+  return [
+    rs.metadata?.name ?? '',
+    rs.spec?.replicas ?? 1,
+    rs.status?.replicas ?? 0,
+    rs.status?.readyReplicas ?? 0,
+    age(rs, now),
+    names,
+    images,
+    formatLabelSelector(rs.spec?.selector),
+  ];
+}
+
+function serviceCells(svc: Service, now: Date): (string | number)[] {
+  const clusterIP = svc.spec?.clusterIPs?.[0] || svc.spec?.clusterIP || '<none>';
+  return [
+    svc.metadata?.name ?? '',
+    svc.spec?.type || 'ClusterIP',
+    clusterIP,
+    serviceExternalIP(svc),
+    makePortString(svc) || '<none>',
+    age(svc, now),
+    formatLabels(svc.spec?.selector),
+  ];
+}
+
+/** printEvent (wide): Last Seen falls back to First Seen, which falls back to eventTime. */
+function eventCells(e: Event, now: Date): (string | number)[] {
+  const firstSeen = e.firstTimestamp ? translateTimestampSince(e.firstTimestamp, now) : translateTimestampSince(e.eventTime, now);
+  let lastSeen = e.lastTimestamp ? translateTimestampSince(e.lastTimestamp, now) : firstSeen;
+  let count = e.count ?? 0;
+  if (e.series) {
+    lastSeen = translateTimestampSince(e.series.lastObservedTime, now);
+    count = e.series.count ?? 0;
+  } else if (count === 0) {
+    count = 1; // singleton events of the events.k8s.io API carry no count
+  }
+  const kind = (e.involvedObject?.kind ?? '').toLowerCase();
+  const target = e.involvedObject?.name ? `${kind}/${e.involvedObject.name}` : kind;
+  const component = e.source?.component || e.reportingComponent || '';
+  const host = e.source?.host || e.reportingInstance || '';
+  return [
+    lastSeen,
+    e.type ?? '',
+    e.reason ?? '',
+    target,
+    e.involvedObject?.fieldPath ?? '',
+    host ? `${component}, ${host}` : component,
+    (e.message ?? '').trim(),
+    firstSeen,
+    count,
+    e.metadata?.name ?? '',
+  ];
+}
+
+/** One server-side Table for a list of objects of one kind, rows in the given order. */
+export function tableFor(kind: TableKind, objects: readonly KubeObject[], now: Date): Table {
+  const rows = objects.map((obj): TableRow => {
+    switch (kind) {
+      case 'Pod': return { ...podRow(obj as Pod, now), object: obj };
+      case 'Deployment': return { cells: deploymentCells(obj as Deployment, now), object: obj };
+      case 'ReplicaSet': return { cells: replicaSetCells(obj as ReplicaSet, now), object: obj };
+      case 'Service': return { cells: serviceCells(obj as Service, now), object: obj };
+      case 'Endpoints': return { cells: [obj.metadata?.name ?? '', formatEndpoints(obj as Endpoints), age(obj, now)], object: obj };
+      case 'Event': return { cells: eventCells(obj as Event, now), object: obj };
+      case 'Namespace': return { cells: [obj.metadata?.name ?? '', (obj as Namespace).status?.phase ?? '', age(obj, now)], object: obj };
+    }
+  });
+  return { columnDefinitions: COLUMNS[kind], rows };
+}

@@ -1,0 +1,474 @@
+// The Runtime on a Docker engine, through dockerode. Every engine call is bounded in time so a hung or dead
+// engine shows up as an error, never as a control plane that waits forever.
+import { randomUUID } from 'node:crypto';
+import { PassThrough, pipeline, Readable, type Duplex } from 'node:stream';
+import type Docker from 'dockerode';
+import { toContainerInfo, toRuntimeEvent, LIFECYCLE_ACTIONS } from './container-info.js';
+import { toCreateOptions } from './create-options.js';
+import { CappedOutput, demuxTransform, StreamDemuxer } from './demux.js';
+import { createDockerClient } from './docker-client.js';
+import { engineMessage, isNotFound, statusCodeOf } from './engine-errors.js';
+import { JsonLineSplitter, readProgress } from './json-lines.js';
+import { EXEC_MARKER_ENV, inContainerKillCommand, killExecOnHost, processBelongsToContainer } from './process-tree.js';
+import {
+  LABEL_CLUSTER,
+  type ContainerInfo,
+  type CreateContainerSpec,
+  type ExecOptions,
+  type ExecResult,
+  type ExecSession,
+  type InteractiveExecOptions,
+  type LogOptions,
+  type PullResult,
+  type Runtime,
+  type RuntimeEvent,
+} from './runtime.js';
+
+/** the kubelet keeps 10 KiB of probe output (maxReadLength) */
+export const DEFAULT_EXEC_OUTPUT_BYTES = 10 * 1024;
+/** /_ping must answer fast; anything slower counts as "engine down" */
+const PING_TIMEOUT_MS = 2_000;
+/** ordinary requests (inspect, create, list, ...) */
+const ENGINE_CALL_TIMEOUT_MS = 30_000;
+/** no registry may be reachable; a pull must not hold a pod's sync loop */
+export const PULL_TIMEOUT_MS = 30_000;
+/** after killing a timed-out exec, how long to let its output stream drain before cutting it */
+const EXEC_KILL_SETTLE_MS = 2_000;
+
+export interface DockerRuntimeOptions {
+  /** engine socket; default: DOCKER_HOST, else /var/run/docker.sock */
+  socketPath?: string;
+  /** an existing client (tests, or sharing one modem) */
+  docker?: Docker;
+  /**
+   * How a timed-out exec is ended. 'auto' signals its processes on the host when their pids are visible
+   * (local Linux engine) and otherwise from inside the container; 'in-container' forces the latter.
+   */
+  execKill?: 'auto' | 'in-container';
+}
+
+/**
+ * Runs `fn` with a signal that aborts the engine request after `ms`, and gives up waiting then even where
+ * dockerode does not forward the signal (image inspect). The timer is cleared once `fn` settles.
+ */
+async function bounded<T>(ms: number, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new Error(`the docker engine did not answer ${what} within ${ms} ms`);
+      controller.abort(err);
+      reject(err);
+    }, ms);
+  });
+  try {
+    return await Promise.race([fn(controller.signal), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function labelFilters(labels: Record<string, string>): string[] {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+}
+
+export class DockerRuntime implements Runtime {
+  readonly docker: Docker;
+  private readonly execKill: 'auto' | 'in-container';
+  /** learnt once: can this process see (and signal) the engine's container processes? */
+  private hostPidsVisible: boolean | undefined;
+  private readonly networksInFlight = new Map<string, Promise<void>>();
+
+  constructor(opts: DockerRuntimeOptions | string = {}) {
+    const o = typeof opts === 'string' ? { socketPath: opts } : opts;
+    this.docker = o.docker ?? createDockerClient(o.socketPath);
+    this.execKill = o.execKill ?? 'auto';
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      // dockerode accepts options on ping; its typings do not say so
+      const ping = this.docker.ping.bind(this.docker) as unknown as (opts: { abortSignal: AbortSignal }) => Promise<unknown>;
+      await bounded(PING_TIMEOUT_MS, 'ping', (abortSignal) => ping({ abortSignal }));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  // ---- networks ----
+
+  ensureNetwork(name: string, labels: Record<string, string>): Promise<void> {
+    // concurrent callers in this process share one attempt
+    let pending = this.networksInFlight.get(name);
+    if (!pending) {
+      pending = this.createNetworkOnce(name, labels).finally(() => this.networksInFlight.delete(name));
+      this.networksInFlight.set(name, pending);
+    }
+    return pending;
+  }
+
+  private async networksNamed(name: string): Promise<Docker.NetworkInspectInfo[]> {
+    // the engine's name filter matches substrings; keep exact names only
+    const all = await bounded(ENGINE_CALL_TIMEOUT_MS, 'list networks', (abortSignal) =>
+      this.docker.listNetworks({ filters: { name: [name] }, abortSignal } as Docker.NetworkListOptions),
+    );
+    return all.filter((n) => n.Name === name);
+  }
+
+  private async createNetworkOnce(name: string, labels: Record<string, string>): Promise<void> {
+    if ((await this.networksNamed(name)).length > 0) return;
+    let createdId: string | undefined;
+    try {
+      const network = await bounded(ENGINE_CALL_TIMEOUT_MS, 'create network', (abortSignal) =>
+        this.docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: labels, abortSignal } as Docker.NetworkCreateOptions),
+      );
+      createdId = network.id;
+    } catch (err) {
+      if (statusCodeOf(err) !== 409) throw new Error(`creating docker network ${name}: ${engineMessage(err)}`);
+      return; // another process created it first
+    }
+    // CheckDuplicate is best effort: two processes can still both create one. The oldest wins; a loser
+    // removes its own copy (it has no containers yet), so every caller ends up on the same network.
+    const same = await this.networksNamed(name);
+    if (same.length > 1) {
+      same.sort((a, b) => a.Created.localeCompare(b.Created) || a.Id.localeCompare(b.Id));
+      if (same[0]?.Id !== createdId && createdId !== undefined) {
+        await this.docker.getNetwork(createdId).remove().catch(() => undefined);
+      }
+    }
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    for (const network of await this.networksNamed(name)) {
+      if (!network.Labels?.[LABEL_CLUSTER]) {
+        throw new Error(`docker network ${name} was not created by mini-kube (no ${LABEL_CLUSTER} label); leaving it alone`);
+      }
+      try {
+        await bounded(ENGINE_CALL_TIMEOUT_MS, 'remove network', (abortSignal) => this.docker.getNetwork(network.Id).remove({ abortSignal }));
+      } catch (err) {
+        if (!isNotFound(err)) throw new Error(`removing docker network ${name}: ${engineMessage(err)}`);
+      }
+    }
+  }
+
+  // ---- images ----
+
+  async imageExists(ref: string): Promise<boolean> {
+    try {
+      await bounded(ENGINE_CALL_TIMEOUT_MS, 'image inspect', (abortSignal) => this.docker.getImage(ref).inspect({ abortSignal } as Docker.ImageInspectOptions));
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  async pullImage(ref: string): Promise<PullResult> {
+    const started = Date.now();
+    try {
+      // the bound covers the whole pull, progress stream included
+      const outcome = await bounded(PULL_TIMEOUT_MS, `pull ${ref}`, async (abortSignal) =>
+        readProgress(await this.docker.pull(ref, { abortSignal })),
+      );
+      return outcome.error === undefined ? { ok: true } : { ok: false, message: outcome.error };
+    } catch (err) {
+      if (Date.now() - started >= PULL_TIMEOUT_MS) {
+        return { ok: false, message: `pulling ${ref} did not finish within ${PULL_TIMEOUT_MS / 1000} s` };
+      }
+      return { ok: false, message: engineMessage(err) };
+    }
+  }
+
+  // ---- containers ----
+
+  async createContainer(spec: CreateContainerSpec): Promise<string> {
+    try {
+      const container = await bounded(ENGINE_CALL_TIMEOUT_MS, 'create container', (abortSignal) =>
+        this.docker.createContainer({ ...toCreateOptions(spec), abortSignal } as Docker.ContainerCreateOptions),
+      );
+      return container.id;
+    } catch (err) {
+      throw new Error(`creating container ${spec.name}: ${engineMessage(err)}`);
+    }
+  }
+
+  async startContainer(id: string): Promise<void> {
+    try {
+      await bounded(ENGINE_CALL_TIMEOUT_MS, 'start container', (abortSignal) => this.docker.getContainer(id).start({ abortSignal }));
+    } catch (err) {
+      if (statusCodeOf(err) === 304) return; // already running
+      throw new Error(`starting container ${id.slice(0, 12)}: ${engineMessage(err)}`);
+    }
+  }
+
+  async stopContainer(id: string, graceSeconds: number): Promise<void> {
+    const t = Math.max(0, Math.ceil(graceSeconds));
+    try {
+      // the engine sends SIGTERM, waits t seconds, then SIGKILLs; allow for that wait
+      await bounded((t + 30) * 1000, 'stop container', (abortSignal) => this.docker.getContainer(id).stop({ t, abortSignal }));
+    } catch (err) {
+      const code = statusCodeOf(err);
+      if (code === 304 || code === 404) return; // already stopped, or gone
+      throw new Error(`stopping container ${id.slice(0, 12)}: ${engineMessage(err)}`);
+    }
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    try {
+      await bounded(ENGINE_CALL_TIMEOUT_MS, 'remove container', (abortSignal) => this.docker.getContainer(id).remove({ force: true, v: true, abortSignal }));
+    } catch (err) {
+      const code = statusCodeOf(err);
+      if (code === 404) return;
+      if (code === 409 && /already in progress/i.test(engineMessage(err))) return;
+      throw new Error(`removing container ${id.slice(0, 12)}: ${engineMessage(err)}`);
+    }
+  }
+
+  async inspectContainer(id: string): Promise<ContainerInfo | undefined> {
+    try {
+      const info = await bounded(ENGINE_CALL_TIMEOUT_MS, 'inspect container', (abortSignal) => this.docker.getContainer(id).inspect({ abortSignal }));
+      return toContainerInfo(info);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async listContainers(labels: Record<string, string>): Promise<ContainerInfo[]> {
+    const summaries = await bounded(ENGINE_CALL_TIMEOUT_MS, 'list containers', (abortSignal) =>
+      this.docker.listContainers({ all: true, filters: { label: labelFilters(labels) }, abortSignal }),
+    );
+    // the list summary lacks exit code, OOM and times; inspect each (one request per container)
+    const infos = await Promise.all(summaries.map((s) => this.inspectContainer(s.Id)));
+    return infos.filter((i): i is ContainerInfo => i !== undefined);
+  }
+
+  // ---- exec ----
+
+  /**
+   * Runs `cmd` like `docker exec` without -w: the container's WorkingDir, Env and user. On the success path
+   * this is three requests: exec create, exec start (hijacked), exec inspect for the exit code.
+   */
+  async exec(id: string, cmd: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const started = performance.now();
+    const max = opts.maxOutputBytes ?? DEFAULT_EXEC_OUTPUT_BYTES;
+    const timeoutMs = opts.timeoutMs;
+    // processes started where we cannot see their pids carry a marker, so a timeout can find them
+    const marker = timeoutMs !== undefined && !(await this.canSignalOnHost(id)) ? randomUUID().replace(/-/g, '') : undefined;
+
+    const container = this.docker.getContainer(id);
+    const exec = await bounded(ENGINE_CALL_TIMEOUT_MS, 'exec create', (abortSignal) =>
+      container.exec({
+        Cmd: cmd,
+        AttachStdout: true,
+        AttachStderr: true,
+        ...(marker ? { Env: [`${EXEC_MARKER_ENV}=${marker}`] } : {}),
+        abortSignal,
+      }),
+    ).catch((err: unknown) => {
+      // typically "Container <id> is not running"
+      throw new Error(`exec in container ${id.slice(0, 12)}: ${engineMessage(err)}`);
+    });
+    const stream = (await bounded(ENGINE_CALL_TIMEOUT_MS, 'exec start', (abortSignal) =>
+      exec.start({ hijack: true, stdin: false, abortSignal }),
+    )) as Duplex;
+
+    const output = new CappedOutput(max);
+    const demuxer = new StreamDemuxer();
+    stream.on('data', (chunk: Buffer) => {
+      for (const frame of demuxer.push(chunk)) output.add(frame.stream, frame.data);
+    });
+    const ended = new Promise<void>((resolve) => {
+      stream.once('end', resolve);
+      stream.once('close', resolve);
+      stream.once('error', () => resolve());
+    });
+
+    let timedOut = false;
+    if (timeoutMs === undefined) {
+      await ended;
+    } else {
+      const remaining = Math.max(0, timeoutMs - (performance.now() - started));
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), remaining);
+      });
+      const first = await Promise.race([ended.then(() => 'ended' as const), expired]);
+      clearTimeout(timer);
+      if (first === 'timeout') {
+        timedOut = true;
+        await this.killExec(id, exec, marker);
+        // the pipes close once every holder is dead; do not wait on a stream that stays open regardless
+        await Promise.race([ended, new Promise((r) => setTimeout(r, EXEC_KILL_SETTLE_MS))]);
+      }
+    }
+    stream.destroy();
+    return { exitCode: await this.execExitCode(exec, timedOut), output: output.result(), timedOut };
+  }
+
+  /** The exit code from exec inspect; the engine may record it a moment after the streams close. */
+  private async execExitCode(exec: Docker.Exec, timedOut: boolean): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      const info = await bounded(ENGINE_CALL_TIMEOUT_MS, 'exec inspect', (abortSignal) => exec.inspect({ abortSignal }));
+      if (!info.Running && info.ExitCode !== null) return info.ExitCode;
+      if (timedOut || attempt >= 20) return info.ExitCode ?? -1;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  /** Whether this process can see the engine's container processes; learnt once per runtime. */
+  private async canSignalOnHost(containerId: string): Promise<boolean> {
+    if (this.execKill === 'in-container') return false;
+    if (this.hostPidsVisible !== undefined) return this.hostPidsVisible;
+    try {
+      const info = await bounded(ENGINE_CALL_TIMEOUT_MS, 'inspect container', (abortSignal) =>
+        this.docker.getContainer(containerId).inspect({ abortSignal }),
+      );
+      if (!(info.State.Pid > 0)) return false; // not running: decide on a later exec
+      this.hostPidsVisible = await processBelongsToContainer(info.State.Pid, info.Id);
+      return this.hostPidsVisible;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The engine cannot kill an exec. Signal its process tree on the host when its pid is ours to see;
+   * otherwise find it inside the container by its marker.
+   */
+  private async killExec(containerId: string, exec: Docker.Exec, marker: string | undefined): Promise<void> {
+    if (marker === undefined) {
+      const info = await bounded(ENGINE_CALL_TIMEOUT_MS, 'exec inspect', (abortSignal) => exec.inspect({ abortSignal }));
+      await killExecOnHost(info.Pid, info.ContainerID);
+      return;
+    }
+    // bounded by hand: giving the killer its own timeout would recurse into this path
+    const killer = this.exec(containerId, inContainerKillCommand(marker), { maxOutputBytes: 1024 }).catch(() => undefined);
+    await Promise.race([killer, new Promise((r) => setTimeout(r, EXEC_KILL_SETTLE_MS))]);
+  }
+
+  async execInteractive(id: string, cmd: string[], opts: InteractiveExecOptions): Promise<ExecSession> {
+    const exec = await bounded(ENGINE_CALL_TIMEOUT_MS, 'exec create', (abortSignal) =>
+      this.docker.getContainer(id).exec({
+        Cmd: cmd,
+        AttachStdin: opts.stdin,
+        AttachStdout: opts.stdout,
+        AttachStderr: opts.stderr,
+        Tty: opts.tty,
+        abortSignal,
+      }),
+    );
+    const raw = (await bounded(ENGINE_CALL_TIMEOUT_MS, 'exec start', (abortSignal) =>
+      exec.start({ hijack: true, stdin: opts.stdin, Tty: opts.tty, abortSignal }),
+    )) as Duplex;
+
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    if (opts.tty) {
+      // a TTY has one output stream and no multiplexing
+      raw.on('data', (chunk: Buffer) => stdout.write(chunk));
+      stderr.end();
+    } else {
+      const demuxer = new StreamDemuxer();
+      raw.on('data', (chunk: Buffer) => {
+        for (const frame of demuxer.push(chunk)) (frame.stream === 2 ? stderr : stdout).write(frame.data);
+      });
+      raw.once('end', () => {
+        stdout.end();
+        stderr.end();
+      });
+    }
+    const exitCode = new Promise<number>((resolve) => {
+      let done = false;
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        if (!stdout.writableEnded) stdout.end();
+        if (!stderr.writableEnded) stderr.end();
+        this.execExitCode(exec, false).then(resolve, () => resolve(-1));
+      };
+      raw.once('end', finish);
+      raw.once('close', finish);
+      raw.once('error', finish);
+    });
+    return {
+      stdin: opts.stdin ? raw : undefined,
+      stdout,
+      stderr,
+      resize: async (width: number, height: number) => {
+        await bounded(ENGINE_CALL_TIMEOUT_MS, 'exec resize', (abortSignal) => exec.resize({ w: width, h: height, abortSignal }));
+      },
+      exitCode,
+      raw,
+    };
+  }
+
+  // ---- logs and events ----
+
+  /** stdout and stderr as one byte stream, in the order the engine recorded them (containers are never TTY) */
+  async logs(id: string, opts: LogOptions): Promise<Readable> {
+    const query = {
+      stdout: true,
+      stderr: true,
+      timestamps: opts.timestamps ?? false,
+      ...(opts.tailLines !== undefined ? { tail: opts.tailLines } : {}),
+      ...(opts.sinceSeconds !== undefined ? { since: Math.floor(Date.now() / 1000) - opts.sinceSeconds } : {}),
+    };
+    const container = this.docker.getContainer(id);
+    let source: Readable;
+    try {
+      if (opts.follow) {
+        // the bound covers the engine's answer only; a followed log lives as long as the container or reader
+        source = (await bounded(ENGINE_CALL_TIMEOUT_MS, 'logs', (abortSignal) => container.logs({ ...query, follow: true, abortSignal }))) as Readable;
+      } else {
+        const body = await bounded(ENGINE_CALL_TIMEOUT_MS, 'logs', (abortSignal) => container.logs({ ...query, follow: false, abortSignal }));
+        source = Readable.from([Buffer.isBuffer(body) ? body : Buffer.from(String(body))]);
+      }
+    } catch (err) {
+      throw new Error(`logs of container ${id.slice(0, 12)}: ${engineMessage(err)}`);
+    }
+    // pipeline, so a reader that destroys the result also closes the engine connection
+    const out = demuxTransform();
+    pipeline(source, out, () => undefined);
+    return out;
+  }
+
+  events(labels: Record<string, string>, onEvent: (e: RuntimeEvent) => void, onError: (err: Error) => void): () => void {
+    const controller = new AbortController();
+    let stopped = false;
+    let stream: NodeJS.ReadableStream | undefined;
+    const fail = (err: Error): void => {
+      if (stopped) return;
+      stopped = true; // report once; the caller re-subscribes (and re-lists) after an error
+      onError(err);
+    };
+    this.docker
+      .getEvents({
+        // from the moment of subscribing: events that happen while the request travels are not lost
+        since: Number((Date.now() / 1000).toFixed(3)),
+        filters: { type: ['container'], label: labelFilters(labels), event: LIFECYCLE_ACTIONS },
+        abortSignal: controller.signal,
+      } as Docker.GetEventsOptions)
+      .then((s) => {
+        stream = s;
+        if (stopped) return (s as Readable).destroy();
+        const splitter = new JsonLineSplitter();
+        s.on('data', (chunk: Buffer) => {
+          for (const value of splitter.push(chunk)) {
+            const event = toRuntimeEvent(value);
+            if (event && !stopped) onEvent(event);
+          }
+        });
+        s.on('error', (err: Error) => fail(err));
+        s.on('end', () => fail(new Error('the docker event stream ended (engine restarted?)')));
+        s.on('close', () => fail(new Error('the docker event stream closed (engine restarted?)')));
+      })
+      .catch((err: unknown) => fail(new Error(`subscribing to docker events: ${engineMessage(err)}`)));
+    return () => {
+      stopped = true;
+      controller.abort();
+      (stream as Readable | undefined)?.destroy();
+    };
+  }
+}

@@ -1,0 +1,63 @@
+// The engine streams events, build and pull progress as JSON objects, one per line, split across chunks
+// at arbitrary points. This reassembles lines and parses them.
+
+export class JsonLineSplitter {
+  private pending = '';
+
+  /** Complete JSON values in this chunk (plus what was pending); malformed lines are skipped. */
+  push(chunk: Buffer | string): unknown[] {
+    this.pending += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    const out: unknown[] = [];
+    let nl: number;
+    while ((nl = this.pending.indexOf('\n')) >= 0) {
+      const line = this.pending.slice(0, nl).trim();
+      this.pending = this.pending.slice(nl + 1);
+      if (line === '') continue;
+      try {
+        out.push(JSON.parse(line));
+      } catch {
+        // a line that is not JSON carries nothing we can use
+      }
+    }
+    return out;
+  }
+}
+
+export interface ProgressOutcome {
+  /** the last `error` the engine streamed, if any */
+  error?: string;
+  messages: Record<string, unknown>[];
+}
+
+/** Reads a build/pull progress stream to its end; the engine reports failures inside the stream. */
+export function readProgress(
+  stream: NodeJS.ReadableStream,
+  onMessage?: (msg: Record<string, unknown>) => void,
+): Promise<ProgressOutcome> {
+  return new Promise((resolve, reject) => {
+    const splitter = new JsonLineSplitter();
+    const outcome: ProgressOutcome = { messages: [] };
+    stream.on('data', (chunk: Buffer | string) => {
+      for (const value of splitter.push(chunk)) {
+        if (typeof value !== 'object' || value === null) continue;
+        const msg = value as Record<string, unknown>;
+        outcome.messages.push(msg);
+        if (typeof msg.error === 'string') outcome.error = msg.error.trim();
+        onMessage?.(msg);
+      }
+    });
+    let settled = false;
+    stream.on('error', (err: Error) => {
+      settled = true;
+      reject(err);
+    });
+    stream.on('end', () => {
+      settled = true;
+      resolve(outcome);
+    });
+    // an aborted request closes the stream without 'end'
+    stream.on('close', () => {
+      if (!settled) reject(new Error('the engine closed the progress stream before it ended'));
+    });
+  });
+}

@@ -1,0 +1,58 @@
+// Shared by the integration tests: an isolated cluster per test file (the library's own startCluster),
+// the CLI run as a user runs it (a child process with the cluster's home), and the sample image.
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startCluster, type Cluster } from '../../src/lib/index.js';
+import { buildSampleImage } from '../../src/runtime/sample-image.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI = path.join(ROOT, 'bin/mini-kube.js');
+
+export async function testCluster(opts: { publishPorts?: boolean } = {}): Promise<Cluster> {
+  await buildSampleImage();
+  // A home of its own that the CLI can find (control-plane.json is published for it).
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-it-'));
+  return startCluster({ home, publishPorts: opts.publishPorts, log: process.env['MINI_KUBE_TEST_LOG'] ? (l) => console.log(l) : undefined });
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `mini-kube ARGS` against the cluster's home, as a user would type it. */
+export function cli(cluster: Cluster, args: string[], opts: { cwd?: string; input?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [CLI, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: { ...process.env, MINI_KUBE_HOME: cluster.home, LANG: 'C' },
+      timeout: 120_000,
+    }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}

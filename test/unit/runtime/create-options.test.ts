@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { podHostname, toCreateOptions } from '../../../src/runtime/create-options.js';
+import type { CreateContainerSpec } from '../../../src/runtime/runtime.js';
+
+const base: CreateContainerSpec = {
+  name: 'k8s_web_web-1_default_uid_0',
+  image: 'ondalk8s/healthcheck:v1',
+  env: [{ name: 'A', value: 'x=y' }],
+  hostname: 'web-1',
+  labels: { 'io.mini-kube.cluster': 'c1' },
+  ports: [{ containerPort: 8080, protocol: 'TCP' }],
+  network: 'mini-kube',
+  publishPorts: false,
+};
+
+describe('toCreateOptions', () => {
+  it('sets init, hostname, network, labels, env and exposed ports', () => {
+    const o = toCreateOptions(base);
+    expect(o).toMatchObject({
+      name: base.name,
+      Image: base.image,
+      Hostname: 'web-1',
+      Labels: { 'io.mini-kube.cluster': 'c1' },
+      Env: ['A=x=y'],
+      ExposedPorts: { '8080/tcp': {} },
+      HostConfig: { Init: true, NetworkMode: 'mini-kube', PortBindings: {}, RestartPolicy: { Name: 'no' } },
+    });
+    expect(o).not.toHaveProperty('Entrypoint');
+    expect(o).not.toHaveProperty('Cmd');
+    expect(o).not.toHaveProperty('WorkingDir');
+  });
+
+  it('maps command to ENTRYPOINT and args to CMD', () => {
+    expect(toCreateOptions({ ...base, command: ['sh', '-c'], args: ['echo hi'] })).toMatchObject({ Entrypoint: ['sh', '-c'], Cmd: ['echo hi'] });
+    // command alone drops the image CMD as Kubernetes does
+    expect(toCreateOptions({ ...base, command: ['node', 'other.js'] })).toMatchObject({ Entrypoint: ['node', 'other.js'], Cmd: [] });
+    // args alone keep the image ENTRYPOINT
+    const argsOnly = toCreateOptions({ ...base, args: ['--port', '9090'] });
+    expect(argsOnly.Cmd).toEqual(['--port', '9090']);
+    expect(argsOnly).not.toHaveProperty('Entrypoint');
+    // empty lists count as absent
+    expect(toCreateOptions({ ...base, command: [], args: [] })).not.toHaveProperty('Cmd');
+  });
+
+  it('publishes on 127.0.0.1 with random ports, or the given hostPort', () => {
+    const o = toCreateOptions({
+      ...base,
+      publishPorts: true,
+      ports: [
+        { containerPort: 8080, protocol: 'TCP' },
+        { containerPort: 53, protocol: 'UDP', hostPort: 5353 },
+      ],
+    });
+    expect(o.ExposedPorts).toEqual({ '8080/tcp': {}, '53/udp': {} });
+    expect(o.HostConfig?.PortBindings).toEqual({
+      '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }],
+      '53/udp': [{ HostIp: '127.0.0.1', HostPort: '5353' }],
+    });
+    const hostPortOnly = toCreateOptions({ ...base, ports: [{ containerPort: 8080, protocol: 'TCP', hostPort: 18080 }] });
+    expect(hostPortOnly.HostConfig?.PortBindings).toEqual({ '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '18080' }] });
+  });
+
+  it('keeps workingDir', () => {
+    expect(toCreateOptions({ ...base, workingDir: '/srv' }).WorkingDir).toBe('/srv');
+  });
+});
+
+describe('podHostname', () => {
+  it('truncates to 63 characters without a trailing dash or dot', () => {
+    expect(podHostname('short')).toBe('short');
+    const long = 'a'.repeat(60) + '-.-bbbb';
+    expect(podHostname(long)).toBe('a'.repeat(60));
+  });
+});
