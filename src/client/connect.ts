@@ -50,7 +50,8 @@ export async function startInBackground(home: string, opts: StartOptions = {}): 
   const p = homePaths(home);
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
   const out = fs.openSync(p.log, 'a');
-  const args = [cliEntry(), 'up', '--foreground-daemon', '--no-kubeconfig'];
+  // A small young generation keeps the idle daemon's resident memory low; it allocates little.
+  const args = ['--max-semi-space-size=2', cliEntry(), 'up', '--foreground-daemon', '--no-kubeconfig'];
   if (opts.allowPrivileged) args.push('--allow-privileged');
   if (opts.port) args.push('--port', String(opts.port));
   args.push(...(opts.extraArgs ?? []));

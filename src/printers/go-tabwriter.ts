@@ -1,7 +1,7 @@
 // A port of Go's text/tabwriter (as forked by github.com/liggitt/tabwriter, which kubectl uses), because
 // kubectl's `get` tables and `describe` pages are laid out by it and users compare output byte for byte.
 //
-// Why not the text-table package (installed): it has no minimum cell width (kubectl pads every column to
+// Why not the text-table package: it has no minimum cell width (kubectl pads every column to
 // at least 6), it trims trailing padding that Go keeps when a row's last cell is empty, and it aligns a
 // column over the whole table while Go aligns a column only over *consecutive* lines that have a cell in
 // it ("column blocks"), which is what gives `kubectl describe` its per-section alignment.
