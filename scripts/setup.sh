@@ -26,6 +26,16 @@ ensure_kubectl_120() {
 }
 ensure_kubectl_120 || say "warning: could not install Debian's kubernetes-client 1.20 into /opt/kubectl-1.20 (optional; needs root and apt)"
 
+# Debian's chromium for the dashboard's end-to-end test (test/integration/dashboard-browser.test.ts,
+# driven by playwright-core). Required for the tests: fails setup when it cannot be installed.
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ] || return 1
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+}
+ensure_chromium || { say "could not install Debian's chromium (apt-get install -y chromium; needs root): the dashboard's browser test needs it"; exit 1; }
+
 # `npm run sample-image` (bin/mini-kube.js build-sample-image) does the same once the CLI exists.
 node --input-type=module -e "
 import('./dist/src/runtime/sample-image.js')

@@ -1,9 +1,12 @@
 // Start-up cost of a library cluster, as a test file pays it: startCluster() then stop(), N times, with
 // the image present and no pods. Printed side by side with two baselines that bound what is unavoidable:
 // a Docker network created and removed (each cluster has its own network), and a bare HTTPS server
-// started and closed (each cluster serves its API over TLS).
+// started and closed (each cluster serves its API over TLS). Then the cold case, as a fresh test process
+// pays it: a child process imports the package, starts and stops one cluster (cold.mjs).
 //   npm run build && node bench/startup/startup.mjs [N]
+import { execFileSync } from 'node:child_process';
 import * as https from 'node:https';
+import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import Docker from 'dockerode';
 import { startCluster } from 'mini-kube';
@@ -22,37 +25,51 @@ async function timed(fn) {
   return [performance.now() - t0, v];
 }
 
-async function measure(label, start, stop) {
-  const starts = [];
-  const stops = [];
-  // one warm-up run: module loading and the first TLS/crypto initialisation are paid once per process
-  await stop(await start());
-  for (let i = 0; i < N; i++) {
-    const [a, h] = await timed(start);
-    const [b] = await timed(() => stop(h));
-    starts.push(a);
-    stops.push(b);
-  }
-  return { label, start: stats(starts), stop: stats(stops) };
-}
-
 const docker = new Docker();
-const rows = [];
-rows.push(await measure('mini-kube startCluster() / stop()', () => startCluster(), (c) => c.stop()));
-rows.push(await measure('baseline: docker network create / rm', async () => {
-  const net = await docker.createNetwork({ Name: `mk-bench-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, Labels: { 'io.mini-kube.bench': 'true' } });
-  return net;
-}, (net) => net.remove()));
 const { generateTls } = await import('../../dist/src/api/tls.js');
 const tls = await generateTls();
-rows.push(await measure('baseline: https server listen / close', () => new Promise((resolve) => {
-  const srv = https.createServer({ cert: tls.certPem, key: tls.keyPem });
-  srv.listen(0, '127.0.0.1', () => resolve(srv));
-}), (srv) => new Promise((resolve) => srv.close(() => resolve()))));
+const subjects = [
+  { label: 'mini-kube startCluster() / stop()', start: () => startCluster(), stop: (c) => c.stop() },
+  {
+    label: 'baseline: docker network create / rm',
+    start: () => docker.createNetwork({ Name: `mk-bench-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, Labels: { 'io.mini-kube.bench': 'true' } }),
+    stop: (net) => net.remove(),
+  },
+  {
+    label: 'baseline: https server listen / close',
+    start: () => new Promise((resolve) => {
+      const srv = https.createServer({ cert: tls.certPem, key: tls.keyPem });
+      srv.listen(0, '127.0.0.1', () => resolve(srv));
+    }),
+    stop: (srv) => new Promise((resolve) => srv.close(() => resolve())),
+  },
+];
+
+// Round robin, so a load change on the machine affects every subject alike; one warm-up each first
+// (module loading and the first TLS/crypto initialisation are paid once per process: see "cold" below).
+for (const s of subjects) await s.stop(await s.start());
+const runs = subjects.map(() => ({ start: [], stop: [] }));
+for (let i = 0; i < N; i++) {
+  for (const [k, s] of subjects.entries()) {
+    const [a, h] = await timed(s.start);
+    const [b] = await timed(() => s.stop(h));
+    runs[k].start.push(a);
+    runs[k].stop.push(b);
+  }
+}
 
 const f = (x) => x.toFixed(1).padStart(7);
-console.log(`N=${N} runs each (after one warm-up), milliseconds, node ${process.version}`);
+console.log(`N=${N} runs each (after one warm-up), milliseconds, node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}`);
 console.log(`${'what'.padEnd(40)} ${'start p50'.padStart(9)} ${'p90'.padStart(7)} ${'stop p50'.padStart(9)} ${'p90'.padStart(7)} ${'total p50'.padStart(9)}`);
-for (const r of rows) {
-  console.log(`${r.label.padEnd(40)} ${f(r.start.median).padStart(9)} ${f(r.start.p90)} ${f(r.stop.median).padStart(9)} ${f(r.stop.p90)} ${f(r.start.median + r.stop.median).padStart(9)}`);
+for (const [k, s] of subjects.entries()) {
+  const a = stats(runs[k].start);
+  const b = stats(runs[k].stop);
+  console.log(`${s.label.padEnd(40)} ${f(a.median).padStart(9)} ${f(a.p90)} ${f(b.median).padStart(9)} ${f(b.p90)} ${f(a.median + b.median).padStart(9)}`);
 }
+
+const cold = [];
+for (let i = 0; i < Math.min(N, 10); i++) {
+  cold.push(JSON.parse(execFileSync(process.execPath, [new URL('./cold.mjs', import.meta.url).pathname], { encoding: 'utf8' })));
+}
+const coldStats = (k) => stats(cold.map((c) => c[k]));
+console.log(`\ncold, in a fresh process (${cold.length} runs): import p50 ${f(coldStats('import').median)}  start p50 ${f(coldStats('start').median)} p90 ${f(coldStats('start').p90)}  stop p50 ${f(coldStats('stop').median)} p90 ${f(coldStats('stop').p90)}`);

@@ -42,7 +42,33 @@ export async function readRaw(req: IncomingMessage, limit = MAX_BODY_BYTES): Pro
   return Buffer.concat(chunks);
 }
 
+/** Deeper than any real object; the apiserver's JSON decoder stops at 10000, objects here need ~20. */
+export const MAX_JSON_DEPTH = 1000;
+
+/**
+ * Refuses too deep nesting before JSON.parse builds it: a 400 KB body of brackets would otherwise
+ * allocate ~10 MB of nested arrays just to be refused afterwards.
+ */
+function checkJsonDepth(buf: Buffer): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i]!;
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) throw new StatusError(400, 'BadRequest', `the request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+}
+
 function parseJson(buf: Buffer): unknown {
+  checkJsonDepth(buf);
   try {
     return JSON.parse(buf.toString('utf8'));
   } catch (err) {

@@ -1,10 +1,13 @@
 // Discovery, version, OpenAPI and health: what kubectl fetches before anything else (kubectl-compat §1).
-// Generated from store/kinds.ts so a new kind shows up here by itself. Only apps/v1 is listed in /apis:
-// kubectl fetches every group/version listed, and an unserved one makes it print errors.
+// Generated from store/kinds.ts so a new kind shows up here by itself. /apis lists apps/v1 and, after it,
+// the legacy extensions/v1beta1 (Deployments only, see paths.ts): kubectl fetches every group/version
+// listed (an unserved one makes it print errors), and the first group wins when a resource name is in
+// two, so `kubectl get deploy` stays apps/v1. The legacy entry has no short names and no `all` category,
+// so `kubectl get all` and `deploy` do not list Deployments twice.
 import type { Express, Request, Response } from 'express';
 import { RESOURCE_TYPES, type ResourceType } from '../store/kinds.js';
 import { sendJson } from './errors.js';
-import { SUBRESOURCES } from './paths.js';
+import { LEGACY_GROUP_VERSION, LEGACY_RESOURCES, SUBRESOURCES } from './paths.js';
 
 export interface VersionInfo {
   major: string;
@@ -33,6 +36,17 @@ export function apiResources(group: '' | 'apps'): Record<string, unknown>[] {
   return out;
 }
 
+/** extensions/v1beta1's APIResourceList: the resources of apps/v1 it still maps, bare. */
+export function legacyApiResources(): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const [resource, subs] of Object.entries(LEGACY_RESOURCES)) {
+    const t = RESOURCE_TYPES.find((r) => r.group === 'apps' && r.resource === resource)!;
+    out.push({ name: t.resource, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: ALL_VERBS });
+    for (const sub of subs) out.push(subresourceEntry(t, sub));
+  }
+  return out;
+}
+
 function subresourceEntry(t: ResourceType, sub: string): Record<string, unknown> {
   const base = { name: `${t.resource}/${sub}`, singularName: '', namespaced: t.namespaced };
   switch (sub) {
@@ -46,13 +60,19 @@ function subresourceEntry(t: ResourceType, sub: string): Record<string, unknown>
 export function registerDiscovery(app: Express, opts: { version: VersionInfo; port: () => number }): void {
   const appsVersion = { groupVersion: 'apps/v1', version: 'v1' };
   const appsGroup = { name: 'apps', versions: [appsVersion], preferredVersion: appsVersion };
+  const legacyVersion = { groupVersion: LEGACY_GROUP_VERSION, version: LEGACY_GROUP_VERSION.split('/')[1] };
+  const legacyGroup = { name: LEGACY_GROUP_VERSION.split('/')[0], versions: [legacyVersion], preferredVersion: legacyVersion };
 
   app.get('/api', (_req: Request, res: Response) => sendJson(res, 200, {
     kind: 'APIVersions', versions: ['v1'],
     serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${opts.port()}` }],
   }));
-  app.get('/apis', (_req, res) => sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [appsGroup] }));
+  app.get('/apis', (_req, res) => sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [appsGroup, legacyGroup] }));
   app.get('/apis/apps', (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...appsGroup }));
+  app.get(`/apis/${legacyGroup.name}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...legacyGroup }));
+  app.get(`/apis/${LEGACY_GROUP_VERSION}`, (_req, res) => sendJson(res, 200, {
+    kind: 'APIResourceList', apiVersion: 'v1', groupVersion: LEGACY_GROUP_VERSION, resources: legacyApiResources(),
+  }));
   app.get('/api/v1', (_req, res) => sendJson(res, 200, { kind: 'APIResourceList', groupVersion: 'v1', resources: apiResources('') }));
   app.get('/apis/apps/v1', (_req, res) => sendJson(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'apps/v1', resources: apiResources('apps') }));
 

@@ -15,7 +15,7 @@ import { generateName } from './names.js';
 import { negotiate } from './negotiate.js';
 import { prepareCreate, prepareUpdate, type Admitted } from './object-rules.js';
 import { applyPatch } from './patch.js';
-import { parseResourcePath, type ResourcePath } from './paths.js';
+import { LEGACY_WARNING, parseResourcePath, type ResourcePath } from './paths.js';
 import { boolParam, intParam, isDryRun, parseUrl } from './request.js';
 import { serveScale } from './scale.js';
 import { selectorFilter } from './selectors.js';
@@ -27,6 +27,8 @@ export async function handleResourceRequest(ctx: ApiContext, req: IncomingMessag
   const url = parseUrl(req);
   const rp = parseResourcePath(url.segments);
   if (!rp) return false;
+  // Every answer on a legacy group/version says so, as the apiserver did (writes add admission's own).
+  if (rp.legacyGroupVersion) res.setHeader('Warning', `299 - "${LEGACY_WARNING}"`);
   await dispatch(ctx, req, res, rp, url.query);
   return true;
 }

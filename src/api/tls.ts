@@ -8,8 +8,6 @@
 import { webcrypto, X509Certificate as NodeX509, createPrivateKey } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import 'reflect-metadata'; // @peculiar/x509 loads tsyringe, which needs the Reflect metadata API first
-import * as x509 from '@peculiar/x509';
 import { writeSecret } from './secret-file.js';
 
 export interface TlsMaterial {
@@ -56,6 +54,10 @@ function loadTls(home: string): TlsMaterial | undefined {
 }
 
 export async function generateTls(): Promise<TlsMaterial> {
+  // Loaded only when certificates are made (once per home): a third of the package's import time,
+  // which every test file using the library would pay otherwise (bench/startup).
+  await import('reflect-metadata'); // @peculiar/x509 loads tsyringe, which needs the Reflect metadata API first
+  const x509 = await import('@peculiar/x509');
   // @peculiar/x509 is typed against the DOM's Crypto; Node's webcrypto is that same API.
   type X509Crypto = NonNullable<Parameters<typeof x509.X509CertificateGenerator.create>[1]>;
   const crypto = webcrypto as unknown as X509Crypto;

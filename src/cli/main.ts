@@ -6,6 +6,7 @@ import { registerApply } from './commands/apply.js';
 import { registerExec } from './commands/exec.js';
 import { registerGet } from './commands/get.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerKubeconfig } from './commands/kubeconfig.js';
 import { registerLifecycle } from './commands/lifecycle.js';
 import { registerDemo, registerTools } from './commands/tools.js';
 
@@ -19,6 +20,7 @@ const program = new Command('mini-kube')
   .configureOutput({ outputError: (str, write) => write(str.startsWith('error:') ? str : `error: ${str}`) });
 
 registerLifecycle(program);
+registerKubeconfig(program);
 registerApply(program);
 registerGet(program);
 registerInspect(program);

@@ -10,12 +10,16 @@ import { startControllers } from '../scheduler/controllers.js';
 import { EndpointsController } from '../service-proxy/endpoints-controller.js';
 import { ServiceProxy } from '../service-proxy/proxy.js';
 import { Store, type KubeObject } from '../store/store.js';
-import { allocateServiceAddresses, hostPortFree } from '../service-proxy/nodeport-allocator.js';
+import { allocateServiceAddresses } from '../service-proxy/nodeport-allocator.js';
+import { PortReservations } from '../service-proxy/port-reservations.js';
 import type { Service } from '../kube/types.js';
 import {
   clearState, homePaths, loadConfig, networkName, saveConfig, writeState, type ClusterConfig,
 } from './home.js';
 import { acquireLock, type Lock } from './lock.js';
+import { ApiClient } from '../client/api-client.js';
+import { startDashboard, type Dashboard } from '../dashboard/server.js';
+import { registerDashboardLogin } from '../dashboard/login.js';
 
 export interface ControlPlaneOptions {
   home: string;
@@ -40,6 +44,8 @@ export interface ControlPlane {
   runtime: Runtime;
   kubelet: Kubelet;
   proxy: ServiceProxy;
+  /** the classroom page on 127.0.0.1 (src/dashboard); loginUrl() gives a one-time login link */
+  dashboard?: Dashboard;
   /** stops everything; removeContainers for `down` (objects stay in the store either way) */
   stop(opts?: { removeContainers?: boolean }): Promise<void>;
 }
@@ -55,33 +61,49 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const publishPorts = opts.publishPorts ?? config.publishPorts ?? false;
     const store = new Store(paths.store);
     ensureDefaultNamespace(store);
-
+    let dashboard: Dashboard | undefined;
+    const kubelet = new Kubelet({
+      store, runtime, clusterId: config.clusterId, network: networkName(config.clusterId), publishPorts, log,
+    });
+    // The kubelet's start (Docker network, orphans) and the API server's (TLS) overlap: a test cluster
+    // pays the longer of the two, not their sum (bench/startup).
+    const kubeletStarted = (async () => {
+      if (!(await runtime.ping())) {
+        log('the Docker engine does not answer: pods will start once it does (see `mini-kube status`)');
+      }
+      await kubelet.start().catch((err: Error) => log(`kubelet could not start cleanly: ${err.message}`));
+    })();
+    const nodePortAddress = config.nodePortAddress ?? '127.0.0.1';
+    const reservations = new PortReservations(nodePortAddress);
     const api = await startWithPort(config, opts.port, (port) => startApiServer({
       store, home: opts.home, port, runtime, allowPrivileged,
       admission: {
         Service: async (obj, current) => allocateServiceAddresses(store, obj as Service, current as Service | undefined,
-          hostPortFree(config.nodePortAddress ?? '127.0.0.1')) as Promise<KubeObject>,
+          reservations.probe) as Promise<KubeObject>,
       },
-    }));
+      extraRoutes: (app) => registerDashboardLogin(app, () => dashboard?.loginUrl()),
+    })).catch(async (err: unknown) => {
+      await kubeletStarted;
+      await kubelet.stop({ removeContainers: false });
+      throw err;
+    });
     if (config.apiPort !== api.port) {
       config.apiPort = api.port;
       saveConfig(opts.home, config);
     }
     log(`API server listening on ${api.url}`);
 
-    if (!(await runtime.ping())) {
-      log('the Docker engine does not answer: pods will start once it does (see `mini-kube status`)');
-    }
     const controllers = startControllers(store);
-    const kubelet = new Kubelet({
-      store, runtime, clusterId: config.clusterId, network: networkName(config.clusterId), publishPorts, log,
-    });
-    await kubelet.start().catch((err: Error) => log(`kubelet could not start cleanly: ${err.message}`));
+    await kubeletStarted;
     log(`kubelet running pods on Docker (cluster ${config.clusterId})`);
     const endpoints = new EndpointsController(store);
     endpoints.start();
-    const proxy = new ServiceProxy({ store, address: config.nodePortAddress ?? '127.0.0.1', publishPorts, log });
+    const proxy = new ServiceProxy({ store, address: nodePortAddress, publishPorts, log, reserved: reservations });
     proxy.start();
+    // The dashboard is for people: if it cannot listen, the cluster still runs.
+    const dashClient = new ApiClient({ url: api.url, token: api.token, caPem: api.caPem });
+    dashboard = await startDashboard({ store, client: dashClient, history: kubelet.probes.history, stats: proxy.stats, log })
+      .catch((err: Error) => { log(`dashboard could not start: ${err.message}`); return undefined; });
 
     if (opts.publishState !== false) {
       writeState(opts.home, {
@@ -92,12 +114,15 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     let stopping: Promise<void> | undefined;
     return {
       url: api.url, port: api.port, token: api.token, caPem: api.caPem, clusterId: config.clusterId, config,
-      store, runtime, kubelet, proxy,
+      store, runtime, kubelet, proxy, dashboard,
       stop(stopOpts = {}) {
         stopping ??= (async () => {
+          await dashboard?.close();
+          dashClient.close();
           controllers.stop();
           endpoints.stop();
           await proxy.stop();
+          reservations.close();
           await kubelet.stop({ removeContainers: stopOpts.removeContainers ?? false });
           await api.close();
           if (opts.publishState !== false) clearState(opts.home);

@@ -1,6 +1,8 @@
 // `mini-kube demo`: the tutorial's two sections, step by step, on the real engine. Every step prints the
-// command a student would type and its real output; while it waits it says what the kubelet is doing.
-// It uses the same core as the CLI (API client, apply, printers) and cleans up, also on Ctrl-C.
+// command a student would type and its real output; while it waits it says what the kubelet is doing
+// (from the kubelet's own Events). It uses the same core as the CLI (API client, apply, printers) and
+// cleans up what it created, also on Ctrl-C. It never touches objects that existed before it started:
+// if one of the tutorial's objects is already there, it stops and says so (docs/decisions/050).
 import * as http from 'node:http';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -8,14 +10,15 @@ import { fileURLToPath } from 'node:url';
 import type { ApiClient } from '../client/api-client.js';
 import { applyObject, displayName } from '../client/apply.js';
 import { connect } from '../client/connect.js';
+import { execInPod } from '../client/exec.js';
 import { resolveHome } from '../control-plane/home.js';
 import type { Event, Pod, Service } from '../kube/types.js';
+import type { Kind } from '../store/kinds.js';
 import { parseManifests } from '../manifests/index.js';
 import { printTable } from '../printers/tabwriter.js';
 import { buildSampleImage } from '../runtime/sample-image.js';
-import { execInPod } from '../client/exec.js';
-import type { KubeObject, Stored } from '../store/store.js';
-import { messages, pickLang, type Lang } from './messages.js';
+import type { KubeObject } from '../store/store.js';
+import { messages, pickLang, type Lang, type Messages } from './messages.js';
 import { Progress } from './progress.js';
 
 export interface DemoOptions {
@@ -24,7 +27,10 @@ export interface DemoOptions {
   out?: NodeJS.WritableStream;
 }
 
-const MANIFESTS = ['liveness.yaml', 'healthcheck.yaml', 'svc.yaml'];
+/** Thrown when the demo stops without having done anything (objects of the user's in the way). */
+export class DemoRefused extends Error {}
+
+class Interrupted extends Error {}
 
 export function manifestsDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../manifests');
@@ -51,98 +57,143 @@ export async function runDemo(opts: DemoOptions = {}): Promise<void> {
   say(t.controlPlane(conn.state.url));
 
   const objects = loadManifests(!!opts.fast);
+  const taken = await existing(client, objects.all);
+  if (taken.length > 0) {
+    client.close();
+    throw new DemoRefused(t.alreadyThere(taken));
+  }
+
+  // Ctrl-C: stop the steps at their next await, delete what was created, then exit 130. A second
+  // Ctrl-C quits at once (the default handler is back by then).
+  let interrupted = false;
+  const created: KubeObject[] = [];
+  const ctx: Ctx = { client, t, say, progress, command, check: () => { if (interrupted) throw new Interrupted(); } };
   let cleaning: Promise<void> | undefined;
   const cleanup = () => (cleaning ??= (async () => {
     progress.stop();
     step(t.cleanup);
-    for (const file of [...MANIFESTS].reverse()) command(`mini-kube delete -f manifests/${file}`);
-    await Promise.all(objects.all.map((o) => client.delete(o.kind as 'Deployment', 'default', o.metadata!.name!).catch(() => {})));
-    await waitFor(async () => (await client.list<Pod>('Pod', { labelSelector: 'app in (liveness,healthcheck)' })).items.length === 0, 120_000);
+    for (const file of ['svc.yaml', 'healthcheck.yaml', 'liveness.yaml']) command(`mini-kube delete -f manifests/${file}`);
+    const deleteAll = () => Promise.all(objects.all.map((o) =>
+      client.delete(o.kind as Kind, 'default', o.metadata!.name!).catch(() => {})));
+    await deleteAll();
+    const left = async () => (await client.list<Pod>('Pod', { labelSelector: 'app in (liveness,healthcheck)' })).items.length;
+    progress.start(t.waitGone(await left()));
+    await waitFor(async () => {
+      const n = await left();
+      progress.update(t.waitGone(n));
+      return n === 0;
+    }, 120_000);
+    // A step interrupted in the middle of an apply may have created its object after the first delete.
+    await deleteAll();
+    progress.stop(t.gone);
   })());
   const onSigint = () => {
+    interrupted = true;
+    progress.stop();
     say(`\n${t.interrupted}`);
-    void cleanup().finally(() => process.exit(130));
+    void cleanup().then(() => process.exit(130), () => process.exit(130));
   };
   process.once('SIGINT', onSigint);
 
   try {
-    // ---- Part 1: liveness ----
-    step(t.livenessTitle);
-    say(t.applyLiveness);
-    command('mini-kube apply -f manifests/liveness.yaml');
-    await applyAll(client, objects.liveness, say);
-    await waitPods(client, 'app=liveness', 3, 'running', progress, t.waitRunning);
-    command('mini-kube get pod');
-    say(await getPodTable(client, 'app=liveness'));
-    say(t.threeRunning);
-
-    const first = (await podNames(client, 'app=liveness'))[0]!;
-    say(t.removeFile(first));
-    command(`mini-kube exec -t ${first} rm /tmp/healthcheck`);
-    await execQuiet(client, first, ['rm', '/tmp/healthcheck']);
-    const threshold = 3;
-    await waitWithEvents(client, first, 'Liveness probe failed', threshold, progress, t.probeFailures,
-      async () => restartsOf(await client.get<Pod>('Pod', 'default', first)) >= 1);
-    say(t.killing);
-    await waitFor(async () => isReady(await client.get<Pod>('Pod', 'default', first)), 60_000);
-    command('mini-kube get pod');
-    say(await getPodTable(client, 'app=liveness'));
-    say(t.restarted(first));
-    say(t.onlyThatPod);
-
-    // ---- Part 2: readiness ----
-    step(t.readinessTitle);
-    say(t.applyReadiness);
-    command('mini-kube apply -f manifests/healthcheck.yaml');
-    await applyAll(client, objects.healthcheck, say);
-    command('mini-kube apply -f manifests/svc.yaml');
-    await applyAll(client, objects.svc, say);
-    await waitPods(client, 'app=healthcheck', 3, 'ready', progress, t.waitReady);
-    command('mini-kube get pod');
-    say(await getPodTable(client, 'app=healthcheck'));
-    command('mini-kube get svc mysvc');
-    say(printTable(await client.table('Service', { name: 'mysvc' }), { wide: false }).trimEnd());
-
-    const svc = await client.get<Service>('Service', 'default', 'mysvc');
-    const nodePort = svc.spec?.ports?.[0]?.nodePort;
-    const url = `http://127.0.0.1:${nodePort}/`;
-    say(t.requests(url));
-    command(`curl ${url}   # x6`);
-    for (const line of await requests(url, 6)) say(`  ${line}`);
-
-    const target = (await podNames(client, 'app=healthcheck'))[0]!;
-    say(t.removeReadiness(target));
-    command(`mini-kube exec -it ${target} -- rm /tmp/healthcheck`);
-    await execQuiet(client, target, ['rm', '/tmp/healthcheck']);
-    await waitWithEvents(client, target, 'Readiness probe failed', 3, progress, t.readinessFailures,
-      async () => !isReady(await client.get<Pod>('Pod', 'default', target)));
-    command('mini-kube get pod');
-    say(await getPodTable(client, 'app=healthcheck'));
-    command('mini-kube get ep mysvc');
-    say(printTable(await client.table('Endpoints', { name: 'mysvc' }), { wide: false }).trimEnd());
-    say(t.notReady(target));
-    command(`curl ${url}   # x9`);
-    const answers = await requests(url, 9);
-    for (const line of answers) say(`  ${line}`);
-    say(t.noTrafficTo(target, answers.filter((a) => !a.includes(target)).length));
-
-    say(t.touchBack(target));
-    command(`mini-kube exec ${target} -- touch /tmp/healthcheck`);
-    await execQuiet(client, target, ['touch', '/tmp/healthcheck']);
-    progress.start(t.waitReady(2, 3));
-    await waitFor(async () => isReady(await client.get<Pod>('Pod', 'default', target)), 60_000);
-    progress.stop();
-    command('mini-kube get pod');
-    say(await getPodTable(client, 'app=healthcheck'));
-    say(t.rejoined(target));
-    command(`curl ${url}   # x6`);
-    for (const line of await requests(url, 6)) say(`  ${line}`);
+    await livenessPart(ctx, objects.liveness, created);
+    await readinessPart(ctx, [...objects.healthcheck, ...objects.svc], created);
+  } catch (err) {
+    if (err instanceof Interrupted) return new Promise<void>(() => {}); // the SIGINT handler exits
+    throw err;
   } finally {
-    await cleanup();
-    process.removeListener('SIGINT', onSigint);
-    client.close();
+    if (!interrupted) {
+      await cleanup();
+      process.removeListener('SIGINT', onSigint);
+      client.close();
+    }
   }
   say(`\n${t.done}`);
+}
+
+interface Ctx {
+  client: ApiClient;
+  t: Messages;
+  say(line?: string): void;
+  progress: Progress;
+  command(cmd: string): void;
+  /** throws once Ctrl-C was pressed */
+  check(): void;
+}
+
+async function livenessPart(ctx: Ctx, objs: KubeObject[], created: KubeObject[]): Promise<void> {
+  const { client, t, say, command } = ctx;
+  say(`\n\x1b[1m== ${t.livenessTitle}\x1b[0m`);
+  say(t.applyLiveness);
+  command('mini-kube apply -f manifests/liveness.yaml');
+  await applyAll(ctx, objs, created);
+  await waitPods(ctx, 'app=liveness', 3, 'running', t.waitRunning);
+  command('mini-kube get pod');
+  say(await getPodTable(client, 'app=liveness'));
+  say(t.threeRunning);
+
+  const first = (await podNames(client, 'app=liveness'))[0]!;
+  say(t.removeFile(first));
+  command(`mini-kube exec ${first} -- rm /tmp/healthcheck`);
+  await execQuiet(client, first, ['rm', '/tmp/healthcheck']);
+  // The kubelet counts consecutive failures; at failureThreshold (3) it kills the container, and the
+  // pod's restartPolicy (Always) starts a new one from the image, which has the file again.
+  await narrateKubelet(ctx, first, 'Liveness probe failed', t.probeFailures,
+    async () => {
+      const pod = await client.get<Pod>('Pod', 'default', first);
+      return restartsOf(pod) >= 1 && isReady(pod);
+    });
+  command('mini-kube get pod');
+  say(await getPodTable(client, 'app=liveness'));
+  say(t.restarted(first));
+  say(t.onlyThatPod);
+}
+
+async function readinessPart(ctx: Ctx, objs: KubeObject[], created: KubeObject[]): Promise<void> {
+  const { client, t, say, command, progress } = ctx;
+  say(`\n\x1b[1m== ${t.readinessTitle}\x1b[0m`);
+  say(t.applyReadiness);
+  command('mini-kube apply -f manifests/healthcheck.yaml');
+  await applyAll(ctx, objs.filter((o) => o.kind === 'Deployment'), created);
+  command('mini-kube apply -f manifests/svc.yaml');
+  await applyAll(ctx, objs.filter((o) => o.kind === 'Service'), created);
+  await waitPods(ctx, 'app=healthcheck', 3, 'ready', t.waitReady);
+  command('mini-kube get pod');
+  say(await getPodTable(client, 'app=healthcheck'));
+  command('mini-kube get svc mysvc');
+  say(printTable(await client.table('Service', { name: 'mysvc' }), { wide: false }).trimEnd());
+
+  const svc = await client.get<Service>('Service', 'default', 'mysvc');
+  const nodePort = svc.spec?.ports?.[0]?.nodePort;
+  const url = `http://127.0.0.1:${nodePort}/`;
+  say(t.requests(url));
+  await curl(ctx, url, 6);
+
+  const target = (await podNames(client, 'app=healthcheck'))[0]!;
+  say(t.removeReadiness(target));
+  command(`mini-kube exec -it ${target} -- rm /tmp/healthcheck`);
+  await execQuiet(client, target, ['rm', '/tmp/healthcheck']);
+  await narrateKubelet(ctx, target, 'Readiness probe failed', t.readinessFailures,
+    async () => !isReady(await client.get<Pod>('Pod', 'default', target)));
+  say(t.markedNotReady(target));
+  command('mini-kube get pod');
+  say(await getPodTable(client, 'app=healthcheck'));
+  command('mini-kube get ep mysvc');
+  say(printTable(await client.table('Endpoints', { name: 'mysvc' }), { wide: false }).trimEnd());
+  say(t.notReady(target));
+  const answers = await curl(ctx, url, 9);
+  say(t.noTrafficTo(target, answers.filter((a) => a.startsWith('200') && !a.includes(target)).length, answers.length));
+
+  say(t.touchBack(target));
+  command(`mini-kube exec ${target} -- touch /tmp/healthcheck`);
+  await execQuiet(client, target, ['touch', '/tmp/healthcheck']);
+  progress.start(t.waitBack(target));
+  await waitFor(ctx, async () => isReady(await client.get<Pod>('Pod', 'default', target)), 60_000);
+  progress.stop(t.backReady(target));
+  command('mini-kube get pod');
+  say(await getPodTable(client, 'app=healthcheck'));
+  say(t.rejoined(target));
+  await curl(ctx, url, 6);
 }
 
 function loadManifests(fast: boolean): { liveness: KubeObject[]; healthcheck: KubeObject[]; svc: KubeObject[]; all: KubeObject[] } {
@@ -172,10 +223,21 @@ function shortenProbes(obj: KubeObject): void {
   }
 }
 
-async function applyAll(client: ApiClient, objects: KubeObject[], say: (l: string) => void): Promise<void> {
+/** The tutorial's objects that already exist (kind/name), which the demo must not overwrite or delete. */
+async function existing(client: ApiClient, objs: KubeObject[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const o of objs) {
+    if (await client.tryGet(o.kind as Kind, 'default', o.metadata!.name!)) found.push(displayName(o.kind as Kind, o.metadata!.name!));
+  }
+  return found;
+}
+
+async function applyAll(ctx: Ctx, objects: KubeObject[], created: KubeObject[]): Promise<void> {
   for (const o of objects) {
-    const r = await applyObject(client, o);
-    say(`${displayName(r.kind, r.name)} ${r.action}`);
+    ctx.check();
+    const r = await applyObject(ctx.client, o);
+    created.push(o);
+    ctx.say(`${displayName(r.kind, r.name)} ${r.action}`);
   }
 }
 
@@ -196,38 +258,58 @@ function restartsOf(pod: Pod): number {
   return (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0);
 }
 
-async function waitPods(client: ApiClient, selector: string, want: number, what: 'running' | 'ready', progress: Progress,
+async function waitPods(ctx: Ctx, selector: string, want: number, what: 'running' | 'ready',
   text: (n: number, total: number) => string): Promise<void> {
-  progress.start(text(0, want));
-  await waitFor(async () => {
-    const pods = (await client.list<Pod>('Pod', { labelSelector: selector })).items.filter((p) => !p.metadata.deletionTimestamp);
+  ctx.progress.start(text(0, want));
+  await waitFor(ctx, async () => {
+    const pods = (await ctx.client.list<Pod>('Pod', { labelSelector: selector })).items.filter((p) => !p.metadata.deletionTimestamp);
     const n = pods.filter((p) => (what === 'ready' ? isReady(p) : p.status?.phase === 'Running')).length;
-    progress.update(text(n, want));
+    ctx.progress.update(text(n, want));
     return n >= want && pods.length === want;
   }, 180_000);
-  progress.stop(text(want, want));
+  ctx.progress.stop(text(want, want));
 }
 
-/** Waits for `done`, narrating the kubelet's probe failures (Unhealthy events) against the threshold. */
-async function waitWithEvents(client: ApiClient, pod: string, prefix: string, threshold: number, progress: Progress,
+/**
+ * Waits for `done` while telling what the kubelet does, from its Events on the pod: each probe failure
+ * (Unhealthy, counted against failureThreshold), the kill (Killing), the new container (Created,
+ * Started). Events are aggregated (count goes up), so it follows each event's count.
+ */
+async function narrateKubelet(ctx: Ctx, pod: string, failPrefix: string,
   text: (n: number, threshold: number) => string, done: () => Promise<boolean>): Promise<void> {
-  const count = async () => {
-    const events = await client.list<Event>('Event', { fieldSelector: `involvedObject.name=${pod}` });
-    return events.items.filter((e) => e.message?.startsWith(prefix)).reduce((n, e) => n + (e.count ?? 1), 0);
-  };
-  const base = await count();
+  const { client, progress, t } = ctx;
+  const threshold = 3;
+  const seen = new Map<string, number>();
+  const snapshot = async () => (await client.list<Event>('Event', { fieldSelector: `involvedObject.name=${pod}` })).items;
+  for (const e of await snapshot()) seen.set(e.metadata.name, e.count ?? 1);
+  let failures = 0;
   progress.start(text(0, threshold));
-  let last = 0;
-  await waitFor(async () => {
-    const n = Math.min(threshold, (await count()) - base);
-    if (n !== last) {
-      last = n;
-      progress.stop(text(n, threshold));
-      progress.start(text(n, threshold));
+  await waitFor(ctx, async () => {
+    const events = (await snapshot()).sort((a, b) => eventTime(a) - eventTime(b));
+    for (const e of events) {
+      const count = e.count ?? 1;
+      const before = seen.get(e.metadata.name) ?? 0;
+      if (count <= before) continue;
+      seen.set(e.metadata.name, count);
+      if (e.reason === 'Unhealthy' && e.message?.startsWith(failPrefix)) {
+        // Past the threshold the kubelet keeps probing (readiness), but the story is told.
+        for (let i = before; i < count && failures < threshold; i++) {
+          failures++;
+          progress.note(`✗ ${text(failures, threshold)}: ${e.message.trim()}`);
+        }
+      } else if (e.reason === 'Killing') {
+        progress.note(`⚡ ${t.killing((e.message ?? '').trim())}`);
+      } else if (e.reason === 'Started' || e.reason === 'Created' || e.reason === 'Pulled') {
+        progress.note(`↻ ${t.kubeletEvent(e.reason, (e.message ?? '').trim())}`);
+      }
     }
     return done();
   }, 180_000);
-  progress.stop(text(threshold, threshold));
+  progress.stop();
+}
+
+function eventTime(e: Event): number {
+  return Date.parse(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '') || 0;
 }
 
 async function execQuiet(client: ApiClient, pod: string, command: string[]): Promise<void> {
@@ -235,28 +317,36 @@ async function execQuiet(client: ApiClient, pod: string, command: string[]): Pro
   if (code !== 0) throw new Error(`command "${command.join(' ')}" in ${pod} exited with ${code}`);
 }
 
-/** Sends n requests through the nodePort (one connection each, as curl does) and reports who answered. */
-async function requests(url: string, n: number): Promise<string[]> {
+/** Sends n requests through the nodePort (one connection each, as curl does) and prints who answered. */
+async function curl(ctx: Ctx, url: string, n: number): Promise<string[]> {
+  ctx.command(`for i in $(seq ${n}); do curl -s ${url}; echo; done`);
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
-    out.push(await new Promise<string>((resolve) => {
+    ctx.check();
+    const line = await new Promise<string>((resolve) => {
       http.get(url, { agent: false }, (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
         res.on('end', () => resolve(`${res.statusCode} ${body.trim()}`));
       }).on('error', (err) => resolve(`error: ${err.message}`));
-    }));
+    });
+    out.push(line);
+    ctx.say(`  ${line.replace(/^200 /, '')}`);
   }
   return out;
 }
 
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+async function waitFor(ctx: Ctx | undefined, check: () => Promise<boolean>, timeoutMs: number): Promise<void>;
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void>;
+async function waitFor(a: Ctx | undefined | (() => Promise<boolean>), b: (() => Promise<boolean>) | number, c?: number): Promise<void> {
+  const ctx = typeof a === 'function' ? undefined : a;
+  const check = typeof a === 'function' ? a : b as () => Promise<boolean>;
+  const timeoutMs = typeof a === 'function' ? b as number : c!;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    ctx?.check();
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`timed out after ${Math.round(timeoutMs / 1000)}s`);
 }
-
-export type { Stored };

@@ -30,6 +30,13 @@ export class Progress {
     if (!this.tty) this.out.write(`  ... ${text}\n`);
   }
 
+  /** Prints a line above the spinner, which keeps going. */
+  note(line: string): void {
+    if (this.timer) this.out.write('\r\x1b[2K');
+    this.out.write(`  ${line}\n`);
+    if (this.timer) this.draw();
+  }
+
   /** Ends the line; with a final text, prints it as done. */
   stop(final?: string): void {
     if (this.timer) {

@@ -6,6 +6,7 @@
 import type { Container, Pod } from '../kube/types.js';
 import { ProbeManager, type ProbeUpdate } from '../probes/manager.js';
 import { livenessKillMessage, startupKillMessage } from '../probes/messages.js';
+import { probePortsToPublish } from '../probes/in-pod-network.js';
 import { KUBELET, NODE_NAME, recordEvent, type EventType } from '../store/events.js';
 import { timestamp, type Store, type Stored, type WatchEvent } from '../store/store.js';
 import {
@@ -18,6 +19,8 @@ import {
 import { ImageManager } from './images.js';
 import { computePodStatus, type ContainerView, type WaitingReason } from './pod-status.js';
 import { staticEnv } from './env.js';
+import { EngineWatch } from './engine-watch.js';
+import { markEngineUnreachable, ENGINE_CONDITION } from './engine-condition.js';
 
 export interface KubeletOptions {
   store: Store;
@@ -31,17 +34,37 @@ export interface KubeletOptions {
   resyncMs?: number;
 }
 
+/**
+ * Timestamps (performance.now()) of a probe result crossing its threshold and of the effects it
+ * causes, for bench/probes: 'result' when the probe manager publishes a changed result, 'ready-written'
+ * when a container's `ready` changes in the store, 'stop-begun' when a probe-failed container's stop starts.
+ */
+export interface ProbeTraceEvent {
+  kind: 'result' | 'ready-written' | 'stop-begun';
+  podUid: string;
+  containerName: string;
+  at: number;
+  /** for 'result': the probe type and result; for 'ready-written': the new readiness */
+  type?: string;
+  result?: string;
+  ready?: boolean;
+}
+
 /** Kubernetes' minimumGracePeriodInSeconds for kills. */
 const MIN_GRACE_SECONDS = 2;
 
 interface PodWorker {
   running: boolean;
   again: boolean;
+  /** the next sync may act on the containers listed last (a probe kill must not wait for a listing) */
+  cached?: boolean;
   timer?: NodeJS.Timeout;
 }
 
 export class Kubelet {
   readonly probes: ProbeManager;
+  /** optional instrumentation (bench/probes); unset in normal runs */
+  probeTrace?: (e: ProbeTraceEvent) => void;
   private readonly store: Store;
   private readonly runtime: Runtime;
   private readonly images: ImageManager;
@@ -53,8 +76,12 @@ export class Kubelet {
   private readonly waiting = new Map<string, WaitingReason>();
   /** last spec+deletion seen per uid, to skip re-syncs caused by our own status writes */
   private readonly seenSpec = new Map<string, string>();
+  /** the engine's containers of each pod as the last sync listed them (probe fast paths) */
+  private readonly lastListed = new Map<string, ContainerInfo[]>();
   private unwatch?: () => void;
-  private stopEvents?: () => void;
+  private engine?: EngineWatch;
+  /** the engine network exists and orphans were removed (redone when the engine comes back) */
+  private prepared = false;
   private resyncTimer?: NodeJS.Timeout;
   private stopped = false;
   private engineUp = true;
@@ -76,26 +103,60 @@ export class Kubelet {
   }
 
   async start(): Promise<void> {
-    await this.runtime.ensureNetwork(this.opts.network, { [LABEL_CLUSTER]: this.opts.clusterId });
-    this.stopEvents = this.runtime.events(
-      { [LABEL_CLUSTER]: this.opts.clusterId },
-      (e) => {
+    // Everything that needs the engine may fail here (engine down at start): the watch, the re-sync and
+    // the engine watch still start, and the engine-side preparation is redone once the engine answers.
+    await this.prepare().catch((err: Error) => this.log(`kubelet: the Docker engine is not ready: ${err.message}`));
+    this.engine = new EngineWatch({
+      runtime: this.runtime,
+      labels: { [LABEL_CLUSTER]: this.opts.clusterId },
+      onEvent: (e) => {
         const uid = e.labels[LABEL_POD_UID];
         if (uid && ['die', 'start', 'destroy', 'oom', 'stop', 'kill'].includes(e.action)) this.requestSync(uid);
       },
-      (err) => this.log(`docker events: ${err.message}`),
-    );
+      onChange: (up) => this.onEngineChange(up),
+      log: this.log,
+    });
+    this.engine.start();
     this.unwatch = this.store.watch({ kind: 'Pod' }, (e) => this.onPodEvent(e));
-    await this.removeOrphans();
+    if (!this.prepared) void this.engine.check();
     this.resyncTimer = setInterval(() => this.resyncAll(), this.opts.resyncMs ?? 10_000);
     this.resyncTimer.unref();
+  }
+
+  private async prepare(): Promise<void> {
+    await this.runtime.ensureNetwork(this.opts.network, { [LABEL_CLUSTER]: this.opts.clusterId });
+    await this.removeOrphans();
+    this.prepared = true;
+  }
+
+  /** Engine gone: say so on every pod (condition + event) and touch nothing. Back: reconcile all. */
+  private onEngineChange(up: boolean): void {
+    this.engineUp = up;
+    if (!up) {
+      for (const pod of this.store.list<Pod>('Pod')) {
+        if (markEngineUnreachable(this.store, pod)) {
+          this.event(pod, 'Warning', 'ContainerRuntimeUnreachable',
+            'the Docker engine does not answer; the pod\'s containers are left as they are until it does');
+        }
+      }
+      return;
+    }
+    void (async () => {
+      if (!this.prepared) await this.prepare().catch((err: Error) => this.log(`kubelet: ${err.message}`));
+      for (const pod of this.store.list<Pod>('Pod')) {
+        if (pod.status?.conditions?.some((c) => c.type === ENGINE_CONDITION && c.status === 'False')) {
+          this.event(pod, 'Normal', 'ContainerRuntimeReachable', 'the Docker engine answers again');
+        }
+      }
+      this.resyncAll();
+    })();
   }
 
   /** Stops syncing; with removeContainers (mini-kube down) also stops and removes every container. */
   async stop(opts: { removeContainers: boolean }): Promise<void> {
     this.stopped = true;
     this.unwatch?.();
-    this.stopEvents?.();
+    this.engine?.stop();
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     for (const w of this.workers.values()) if (w.timer) clearTimeout(w.timer);
     this.probes.stop();
@@ -136,7 +197,19 @@ export class Kubelet {
   }
 
   private onProbeUpdate(u: ProbeUpdate): void {
-    this.requestSync(u.podUid);
+    this.probeTrace?.({ kind: 'result', podUid: u.podUid, containerName: u.containerName, type: u.type, result: u.result, at: performance.now() });
+    const listed = this.lastListed.get(u.podUid);
+    const latest = listed ? groupByContainer(listed).get(u.containerName)?.[0] : undefined;
+    const current = !!latest?.running && latest.id === u.containerId;
+    // Readiness and startup success only change the status: regenerate it from the last listing now
+    // (a listing costs a Docker round trip, hundreds of ms on a busy engine) as the kubelet's status
+    // manager does. A container that died meanwhile has a 'die' event and a sync of its own coming.
+    if (current && (u.type === 'readiness' || (u.type === 'startup' && u.result === 'success'))) {
+      this.writeStatus(u.podUid, groupByContainer(listed!));
+      return;
+    }
+    // A liveness/startup failure of the running container: kill it without listing first.
+    this.requestSync(u.podUid, { cached: current && u.result === 'failure' });
   }
 
   private resyncAll(): void {
@@ -144,13 +217,14 @@ export class Kubelet {
   }
 
   /** Runs a sync of the pod now, or right after the one in progress. */
-  requestSync(uid: string): void {
+  requestSync(uid: string, opts: { cached?: boolean } = {}): void {
     if (this.stopped) return;
     let w = this.workers.get(uid);
     if (!w) {
       w = { running: false, again: false };
       this.workers.set(uid, w);
     }
+    if (opts.cached) w.cached = true;
     if (w.running) {
       w.again = true;
       return;
@@ -160,7 +234,9 @@ export class Kubelet {
       try {
         do {
           w.again = false;
-          await this.syncPod(uid).catch((err: Error) => this.onSyncError(uid, err));
+          const cached = !!w.cached;
+          w.cached = false;
+          await this.syncPod(uid, cached).catch((err: Error) => this.onSyncError(uid, err));
         } while (w.again && !this.stopped);
       } finally {
         w.running = false;
@@ -178,7 +254,9 @@ export class Kubelet {
 
   private onSyncError(uid: string, err: Error): void {
     this.log(`sync of pod ${this.known.get(uid)?.name ?? uid} failed: ${err.message}`);
-    void this.runtime.ping().then((up) => { this.engineUp = up; });
+    // An engine that stopped answering is reported (and everything re-synced on its return) by the engine
+    // watch; the pod is retried meanwhile either way.
+    void this.engine?.check();
     this.syncLater(uid, 2000);
   }
 
@@ -191,9 +269,11 @@ export class Kubelet {
 
   // ---- the sync ----
 
-  private async syncPod(uid: string): Promise<void> {
+  private async syncPod(uid: string, useLastListing = false): Promise<void> {
     const pod = this.podByUid(uid);
-    const containers = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: uid });
+    const last = useLastListing ? this.lastListed.get(uid) : undefined;
+    const containers = last ?? await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: uid });
+    if (!last) this.lastListed.set(uid, containers);
     this.engineUp = true;
     if (!pod) return this.cleanupPod(uid, containers);
     if (pod.metadata.deletionTimestamp) return this.terminatePod(pod, containers);
@@ -206,9 +286,12 @@ export class Kubelet {
       changed = (await this.syncContainer(pod, c, instances)) || changed;
     }
     await this.removeExtraInstances(byName, pod);
-    const fresh = changed
-      ? groupByContainer(await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: uid }))
-      : byName;
+    let fresh = byName;
+    if (changed) {
+      const listed = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: uid });
+      this.lastListed.set(uid, listed);
+      fresh = groupByContainer(listed);
+    }
     this.writeStatus(uid, fresh);
   }
 
@@ -230,6 +313,7 @@ export class Kubelet {
       const grace = Math.max(MIN_GRACE_SECONDS,
         probe?.terminationGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
       this.event(pod, 'Normal', 'Killing', message, c.name);
+      this.probeTrace?.({ kind: 'stop-begun', podUid: uid, containerName: c.name, at: performance.now() });
       await this.runtime.stopContainer(latest.id, grace);
       // The kill and the restart happen in one sync, as in the kubelet: no back-off for this restart.
       if (!restart) return true;
@@ -255,7 +339,9 @@ export class Kubelet {
         return false;
       }
       this.backoff.next(key, finished);
-      await this.startContainer(pod, c, attemptOf(latest) + 1);
+      // The newest instance may have been removed behind our back, leaving an older exited one here:
+      // that removal was a crash too, so count on from what the status last showed.
+      await this.startContainer(pod, c, Math.max(attemptOf(latest), vanishedCount(pod, c.name, instances)) + 1);
       return true;
     }
 
@@ -301,11 +387,18 @@ export class Kubelet {
       workingDir: c.workingDir,
       hostname: pod.metadata.name,
       labels: containerLabels(this.opts.clusterId, pod, c.name, attempt),
-      ports: (c.ports ?? []).map((p) => ({
-        containerPort: p.containerPort,
-        protocol: (p.protocol ?? 'TCP') as 'TCP',
-        ...(p.hostPort ? { hostPort: p.hostPort } : {}),
-      })),
+      ports: [
+        ...(c.ports ?? []).map((p) => ({
+          containerPort: p.containerPort,
+          protocol: (p.protocol ?? 'TCP') as 'TCP',
+          ...(p.hostPort ? { hostPort: p.hostPort } : {}),
+        })),
+        // Probes may dial ports the container never declared; in the published-ports mode those
+        // must be published too, or the probe could not reach them at all.
+        ...(this.opts.publishPorts ? probePortsToPublish(c) : [])
+          .filter((port) => !(c.ports ?? []).some((p) => p.containerPort === port && (p.protocol ?? 'TCP') === 'TCP'))
+          .map((port) => ({ containerPort: port, protocol: 'TCP' as const })),
+      ],
       network: this.opts.network,
       publishPorts: this.opts.publishPorts,
     };
@@ -366,6 +459,9 @@ export class Kubelet {
     const first = byName.get(pod.spec?.containers?.[0]?.name ?? '')?.[0];
     const podIP = (first?.running && first.ip) || pod.status?.podIP;
     const status = computePodStatus(pod, views, podIP, timestamp());
+    // A sync that read the engine just before it went away must not wipe the "engine unreachable" mark.
+    const engineMark = this.engine?.isReachable === false && pod.status?.conditions?.find((x) => x.type === ENGINE_CONDITION);
+    if (engineMark) status.conditions = [...(status.conditions ?? []), engineMark];
     const published = first?.running && Object.keys(first.publishedPorts).length ? JSON.stringify(first.publishedPorts) : undefined;
     this.store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
       if (p.metadata.uid !== uid) return false;
@@ -373,7 +469,14 @@ export class Kubelet {
       const annotations = p.metadata.annotations ?? {};
       const samePorts = annotations[PUBLISHED_PORTS_ANNOTATION] === published || published === undefined;
       if (sameStatus && samePorts) return false;
+      const before = p.status?.containerStatuses;
       p.status = status;
+      if (this.probeTrace) {
+        for (const cs of status.containerStatuses ?? []) {
+          const old = before?.find((b) => b.name === cs.name);
+          if (!!old?.ready !== !!cs.ready) this.probeTrace({ kind: 'ready-written', podUid: uid, containerName: cs.name, ready: !!cs.ready, at: performance.now() });
+        }
+      }
       if (!samePorts && published) p.metadata.annotations = { ...annotations, [PUBLISHED_PORTS_ANNOTATION]: published };
     });
   }
@@ -420,6 +523,7 @@ export class Kubelet {
       const w = this.workers.get(uid);
       if (w?.timer) clearTimeout(w.timer);
       this.workers.delete(uid);
+      this.lastListed.delete(uid);
     }
   }
 
@@ -440,6 +544,13 @@ export class Kubelet {
       ...(containerName ? { fieldPath: `spec.containers{${containerName}}` } : {}),
     });
   }
+}
+
+/** The restart count the status shows for a container whose shown instance no longer exists, else 0. */
+function vanishedCount(pod: Pod, name: string, instances: ContainerInfo[]): number {
+  const shown = pod.status?.containerStatuses?.find((s) => s.name === name);
+  if (!shown?.containerID || instances.some((i) => shown.containerID!.endsWith(i.id))) return 0;
+  return shown.restartCount ?? 0;
 }
 
 export const PUBLISHED_PORTS_ANNOTATION = 'mini-kube.io/published-ports';

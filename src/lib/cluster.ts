@@ -1,35 +1,50 @@
 // mini-kube as a library for integration tests: an isolated cluster (its own home, labels, network and
 // ports) started in-process, with apply, waits that say what they last saw, a Service's URL, exec, logs,
-// events, and a stop that removes every container (`await using` works). It drives the same API client
-// and apply code as the CLI; nothing here is a second implementation.
+// events, and a stop that removes every container (`await using` works). It drives the same API client,
+// apply, manifest reading, logs and lookups (src/client) as the CLI; nothing here is a second implementation.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiClient } from '../client/api-client.js';
 import { applyObject, type ApplyResult } from '../client/apply.js';
 import { execInPod } from '../client/exec.js';
+import { readLogs } from '../client/logs.js';
+import { readManifestPaths } from '../client/manifests.js';
+import { eventsFor, podsBySelector, podsOf, sortEvents } from '../client/objects.js';
 import { startControlPlane, type ControlPlane } from '../control-plane/control-plane.js';
-import { networkName } from '../control-plane/home.js';
-import { formatSelector } from '../kube/labels.js';
+import { loadConfig } from '../control-plane/home.js';
 import type { Deployment, Endpoints, Event, Pod, Service } from '../kube/types.js';
 import { parseManifests } from '../manifests/index.js';
-import { LABEL_CLUSTER } from '../runtime/runtime.js';
 import type { Kind } from '../store/kinds.js';
 import type { KubeObject, Stored } from '../store/store.js';
+import { forget, guard, reapAbandoned, register, removeClusterResources, unregister } from './reaper.js';
+import { rememberTls, seedTls } from './tls-cache.js';
+import { describeDeployment, describeEndpoints, describePod, waitUntil, type Observation } from './waits.js';
 
 export interface ClusterOptions {
   /** home directory; default: a new temporary one, removed on stop */
   home?: string;
-  /** reach pods through published ports (as on Docker Desktop) instead of their IPs */
+  /**
+   * reach pods through ports published on 127.0.0.1 instead of their container IPs; default: off on
+   * Linux, on elsewhere (Docker Desktop cannot route to container IPs)
+   */
   publishPorts?: boolean;
+  /** admit privileged containers and host namespaces (off, as in the CLI) */
   allowPrivileged?: boolean;
   /** control-plane log lines (default: silent) */
   log?: (line: string) => void;
 }
 
 export interface WaitOptions {
+  /** default 60 000 ms */
   timeoutMs?: number;
   namespace?: string;
+}
+
+export interface ApplyOptions {
+  namespace?: string;
+  /** refuse what a current real cluster refuses (legacy apiVersions, unknown fields), as `apply --strict` */
+  strict?: boolean;
 }
 
 export interface ExecOutput {
@@ -38,45 +53,77 @@ export interface ExecOutput {
   stderr: string;
 }
 
-export class WaitTimeoutError extends Error {}
-
 export class Cluster implements AsyncDisposable {
   readonly client: ApiClient;
-  private stopped = false;
+  private stopping: Promise<void> | undefined;
 
-  private constructor(readonly home: string, readonly controlPlane: ControlPlane, private readonly ownsHome: boolean) {
+  private constructor(
+    readonly home: string,
+    readonly controlPlane: ControlPlane,
+    private readonly ownsHome: boolean,
+    private readonly reaping: Promise<unknown>,
+  ) {
     this.client = new ApiClient({ url: controlPlane.url, token: controlPlane.token, caPem: controlPlane.caPem });
   }
 
   static async start(opts: ClusterOptions = {}): Promise<Cluster> {
     const ownsHome = !opts.home;
     const home = opts.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mini-kube-'));
-    const cp = await startControlPlane({
-      home, publishPorts: opts.publishPorts, allowPrivileged: opts.allowPrivileged, log: opts.log, publishState: !ownsHome,
-    });
-    return new Cluster(home, cp, ownsHome);
+    // Known before anything runs, so the safety nets can name what to remove.
+    const { clusterId } = loadConfig(home);
+    const entry = { clusterId, pid: process.pid, home: ownsHome ? home : undefined };
+    register(entry);
+    guard(entry);
+    const seeded = ownsHome && seedTls(home);
+    let cp: ControlPlane;
+    try {
+      cp = await startControlPlane({
+        home,
+        publishPorts: opts.publishPorts ?? process.platform !== 'linux',
+        allowPrivileged: opts.allowPrivileged,
+        log: opts.log,
+        // A home the caller chose is one the CLI may be pointed at (MINI_KUBE_HOME): let it find us.
+        publishState: !ownsHome,
+      });
+    } catch (err) {
+      forget(clusterId);
+      unregister(clusterId);
+      if (ownsHome) fs.rmSync(home, { recursive: true, force: true });
+      throw err;
+    }
+    if (ownsHome && !seeded) rememberTls(home);
+    // Leftovers of test processes that were killed: removed in the background, never blocking this start.
+    const reaping = reapAbandoned(cp.runtime).catch(() => []);
+    return new Cluster(home, cp, ownsHome, reaping);
   }
 
   get url(): string {
     return this.controlPlane.url;
   }
 
+  /** The value of the io.mini-kube.cluster label on every container of this cluster. */
   get clusterId(): string {
     return this.controlPlane.clusterId;
   }
 
   /** Applies YAML text (one or many documents) or objects; a document with an error applies nothing. */
-  async apply(input: string | KubeObject | KubeObject[], opts: { source?: string; namespace?: string } = {}): Promise<ApplyResult[]> {
+  async apply(input: string | KubeObject | KubeObject[], opts: ApplyOptions & { source?: string } = {}): Promise<ApplyResult[]> {
     const objects = typeof input === 'string'
-      ? parseManifests(input, opts.source ?? '<yaml>').objects.map((m) => m.object)
+      ? parseManifests(input, opts.source ?? '<yaml>', { strict: opts.strict }).objects.map((m) => m.object)
       : Array.isArray(input) ? input : [input];
-    const out: ApplyResult[] = [];
-    for (const o of objects) out.push(await applyObject(this.client, o, opts.namespace));
-    return out;
+    return this.applyAll(objects, opts.namespace);
   }
 
-  async applyFile(file: string, opts: { namespace?: string } = {}): Promise<ApplyResult[]> {
-    return this.apply(fs.readFileSync(file, 'utf8'), { source: file, namespace: opts.namespace });
+  /** Applies manifest files or directories (their .yaml/.yml/.json files), as `mini-kube apply -f`. */
+  async applyFile(paths: string | string[], opts: ApplyOptions = {}): Promise<ApplyResult[]> {
+    const manifests = readManifestPaths(Array.isArray(paths) ? paths : [paths], { strict: opts.strict });
+    return this.applyAll(manifests.map((m) => m.object), opts.namespace);
+  }
+
+  private async applyAll(objects: KubeObject[], namespace: string | undefined): Promise<ApplyResult[]> {
+    const out: ApplyResult[] = [];
+    for (const o of objects) out.push(await applyObject(this.client, o, namespace));
+    return out;
   }
 
   get<T extends KubeObject>(kind: Kind, name: string, namespace = 'default'): Promise<Stored<T>> {
@@ -91,76 +138,49 @@ export class Cluster implements AsyncDisposable {
     return this.client.delete(kind, namespace, name);
   }
 
-  /** Pods of a Deployment (or any label selector), sorted by name, terminating ones left out. */
-  async pods(selectorOrDeployment: string, namespace = 'default'): Promise<Stored<Pod>[]> {
-    let selector = selectorOrDeployment;
-    if (!selector.includes('=')) {
-      const d = await this.client.get<Deployment>('Deployment', namespace, selectorOrDeployment);
-      selector = formatSelector(d.spec?.selector);
-    }
-    const pods = await this.list<Pod>('Pod', { namespace, labelSelector: selector });
-    return pods.filter((p) => !p.metadata.deletionTimestamp);
+  /** Pods of a Deployment (by name) or of a label selector ("app=web"), sorted by name, terminating ones left out. */
+  pods(deploymentOrSelector: string, namespace = 'default'): Promise<Stored<Pod>[]> {
+    return deploymentOrSelector.includes('=')
+      ? podsBySelector(this.client, namespace, deploymentOrSelector)
+      : podsOf(this.client, 'Deployment', namespace, deploymentOrSelector);
   }
 
-  /** Waits until check returns true; on timeout the error says what `describe` returned last. */
-  async waitFor(what: string, check: () => Promise<{ ok: boolean; seen: string }>, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let seen = 'nothing yet';
-    while (Date.now() < deadline) {
-      try {
-        const r = await check();
-        seen = r.seen;
-        if (r.ok) return;
-      } catch (err) {
-        seen = (err as Error).message;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new WaitTimeoutError(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${seen}`);
+  /** Polls check every 100 ms until it reports ok; on timeout the error says what it saw last. */
+  waitFor(what: string, check: () => Promise<Observation>, timeoutMs = 60_000): Promise<void> {
+    return waitUntil(what, check, timeoutMs);
   }
 
-  /** Deployment Available: every desired replica updated and available. */
+  /** Every desired replica updated, available, and no old ones left (`kubectl rollout status`). */
   waitForDeploymentAvailable(name: string, opts: WaitOptions = {}): Promise<void> {
-    return this.waitFor(`deployment "${name}" to be available`, async () => {
-      const d = await this.client.get<Deployment>('Deployment', opts.namespace ?? 'default', name);
-      const want = d.spec?.replicas ?? 1;
-      const s = d.status ?? {};
-      const seen = `replicas=${s.replicas ?? 0} updated=${s.updatedReplicas ?? 0} ready=${s.readyReplicas ?? 0} available=${s.availableReplicas ?? 0} (want ${want})`;
-      return { ok: (s.updatedReplicas ?? 0) === want && (s.availableReplicas ?? 0) === want && (s.replicas ?? 0) === want, seen };
-    }, opts.timeoutMs);
+    return this.waitFor(`deployment "${name}" to be available`, async () =>
+      describeDeployment(await this.client.get<Deployment>('Deployment', opts.namespace ?? 'default', name)), opts.timeoutMs);
   }
 
+  /** The pod's Ready condition is True (ready: false waits for False, e.g. after a readiness probe fails). */
   waitForPodReady(name: string, opts: WaitOptions & { ready?: boolean } = {}): Promise<void> {
     const want = opts.ready ?? true;
-    return this.waitFor(`pod "${name}" to be ${want ? 'ready' : 'not ready'}`, async () => {
-      const p = await this.client.get<Pod>('Pod', opts.namespace ?? 'default', name);
-      const ready = p.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
-      const cs = p.status?.containerStatuses?.map((c) => `${c.name}: ready=${c.ready} restarts=${c.restartCount} state=${Object.keys(c.state ?? {})[0]}`).join('; ');
-      return { ok: ready === want, seen: `phase=${p.status?.phase} ready=${ready} ${cs ?? ''}` };
-    }, opts.timeoutMs);
+    return this.waitFor(`pod "${name}" to be ${want ? 'ready' : 'not ready'}`, async () =>
+      describePod(await this.client.get<Pod>('Pod', opts.namespace ?? 'default', name), want), opts.timeoutMs);
   }
 
-  /** Waits until the Service has exactly n ready endpoint addresses. */
+  /** The Service has exactly n ready endpoint addresses (what its nodePort balances over). */
   waitForEndpoints(service: string, n: number, opts: WaitOptions = {}): Promise<void> {
-    return this.waitFor(`service "${service}" to have ${n} ready endpoints`, async () => {
-      const ep = await this.client.tryGet<Endpoints>('Endpoints', opts.namespace ?? 'default', service);
-      const ready = (ep?.subsets ?? []).flatMap((s) => s.addresses ?? []).map((a) => a.targetRef?.name ?? a.ip);
-      const notReady = (ep?.subsets ?? []).flatMap((s) => s.notReadyAddresses ?? []).map((a) => a.targetRef?.name ?? a.ip);
-      return { ok: ready.length === n, seen: `ready=[${ready.join(', ')}] notReady=[${notReady.join(', ')}]` };
-    }, opts.timeoutMs);
+    return this.waitFor(`service "${service}" to have ${n} ready endpoints`, async () =>
+      describeEndpoints(await this.client.tryGet<Endpoints>('Endpoints', opts.namespace ?? 'default', service), n), opts.timeoutMs);
   }
 
-  /** http://127.0.0.1:<nodePort> of a NodePort or LoadBalancer Service (the port named, or the first). */
+  /** http://127.0.0.1:<nodePort> of a NodePort or LoadBalancer Service (the port named or numbered, or the first). */
   async serviceUrl(name: string, opts: { port?: string | number; namespace?: string } = {}): Promise<string> {
     const svc = await this.client.get<Service>('Service', opts.namespace ?? 'default', name);
     const ports = svc.spec?.ports ?? [];
     const p = opts.port === undefined ? ports[0] : ports.find((x) => x.name === opts.port || x.port === opts.port);
     if (!p?.nodePort) throw new Error(`service "${name}" has no nodePort${opts.port !== undefined ? ` for port ${opts.port}` : ''} (type ${svc.spec?.type ?? 'ClusterIP'})`);
-    const host = this.controlPlane.config.nodePortAddress && this.controlPlane.config.nodePortAddress !== '0.0.0.0'
-      ? this.controlPlane.config.nodePortAddress : '127.0.0.1';
+    const address = this.controlPlane.config.nodePortAddress;
+    const host = address && address !== '0.0.0.0' ? address : '127.0.0.1';
     return `http://${host}:${p.nodePort}`;
   }
 
+  /** Runs a command in a pod's container (the first unless named), as `mini-kube exec POD -- CMD`. */
   async exec(pod: string, command: string[], opts: { container?: string; namespace?: string } = {}): Promise<ExecOutput> {
     let stdout = '';
     let stderr = '';
@@ -170,35 +190,40 @@ export class Cluster implements AsyncDisposable {
     return { exitCode, stdout, stderr };
   }
 
-  async logs(pod: string, opts: { container?: string; previous?: boolean; namespace?: string } = {}): Promise<string> {
-    const q = new URLSearchParams();
-    if (opts.container) q.set('container', opts.container);
-    if (opts.previous) q.set('previous', 'true');
-    const res = await this.client.request<string>('GET', `${this.client.path('Pod', opts.namespace ?? 'default', pod, 'log')}${q.size ? `?${q}` : ''}`, undefined, { Accept: '*/*' });
-    return String(res.body);
+  /** A container's log, as `mini-kube logs POD [-c C] [-p] [--tail N]`. */
+  logs(pod: string, opts: { container?: string; previous?: boolean; tailLines?: number; namespace?: string } = {}): Promise<string> {
+    return readLogs(this.client, opts.namespace ?? 'default', pod, opts);
   }
 
-  /** Events, optionally of one object (by name), oldest first. */
-  async events(opts: { object?: string; namespace?: string } = {}): Promise<Stored<Event>[]> {
-    const list = await this.client.list<Event>('Event', {
-      namespace: opts.namespace ?? 'default',
-      fieldSelector: opts.object ? `involvedObject.name=${opts.object}` : undefined,
-    });
-    return list.items.sort((a, b) => String(a.firstTimestamp).localeCompare(String(b.firstTimestamp)));
+  /**
+   * Events, oldest first: all of the namespace, those of any object with that name (object: 'web-1',
+   * also after it is gone), or those of one live object ({ kind: 'Deployment', name: 'web' }, as describe).
+   */
+  async events(opts: { object?: string | { kind: Kind; name: string }; namespace?: string } = {}): Promise<Stored<Event>[]> {
+    const namespace = opts.namespace ?? 'default';
+    if (typeof opts.object === 'object') {
+      return eventsFor(this.client, await this.client.get(opts.object.kind, namespace, opts.object.name), { withKind: true });
+    }
+    const fieldSelector = opts.object !== undefined ? `involvedObject.name=${opts.object}` : undefined;
+    return sortEvents((await this.client.list<Event>('Event', { namespace, fieldSelector })).items);
   }
 
-  /** Stops the control plane and removes every container and the network of this cluster. */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.client.close();
-    await this.controlPlane.stop({ removeContainers: true });
-    // Belt and braces: whatever is still labelled with this cluster goes, even after a failed test.
-    const runtime = this.controlPlane.runtime;
-    const left = await runtime.listContainers({ [LABEL_CLUSTER]: this.clusterId }).catch(() => []);
-    await Promise.all(left.map((c) => runtime.removeContainer(c.id).catch(() => {})));
-    await runtime.removeNetwork(networkName(this.clusterId)).catch(() => {});
-    if (this.ownsHome) fs.rmSync(this.home, { recursive: true, force: true });
+  /** Stops the control plane and removes every container and the network of this cluster (idempotent). */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.client.close();
+      try {
+        await this.controlPlane.stop({ removeContainers: true });
+      } finally {
+        // Belt and braces: whatever still carries this cluster's label goes, whatever happened above.
+        await removeClusterResources(this.controlPlane.runtime, this.clusterId);
+        await this.reaping;
+        if (this.ownsHome) fs.rmSync(this.home, { recursive: true, force: true });
+        unregister(this.clusterId);
+        forget(this.clusterId);
+      }
+    })();
+    return this.stopping;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

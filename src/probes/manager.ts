@@ -61,6 +61,7 @@ import { ResultsCache, parseContainerId } from './results.js';
 import type { ProbeResult, ProbeType, ResolveAddress } from './types.js';
 import { PROBE_TYPES } from './types.js';
 import { ProbeWorker } from './worker.js';
+import { ProbeHistory } from './history.js';
 
 export type { ProbeUpdate } from './results.js';
 export type { ProbeResult, ProbeType } from './types.js';
@@ -96,6 +97,8 @@ export class ProbeManager {
   private readonly prober: Prober;
   private readonly clock: Clock;
   private readonly startedAt: number;
+  /** recent raw outcomes, for display only (the dashboard) */
+  readonly history = new ProbeHistory();
 
   constructor(private readonly deps: ProbeManagerDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -238,6 +241,11 @@ export class ProbeManager {
     this.workers.get(workerKey(podUid, containerName, 'readiness'))?.trigger();
   }
 
+  /** Probes run since the manager started (bench/probes). */
+  get probesRun(): number {
+    return this.prober.probesRun;
+  }
+
   /** For tests and debugging. */
   worker(podUid: string, containerName: string, type: ProbeType): ProbeWorker | undefined {
     return this.workers.get(workerKey(podUid, containerName, type));
@@ -275,7 +283,7 @@ export class ProbeManager {
       random: this.deps.random ?? Math.random,
       getPod: (uid) => this.deps.getPod(uid),
       isStarted: (uid, status) => this.containerStarted(uid, status),
-      prober: this.prober,
+      prober: this.history.wrap(this.prober),
       onExit: (w) => {
         const key = workerKey(w.podUid, w.containerName, w.type);
         if (this.workers.get(key) === w) this.workers.delete(key);

@@ -40,6 +40,8 @@ export const defaultResolveAddress: ResolveAddress = (pod, _container, port) => 
 
 export class Prober {
   private readonly resolveAddress: ResolveAddress;
+  /** probes run so far (each with its retries counts once): the denominator of bench/probes' CPU per probe */
+  probesRun = 0;
 
   constructor(private readonly deps: ProberDeps) {
     this.resolveAddress = deps.resolveAddress ?? defaultResolveAddress;
@@ -47,6 +49,7 @@ export class Prober {
 
   /** prober.probe: run with retries, record the event the outcome calls for, map to a result. */
   async probe(type: ProbeType, probe: Probe, pod: Pod, container: Container, containerId: string): Promise<ProberResult> {
+    this.probesRun++;
     const out = await this.runProbeWithRetries(type, probe, pod, container, containerId, MAX_PROBE_RETRIES);
     const event = (reason: string, message: string): void => this.deps.recordEvent(pod, container.name, 'Warning', reason, message);
     if (out.error !== undefined) {

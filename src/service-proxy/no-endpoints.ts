@@ -19,13 +19,23 @@ export function rejectWithoutEndpoints(client: Socket, service: string, namespac
       client.destroy();
       return;
     }
-    const body = noEndpointsMessage(service, namespace, matching, ready);
-    client.end(
-      'HTTP/1.1 503 Service Unavailable\r\n' +
-      'Content-Type: text/plain; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      'Connection: close\r\n\r\n' + body,
-    );
+    client.end(http503(noEndpointsMessage(service, namespace, matching, ready)));
   });
   client.resume();
+}
+
+/** After every endpoint failed: a 503 if the client's first bytes were HTTP, else a plain close. */
+export function reject503(client: Socket, first: Buffer | undefined, service: string, namespace: string, matching: number): void {
+  if (first && HTTP_METHOD.test(first.subarray(0, 8).toString('latin1'))) {
+    client.end(http503(noEndpointsMessage(service, namespace, matching, 0)));
+  } else {
+    client.destroy();
+  }
+}
+
+export function http503(body: string): string {
+  return 'HTTP/1.1 503 Service Unavailable\r\n' +
+    'Content-Type: text/plain; charset=utf-8\r\n' +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+    'Connection: close\r\n\r\n' + body;
 }

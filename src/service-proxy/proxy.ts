@@ -8,7 +8,12 @@ import type { Store, Stored } from '../store/store.js';
 import { endpointsOf, type Endpoint } from './endpoint-view.js';
 import { publishedAddress } from '../kubelet/kubelet.js';
 import { ClientIpAffinity } from './affinity.js';
-import { rejectWithoutEndpoints } from './no-endpoints.js';
+import * as http from 'node:http';
+import { createHttpModeServer } from './http-mode.js';
+import { noEndpointsMessage, reject503, rejectWithoutEndpoints } from './no-endpoints.js';
+
+/** bytes of a client's first flight kept for a retry on another endpoint */
+const MAX_REPLAY = 64 * 1024;
 
 export interface ProxyOptions {
   store: Store;
@@ -17,6 +22,8 @@ export interface ProxyOptions {
   /** reach pods through their published ports on 127.0.0.1 instead of their IPs */
   publishPorts: boolean;
   log?: (line: string) => void;
+  /** listeners bound at admission (port-reservations.ts): taken over instead of binding again */
+  reserved?: { take(port: number): net.Server | undefined };
 }
 
 interface Backend {
@@ -32,7 +39,11 @@ interface PortState {
   service: string;
   portName: string;
   nodePort: number;
+  /** 'http' for appProtocol http (per-request round robin), else layer 4 */
+  mode: 'l4' | 'http';
   server: net.Server;
+  /** HTTP mode: the http.Server the listener's connections are handed to */
+  http?: http.Server;
   ready: Backend[];
   /** serving-but-terminating endpoints, used only when none is ready (kube-proxy's fallback) */
   terminating: Backend[];
@@ -46,12 +57,16 @@ export interface ConnectionStats {
   active: Map<string, number>;
   /** connections accepted per pod name since start */
   total: Map<string, number>;
+  /** requests sent per pod name since start (ports in HTTP mode) */
+  requests: Map<string, number>;
+  /** performance.now() of the last connection (L4) or request (HTTP) sent to each pod (bench/proxy) */
+  lastSent: Map<string, number>;
 }
 
 export class ServiceProxy {
   private readonly ports = new Map<number, PortState>();
   private unwatch: (() => void)[] = [];
-  readonly stats: ConnectionStats = { active: new Map(), total: new Map() };
+  readonly stats: ConnectionStats = { active: new Map(), total: new Map(), requests: new Map(), lastSent: new Map() };
   private readonly log: (line: string) => void;
 
   constructor(private readonly opts: ProxyOptions) {
@@ -67,7 +82,11 @@ export class ServiceProxy {
   async stop(): Promise<void> {
     for (const u of this.unwatch) u();
     this.unwatch = [];
-    await Promise.all([...this.ports.values()].map((p) => closeServer(p.server)));
+    await Promise.all([...this.ports.values()].map((p) => {
+      p.http?.closeAllConnections();
+      p.http?.close();
+      return closeServer(p.server);
+    }));
     this.ports.clear();
   }
 
@@ -78,22 +97,25 @@ export class ServiceProxy {
 
   /** Opens listeners for new nodePorts, closes those of deleted Services, refreshes every backend list. */
   private syncServices(): void {
-    const wanted = new Map<number, { svc: Stored<Service>; portName: string }>();
+    const wanted = new Map<number, { svc: Stored<Service>; portName: string; mode: 'l4' | 'http' }>();
     for (const svc of this.opts.store.list<Service>('Service')) {
       if (svc.spec?.type !== 'NodePort' && svc.spec?.type !== 'LoadBalancer') continue;
-      for (const p of svc.spec.ports ?? []) if (p.nodePort) wanted.set(p.nodePort, { svc, portName: p.name ?? '' });
+      for (const p of svc.spec.ports ?? []) {
+        if (p.nodePort) wanted.set(p.nodePort, { svc, portName: p.name ?? '', mode: p.appProtocol?.toLowerCase() === 'http' ? 'http' : 'l4' });
+      }
     }
     for (const [port, state] of this.ports) {
       const w = wanted.get(port);
-      if (!w || state.key !== keyOf(w.svc) || state.portName !== w.portName) {
+      if (!w || state.key !== keyOf(w.svc) || state.portName !== w.portName || state.mode !== w.mode) {
+        state.http?.close();
         void closeServer(state.server);
         this.ports.delete(port);
       }
     }
-    for (const [port, { svc, portName }] of wanted) {
+    for (const [port, { svc, portName, mode }] of wanted) {
       let state = this.ports.get(port);
       if (!state) {
-        state = this.listen(port, svc, portName);
+        state = this.listen(port, svc, portName, mode);
         this.ports.set(port, state);
       }
       this.refresh(state, svc);
@@ -125,16 +147,33 @@ export class ServiceProxy {
     } else if (!affinity) state.affinity = undefined;
   }
 
-  private listen(nodePort: number, svc: Stored<Service>, portName: string): PortState {
-    const server = net.createServer({ allowHalfOpen: true, noDelay: true });
+  private listen(nodePort: number, svc: Stored<Service>, portName: string, mode: 'l4' | 'http'): PortState {
+    const reserved = this.opts.reserved?.take(nodePort);
+    const server = reserved ?? net.createServer({ allowHalfOpen: true, noDelay: true });
     const state: PortState = {
-      key: keyOf(svc), namespace: svc.metadata.namespace!, service: svc.metadata.name, portName, nodePort,
+      key: keyOf(svc), namespace: svc.metadata.namespace!, service: svc.metadata.name, portName, nodePort, mode,
       server, ready: [], terminating: [], matching: 0, next: 0,
     };
-    server.on('connection', (client) => this.onConnection(state, client));
+    if (mode === 'http') {
+      // The listener stays a plain net.Server (it may be a reserved one); its sockets go to HTTP.
+      const httpServer = createHttpModeServer({
+        candidates: (ip) => this.candidates(state, ip).map((b) => ({ host: b.host, port: b.port, podName: b.ep.podName, podUid: b.ep.podUid })),
+        noEndpoints: () => noEndpointsMessage(state.service, state.namespace, state.matching, state.ready.length),
+        sent: (t, clientIp) => {
+          state.affinity?.set(clientIp, t.podUid);
+          this.stats.requests.set(t.podName, (this.stats.requests.get(t.podName) ?? 0) + 1);
+          this.stats.lastSent.set(t.podName, performance.now());
+        },
+      });
+      state.http = httpServer;
+      server.on('connection', (client: net.Socket) => httpServer.emit('connection', client));
+    } else {
+      server.on('connection', (client: net.Socket) => this.onConnection(state, client));
+    }
     server.on('error', (err) => this.log(`nodePort ${nodePort} (service ${state.service}): ${err.message}`));
-    server.listen({ port: nodePort, host: this.opts.address }, () =>
-      this.log(`service ${state.namespace}/${state.service} listening on ${this.opts.address}:${nodePort}`));
+    const listening = () => this.log(`service ${state.namespace}/${state.service} listening on ${this.opts.address}:${nodePort}`);
+    if (reserved) listening();
+    else server.listen({ port: nodePort, host: this.opts.address }, listening);
     return state;
   }
 
@@ -161,36 +200,108 @@ export class ServiceProxy {
       rejectWithoutEndpoints(client, state.service, state.namespace, state.matching, state.ready.length);
       return;
     }
+    // What the client sent before the upstream answered, kept so that an endpoint that fails before its
+    // first byte back (refused connect, or a pod killed mid-request) can be replaced by the next one
+    // with the same bytes: the client never sees the failure. Bounded: past MAX_REPLAY no retry.
+    const pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let replayable = true;
+    let answered = false;
+    let clientEnded = false;
+    let upstream: net.Socket | undefined;
+    let upstreamConnected = false;
     client.pause();
+    client.on('data', (chunk: Buffer) => {
+      if (!answered && replayable) {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes > MAX_REPLAY) {
+          replayable = false;
+          pending.length = 0;
+        }
+      }
+      if (upstream && upstreamConnected && !upstream.write(chunk)) {
+        client.pause();
+        upstream.once('drain', () => client.resume());
+      }
+    });
+    client.on('end', () => {
+      clientEnded = true;
+      if (upstream && upstreamConnected) upstream.end();
+    });
+    client.on('close', () => upstream?.destroy());
+
     const attempt = (i: number): void => {
       const b = tries[i];
-      if (!b) {
-        // Every endpoint refused before a byte went back: the client sees a clean close.
-        rejectWithoutEndpoints(client, state.service, state.namespace, state.matching, 0);
+      if (!b || client.destroyed) {
+        // Every endpoint failed before a byte went back.
+        if (client.destroyed) return;
+        // The client may not have been read yet (it stays paused until a connect succeeds).
+        if (pending.length) reject503(client, pending[0], state.service, state.namespace, state.matching);
+        else rejectWithoutEndpoints(client, state.service, state.namespace, state.matching, 0);
         return;
       }
-      const upstream = net.connect({ host: b.host, port: b.port, noDelay: true, allowHalfOpen: true });
-      let connected = false;
-      upstream.once('connect', () => {
-        connected = true;
-        state.affinity?.set(clientIp, b.ep.podUid);
-        this.count(b.ep.podName, +1);
-        client.pipe(upstream);
-        upstream.pipe(client);
-        client.resume();
-        upstream.once('close', () => this.count(b.ep.podName, -1));
-      });
-      upstream.on('error', () => {
-        if (!connected) {
-          upstream.destroy();
-          attempt(i + 1);
+      // The list was made at accept time; a retry may come later, when this pod has turned unready.
+      if (i > 0 && !this.eligible(state, b)) return attempt(i + 1);
+      this.stats.lastSent.set(b.ep.podName, performance.now());
+      const up = net.connect({ host: b.host, port: b.port, noDelay: true, allowHalfOpen: true });
+      upstream = up;
+      upstreamConnected = false;
+      let failed = false;
+      let counted = false;
+      const fail = (): void => {
+        if (failed) return;
+        failed = true;
+        up.destroy();
+        if (answered) {
+          client.destroy();
           return;
         }
-        client.destroy();
+        if (!replayable) {
+          client.destroy();
+          return;
+        }
+        client.pause();
+        attempt(i + 1);
+      };
+      up.once('connect', () => {
+        upstreamConnected = true;
+        counted = true;
+        state.affinity?.set(clientIp, b.ep.podUid);
+        this.count(b.ep.podName, +1);
+        for (const c of pending) up.write(c);
+        if (clientEnded) up.end();
+        client.resume();
       });
-      client.once('close', () => { if (connected) upstream.destroy(); });
+      up.on('data', (chunk: Buffer) => {
+        if (!answered) {
+          answered = true;
+          pending.length = 0;
+        }
+        if (!client.write(chunk)) {
+          up.pause();
+          client.once('drain', () => up.resume());
+        }
+      });
+      up.on('end', () => {
+        if (answered) client.end();
+        else fail();
+      });
+      up.on('error', fail);
+      up.on('close', () => {
+        if (counted) this.count(b.ep.podName, -1);
+        counted = false;
+        if (!answered && !failed && !client.destroyed) fail();
+      });
     };
     attempt(0);
+  }
+
+  /** Still a place new connections may go: ready now, or the terminating fallback with none ready. */
+  private eligible(state: PortState, b: Backend): boolean {
+    const uid = b.ep.podUid;
+    if (state.ready.some((r) => r.ep.podUid === uid)) return true;
+    return !state.ready.length && state.terminating.some((t) => t.ep.podUid === uid);
   }
 
   private count(pod: string, delta: number): void {

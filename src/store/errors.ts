@@ -52,5 +52,6 @@ export function invalid(kind: string, group: string, name: string, causes: Statu
   const message = list.length === 1
     ? `${kind} "${name}" is invalid: ${list[0]}`
     : `${kind} "${name}" is invalid: [${list.join(', ')}]`;
-  return new StatusError(422, 'Invalid', message, { name, group, kind: kind.toLowerCase(), causes });
+  // details.kind is the Kind itself, as the apiserver's NewInvalid sets it: kubectl prints "The <kind> ...".
+  return new StatusError(422, 'Invalid', message, { name, group, kind, causes });
 }

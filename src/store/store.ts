@@ -49,8 +49,14 @@ export class Store {
   private readonly history: WatchEvent[] = [];
   private rv = 0;
 
-  /** @param dir where durable kinds are kept; undefined keeps everything in memory (unit tests) */
-  constructor(private readonly dir?: string) {
+  private readonly fsync: boolean;
+
+  /**
+   * @param dir where durable kinds are kept; undefined keeps everything in memory (unit tests)
+   * @param opts.fsync flush each write to the disk before answering (default true; see persist)
+   */
+  constructor(private readonly dir?: string, opts: { fsync?: boolean } = {}) {
+    this.fsync = opts.fsync ?? true;
     if (dir) this.load(dir);
   }
 
@@ -235,8 +241,18 @@ export class Store {
     }
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(obj));
+    // fsync the data before the rename and the directory after it: rename alone survives a SIGKILL of
+    // this process (the page cache is the kernel's), fsync also survives a power cut or kernel crash.
+    // Cost measured in docs/readme/reliability.md (bench/store-fsync.mjs).
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeSync(fd, JSON.stringify(obj));
+      if (this.fsync && !DERIVED_KINDS.has(t.kind)) fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, file);
+    if (this.fsync && !DERIVED_KINDS.has(t.kind)) syncDir(path.dirname(file));
   }
 
   private load(dir: string): void {
@@ -292,3 +308,22 @@ function unchanged(a: Stored, b: Stored): boolean {
 }
 
 export { now as timestamp };
+
+/**
+ * Kinds rebuilt from other objects (Endpoints) or merely informative (Event): not worth an fsync each
+ * (about 9 ms on this machine's ext4, and Events come in bursts). They still get write + rename.
+ */
+const DERIVED_KINDS = new Set(['Event', 'Endpoints']);
+
+/** Makes a rename in `dir` durable (Linux; elsewhere opening a directory may fail: the rename stands). */
+function syncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    /* not supported here */
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}

@@ -136,7 +136,9 @@ describe('kubectl against the mini-kube API server', () => {
     expect(r.stdout).toMatch(/^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
     expect(r.stdout).toMatch(/^pods\s+po\s+v1\s+true\s+Pod$/m);
     expect(r.stdout).toMatch(/^namespaces\s+ns\s+v1\s+false\s+Namespace$/m);
-    expect(r.stdout).not.toContain('extensions');
+    // the legacy version maps Deployments only, bare (no short name, so `deploy` stays apps/v1)
+    expect(r.stdout).toMatch(/^deployments\s+extensions\/v1beta1\s+true\s+Deployment$/m);
+    expect(r.stdout.match(/extensions/g)).toHaveLength(1);
   });
 
   it('kubectl version reports the server version', async () => {
@@ -232,7 +234,7 @@ describe('kubectl against the mini-kube API server', () => {
     expect(r.stderr).toContain('container "web" in pod "starting" is waiting to start: ContainerCreating');
   });
 
-  it('kubectl reports NotFound, and legacy apiVersions as unknown, the way a real cluster does', async () => {
+  it('kubectl reports NotFound, and maps extensions/v1beta1 Deployments through discovery (printing the Warning)', async () => {
     const missing = await kubectl(['get', 'pod', 'nope']);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe('Error from server (NotFound): pods "nope" not found');
@@ -240,7 +242,9 @@ describe('kubectl against the mini-kube API server', () => {
     fs.writeFileSync(legacy, 'apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: old}\nspec: {}\n');
     const r = await kubectl(['apply', '-f', legacy]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('no matches for kind "Deployment" in version "extensions/v1beta1"');
+    // mapped (no "no matches for kind"), then refused by validation as a 1.15 cluster would
+    expect(r.stderr).toContain('Warning: extensions/v1beta1 Deployment is deprecated');
+    expect(r.stderr).toMatch(/The Deployment "old" is invalid/);
   });
 
   it('kubectl get all and delete pod --wait=false (graceful: Terminating until the kubelet removes it)', async () => {

@@ -257,7 +257,10 @@ describe('discovery', () => {
     const apis = await get('/apis');
     expect(apis.json).toEqual({
       kind: 'APIGroupList', apiVersion: 'v1',
-      groups: [{ name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } }],
+      groups: [
+        { name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } },
+        { name: 'extensions', versions: [{ groupVersion: 'extensions/v1beta1', version: 'v1beta1' }], preferredVersion: { groupVersion: 'extensions/v1beta1', version: 'v1beta1' } },
+      ],
     });
     expect((await get('/apis/apps')).json).toMatchObject({ kind: 'APIGroup', name: 'apps', preferredVersion: { groupVersion: 'apps/v1' } });
   });
@@ -305,9 +308,19 @@ describe('discovery', () => {
     }
   });
 
-  it('does not serve legacy groups (extensions/v1beta1 is 404 as on a cluster since 1.16)', async () => {
-    expectStatus(await get('/apis/extensions/v1beta1'), 404, 'NotFound');
-    expectStatus(await request('POST', '/apis/extensions/v1beta1/namespaces/default/deployments', { body: deploymentManifest('legacy') }), 404, 'NotFound');
+  it('serves extensions/v1beta1 for Deployments only, as a legacy version: converted to apps/v1, with a Warning', async () => {
+    expect((await get('/apis')).json.groups.map((g: any) => g.name)).toEqual(['apps', 'extensions']);
+    const list = (await get('/apis/extensions/v1beta1')).json;
+    expect(list.resources.map((r: any) => r.name)).toEqual(['deployments', 'deployments/status']);
+    const created = await request('POST', '/apis/extensions/v1beta1/namespaces/default/deployments', { body: { ...deploymentManifest('legacy-path'), apiVersion: 'extensions/v1beta1' } });
+    expect(created.status, created.text).toBe(201);
+    expect(created.json.apiVersion).toBe('apps/v1');
+    expect(created.headers['warning']).toMatch(/^299 - ".*extensions\/v1beta1.*"/);
+    const read = await get('/apis/extensions/v1beta1/namespaces/default/deployments/legacy-path');
+    expect(read.headers['warning']).toBe('299 - "extensions/v1beta1 Deployment is deprecated in v1.9+, unavailable in v1.16+; use apps/v1 Deployment"');
+    expect(store.get('Deployment', 'default', 'legacy-path')?.apiVersion).toBe('apps/v1');
+    expectStatus(await get('/apis/extensions/v1beta1/namespaces/default/replicasets'), 404, 'NotFound');
+    expect((await request('DELETE', '/apis/extensions/v1beta1/namespaces/default/deployments/legacy-path')).status).toBe(200);
   });
 });
 

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster, Pod } from '../../src/lib/index.js';
+import type { Cluster, Pod, Stored } from '../../src/lib/index.js';
 import { LABEL_CLUSTER, LABEL_POD } from '../../src/runtime/runtime.js';
 import { cli, ROOT, testCluster, until } from './harness.js';
 
@@ -16,7 +16,7 @@ function dockerPs(cluster: Cluster, extra: string[] = []): string[] {
   return out.split('\n').filter(Boolean);
 }
 
-async function runningPods(cluster: Cluster, selector: string): Promise<Pod[]> {
+async function runningPods(cluster: Cluster, selector: string): Promise<Stored<Pod>[]> {
   const pods = await cluster.pods(selector);
   return pods.filter((p) => p.status?.phase === 'Running' && p.status.containerStatuses?.every((c) => c.state?.running));
 }

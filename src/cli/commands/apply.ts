@@ -1,11 +1,10 @@
 // `apply -f` and `delete -f|TYPE NAME`. Manifests are read and checked here, client-side as kubectl does,
 // so that errors name file, line and column; a file with any error applies nothing.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import { applyObject, displayName } from '../../client/apply.js';
 import type { ApiClient } from '../../client/api-client.js';
-import { parseManifests, type ParsedManifest } from '../../manifests/index.js';
+import { ManifestPathError, readManifestPaths } from '../../client/manifests.js';
+import type { ParsedManifest } from '../../manifests/index.js';
 import { StatusError } from '../../store/errors.js';
 import { byKind, type Kind } from '../../store/kinds.js';
 import { action, CliError, connection } from '../context.js';
@@ -106,27 +105,10 @@ async function waitGone(client: ApiClient, targets: { kind: Kind; namespace: str
 
 /** Reads every file (a directory: its .yaml/.yml/.json files; - : stdin) and checks all before anything is sent. */
 export async function readManifests(paths: string[], opts: { strict: boolean }): Promise<ParsedManifest[]> {
-  const files: { name: string; text: string }[] = [];
-  for (const p of paths) {
-    if (p === '-') {
-      files.push({ name: '<stdin>', text: fs.readFileSync(0, 'utf8') });
-      continue;
-    }
-    if (!fs.existsSync(p)) throw new CliError(`the path "${p}" does not exist`);
-    if (fs.statSync(p).isDirectory()) {
-      const entries = fs.readdirSync(p).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
-      if (!entries.length) throw new CliError(`no manifest files (.yaml, .yml, .json) in directory "${p}"`);
-      for (const f of entries) files.push({ name: path.join(p, f), text: fs.readFileSync(path.join(p, f), 'utf8') });
-    } else {
-      files.push({ name: p, text: fs.readFileSync(p, 'utf8') });
-    }
+  try {
+    return readManifestPaths(paths, { strict: opts.strict, onWarning: (w) => process.stderr.write(`Warning: ${w}\n`) });
+  } catch (err) {
+    if (err instanceof ManifestPathError) throw new CliError(err.message);
+    throw err;
   }
-  const out: ParsedManifest[] = [];
-  for (const f of files) {
-    const result = parseManifests(f.text, f.name, { strict: opts.strict });
-    for (const w of result.warnings) process.stderr.write(`Warning: ${w}\n`);
-    out.push(...result.objects);
-  }
-  if (!out.length) throw new CliError('no objects passed to apply');
-  return out;
 }

@@ -15,6 +15,8 @@ export function registerExec(program: Command): void {
     .option('-n, --namespace <ns>', 'namespace', 'default')
     .passThroughOptions()
     .action(action(async (pod: string, command: string[], opts: { stdin?: boolean; tty?: boolean; container?: string; namespace: string }) => {
+      // passThroughOptions keeps the `--` that separates the command; it is not part of it.
+      if (command[0] === '--') command = command.slice(1);
       if (!command.length) throw new CliError('you must specify at least one command for the container');
       let tty = !!opts.tty;
       if (tty && !(opts.stdin ? process.stdin.isTTY : process.stdout.isTTY)) {

@@ -1,11 +1,11 @@
 // `describe`, `logs` and `scale`: reading one object in depth, its container output, and changing
 // a Deployment's replica count through the /scale subresource as kubectl does.
 import type { Command } from 'commander';
-import type { Deployment, Endpoints, Event, Pod, ReplicaSet, Service } from '../../kube/types.js';
+import type { Deployment, Endpoints, Pod, ReplicaSet, Service } from '../../kube/types.js';
 import { describeDeployment, describePod, describeReplicaSet, describeService } from '../../printers/describe.js';
 import type { ApiClient } from '../../client/api-client.js';
-import type { Stored } from '../../store/store.js';
-import { StatusError } from '../../store/errors.js';
+import { openLogs } from '../../client/logs.js';
+import { eventsFor, podsOf } from '../../client/objects.js';
 import { formatSelector } from '../../kube/labels.js';
 import { action, CliError, connection } from '../context.js';
 import { prefixOf, resolveType } from './get.js';
@@ -47,22 +47,10 @@ export function registerInspect(program: Command): void {
     .action(action(async (podArg: string, opts: { container?: string; follow?: boolean; previous?: boolean; tail?: string; timestamps?: boolean; namespace: string }) => {
       const { client } = await connection();
       const pod = await resolvePod(client, podArg, opts.namespace);
-      const q = new URLSearchParams();
-      if (opts.container) q.set('container', opts.container);
-      if (opts.follow) q.set('follow', 'true');
-      if (opts.previous) q.set('previous', 'true');
-      if (opts.tail) q.set('tailLines', opts.tail);
-      if (opts.timestamps) q.set('timestamps', 'true');
-      const path = `${client.path('Pod', opts.namespace, pod, 'log')}${q.size ? `?${q}` : ''}`;
-      const res = await client.raw('GET', path, undefined, { Accept: '*/*' });
-      if ((res.statusCode ?? 500) >= 400) {
-        const chunks: Buffer[] = [];
-        for await (const c of res) chunks.push(c as Buffer);
-        const text = Buffer.concat(chunks).toString();
-        let message = text;
-        try { message = (JSON.parse(text) as { message: string }).message; } catch { /* plain text */ }
-        throw new StatusError(res.statusCode ?? 500, 'BadRequest', message);
-      }
+      const res = await openLogs(client, opts.namespace, pod, {
+        container: opts.container, follow: opts.follow, previous: opts.previous,
+        tailLines: opts.tail !== undefined ? Number(opts.tail) : undefined, timestamps: opts.timestamps,
+      });
       process.once('SIGINT', () => res.destroy());
       for await (const chunk of res) process.stdout.write(chunk as Buffer);
     }));
@@ -92,19 +80,10 @@ async function resolvePod(client: ApiClient, arg: string, namespace: string): Pr
   const [k, n] = arg.split('/', 2) as [string, string];
   const t = resolveType(k);
   if (t.kind === 'Pod') return n;
-  const owner = await client.get<Deployment | ReplicaSet>(t.kind, namespace, n);
-  const selector = formatSelector(owner.spec?.selector);
-  const pods = await client.list<Pod>('Pod', { namespace, labelSelector: selector });
-  if (!pods.items.length) throw new CliError(`no pods found for ${arg}`);
-  if (pods.items.length > 1) process.stderr.write(`Found ${pods.items.length} pods, using pod/${pods.items[0]!.metadata.name}\n`);
-  return pods.items[0]!.metadata.name;
-}
-
-async function eventsFor(client: ApiClient, obj: Stored, withKind: boolean): Promise<Event[]> {
-  const m = obj.metadata;
-  const fs = [`involvedObject.name=${m.name}`, `involvedObject.namespace=${m.namespace}`, `involvedObject.uid=${m.uid}`];
-  if (withKind) fs.push(`involvedObject.kind=${obj.kind}`);
-  return (await client.list<Event>('Event', { namespace: m.namespace, fieldSelector: fs.join(',') })).items;
+  const pods = await podsOf(client, t.kind, namespace, n, { terminating: true });
+  if (!pods.length) throw new CliError(`no pods found for ${arg}`);
+  if (pods.length > 1) process.stderr.write(`Found ${pods.length} pods, using pod/${pods[0]!.metadata.name}\n`);
+  return pods[0]!.metadata.name;
 }
 
 async function describeOne(client: ApiClient, kind: string, namespace: string, name: string): Promise<string> {
@@ -112,22 +91,22 @@ async function describeOne(client: ApiClient, kind: string, namespace: string, n
   switch (kind) {
     case 'Pod': {
       const pod = await client.get<Pod>('Pod', namespace, name);
-      return describePod(pod, await eventsFor(client, pod, false), now);
+      return describePod(pod, await eventsFor(client, pod), now);
     }
     case 'Deployment': {
       const d = await client.get<Deployment>('Deployment', namespace, name);
       const rs = await client.list<ReplicaSet>('ReplicaSet', { namespace, labelSelector: formatSelector(d.spec?.selector) });
-      return describeDeployment(d, rs.items, await eventsFor(client, d, true), now);
+      return describeDeployment(d, rs.items, await eventsFor(client, d, { withKind: true }), now);
     }
     case 'ReplicaSet': {
       const rs = await client.get<ReplicaSet>('ReplicaSet', namespace, name);
       const pods = await client.list<Pod>('Pod', { namespace, labelSelector: formatSelector(rs.spec?.selector) });
-      return describeReplicaSet(rs, pods.items, await eventsFor(client, rs, true), now);
+      return describeReplicaSet(rs, pods.items, await eventsFor(client, rs, { withKind: true }), now);
     }
     case 'Service': {
       const svc = await client.get<Service>('Service', namespace, name);
       const ep = await client.tryGet<Endpoints>('Endpoints', namespace, name);
-      return describeService(svc, ep, await eventsFor(client, svc, true), now);
+      return describeService(svc, ep, await eventsFor(client, svc, { withKind: true }), now);
     }
     default:
       throw new CliError(`describe supports pods, deployments, replicasets and services, not ${kind}`);

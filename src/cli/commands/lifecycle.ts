@@ -5,8 +5,10 @@ import { clientFor, healthy, runningState, startInBackground } from '../../clien
 import { purgeStore, startControlPlane } from '../../control-plane/control-plane.js';
 import { clearState, homePaths, loadConfig, pidAlive, readState, saveConfig } from '../../control-plane/home.js';
 import { DockerRuntime } from '../../runtime/docker.js';
+import { fetchLoginUrl } from '../../dashboard/login.js';
 import { LABEL_CLUSTER } from '../../runtime/runtime.js';
 import { action, CliError, home } from '../context.js';
+import { mergeIntoUserKubeconfig, removeFromUserKubeconfig } from './kubeconfig.js';
 
 interface UpOptions {
   detach?: boolean;
@@ -39,14 +41,22 @@ export function registerLifecycle(program: Command): void {
         saveConfig(h, config);
       }
       const existing = runningState(h);
+      // The daemon runs with --no-kubeconfig: the process the user started merges (and says so).
+      const say = (line: string) => process.stdout.write(line + '\n');
       if (existing && !opts.foregroundDaemon) {
         process.stdout.write(`mini-kube is already running (pid ${existing.pid}, ${existing.url})\n`);
+        if (opts.kubeconfig !== false) mergeIntoUserKubeconfig(h, existing.url, say);
         return;
       }
       if (opts.detach) {
         const state = await startInBackground(h, { port: opts.port ? Number(opts.port) : undefined });
         process.stdout.write(`mini-kube control plane started in the background (pid ${state.pid})\n`);
         process.stdout.write(`API server: ${state.url}   logs: ${homePaths(h).log}\n`);
+        const client = clientFor(h, state);
+        const dash = await fetchLoginUrl(client).catch(() => undefined);
+        client.close();
+        if (dash) process.stdout.write(`dashboard: ${dash}   (one-time login link; \`mini-kube dashboard\` prints a new one)\n`);
+        if (opts.kubeconfig !== false) mergeIntoUserKubeconfig(h, state.url, say);
         return;
       }
       await runForeground(h, opts);
@@ -73,6 +83,7 @@ export function registerLifecycle(program: Command): void {
       if (opts.purge) {
         purgeStore(h);
         process.stdout.write('every applied object was forgotten (--purge)\n');
+        removeFromUserKubeconfig(h, (line) => process.stdout.write(line + '\n'));
       }
     }));
 
@@ -122,6 +133,8 @@ async function runForeground(h: string, opts: UpOptions): Promise<void> {
     log,
   });
   log(`mini-kube is up: API ${cp.url} (home ${h}); stop with Ctrl-C or \`mini-kube down\``);
+  if (cp.dashboard && !opts.foregroundDaemon) log(`dashboard: ${cp.dashboard.loginUrl()}   (one-time login link; \`mini-kube dashboard\` prints a new one)`);
+  if (opts.kubeconfig !== false && !opts.foregroundDaemon) mergeIntoUserKubeconfig(h, cp.url, log);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       log(`${signal}: stopping the control plane and its containers`);

@@ -2,7 +2,10 @@
 import type { Command } from 'commander';
 import { buildSampleImage } from '../../runtime/sample-image.js';
 import { runDemo } from '../../demo/demo.js';
-import { action } from '../context.js';
+import { action, CliError, home } from '../context.js';
+import { connect } from '../../client/connect.js';
+import { fetchLoginUrl } from '../../dashboard/login.js';
+import { DemoRefused } from '../../demo/demo.js';
 
 export function registerTools(program: Command): void {
   program.command('build-sample-image')
@@ -20,6 +23,23 @@ export function registerDemo(program: Command): void {
     .option('--lang <lang>', 'ko or en (default: from the locale; LANG=ko_KR.UTF-8 gives Korean)')
     .option('--fast', 'shorten the probe timings (1s) for a quick look')
     .action(action(async (opts: { lang?: string; fast?: boolean }) => {
-      await runDemo({ lang: opts.lang, fast: !!opts.fast });
+      await runDemo({ lang: opts.lang, fast: !!opts.fast }).catch((err: unknown) => {
+        throw err instanceof DemoRefused ? new CliError(err.message) : err;
+      });
+    }));
+  // Registered here rather than in main.ts (another area's file): the classroom's two commands.
+  registerDashboard(program);
+}
+
+export function registerDashboard(program: Command): void {
+  program.command('dashboard')
+    .description('print a one-time login link to the live classroom dashboard (served by the control plane on 127.0.0.1)')
+    .action(action(async () => {
+      const conn = await connect(home(), (line) => process.stderr.write(line + '\n'));
+      try {
+        process.stdout.write(`${await fetchLoginUrl(conn.client)}\n`);
+      } finally {
+        conn.client.close();
+      }
     }));
 }

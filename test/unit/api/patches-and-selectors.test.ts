@@ -82,7 +82,9 @@ describe('resource paths', () => {
   });
 
   it('does not serve legacy groups, unknown subresources or kinds in the wrong group', () => {
-    expect(parseResourcePath(['apis', 'extensions', 'v1beta1', 'namespaces', 'default', 'deployments'])).toBeUndefined();
+    expect(parseResourcePath(['apis', 'extensions', 'v1beta1', 'namespaces', 'default', 'deployments'])).toMatchObject({ type: { kind: 'Deployment' }, legacyGroupVersion: 'extensions/v1beta1' });
+    expect(parseResourcePath(['apis', 'extensions', 'v1beta1', 'namespaces', 'default', 'replicasets'])).toBeUndefined();
+    expect(parseResourcePath(['apis', 'extensions', 'v1beta1', 'namespaces', 'default', 'deployments', 'd', 'scale'])).toBeUndefined();
     expect(parseResourcePath(['api', 'v1', 'namespaces', 'default', 'deployments'])).toBeUndefined();
     expect(parseResourcePath(['api', 'v1', 'namespaces', 'default', 'pods', 'p', 'attach'])).toBeUndefined();
     expect(parseResourcePath(['api', 'v1', 'pods', 'p'])).toBeUndefined();

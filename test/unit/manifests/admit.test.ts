@@ -46,7 +46,7 @@ describe('the 422 Invalid error', () => {
     const err = rejection(deployment((d) => { delete (d.spec as Partial<Deployment['spec'] & object>).selector; }));
     expect(err.code).toBe(422);
     expect(err.message).toBe('Deployment "web" is invalid: [spec.selector: Required value, spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`]');
-    expect(err.details).toMatchObject({ name: 'web', group: 'apps', kind: 'deployment' });
+    expect(err.details).toMatchObject({ name: 'web', group: 'apps', kind: 'Deployment' });
     expect(err.details!.causes).toEqual([
       { reason: 'FieldValueRequired', message: 'Required value', field: 'spec.selector' },
       { reason: 'FieldValueInvalid', message: 'Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`', field: 'spec.template.metadata.labels' },

@@ -1,0 +1,11 @@
+// One cold run, as a fresh test process pays it: import the package, start a cluster, stop it.
+// Prints one JSON line; startup.mjs runs this N times in child processes.
+import { performance } from 'node:perf_hooks';
+const t0 = performance.now();
+const { startCluster } = await import('mini-kube');
+const t1 = performance.now();
+const cluster = await startCluster();
+const t2 = performance.now();
+await cluster.stop();
+const t3 = performance.now();
+console.log(JSON.stringify({ import: t1 - t0, start: t2 - t1, stop: t3 - t2 }));

@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+// A bounded soak (not in CI): a control plane of its own (`mini-kube up -d`, temporary home), a 3-replica
+// Deployment behind a NodePort Service, steady load through the nodePort, and random faults: containers
+// killed behind mini-kube's back, readiness flipped off and on, pods deleted. Reports requests served and
+// failed (split by whether a replica was ready at the time), containers leaked, and the control plane's
+// resident memory at start and end.
+//
+// Usage: npm run build && npm run soak [-- --minutes 3]   (default 3, at most 10)
+import { execFile, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { clientFor } from '../dist/src/client/connect.js';
+import { readState } from '../dist/src/control-plane/home.js';
+import { buildSampleImage } from '../dist/src/runtime/sample-image.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = path.join(ROOT, 'bin/mini-kube.js');
+const arg = process.argv.indexOf('--minutes');
+const minutes = Math.min(10, Math.max(0.5, Number(arg > 0 ? process.argv[arg + 1] : process.env.SOAK_MINUTES ?? 3)));
+const CONCURRENCY = 4;
+const LABEL_CLUSTER = 'io.mini-kube.cluster';
+const LABEL_POD_UID = 'io.mini-kube.pod-uid';
+
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-soak-'));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const log = (line) => process.stdout.write(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+function mk(args, input) {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [CLI, ...args], { env: { ...process.env, MINI_KUBE_HOME: home }, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }));
+    if (input !== undefined) child.stdin.end(input);
+  });
+}
+const docker = (args) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+const rssMb = (pid) => Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+const pick = (list) => list[Math.floor(Math.random() * list.length)];
+
+const MANIFEST = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: soak}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: soak}}
+  template:
+    metadata: {labels: {app: soak}}
+    spec:
+      terminationGracePeriodSeconds: 5
+      containers:
+      - name: app
+        image: ondalk8s/healthcheck:v1
+        imagePullPolicy: IfNotPresent
+        ports: [{containerPort: 8080}]
+        readinessProbe: {httpGet: {path: /readiness, port: 8080}, periodSeconds: 1, failureThreshold: 1}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: soak}
+spec:
+  type: NodePort
+  selector: {app: soak}
+  ports: [{port: 80, targetPort: 8080}]
+`;
+
+async function main() {
+  await buildSampleImage();
+  const up = await mk(['up', '-d', '--no-kubeconfig']);
+  if (up.code !== 0) throw new Error(`up failed: ${up.stderr}`);
+  const state = readState(home);
+  const client = clientFor(home, state);
+  const cleanup = async () => {
+    client.close();
+    await mk(['down']);
+  };
+  try {
+    const applied = await mk(['apply', '-f', '-'], MANIFEST);
+    if (applied.code !== 0) throw new Error(applied.stderr);
+    const pods = async () => (await client.list('Pod', { namespace: 'default', labelSelector: 'app=soak' })).items;
+    const readyCount = async () => {
+      const ep = await client.tryGet('Endpoints', 'default', 'soak');
+      return (ep?.subsets ?? []).reduce((n, s) => n + (s.addresses?.length ?? 0), 0);
+    };
+    const deadlineReady = Date.now() + 60_000;
+    while ((await readyCount()) < 3) {
+      if (Date.now() > deadlineReady) throw new Error('3 replicas never became ready');
+      await sleep(300);
+    }
+    const svc = await client.get('Service', 'default', 'soak');
+    const url = `http://127.0.0.1:${svc.spec.ports[0].nodePort}/`;
+    await sleep(2000);
+    const rssStart = rssMb(state.pid);
+    log(`${minutes} min against ${url}; control plane pid ${state.pid}, ${rssStart.toFixed(1)} MB resident`);
+
+    const end = Date.now() + minutes * 60_000;
+    const stats = { served: 0, failedWhileReady: 0, failedNoneReady: 0, kills: 0, flips: 0, deletions: 0, errors: {} };
+    let ready = 3;
+    const readyPoller = (async () => {
+      while (Date.now() < end) {
+        ready = await readyCount().catch(() => ready);
+        await sleep(200);
+      }
+    })();
+    const worker = async () => {
+      while (Date.now() < end) {
+        // the ready count is read before and after: a failure counts "while ready" only if both saw one
+        const readyBefore = ready;
+        try {
+          const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+          await res.text();
+          if (res.ok) { stats.served++; continue; }
+          throw new Error(`HTTP ${res.status}`);
+        } catch (err) {
+          const key = String(err.cause?.code ?? err.message);
+          stats.errors[key] = (stats.errors[key] ?? 0) + 1;
+          if (readyBefore > 0 && ready > 0) stats.failedWhileReady++;
+          else stats.failedNoneReady++;
+          await sleep(50);
+        }
+      }
+    };
+    const chaos = async () => {
+      while (Date.now() < end - 15_000) {
+        await sleep(3000 + Math.random() * 3000);
+        const list = (await pods().catch(() => [])).filter((p) => !p.metadata.deletionTimestamp);
+        const running = list.filter((p) => p.status?.containerStatuses?.[0]?.state?.running);
+        const victim = pick(running);
+        if (!victim) continue;
+        const id = victim.status.containerStatuses[0].containerID.replace('docker://', '');
+        const fault = pick(['kill', 'flip', 'delete']);
+        try {
+          if (fault === 'kill') {
+            docker(['kill', id]);
+            stats.kills++;
+          } else if (fault === 'flip') {
+            docker(['exec', id, 'rm', '-f', '/tmp/healthcheck']);
+            stats.flips++;
+            setTimeout(() => { try { docker(['exec', id, 'touch', '/tmp/healthcheck']); } catch { /* killed meanwhile */ } }, 4000);
+          } else {
+            await client.delete('Pod', 'default', victim.metadata.name);
+            stats.deletions++;
+          }
+        } catch { /* the container went away meanwhile */ }
+      }
+    };
+    await Promise.all([...Array.from({ length: CONCURRENCY }, worker), chaos(), readyPoller]);
+
+    // settle: every pod back, then look for leaks and measure memory
+    const settleBy = Date.now() + 60_000;
+    while ((await readyCount()) < 3 && Date.now() < settleBy) await sleep(500);
+    await sleep(5000);
+    const rssEnd = rssMb(state.pid);
+    const uids = new Set((await pods()).map((p) => p.metadata.uid));
+    const containers = docker(['ps', '-a', '--filter', `label=${LABEL_CLUSTER}=${state.clusterId}`, '--format', `{{.ID}} {{.Label "${LABEL_POD_UID}"}} {{.State}}`])
+      .split('\n').filter(Boolean).map((l) => l.split(' '));
+    const leaked = containers.filter(([, uid]) => !uids.has(uid));
+    const running = containers.filter(([, , st]) => st === 'running').length;
+    await cleanup();
+    const afterDown = docker(['ps', '-aq', '--filter', `label=${LABEL_CLUSTER}=${state.clusterId}`]).split('\n').filter(Boolean);
+
+    const report = {
+      minutes,
+      requestsServed: stats.served,
+      failedWhileAReplicaWasReady: stats.failedWhileReady,
+      failedWithNoReplicaReady: stats.failedNoneReady,
+      failureKinds: stats.errors,
+      faults: { containerKills: stats.kills, readinessFlips: stats.flips, podDeletions: stats.deletions },
+      containersLeaked: leaked.length + afterDown.length,
+      containersAtEnd: { total: containers.length, running },
+      controlPlaneRssMb: { start: Number(rssStart.toFixed(1)), end: Number(rssEnd.toFixed(1)), growth: Number((rssEnd - rssStart).toFixed(1)) },
+    };
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    const ok = report.failedWhileAReplicaWasReady === 0 && report.containersLeaked === 0 && report.controlPlaneRssMb.growth < 10;
+    process.stdout.write(ok ? 'soak: all goals met\n' : 'soak: some goals NOT met (see above)\n');
+    process.exitCode = ok ? 0 : 1;
+  } catch (err) {
+    await cleanup();
+    throw err;
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
+
+await main();

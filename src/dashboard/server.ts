@@ -1,0 +1,219 @@
+// The dashboard's own listener, plain HTTP on 127.0.0.1 (a browser would balk at the API's private CA):
+// the static page, a server-sent event stream of the state, and the teacher's actions. The control
+// plane starts it; the API server hands out login codes for it (login.ts).
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ApiClient } from '../client/api-client.js';
+import type { ProbeHistory } from '../probes/history.js';
+import type { ConnectionStats } from '../service-proxy/proxy.js';
+import type { Store } from '../store/store.js';
+import { parseAction, runAction } from './actions.js';
+import { COOKIE, Sessions, type Session } from './sessions.js';
+import { snapshot } from './snapshot.js';
+import { TrafficMeter } from './traffic.js';
+
+export interface DashboardOptions {
+  store: Store;
+  /** a client of this control plane's API, with its token: the actions go through it */
+  client: ApiClient;
+  history?: ProbeHistory;
+  stats: ConnectionStats;
+  /** default 0: a free port */
+  port?: number;
+  log?: (line: string) => void;
+}
+
+export interface Dashboard {
+  port: number;
+  /** a URL with a fresh one-time login code */
+  loginUrl(): string;
+  close(): Promise<void>;
+}
+
+const HEARTBEAT_MS = 15_000;
+
+export async function startDashboard(opts: DashboardOptions): Promise<Dashboard> {
+  const sessions = new Sessions();
+  const traffic = new TrafficMeter(opts.stats);
+  const files = staticFiles();
+  const clients = new Set<http.ServerResponse>();
+  let port = 0;
+  let last = '';
+  let timer: NodeJS.Timeout | undefined;
+
+  // Changes come in bursts (a pod's status, its events, the endpoints): coalesce them into one push.
+  const schedule = () => {
+    if (timer || clients.size === 0) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      const body = JSON.stringify(snapshot(opts.store, opts.history, traffic.current()));
+      if (body === last) return;
+      last = body;
+      for (const res of clients) res.write(`event: state\ndata: ${body}\n\n`);
+    }, 100);
+  };
+  const unwatch = opts.store.watch({}, schedule);
+  const unhistory = opts.history?.onRecord(schedule);
+  const sampler = setInterval(() => {
+    if (traffic.sample()) schedule();
+    // Ticks of pods that are gone would pile up forever otherwise.
+    opts.history?.retain(new Set(opts.store.list('Pod').map((p) => p.metadata.uid ?? '')));
+  }, 1000);
+  const heartbeat = setInterval(() => { for (const res of clients) res.write(': keep-alive\n\n'); }, HEARTBEAT_MS);
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch((err: Error) => {
+      if (!res.headersSent) send(res, 500, 'text/plain', err.message);
+      else res.end();
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // DNS rebinding: a page of another site that resolves its name to 127.0.0.1 sends its own Host.
+    const host = req.headers.host ?? '';
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return send(res, 421, 'text/plain', 'wrong host\n');
+    const url = new URL(req.url ?? '/', `http://${host}`);
+    const session = sessions.fromCookie(req.headers.cookie);
+
+    if (req.method === 'GET' && url.pathname === '/' && url.searchParams.has('login')) {
+      const s = sessions.login(url.searchParams.get('login') ?? '');
+      if (!s) return send(res, 401, 'text/html; charset=utf-8', page401('This login link was already used or has expired.'));
+      res.writeHead(303, {
+        'set-cookie': `${COOKIE}=${s.id}; HttpOnly; SameSite=Strict; Path=/`,
+        location: '/', 'cache-control': 'no-store',
+      });
+      return void res.end();
+    }
+    if (req.method === 'GET' && url.pathname === '/') {
+      if (!session) return send(res, 401, 'text/html; charset=utf-8', page401('Open the link printed by `mini-kube dashboard`.'));
+      return sendFile(res, files.page('index.html'));
+    }
+    if (req.method === 'GET' && files.has(url.pathname)) return sendFile(res, files.get(url.pathname)!);
+    if (!session) return send(res, 401, 'text/plain', 'not logged in\n');
+
+    if (req.method === 'GET' && url.pathname === '/events') return openStream(res, session);
+    if (req.method === 'POST' && url.pathname === '/actions') {
+      // CSRF: the cookie is SameSite=Strict, the Origin must be this page's, and the header carries a
+      // secret that only the page can know (it came over the event stream).
+      if (req.headers.origin !== `http://${host}` || !Sessions.csrfMatches(session, header(req, 'x-csrf-token'))) {
+        return send(res, 403, 'application/json', JSON.stringify({ error: 'cross-site request refused' }));
+      }
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'application/json', '{"error":"JSON only"}');
+      const parsed = parseAction(JSON.parse(await readBody(req)) as unknown);
+      if (typeof parsed === 'string') return send(res, 400, 'application/json', JSON.stringify({ error: parsed }));
+      try {
+        const command = await runAction(opts.client, parsed);
+        opts.log?.(`dashboard: ${command}`);
+        return send(res, 200, 'application/json', JSON.stringify({ command }));
+      } catch (err) {
+        return send(res, 409, 'application/json', JSON.stringify({ error: (err as Error).message }));
+      }
+    }
+    send(res, 404, 'text/plain', 'not found\n');
+  }
+
+  function openStream(res: http.ServerResponse, session: Session): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.write(`event: session\ndata: ${JSON.stringify({ csrf: session.csrf })}\n\n`);
+    res.write(`event: state\ndata: ${JSON.stringify(snapshot(opts.store, opts.history, traffic.current()))}\n\n`);
+    clients.add(res);
+    res.on('close', () => clients.delete(res));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    loginUrl: () => `http://127.0.0.1:${port}/?login=${sessions.newLoginCode()}`,
+    async close() {
+      unwatch();
+      unhistory?.();
+      clearInterval(sampler);
+      clearInterval(heartbeat);
+      if (timer) clearTimeout(timer);
+      for (const res of clients) res.end();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+      if (body.length > 10_000) req.destroy(new Error('body too large'));
+    });
+    req.on('end', () => resolve(body || '{}'));
+    req.on('error', reject);
+  });
+}
+
+function send(res: http.ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...SECURITY_HEADERS });
+  res.end(body);
+}
+
+interface StaticFile {
+  type: string;
+  path: string;
+  /** preact/hooks imports the bare name "preact"; an import map would need an inline script (CSP) */
+  rewrite?: [string, string];
+}
+
+function sendFile(res: http.ServerResponse, f: StaticFile): void {
+  res.writeHead(200, { 'content-type': f.type, 'cache-control': 'no-cache', ...SECURITY_HEADERS });
+  if (!f.rewrite) return void fs.createReadStream(f.path).pipe(res);
+  res.end(fs.readFileSync(f.path, 'utf8').split(f.rewrite[0]).join(f.rewrite[1]));
+}
+
+// Everything is served from here: no CDN, no inline script (the CSP says so).
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json' };
+
+/** The page's files (src/dashboard/public, also when running from dist) and preact + htm from node_modules. */
+function staticFiles(): { has(p: string): boolean; get(p: string): StaticFile | undefined; page(name: string): StaticFile } {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.join(here, 'public'), path.resolve(here, '../../../src/dashboard/public')];
+  const pub = candidates.find((d) => fs.existsSync(path.join(d, 'index.html'))) ?? candidates[0]!;
+  const require = createRequire(import.meta.url);
+  // Their CommonJS entries sit next to the ESM builds (dist/); package.json is not exported by htm.
+  const preactDir = path.dirname(path.dirname(require.resolve('preact')));
+  const htmDir = path.dirname(path.dirname(require.resolve('htm')));
+  const map = new Map<string, StaticFile>();
+  for (const name of fs.readdirSync(pub)) {
+    const type = TYPES[path.extname(name)];
+    if (type && name !== 'index.html') map.set(`/${name}`, { type, path: path.join(pub, name) });
+  }
+  map.set('/vendor/preact.mjs', { type: TYPES['.mjs']!, path: path.join(preactDir, 'dist/preact.module.js') });
+  map.set('/vendor/preact-hooks.mjs', { type: TYPES['.mjs']!, path: path.join(preactDir, 'hooks/dist/hooks.module.js'), rewrite: ['from"preact"', 'from"/vendor/preact.mjs"'] });
+  map.set('/vendor/htm.mjs', { type: TYPES['.mjs']!, path: path.join(htmDir, 'dist/htm.module.js') });
+  return {
+    has: (p) => map.has(p),
+    get: (p) => map.get(p),
+    page: (name) => ({ type: TYPES['.html']!, path: path.join(pub, name) }),
+  };
+}
+
+function page401(message: string): string {
+  return `<!doctype html><meta charset="utf-8"><title>mini-kube dashboard</title><body style="font:28px system-ui;background:#0b0f14;color:#fff;padding:2em"><h1>mini-kube dashboard</h1><p>${message}</p><p><code>mini-kube dashboard</code> prints a new link.</p>`;
+}

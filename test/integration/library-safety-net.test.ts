@@ -1,0 +1,35 @@
+// When stop() never runs: a process that exits with its cluster running (process.exit) removes it on
+// the way out; a process killed with SIGKILL leaves it, and the next startCluster() anywhere reaps it.
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startCluster } from '../../src/lib/index.js';
+import { buildSampleImage } from '../../src/runtime/sample-image.js';
+import { containersOf, FIXTURES, lineFrom, networkExists, run } from './library-fixtures/children.js';
+
+describe('library: safety nets', () => {
+  it('process.exit() with a running cluster removes its containers and network', async () => {
+    await buildSampleImage();
+    const c = run([path.join(FIXTURES, 'abandon.mjs')], { env: { MODE: 'exit' } });
+    const id = (await lineFrom(c, /CLUSTER=(\w+)/))[1]!;
+    const r = await c.done;
+    expect(r.code).toBe(3);
+    expect(await containersOf(id)).toEqual([]);
+    expect(await networkExists(id)).toBe(false);
+  }, 85_000);
+
+  it('a cluster of a SIGKILLed process is reaped by the next startCluster()', async () => {
+    await buildSampleImage();
+    const c = run([path.join(FIXTURES, 'abandon.mjs')], { env: { MODE: 'hang' } });
+    const id = (await lineFrom(c, /CLUSTER=(\w+)/))[1]!;
+    expect((await containersOf(id)).length).toBe(1);
+    c.child.kill('SIGKILL');
+    await c.done;
+    expect((await containersOf(id)).length).toBe(1); // nothing ran on the way out
+
+    // The reaping runs in the background of this start; stop() waits for it.
+    const next = await startCluster();
+    await next.stop();
+    expect(await containersOf(id)).toEqual([]);
+    expect(await networkExists(id)).toBe(false);
+  }, 85_000);
+});
