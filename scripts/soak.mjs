@@ -5,7 +5,7 @@
 // failed (split by whether a replica was ready at the time), containers leaked, and the control plane's
 // resident memory at start and end.
 //
-// Usage: npm run build && npm run soak [-- --minutes 3]   (default 3, at most 10)
+// Usage: npm run build && npm run soak [-- --minutes 3]   (default 3, at most 10; SOAK_FAULTS=kill,flip,delete)
 import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -20,6 +20,8 @@ const CLI = path.join(ROOT, 'bin/mini-kube.js');
 const arg = process.argv.indexOf('--minutes');
 const minutes = Math.min(10, Math.max(0.5, Number(arg > 0 ? process.argv[arg + 1] : process.env.SOAK_MINUTES ?? 3)));
 const CONCURRENCY = 4;
+// SOAK_FAULTS=kill,flip,delete (default all): to see which fault a failure comes with
+const FAULTS = (process.env.SOAK_FAULTS ?? 'kill,flip,delete').split(',').filter((f) => ['kill', 'flip', 'delete'].includes(f));
 const LABEL_CLUSTER = 'io.mini-kube.cluster';
 const LABEL_POD_UID = 'io.mini-kube.pod-uid';
 
@@ -128,7 +130,7 @@ async function main() {
         const victim = pick(running);
         if (!victim) continue;
         const id = victim.status.containerStatuses[0].containerID.replace('docker://', '');
-        const fault = pick(['kill', 'flip', 'delete']);
+        const fault = pick(FAULTS);
         try {
           if (fault === 'kill') {
             docker(['kill', id]);

@@ -1,7 +1,7 @@
 // Start-up cost of a library cluster, as a test file pays it: startCluster() then stop(), N times, with
-// the image present and no pods. Printed side by side with two baselines that bound what is unavoidable:
-// a Docker network created and removed (each cluster has its own network), and a bare HTTPS server
-// started and closed (each cluster serves its API over TLS). Then the cold case, as a fresh test process
+// the image present and no pods. Printed side by side with two baselines: a Docker network created and
+// removed (what a cluster cost when each had its own network; now they share one), and a bare HTTPS
+// server started and closed (each cluster serves its API over TLS). Then the cold case, as a fresh test process
 // pays it: a child process imports the package, starts and stops one cluster (cold.mjs).
 //   npm run build && node bench/startup/startup.mjs [N]
 import { execFileSync } from 'node:child_process';

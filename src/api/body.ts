@@ -76,7 +76,30 @@ function parseJson(buf: Buffer): unknown {
   }
 }
 
+/**
+ * YAML nests by indentation and compact "- - -" indicators as well as by brackets: a 10 KB line of
+ * "- - - ..." made the parser exhaust the heap (a crash of the whole control plane), so a line whose
+ * leading indentation and indicators exceed MAX_JSON_DEPTH is refused before parsing, like deep brackets.
+ */
+function checkYamlDepth(buf: Buffer): void {
+  checkJsonDepth(buf);
+  let lead = 0;
+  let atLineStart = true;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i]!;
+    if (c === 0x0a) { lead = 0; atLineStart = true; continue; }
+    if (!atLineStart) continue;
+    // spaces, tabs, '-' and '?' at the start of a line are indentation or nesting indicators
+    if (c === 0x20 || c === 0x09 || c === 0x2d || c === 0x3f) {
+      if (++lead > 2 * MAX_JSON_DEPTH) throw new StatusError(400, 'BadRequest', `the request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    } else {
+      atLineStart = false;
+    }
+  }
+}
+
 function parseYamlBody(buf: Buffer): unknown {
+  checkYamlDepth(buf);
   try {
     return parseYaml(buf.toString('utf8'), { maxAliasCount: 100 });
   } catch (err) {

@@ -35,7 +35,9 @@ export function report(err: unknown): void {
     return;
   }
   if (err instanceof StatusError) {
-    process.stderr.write(`Error from server (${err.reason}): ${err.message}\n`);
+    // kubectl prints validation failures as `The Service "x" is invalid: ...`, everything else with the reason.
+    if (err.reason === 'Invalid') process.stderr.write(`The ${err.message}\n`);
+    else process.stderr.write(`Error from server (${err.reason}): ${err.message}\n`);
     process.exitCode = 1;
     return;
   }

@@ -283,6 +283,15 @@ async function narrateKubelet(ctx: Ctx, pod: string, failPrefix: string,
   const snapshot = async () => (await client.list<Event>('Event', { fieldSelector: `involvedObject.name=${pod}` })).items;
   for (const e of await snapshot()) seen.set(e.metadata.name, e.count ?? 1);
   let failures = 0;
+  let lastMessage = '';
+  // The kubelet acts only after `threshold` consecutive failures, but an aggregated event's count can
+  // be written after the action it led to (a busy machine): the action then stands for the rest.
+  const reachThreshold = () => {
+    while (failures < threshold) {
+      failures++;
+      progress.note(`✗ ${text(failures, threshold)}${lastMessage ? `: ${lastMessage}` : ''}`);
+    }
+  };
   progress.start(text(0, threshold));
   await waitFor(ctx, async () => {
     const events = (await snapshot()).sort((a, b) => eventTime(a) - eventTime(b));
@@ -293,17 +302,21 @@ async function narrateKubelet(ctx: Ctx, pod: string, failPrefix: string,
       seen.set(e.metadata.name, count);
       if (e.reason === 'Unhealthy' && e.message?.startsWith(failPrefix)) {
         // Past the threshold the kubelet keeps probing (readiness), but the story is told.
+        lastMessage = e.message.trim();
         for (let i = before; i < count && failures < threshold; i++) {
           failures++;
-          progress.note(`✗ ${text(failures, threshold)}: ${e.message.trim()}`);
+          progress.note(`✗ ${text(failures, threshold)}: ${lastMessage}`);
         }
       } else if (e.reason === 'Killing') {
+        reachThreshold();
         progress.note(`⚡ ${t.killing((e.message ?? '').trim())}`);
       } else if (e.reason === 'Started' || e.reason === 'Created' || e.reason === 'Pulled') {
         progress.note(`↻ ${t.kubeletEvent(e.reason, (e.message ?? '').trim())}`);
       }
     }
-    return done();
+    if (!(await done())) return false;
+    reachThreshold();
+    return true;
   }, 180_000);
   progress.stop();
 }

@@ -4,6 +4,7 @@
 // its back or a lost event all converge to the same place. Syncs of one pod never overlap; different
 // pods sync concurrently.
 import type { Container, Pod } from '../kube/types.js';
+import { SHARED_NETWORK_LABELS } from '../control-plane/home.js';
 import { ProbeManager, type ProbeUpdate } from '../probes/manager.js';
 import { livenessKillMessage, startupKillMessage } from '../probes/messages.js';
 import { probePortsToPublish } from '../probes/in-pod-network.js';
@@ -55,6 +56,8 @@ const MIN_GRACE_SECONDS = 2;
 
 interface PodWorker {
   running: boolean;
+  /** the sync loop in flight, awaited by stop() */
+  done?: Promise<void>;
   again: boolean;
   /** the next sync may act on the containers listed last (a probe kill must not wait for a listing) */
   cached?: boolean;
@@ -124,7 +127,7 @@ export class Kubelet {
   }
 
   private async prepare(): Promise<void> {
-    await this.runtime.ensureNetwork(this.opts.network, { [LABEL_CLUSTER]: this.opts.clusterId });
+    await this.runtime.ensureNetwork(this.opts.network, SHARED_NETWORK_LABELS);
     await this.removeOrphans();
     this.prepared = true;
   }
@@ -160,6 +163,9 @@ export class Kubelet {
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     for (const w of this.workers.values()) if (w.timer) clearTimeout(w.timer);
     this.probes.stop();
+    // A sync in flight may be creating a container right now: let it finish before listing, or that
+    // container would outlive the cluster.
+    await Promise.all([...this.workers.values()].map((w) => w.done));
     if (!opts.removeContainers) return;
     const all = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId }).catch(() => []);
     await Promise.all(all.map(async (c) => {
@@ -230,7 +236,7 @@ export class Kubelet {
       return;
     }
     w.running = true;
-    void (async () => {
+    w.done = (async () => {
       try {
         do {
           w.again = false;
@@ -404,7 +410,12 @@ export class Kubelet {
     };
     let id: string;
     try {
-      id = await this.runtime.createContainer(spec);
+      id = await this.runtime.createContainer(spec).catch(async (err: Error) => {
+        // The shared network was removed behind our back (docker network prune): make it again, once.
+        if (!/network .*not found/i.test(err.message)) throw err;
+        await this.runtime.ensureNetwork(this.opts.network, SHARED_NETWORK_LABELS);
+        return this.runtime.createContainer(spec);
+      });
     } catch (err) {
       return this.failed(pod, c, 'CreateContainerError', err as Error);
     }

@@ -1,4 +1,4 @@
-// mini-kube as a library for integration tests: an isolated cluster (its own home, labels, network and
+// mini-kube as a library for integration tests: an isolated cluster (its own home, labels and
 // ports) started in-process, with apply, waits that say what they last saw, a Service's URL, exec, logs,
 // events, and a stop that removes every container (`await using` works). It drives the same API client,
 // apply, manifest reading, logs and lookups (src/client) as the CLI; nothing here is a second implementation.
@@ -12,7 +12,7 @@ import { readLogs } from '../client/logs.js';
 import { readManifestPaths } from '../client/manifests.js';
 import { eventsFor, podsBySelector, podsOf, sortEvents } from '../client/objects.js';
 import { startControlPlane, type ControlPlane } from '../control-plane/control-plane.js';
-import { loadConfig } from '../control-plane/home.js';
+import { loadConfig, networkName, SHARED_NETWORK_LABELS } from '../control-plane/home.js';
 import type { Deployment, Endpoints, Event, Pod, Service } from '../kube/types.js';
 import { parseManifests } from '../manifests/index.js';
 import type { Kind } from '../store/kinds.js';
@@ -91,6 +91,17 @@ export class Cluster implements AsyncDisposable {
       if (ownsHome) fs.rmSync(home, { recursive: true, force: true });
       throw err;
     }
+    // The CLI's control plane waits for an engine that is not ready yet; a test wants to know now. The
+    // kubelet made the network already (an inspect when it exists); if it could not, say why and stop.
+    try {
+      await cp.runtime.ensureNetwork(networkName(clusterId), SHARED_NETWORK_LABELS);
+    } catch (err) {
+      await cp.stop({ removeContainers: true }).catch(() => {});
+      forget(clusterId);
+      unregister(clusterId);
+      if (ownsHome) fs.rmSync(home, { recursive: true, force: true });
+      throw new Error(`mini-kube: the cluster cannot run pods: ${(err as Error).message}`);
+    }
     if (ownsHome && !seeded) rememberTls(home);
     // Leftovers of test processes that were killed: removed in the background, never blocking this start.
     const reaping = reapAbandoned(cp.runtime).catch(() => []);
@@ -165,8 +176,25 @@ export class Cluster implements AsyncDisposable {
 
   /** The Service has exactly n ready endpoint addresses (what its nodePort balances over). */
   waitForEndpoints(service: string, n: number, opts: WaitOptions = {}): Promise<void> {
-    return this.waitFor(`service "${service}" to have ${n} ready endpoints`, async () =>
-      describeEndpoints(await this.client.tryGet<Endpoints>('Endpoints', opts.namespace ?? 'default', service), n), opts.timeoutMs);
+    const namespace = opts.namespace ?? 'default';
+    return this.waitFor(`service "${service}" to have ${n} ready endpoints`, async () => {
+      const seen = describeEndpoints(await this.client.tryGet<Endpoints>('Endpoints', namespace, service), n);
+      return seen.ok ? seen : { ok: false, seen: `${seen.seen}${await this.podsBehind(service, namespace)}` };
+    }, opts.timeoutMs);
+  }
+
+  /** "; pods: web-1 Pending (Failed: network not found)": why endpoints are missing, for a timeout message. */
+  private async podsBehind(service: string, namespace: string): Promise<string> {
+    const svc = await this.client.tryGet<Service>('Service', namespace, service);
+    const selector = Object.entries(svc?.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    if (!selector) return '';
+    const pods = await podsBySelector(this.client, namespace, selector);
+    if (!pods.length) return `; no pods match ${selector}`;
+    const warnings = (await this.client.list<Event>('Event', { namespace, fieldSelector: 'type=Warning' })).items;
+    return `; pods: ${pods.map((p) => {
+      const last = sortEvents(warnings.filter((e) => e.involvedObject?.uid === p.metadata.uid)).at(-1);
+      return `${p.metadata.name} ${p.status?.phase ?? 'Pending'}${last ? ` (${last.reason}: ${last.message})` : ''}`;
+    }).join(', ')}`;
   }
 
   /** http://127.0.0.1:<nodePort> of a NodePort or LoadBalancer Service (the port named or numbered, or the first). */
@@ -208,7 +236,7 @@ export class Cluster implements AsyncDisposable {
     return sortEvents((await this.client.list<Event>('Event', { namespace, fieldSelector })).items);
   }
 
-  /** Stops the control plane and removes every container and the network of this cluster (idempotent). */
+  /** Stops the control plane and removes every container of this cluster (idempotent). */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.client.close();

@@ -2,7 +2,7 @@
 // to the worst (see docs/decisions/060-library-cleanup.md):
 //  1. stop() / `await using`: the test's own disposal, also when the test fails.
 //  2. The process exits with clusters still running (process.exit(), an uncaught error, SIGINT, SIGTERM,
-//     SIGHUP): a synchronous child process removes their containers and networks before the exit.
+//     SIGHUP): a synchronous child process removes their containers before the exit.
 //  3. The process was killed (SIGKILL, OOM): every live cluster is listed in the user's scratch
 //     registry with its pid; the next startCluster() anywhere finds entries whose process is gone and
 //     removes what they left, in the background.
@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { networkName, pidAlive } from '../control-plane/home.js';
+import { pidAlive } from '../control-plane/home.js';
 import { LABEL_CLUSTER, type Runtime } from '../runtime/runtime.js';
 import { scratchDir } from './scratch.js';
 
@@ -60,10 +60,10 @@ export async function reapAbandoned(runtime: Runtime): Promise<string[]> {
   return reaped;
 }
 
+/** Every container carrying the cluster's label. (The Docker network is shared by all clusters and stays.) */
 export async function removeClusterResources(runtime: Runtime, clusterId: string): Promise<void> {
   const left = await runtime.listContainers({ [LABEL_CLUSTER]: clusterId }).catch(() => []);
   await Promise.all(left.map((c) => runtime.removeContainer(c.id).catch(() => {})));
-  await runtime.removeNetwork(networkName(clusterId)).catch(() => {});
 }
 
 // ---- layer 2: the exit safety net ----
@@ -111,13 +111,12 @@ function reapNow(entries: ClusterEntry[]): void {
   const script = `
     const { default: Docker } = await import(${JSON.stringify(dockerode)});
     const docker = new Docker();
-    for (const [id, network] of JSON.parse(process.env.MINI_KUBE_REAP)) {
+    for (const id of JSON.parse(process.env.MINI_KUBE_REAP)) {
       const list = await docker.listContainers({ all: true, filters: { label: [${JSON.stringify(LABEL_CLUSTER)} + '=' + id] } }).catch(() => []);
       await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => {})));
-      await docker.getNetwork(network).remove().catch(() => {});
     }`;
   spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-    env: { ...process.env, MINI_KUBE_REAP: JSON.stringify(entries.map((e) => [e.clusterId, networkName(e.clusterId)])) },
+    env: { ...process.env, MINI_KUBE_REAP: JSON.stringify(entries.map((e) => e.clusterId)) },
     stdio: 'ignore',
     timeout: 20_000,
   });

@@ -66,6 +66,7 @@ export interface ConnectionStats {
 export class ServiceProxy {
   private readonly ports = new Map<number, PortState>();
   private unwatch: (() => void)[] = [];
+  private readonly open = new Set<net.Socket>();
   readonly stats: ConnectionStats = { active: new Map(), total: new Map(), requests: new Map(), lastSent: new Map() };
   private readonly log: (line: string) => void;
 
@@ -82,6 +83,7 @@ export class ServiceProxy {
   async stop(): Promise<void> {
     for (const u of this.unwatch) u();
     this.unwatch = [];
+    for (const c of this.open) c.destroy();
     await Promise.all([...this.ports.values()].map((p) => {
       p.http?.closeAllConnections();
       p.http?.close();
@@ -194,6 +196,9 @@ export class ServiceProxy {
 
   private onConnection(state: PortState, client: net.Socket): void {
     client.on('error', () => client.destroy());
+    // Tracked so stop() can end them: server.close() alone waits for every open connection.
+    this.open.add(client);
+    client.once('close', () => this.open.delete(client));
     const clientIp = client.remoteAddress ?? '';
     const tries = this.candidates(state, clientIp);
     if (!tries.length) {

@@ -95,6 +95,7 @@ describe('mini-kube demo', () => {
   }, 60_000);
 
   it('leaves an existing liveness-pod alone and says so', async () => {
+    await nothingLeft(); // the user's object is created on a clean cluster
     await cluster.apply({
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'liveness-pod' },
       spec: { replicas: 0, selector: { matchLabels: { app: 'mine' } },

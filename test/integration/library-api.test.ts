@@ -58,6 +58,8 @@ describe('library API', () => {
     const endpoints = cluster.waitForEndpoints('never', 1, { timeoutMs: 2_500 });
     await expect(endpoints).rejects.toBeInstanceOf(WaitTimeoutError);
     await expect(endpoints).rejects.toThrow(new RegExp(`timed out after 2500 ms waiting for service "never" to have 1 ready endpoints; last seen: ready=\\[\\] notReady=\\[${pod!.metadata.name}\\]`));
+    // ... and why: the pods behind the Service, with their last warning
+    await expect(endpoints).rejects.toThrow(/; pods: never-\S+ Running \(Unhealthy: Readiness probe failed/);
     await expect(cluster.waitForPodReady(pod!.metadata.name, { timeoutMs: 1_500 }))
       .rejects.toThrow(/waiting for pod "never-.*" to be ready; last seen: phase=Running ready=false; web: running ready=false restarts=0/);
     await expect(cluster.waitForDeploymentAvailable('never', { timeoutMs: 1_000 }))

@@ -71,6 +71,7 @@ describe('security: hostile input', () => {
 
   afterAll(async () => {
     client?.close();
+    if (process.env['MK_SEC_DEBUG']) console.log(fs.readFileSync(homePaths(home).log, 'utf8'));
     await mk(home, ['down']);
     const left = execFileSync('docker', ['ps', '-aq', '--filter', `label=${LABEL_CLUSTER}=${state?.clusterId}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
     if (left.length) execFileSync('docker', ['rm', '-f', ...left]);
@@ -86,6 +87,7 @@ describe('security: hostile input', () => {
       ['yaml bomb', bomb, 'application/yaml'],
       ['deep JSON', '['.repeat(200_000) + ']'.repeat(200_000), 'application/json'],
       ['deep YAML', '- '.repeat(5000) + 'x\n', 'application/yaml'],
+      ['deep flow YAML', 'a: ' + '['.repeat(100_000) + '\n', 'application/yaml'],
       ['binary junk', Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 256)), 'application/json'],
       ['giant body', Buffer.alloc(20 * 1024 * 1024, 0x20), 'application/json'],
       ['wrong type', 'name=x', 'application/x-www-form-urlencoded'],

@@ -85,7 +85,7 @@ describe('Services through published ports, layer 4 and HTTP mode', () => {
 
   it('dials the published ports; L4 spreads connections, HTTP mode spreads requests of one connection', async () => {
     await cluster.apply(MANIFEST);
-    await cluster.waitForEndpoints('hc', 3, { timeoutMs: 40_000 });
+    await cluster.waitForEndpoints('hc', 3, { timeoutMs: 60_000 });
     const pods = await cluster.pods('app=hc');
     names = pods.map((p) => p.metadata.name);
     for (const p of pods) {
@@ -113,7 +113,7 @@ describe('Services through published ports, layer 4 and HTTP mode', () => {
       expect(perRequest.filter((h) => h === n)).toHaveLength(10);
       expect((cluster.controlPlane.proxy.stats.requests.get(n) ?? 0) - (before.get(n) ?? 0)).toBe(10);
     }
-  }, 60_000);
+  }, 90_000);
 
   it('an unready pod gets no request in either mode; with none ready HTTP mode answers 503', async () => {
     const victim = names[0]!;
@@ -135,5 +135,5 @@ describe('Services through published ports, layer 4 and HTTP mode', () => {
     const r = await get(web, false);
     expect(r.status).toBe(503);
     expect(r.body).toBe('mini-kube: service "hc" (namespace default) has no ready endpoint: 0 pod(s) match its selector, 0 ready\n');
-  }, 60_000);
+  }, 90_000);
 });

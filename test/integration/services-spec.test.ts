@@ -105,7 +105,7 @@ describe('Services: spec semantics on the real engine', () => {
     expect(early.body).toContain('service "web" (namespace default) has no ready endpoint: 0 pod(s) match its selector, 0 ready');
 
     await cluster.apply(WEB_DEPLOY);
-    await cluster.waitForEndpoints('web', 2, { timeoutMs: 40_000 });
+    await cluster.waitForEndpoints('web', 2, { timeoutMs: 60_000 });
     const pods = (await cluster.pods('app=web')).map((p) => p.metadata.name);
     // ClientIP affinity: every request of this client (127.0.0.1) lands on one pod, per port.
     for (const u of [url, alt]) {
@@ -125,7 +125,7 @@ describe('Services: spec semantics on the real engine', () => {
     const desc = (await cli(cluster, ['describe', 'svc', 'web'])).stdout;
     expect(desc).toMatch(/\nSession Affinity:\s+ClientIP\n/);
     expect(desc).toMatch(/\nTargetPort:\s+web\/TCP\n/);
-  }, 70_000);
+  }, 90_000);
 
   it('refuses what Kubernetes refuses, with its messages', async () => {
     // A port in the static band, random so parallel test files do not collide.

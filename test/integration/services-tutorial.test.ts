@@ -55,7 +55,7 @@ describe('tutorial: a NodePort Service round-robins over ready pods only', () =>
     expect((await cli(cluster, ['apply', '-f', HEALTHCHECK])).code).toBe(0);
     const applied = await cli(cluster, ['apply', '-f', SVC]);
     expect(applied.stdout).toContain('service/mysvc created');
-    await cluster.waitForEndpoints('mysvc', 3, { timeoutMs: 40_000 });
+    await cluster.waitForEndpoints('mysvc', 3, { timeoutMs: 60_000 });
     names = (await cluster.pods('app=healthcheck')).map((p) => p.metadata.name);
     url = await cluster.serviceUrl('mysvc');
 
@@ -77,7 +77,7 @@ describe('tutorial: a NodePort Service round-robins over ready pods only', () =>
     expect(desc.stdout).toMatch(new RegExp(`\\nNodePort:\\s+myport\\s+${nodePort}/TCP\\n`));
     expect(desc.stdout).toMatch(/\nTargetPort:\s+8080\/TCP\n/);
     expect(desc.stdout).toMatch(/\nEndpoints:\s+\d+\.\d+\.\d+\.\d+:8080,\d+\.\d+\.\d+\.\d+:8080,\d+\.\d+\.\d+\.\d+:8080\n/);
-  }, 60_000);
+  }, 90_000);
 
   it('an unready pod gets none of the next 60 requests, none fails, nothing restarts; touch brings it back', async () => {
     const victim = names[0]!;
@@ -93,7 +93,7 @@ describe('tutorial: a NodePort Service round-robins over ready pods only', () =>
     expect(await cli(cluster, ['exec', victim, '--', 'touch', '/tmp/healthcheck'])).toMatchObject({ code: 0 });
     await cluster.waitForPodReady(victim, { timeoutMs: 12_000 });
     expect(await hosts(url, 30)).toContain(victim);
-  }, 60_000);
+  }, 90_000);
 
   it('a container killed under steady load costs no failed request', async () => {
     const pods = await cluster.pods('app=healthcheck');

@@ -2,7 +2,6 @@
 // Docker engine asked directly what a cluster left behind.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { createDockerClient } from '../../../src/runtime/docker-client.js';
 import { DockerRuntime } from '../../../src/runtime/docker.js';
 import { LABEL_CLUSTER } from '../../../src/runtime/runtime.js';
 import { ROOT } from '../harness.js';
@@ -51,13 +50,4 @@ const runtime = new DockerRuntime();
 /** Containers carrying the cluster's label, running or not. */
 export async function containersOf(clusterId: string): Promise<string[]> {
   return (await runtime.listContainers({ [LABEL_CLUSTER]: clusterId })).map((c) => c.name);
-}
-
-export async function networkExists(clusterId: string): Promise<boolean> {
-  try {
-    await createDockerClient().getNetwork(`mini-kube-${clusterId}`).inspect();
-    return true;
-  } catch {
-    return false;
-  }
 }
