@@ -201,7 +201,13 @@ export class Store {
 
   private commit(t: ResourceType, k: string, obj: Stored, type: WatchEventType): void {
     // Durable first: the write reaches disk before anyone (API client, controller) can see it.
-    if (this.dir && t.durable) this.persist(t, obj, type === 'DELETED');
+    if (this.dir && t.durable) {
+      // A status-only change (the kubelet's and controllers' many small writes) is rebuilt from Docker
+      // and the controllers after a crash: written and renamed like the rest, but not worth an fsync on
+      // the hot path of a readiness change.
+      const prev = type === 'MODIFIED' ? this.objects.get(k) : undefined;
+      this.persist(t, obj, type === 'DELETED', !(prev && statusOnlyChange(prev, obj)));
+    }
     this.rv += 1;
     if (type === 'DELETED') this.objects.delete(k);
     else this.objects.set(k, obj);
@@ -233,7 +239,7 @@ export class Store {
     return path.join(this.dir!, t.resource, `${ns}_${obj.metadata.name}.json`);
   }
 
-  private persist(t: ResourceType, obj: Stored, remove: boolean): void {
+  private persist(t: ResourceType, obj: Stored, remove: boolean, sync = true): void {
     const file = this.fileOf(t, obj);
     if (remove) {
       fs.rmSync(file, { force: true });
@@ -247,12 +253,12 @@ export class Store {
     const fd = fs.openSync(tmp, 'w');
     try {
       fs.writeSync(fd, JSON.stringify(obj));
-      if (this.fsync && !DERIVED_KINDS.has(t.kind)) fs.fsyncSync(fd);
+      if (sync && this.fsync && !DERIVED_KINDS.has(t.kind)) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
     fs.renameSync(tmp, file);
-    if (this.fsync && !DERIVED_KINDS.has(t.kind)) syncDir(path.dirname(file));
+    if (sync && this.fsync && !DERIVED_KINDS.has(t.kind)) syncDir(path.dirname(file));
   }
 
   private load(dir: string): void {
@@ -300,6 +306,12 @@ function now(): string {
 /** metadata.generation counts changes of the spec only, as in Kubernetes. */
 function specChanged(a: Stored, b: Stored): boolean {
   return JSON.stringify(a['spec']) !== JSON.stringify(b['spec']);
+}
+
+/** True when only status (and the resourceVersion) differ between two copies of an object. */
+function statusOnlyChange(a: Stored, b: Stored): boolean {
+  const strip = (o: Stored) => ({ ...o, status: undefined, metadata: { ...o.metadata, resourceVersion: '' } });
+  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
 }
 
 function unchanged(a: Stored, b: Stored): boolean {

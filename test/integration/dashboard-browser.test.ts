@@ -1,3 +1,4 @@
+/// <reference lib="dom.iterable" />
 // The dashboard in real headless Chromium (Debian's package, driven by playwright-core) against a
 // running cluster with the tutorial's healthcheck.yaml + svc.yaml and a light request loop through the
 // nodePort: three pod cards; after `rm /tmp/healthcheck` (the card's own button) that card turns not

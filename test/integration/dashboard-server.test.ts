@@ -17,7 +17,7 @@ const client = new ApiClient({ url: 'https://127.0.0.1:1', token: 'x', caPem: ''
 
 beforeAll(async () => {
   store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
-  dash = await startDashboard({ store, client, history, stats: { active: new Map(), total: new Map(), requests: new Map() } });
+  dash = await startDashboard({ store, client, history, stats: { active: new Map(), total: new Map(), requests: new Map(), lastSent: new Map() } });
 });
 afterAll(async () => { await dash.close(); client.close(); });
 

@@ -1,7 +1,7 @@
 // Pods for the probe integration tests: the sample image running a tiny dependency-free server written
 // for node's http and http2 modules, so every handler has something real to talk to.
 import type { Container, Pod, Probe } from '../../src/kube/types.js';
-import type { Cluster } from '../../src/lib/index.js';
+import type { Cluster, Stored } from '../../src/lib/index.js';
 
 export const IMAGE = 'ondalk8s/healthcheck:v1';
 
@@ -70,7 +70,7 @@ export function serverPod(name: string, container: Partial<Container>, spec: Par
   } as Pod;
 }
 
-export async function podOf(cluster: Cluster, name: string): Promise<Pod> {
+export async function podOf(cluster: Cluster, name: string): Promise<Stored<Pod>> {
   return cluster.get<Pod>('Pod', name);
 }
 

@@ -18,6 +18,7 @@ import { startControlPlane, type ControlPlane } from '../../src/control-plane/co
 import type { Event, Pod } from '../../src/kube/types.js';
 import { parseManifests } from '../../src/manifests/index.js';
 import { DockerRuntime } from '../../src/runtime/docker.js';
+import type { Stored } from '../../src/store/store.js';
 import { LABEL_CLUSTER } from '../../src/runtime/runtime.js';
 import { buildSampleImage } from '../../src/runtime/sample-image.js';
 import { CLI, ROOT, until } from './harness.js';
@@ -87,7 +88,7 @@ describe('reliability: the Docker engine behind mini-kube\'s back', () => {
   let cp: ControlPlane;
   let client: ApiClient;
 
-  const pods = async (): Promise<Pod[]> => (await client.list<Pod>('Pod', { namespace: 'default', labelSelector: 'app=eng' })).items;
+  const pods = async (): Promise<Stored<Pod>[]> => (await client.list<Pod>('Pod', { namespace: 'default', labelSelector: 'app=eng' })).items;
   const containerOf = (p: Pod): string => p.status?.containerStatuses?.[0]?.containerID?.replace('docker://', '') ?? '';
   const runningWith = (p: Pod | undefined, restarts: number): boolean =>
     !!p && !!p.status?.containerStatuses?.[0]?.state?.running && p.status.containerStatuses[0]!.restartCount === restarts;
