@@ -330,6 +330,14 @@ export class Kubelet {
     if (latest && (latest.finishedAt || latest.status === 'exited' || latest.status === 'dead')) {
       const shouldRestart = policy === 'Always' || (policy === 'OnFailure' && latest.exitCode !== 0);
       if (!shouldRestart) return false;
+      // The newest instance was removed behind our back, leaving an older exited one here: that removal
+      // is a crash found now, restarted at once as when no instance is left at all. The older exit's
+      // back-off was served by the restart that made the removed instance; judging the restart by it
+      // would hold the pod (and show the older instance with its count) until that back-off ran out.
+      if (shownInstanceVanished(pod, c.name, instances)) {
+        await this.startContainer(pod, c, Math.max(attemptOf(latest), vanishedCount(pod, c.name, instances)) + 1);
+        return true;
+      }
       const finished = latest.finishedAt ? Date.parse(latest.finishedAt) : Date.now();
       const now = Date.now();
       if (this.backoff.isInBackOffSince(key, finished, now)) {
@@ -464,7 +472,8 @@ export class Kubelet {
         waiting: running ? undefined : this.waiting.get(`${uid}/${c.name}`),
         started: running && this.probes.isStarted(uid, c.name, id),
         ready: running && this.probes.isStarted(uid, c.name, id) && this.probes.isReady(uid, c.name, id),
-        restartFloor: instances.length ? 0 : prev?.restartCount ?? 0,
+        // the count never goes back: kept when the instance the status shows is gone (removed by hand)
+        restartFloor: instances.length && !shownInstanceVanished(pod, c.name, instances) ? 0 : prev?.restartCount ?? 0,
       };
     });
     const first = byName.get(pod.spec?.containers?.[0]?.name ?? '')?.[0];
@@ -557,11 +566,16 @@ export class Kubelet {
   }
 }
 
+/** True when the status shows an instance of the container that the engine no longer has. */
+function shownInstanceVanished(pod: Pod, name: string, instances: ContainerInfo[]): boolean {
+  const shown = pod.status?.containerStatuses?.find((s) => s.name === name);
+  return !!shown?.containerID && !instances.some((i) => shown.containerID!.endsWith(i.id));
+}
+
 /** The restart count the status shows for a container whose shown instance no longer exists, else 0. */
 function vanishedCount(pod: Pod, name: string, instances: ContainerInfo[]): number {
-  const shown = pod.status?.containerStatuses?.find((s) => s.name === name);
-  if (!shown?.containerID || instances.some((i) => shown.containerID!.endsWith(i.id))) return 0;
-  return shown.restartCount ?? 0;
+  if (!shownInstanceVanished(pod, name, instances)) return 0;
+  return pod.status?.containerStatuses?.find((s) => s.name === name)?.restartCount ?? 0;
 }
 
 export const PUBLISHED_PORTS_ANNOTATION = 'mini-kube.io/published-ports';
