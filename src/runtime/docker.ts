@@ -25,6 +25,7 @@ import {
 } from './runtime.js';
 
 /** the kubelet keeps 10 KiB of probe output (maxReadLength) */
+const INSPECT_CACHE_LIMIT = 2000;
 export const DEFAULT_EXEC_OUTPUT_BYTES = 10 * 1024;
 /** /_ping must answer fast; anything slower counts as "engine down" */
 const PING_TIMEOUT_MS = 2_000;
@@ -73,6 +74,8 @@ function labelFilters(labels: Record<string, string>): string[] {
 }
 
 export class DockerRuntime implements Runtime {
+  /** inspect results by container id, reused while the container stays in the same state */
+  private readonly inspected = new Map<string, ContainerInfo>();
   readonly docker: Docker;
   private readonly execKill: 'auto' | 'in-container';
   /** learnt once: can this process see (and signal) the engine's container processes? */
@@ -215,6 +218,7 @@ export class DockerRuntime implements Runtime {
   }
 
   async removeContainer(id: string): Promise<void> {
+    this.inspected.delete(id);
     try {
       await bounded(ENGINE_CALL_TIMEOUT_MS, 'remove container', (abortSignal) => this.docker.getContainer(id).remove({ force: true, v: true, abortSignal }));
     } catch (err) {
@@ -239,8 +243,21 @@ export class DockerRuntime implements Runtime {
     const summaries = await bounded(ENGINE_CALL_TIMEOUT_MS, 'list containers', (abortSignal) =>
       this.docker.listContainers({ all: true, filters: { label: labelFilters(labels) }, abortSignal }),
     );
-    // the list summary lacks exit code, OOM and times; inspect each (one request per container)
-    const infos = await Promise.all(summaries.map((s) => this.inspectContainer(s.Id)));
+    // The list summary lacks exit code, OOM and times, so a container is inspected once per state it is
+    // seen in: a running or exited container does not change until its state does, and the kubelet lists
+    // every pod's containers on each sync (every 10 s at rest), so re-inspecting would dominate its cost.
+    const seen = new Set<string>();
+    const infos = await Promise.all(summaries.map(async (s) => {
+      seen.add(s.Id);
+      const cached = this.inspected.get(s.Id);
+      if (cached && cached.status === s.State && (s.State === 'running' || s.State === 'exited')) return cached;
+      const info = await this.inspectContainer(s.Id);
+      if (info) this.inspected.set(s.Id, info);
+      return info;
+    }));
+    if (this.inspected.size > INSPECT_CACHE_LIMIT) {
+      for (const id of this.inspected.keys()) if (!seen.has(id)) this.inspected.delete(id);
+    }
     return infos.filter((i): i is ContainerInfo => i !== undefined);
   }
 
@@ -457,6 +474,8 @@ export class DockerRuntime implements Runtime {
         s.on('data', (chunk: Buffer) => {
           for (const value of splitter.push(chunk)) {
             const event = toRuntimeEvent(value);
+            // Any lifecycle event may change what an inspect would say (docker start after stop, ...).
+            if (event) this.inspected.delete(event.containerId);
             if (event && !stopped) onEvent(event);
           }
         });
