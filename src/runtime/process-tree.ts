@@ -44,11 +44,10 @@ export function execProcessTree(rootPid: number, procs: ProcStat[]): number[] {
   return [...victims].sort((a, b) => a - b);
 }
 
-async function readProcStats(): Promise<ProcStat[]> {
-  const names = await readdir('/proc');
+async function readProcStats(pids?: number[]): Promise<ProcStat[]> {
+  const names = pids ? pids.map(String) : (await readdir('/proc')).filter((n) => /^\d+$/.test(n));
   const stats = await Promise.all(
     names
-      .filter((n) => /^\d+$/.test(n))
       .map(async (n) => {
         try {
           return parseProcStat(await readFile(`/proc/${n}/stat`, 'utf8'));
@@ -73,11 +72,57 @@ export async function processBelongsToContainer(pid: number, containerId: string
   }
 }
 
+/**
+ * The cgroup.procs files that may list the container's processes, from /proc/<pid>/cgroup lines
+ * "<id>:<controllers>:<path>": cgroup v2 (id 0) at /sys/fs/cgroup<path>, v1 under the controller's mount.
+ */
+export function cgroupProcsCandidates(cgroupText: string, containerId: string): string[] {
+  const out: string[] = [];
+  for (const line of cgroupText.split('\n')) {
+    const m = /^(\d+):([^:]*):(\/.*)$/.exec(line.trim());
+    if (!m || !m[3].includes(containerId)) continue;
+    const [, hierarchy, controllers, path] = m;
+    if (hierarchy === '0' && controllers === '') {
+      out.push(`/sys/fs/cgroup${path}/cgroup.procs`, `/sys/fs/cgroup/unified${path}/cgroup.procs`);
+    } else {
+      for (const c of controllers.split(',')) {
+        if (c) out.push(`/sys/fs/cgroup/${c.replace(/^name=/, '')}${path}/cgroup.procs`);
+      }
+    }
+  }
+  // prefer the pids controller (v1) and v2: both list every process of the container
+  return out.sort((a, b) => Number(b.includes('/pids/')) - Number(a.includes('/pids/')));
+}
+
+/**
+ * The pids of the container that `rootPid` runs in, from its cgroup (a few entries, where scanning /proc
+ * reads a file per process on the host: tens of ms of CPU on a busy machine). Undefined when unknown.
+ */
+async function containerPids(rootPid: number, containerId: string): Promise<number[] | undefined> {
+  let cgroupText: string;
+  try {
+    cgroupText = await readFile(`/proc/${rootPid}/cgroup`, 'utf8');
+  } catch {
+    return undefined; // the exec ended (nothing to kill there) or /proc is not ours
+  }
+  for (const file of cgroupProcsCandidates(cgroupText, containerId)) {
+    try {
+      const pids = (await readFile(file, 'utf8')).split('\n').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+      if (pids.includes(rootPid)) return pids;
+    } catch {
+      // not mounted here; try the next
+    }
+  }
+  return undefined;
+}
+
 /** SIGKILLs the exec's process tree on the host; returns the pids signalled. */
 export async function killExecOnHost(rootPid: number, containerId: string): Promise<number[]> {
   if (!(rootPid > 0) || process.platform !== 'linux') return [];
   const killed: number[] = [];
-  for (const pid of execProcessTree(rootPid, await readProcStats())) {
+  // The exec's processes all live in the container's cgroup: read just those; scan /proc only without it.
+  const pids = await containerPids(rootPid, containerId);
+  for (const pid of execProcessTree(rootPid, await readProcStats(pids))) {
     if (!(await processBelongsToContainer(pid, containerId))) continue;
     try {
       process.kill(pid, 'SIGKILL');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { execProcessTree, inContainerKillCommand, parseProcStat, type ProcStat } from '../../../src/runtime/process-tree.js';
+import { cgroupProcsCandidates, execProcessTree, inContainerKillCommand, parseProcStat, type ProcStat } from '../../../src/runtime/process-tree.js';
 
 describe('parseProcStat', () => {
   it('reads pid, ppid, process group and session', () => {
@@ -32,6 +32,30 @@ describe('execProcessTree', () => {
 
   it('still finds the session after the leader exited', () => {
     expect(execProcessTree(600, procs.filter((p) => p.pid !== 600))).toEqual([601, 602, 603]);
+  });
+});
+
+describe('cgroupProcsCandidates', () => {
+  const id = 'c'.repeat(64);
+
+  it('cgroup v1: the pids controller first, then the others of the container', () => {
+    const text = `9:name=systemd:/docker/${id}\n8:pids:/docker/${id}\n1:cpu,cpuacct:/docker/${id}\n0::/docker/${id}\n`;
+    const files = cgroupProcsCandidates(text, id);
+    expect(files[0]).toBe(`/sys/fs/cgroup/pids/docker/${id}/cgroup.procs`);
+    expect(files).toContain(`/sys/fs/cgroup/systemd/docker/${id}/cgroup.procs`);
+    expect(files).toContain(`/sys/fs/cgroup/cpu/docker/${id}/cgroup.procs`);
+    expect(files).toContain(`/sys/fs/cgroup/docker/${id}/cgroup.procs`);
+  });
+
+  it('cgroup v2 (systemd driver)', () => {
+    expect(cgroupProcsCandidates(`0::/system.slice/docker-${id}.scope\n`, id)).toEqual([
+      `/sys/fs/cgroup/system.slice/docker-${id}.scope/cgroup.procs`,
+      `/sys/fs/cgroup/unified/system.slice/docker-${id}.scope/cgroup.procs`,
+    ]);
+  });
+
+  it('nothing for a process outside the container', () => {
+    expect(cgroupProcsCandidates('0::/user.slice/session-1.scope\n', id)).toEqual([]);
   });
 });
 
