@@ -56,7 +56,7 @@ const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
 await buildSampleImage();
 const cluster = await startCluster();
-const network = `mini-kube-${cluster.clusterId}`;
+const network = 'mini-kube'; // the network every cluster shares (docs/decisions/006)
 const mk = [];
 const dk = [];
 try {

@@ -59,9 +59,10 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   const unwatch = opts.store.watch({}, schedule);
   const unhistory = opts.history?.onRecord(schedule);
   const sampler = setInterval(() => {
-    if (traffic.sample()) schedule();
     // Ticks of pods that are gone would pile up forever otherwise.
     opts.history?.retain(new Set(opts.store.list('Pod').map((p) => p.metadata.uid ?? '')));
+    // Nobody is looking: no sampling (the control plane at rest should cost next to nothing).
+    if (clients.size > 0 && traffic.sample()) schedule();
   }, 1000);
   const heartbeat = setInterval(() => { for (const res of clients) res.write(': keep-alive\n\n'); }, HEARTBEAT_MS);
 

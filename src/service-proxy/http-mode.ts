@@ -5,7 +5,11 @@
 // (2.x needs Node 22; see docs/decisions/021-http-proxy-3.md).
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { createProxyServer } from 'http-proxy-3';
+import { createRequire } from 'node:module';
+
+// http-proxy-3 is loaded on the first HTTP-mode port only: it and its dependencies cost ~10 MB of resident
+// memory that a control plane without such a Service should not pay.
+const requireLazily = createRequire(import.meta.url);
 
 export interface HttpTarget {
   host: string;
@@ -29,6 +33,7 @@ const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
 export function createHttpModeServer(hooks: HttpModeHooks): http.Server {
   // noDelay: a proxy forwards small writes (headers, then body) that Nagle would hold for the peer's ACK.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo', noDelay: true });
+  const { createProxyServer } = requireLazily('http-proxy-3') as typeof import('http-proxy-3');
   const proxy = createProxyServer({ agent, xfwd: true, proxyTimeout: 0, ws: true });
   const server = http.createServer({ keepAlive: true, noDelay: true });
 
