@@ -13,34 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
 import type { ExecSession, Runtime } from '../../src/runtime/runtime.js';
 import { Store } from '../../src/store/store.js';
+import { ensureKubectl120 } from './kubectl-support.js';
 
-const KUBECTL_DIR = '/opt/kubectl-1.20';
 let kubectlPath: string;
 let api: ApiServer;
 let store: Store;
 let dir: string;
 let kubeconfig: string;
 const resizes: [number, number][] = [];
-
-function ensureKubectl120(): string {
-  const fromEnv = process.env['KUBECTL_120'];
-  if (fromEnv) return fromEnv;
-  const bin = path.join(KUBECTL_DIR, 'usr/bin/kubectl');
-  if (!fs.existsSync(bin)) {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kubectl120-'));
-    const download = () => execFileSync('apt-get', ['download', 'kubernetes-client'], { cwd: tmp, stdio: 'pipe', timeout: 120_000 });
-    try {
-      download();
-    } catch {
-      execFileSync('apt-get', ['update'], { stdio: 'pipe', timeout: 300_000 });
-      download();
-    }
-    const deb = fs.readdirSync(tmp).find((f) => f.endsWith('.deb'))!;
-    execFileSync('dpkg-deb', ['-x', path.join(tmp, deb), KUBECTL_DIR], { stdio: 'pipe' });
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  return bin;
-}
 
 function kubectl(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
