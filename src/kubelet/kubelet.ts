@@ -13,6 +13,7 @@ import { timestamp, type Store, type Stored, type WatchEvent } from '../store/st
 import {
   LABEL_CLUSTER, LABEL_POD_UID, type ContainerInfo, type CreateContainerSpec, type Runtime,
 } from '../runtime/runtime.js';
+import { removeContainers } from '../runtime/remove-containers.js';
 import { Backoff, goDuration } from './backoff.js';
 import {
   attemptOf, containerIdOf, containerLabels, dockerContainerName, groupByContainer,
@@ -168,10 +169,7 @@ export class Kubelet {
     await Promise.all([...this.workers.values()].map((w) => w.done));
     if (!opts.removeContainers) return;
     const all = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId }).catch(() => []);
-    await Promise.all(all.map(async (c) => {
-      if (c.running) await this.runtime.stopContainer(c.id, 5).catch(() => {});
-      await this.runtime.removeContainer(c.id).catch(() => {});
-    }));
+    await removeContainers(this.runtime, all, 5);
     // Pods come back from scratch on the next `up`: their containers are gone on purpose.
     for (const pod of this.store.list<Pod>('Pod')) {
       this.store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
@@ -530,10 +528,7 @@ export class Kubelet {
   }
 
   private async cleanupPod(uid: string, containers: ContainerInfo[]): Promise<void> {
-    await Promise.all(containers.map(async (c) => {
-      if (c.running) await this.runtime.stopContainer(c.id, 2).catch(() => {});
-      await this.runtime.removeContainer(c.id).catch(() => {});
-    }));
+    await removeContainers(this.runtime, containers, 2);
     if (!this.podByUid(uid)) {
       this.probes.removePod(uid);
       this.known.delete(uid);
@@ -551,11 +546,9 @@ export class Kubelet {
   private async removeOrphans(): Promise<void> {
     const uids = new Set(this.store.list<Pod>('Pod').map((p) => p.metadata.uid));
     const all = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId });
-    await Promise.all(all.filter((c) => !uids.has(c.labels[LABEL_POD_UID] ?? '')).map(async (c) => {
-      this.log(`removing container ${c.name}: its pod no longer exists`);
-      if (c.running) await this.runtime.stopContainer(c.id, 2).catch(() => {});
-      await this.runtime.removeContainer(c.id).catch(() => {});
-    }));
+    const orphans = all.filter((c) => !uids.has(c.labels[LABEL_POD_UID] ?? ''));
+    for (const c of orphans) this.log(`removing container ${c.name}: its pod no longer exists`);
+    await removeContainers(this.runtime, orphans, 2);
   }
 
   private event(pod: Pod, type: EventType, reason: string, message: string, containerName?: string): void {

@@ -7,6 +7,7 @@ import { clearState, homePaths, loadConfig, pidAlive, readState, saveConfig } fr
 import { DockerRuntime } from '../../runtime/docker.js';
 import { fetchLoginUrl } from '../../dashboard/login.js';
 import { LABEL_CLUSTER } from '../../runtime/runtime.js';
+import { removeContainers } from '../../runtime/remove-containers.js';
 import { action, CliError, home } from '../context.js';
 import { mergeIntoUserKubeconfig, removeFromUserKubeconfig } from './kubeconfig.js';
 
@@ -152,10 +153,7 @@ async function removeLeftovers(h: string): Promise<number> {
   if (!(await runtime.ping().catch(() => false))) return 0;
   const { clusterId } = loadConfig(h);
   const list = await runtime.listContainers({ [LABEL_CLUSTER]: clusterId });
-  await Promise.all(list.map(async (c) => {
-    if (c.running) await runtime.stopContainer(c.id, 5).catch(() => {});
-    await runtime.removeContainer(c.id).catch(() => {});
-  }));
+  await removeContainers(runtime, list, 5);
   return list.length;
 }
 
