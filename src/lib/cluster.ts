@@ -100,7 +100,7 @@ export class Cluster implements AsyncDisposable {
       forget(clusterId);
       unregister(clusterId);
       if (ownsHome) fs.rmSync(home, { recursive: true, force: true });
-      throw new Error(`mini-kube: the cluster cannot run pods: ${(err as Error).message}`);
+      throw new Error(`mini-kube: the cluster cannot run pods: ${(err as Error).message}`, { cause: err });
     }
     if (ownsHome && !seeded) rememberTls(home);
     // Leftovers of test processes that were killed: removed in the background, never blocking this start.

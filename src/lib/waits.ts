@@ -18,7 +18,7 @@ export class WaitTimeoutError extends Error {
 
 export async function waitUntil(what: string, check: () => Promise<Observation>, timeoutMs = 60_000, intervalMs = 100): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let seen = 'nothing yet';
+  let seen: string;
   for (;;) {
     try {
       const r = await check();

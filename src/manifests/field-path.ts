@@ -19,9 +19,7 @@ export class FieldPath {
   }
 
   child(...names: string[]): FieldPath {
-    let p: FieldPath = this;
-    for (const n of names) p = new FieldPath(p, n, 'child');
-    return p;
+    return names.reduce<FieldPath>((p, n) => new FieldPath(p, n, 'child'), this);
   }
 
   index(i: number): FieldPath {
@@ -34,9 +32,9 @@ export class FieldPath {
   }
 
   segments(): PathSegment[] {
-    const out: PathSegment[] = [];
-    for (let p: FieldPath | undefined = this; p && p.style !== 'root'; p = p.parent) out.push(p.segment!);
-    return out.reverse();
+    // paths are a few fields deep: recursion is the plain way to walk them
+    if (this.style === 'root') return [];
+    return [...this.parent!.segments(), this.segment!];
   }
 
   toString(): string {

@@ -119,7 +119,7 @@ function unquote(k: string): string {
 
 /** A line like `image nginx:1.25`: a key-like word, a space, a value, and no ": " anywhere. */
 function missingColon(line: string): { key: string; column: number; fixed: string } | undefined {
-  const m = /^(\s*(?:-\s+)?)([A-Za-z_][\w.\/-]*)\s+([^\s#:][^#]*)$/.exec(line);
+  const m = /^(\s*(?:-\s+)?)([A-Za-z_][\w./-]*)\s+([^\s#:][^#]*)$/.exec(line);
   if (!m || /:(\s|$)/.test(line)) return undefined;
   return { key: m[2]!, column: m[1]!.length + 1, fixed: `${m[2]}: ${m[3]!.trim()}` };
 }

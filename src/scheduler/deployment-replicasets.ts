@@ -94,7 +94,7 @@ function getNewReplicaSet(ctx: DeploymentContext, existing: RS | undefined, oldR
     store.mutate<Deployment>('Deployment', d.metadata.namespace, d.metadata.name, (o) => {
       o.status = { ...o.status, collisionCount };
     });
-    throw new Error(`replica set "${rs.metadata!.name}" already exists with another template; collisionCount is now ${collisionCount}`);
+    throw new Error(`replica set "${rs.metadata!.name}" already exists with another template; collisionCount is now ${collisionCount}`, { cause: err });
   }
   const replicas = created.spec?.replicas ?? 0;
   if (replicas > 0) {

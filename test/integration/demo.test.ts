@@ -67,7 +67,7 @@ describe('mini-kube demo', () => {
     expect(out).toContain('$ mini-kube apply -f manifests/healthcheck.yaml');
     expect(out).toContain('$ mini-kube apply -f manifests/svc.yaml');
     expect(out).toMatch(/mysvc +NodePort +\S+ +<none> +80:\d+\/TCP/);
-    const target = /\$ mini-kube exec -it (healthcheck-pod-\S+) -- rm \/tmp\/healthcheck/.exec(out)?.[1]!;
+    const target = /\$ mini-kube exec -it (healthcheck-pod-\S+) -- rm \/tmp\/healthcheck/.exec(out)?.[1] ?? '';
     expect(target).toBeTruthy();
     const [before, afterRm] = out.split('-- rm /tmp/healthcheck\n').slice(1);
     const answered = (text: string) => new Set([...text.matchAll(/Hello node! hostname:(\S+)/g)].map((m) => m[1]));

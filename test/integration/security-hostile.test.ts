@@ -16,7 +16,6 @@ import type { Service } from '../../src/kube/types.js';
 import { LABEL_CLUSTER } from '../../src/runtime/runtime.js';
 import { CLI, ROOT } from './harness.js';
 
-const BAD = path.join(ROOT, 'test/fixtures/bad');
 
 function mk(home: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
