@@ -62,8 +62,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const store = new Store(paths.store);
     ensureDefaultNamespace(store);
     let dashboard: Dashboard | undefined;
+    const nodePortAddress = config.nodePortAddress ?? '127.0.0.1';
+    const reservations = new PortReservations(nodePortAddress);
+    // Made (not started) before the kubelet, which drains a deleted pod's proxied connections before SIGTERM.
+    const proxy = new ServiceProxy({ store, address: nodePortAddress, publishPorts, log, reserved: reservations });
     const kubelet = new Kubelet({
       store, runtime, clusterId: config.clusterId, network: networkName(config.clusterId), publishPorts, log,
+      connections: proxy,
     });
     // The kubelet's start (Docker network, orphans) and the API server's (TLS) overlap: a test cluster
     // pays the longer of the two, not their sum (bench/startup).
@@ -73,8 +78,6 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       }
       await kubelet.start().catch((err: Error) => log(`kubelet could not start cleanly: ${err.message}`));
     })();
-    const nodePortAddress = config.nodePortAddress ?? '127.0.0.1';
-    const reservations = new PortReservations(nodePortAddress);
     const api = await startWithPort(config, opts.port, (port) => startApiServer({
       store, home: opts.home, port, runtime, allowPrivileged,
       admission: {
@@ -98,7 +101,6 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     log(`kubelet running pods on Docker (cluster ${config.clusterId})`);
     const endpoints = new EndpointsController(store);
     endpoints.start();
-    const proxy = new ServiceProxy({ store, address: nodePortAddress, publishPorts, log, reserved: reservations });
     proxy.start();
     // The dashboard is for people: if it cannot listen, the cluster still runs.
     const dashClient = new ApiClient({ url: api.url, token: api.token, caPem: api.caPem });

@@ -23,6 +23,7 @@ import { computePodStatus, type ContainerView, type WaitingReason } from './pod-
 import { staticEnv } from './env.js';
 import { EngineWatch } from './engine-watch.js';
 import { markEngineUnreachable, ENGINE_CONDITION } from './engine-condition.js';
+import { drainConnections, graceAfterDrain, type ConnectionDrain } from './drain.js';
 
 export interface KubeletOptions {
   store: Store;
@@ -34,6 +35,8 @@ export interface KubeletOptions {
   log?: (line: string) => void;
   /** how often every pod is re-synced even without a trigger */
   resyncMs?: number;
+  /** the service proxy's open connections: a deleted pod is drained before SIGTERM (docs/decisions/043) */
+  connections?: ConnectionDrain;
 }
 
 /**
@@ -511,9 +514,16 @@ export class Kubelet {
 
   /** Graceful deletion: stop every container with the pod's grace period, then remove the pod. */
   private async terminatePod(pod: Stored<Pod>, containers: ContainerInfo[]): Promise<void> {
-    const grace = Math.max(0, pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
+    let grace = Math.max(0, pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
     this.writeStatus(pod.metadata.uid, groupByContainer(containers));
-    await Promise.all(containers.filter((c) => c.running).map(async (c) => {
+    const running = containers.filter((c) => c.running);
+    if (running.length) {
+      // The pod left the endpoints when it was marked: let the requests the proxy already sent it finish.
+      const drain = await drainConnections(this.opts.connections, pod.metadata.uid, grace,
+        (reason, message) => this.event(pod, 'Normal', reason, message));
+      grace = graceAfterDrain(grace, drain.waitedMs, MIN_GRACE_SECONDS);
+    }
+    await Promise.all(running.map(async (c) => {
       const name = c.labels['io.mini-kube.container-name'] ?? '';
       this.event(pod, 'Normal', 'Killing', `Stopping container ${name}`, name);
       await this.runtime.stopContainer(c.id, grace);

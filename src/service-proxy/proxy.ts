@@ -11,6 +11,7 @@ import { ClientIpAffinity } from './affinity.js';
 import * as http from 'node:http';
 import { createHttpModeServer } from './http-mode.js';
 import { noEndpointsMessage, reject503, rejectWithoutEndpoints } from './no-endpoints.js';
+import { OpenConnections } from './open-connections.js';
 
 /** bytes of a client's first flight kept for a retry on another endpoint */
 const MAX_REPLAY = 64 * 1024;
@@ -68,6 +69,8 @@ export class ServiceProxy {
   private unwatch: (() => void)[] = [];
   private readonly open = new Set<net.Socket>();
   readonly stats: ConnectionStats = { active: new Map(), total: new Map(), requests: new Map(), lastSent: new Map() };
+  /** layer-4 connections open (dialing included) per pod uid: the kubelet drains on it before SIGTERM */
+  private readonly connections = new OpenConnections();
   private readonly log: (line: string) => void;
 
   constructor(private readonly opts: ProxyOptions) {
@@ -90,6 +93,16 @@ export class ServiceProxy {
       return closeServer(p.server);
     }));
     this.ports.clear();
+  }
+
+  /** Proxied layer-4 connections open now to a pod (dialing included). */
+  openConnections(podUid: string): number {
+    return this.connections.count(podUid);
+  }
+
+  /** Resolves once the pod has no open proxied connection, or after timeoutMs, with the number still open. */
+  drained(podUid: string, timeoutMs: number): Promise<number> {
+    return this.connections.drained(podUid, timeoutMs);
   }
 
   /** The listener of a nodePort, for tests and the dashboard. */
@@ -250,6 +263,8 @@ export class ServiceProxy {
       if (i > 0 && !this.eligible(state, b)) return attempt(i + 1);
       this.stats.lastSent.set(b.ep.podName, performance.now());
       const up = net.connect({ host: b.host, port: b.port, noDelay: true, allowHalfOpen: true });
+      // Open from the dial on: a pod being deleted is stopped only once this closes (or the drain bound).
+      this.connections.open(b.ep.podUid);
       upstream = up;
       upstreamConnected = false;
       let failed = false;
@@ -293,6 +308,7 @@ export class ServiceProxy {
         else fail();
       });
       up.on('error', fail);
+      up.once('close', () => this.connections.close(b.ep.podUid));
       up.on('close', () => {
         if (counted) this.count(b.ep.podName, -1);
         counted = false;
