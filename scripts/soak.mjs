@@ -5,9 +5,17 @@
 // failed (split by whether a replica was ready at the time), containers leaked, and the control plane's
 // resident memory at start and end.
 //
-// Usage: npm run build && npm run soak [-- --minutes 3]   (default 3, at most 10; SOAK_FAULTS=kill,flip,delete)
+// The load is the tutorial's curl loop made concurrent: a new connection per request. A layer-4 proxy
+// can save such a request from any fault (a pod deleted drains first, a pod killed before answering is
+// replayed); it cannot save a request sent on a keep-alive connection whose pod dies, since that connection
+// has already been answered (docs/decisions/020, 043). SOAK_KEEPALIVE=1 runs the load over keep-alive
+// connections (fetch's pool) to measure that case.
+//
+// Usage: npm run build && npm run soak [-- --minutes 3]   (default 3, at most 10; SOAK_FAULTS=kill,flip,delete,
+// SOAK_KEEPALIVE=1)
 import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +30,7 @@ const minutes = Math.min(10, Math.max(0.5, Number(arg > 0 ? process.argv[arg + 1
 const CONCURRENCY = 4;
 // SOAK_FAULTS=kill,flip,delete (default all): to see which fault a failure comes with
 const FAULTS = (process.env.SOAK_FAULTS ?? 'kill,flip,delete').split(',').filter((f) => ['kill', 'flip', 'delete'].includes(f));
+const KEEPALIVE = process.env.SOAK_KEEPALIVE === '1';
 const LABEL_CLUSTER = 'io.mini-kube.cluster';
 const LABEL_POD_UID = 'io.mini-kube.pod-uid';
 
@@ -39,6 +48,26 @@ function mk(args, input) {
 const docker = (args) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 const rssMb = (pid) => Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
+
+/** One GET on a fresh connection (no agent), as `curl` does: resolves with the status code. */
+function getFresh(url) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: false, timeout: 3000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+    req.on('error', reject);
+  });
+}
+
+/** One GET through fetch's keep-alive pool (SOAK_KEEPALIVE=1). */
+async function getKeepAlive(url) {
+  const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+  await res.text();
+  return res.status;
+}
 
 const MANIFEST = `apiVersion: apps/v1
 kind: Deployment
@@ -96,7 +125,9 @@ async function main() {
     log(`${minutes} min against ${url}; control plane pid ${state.pid}, ${rssStart.toFixed(1)} MB resident`);
 
     const end = Date.now() + minutes * 60_000;
-    const stats = { served: 0, failedWhileReady: 0, failedNoneReady: 0, kills: 0, flips: 0, deletions: 0, errors: {} };
+    const stats = { served: 0, failedWhileReady: 0, failedNoneReady: 0, kills: 0, flips: 0, deletions: 0, errors: {}, afterFault: {} };
+    // the last fault, so that a failure can be put next to the fault it came with (within 6 s)
+    let lastFault = { kind: 'none', at: 0 };
     let ready = 3;
     const readyPoller = (async () => {
       while (Date.now() < end) {
@@ -109,13 +140,14 @@ async function main() {
         // the ready count is read before and after: a failure counts "while ready" only if both saw one
         const readyBefore = ready;
         try {
-          const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
-          await res.text();
-          if (res.ok) { stats.served++; continue; }
-          throw new Error(`HTTP ${res.status}`);
+          const status = await (KEEPALIVE ? getKeepAlive(url) : getFresh(url));
+          if (status === 200) { stats.served++; continue; }
+          throw new Error(`HTTP ${status}`);
         } catch (err) {
-          const key = String(err.cause?.code ?? err.message);
+          const key = String(err.cause?.code ?? err.code ?? err.message);
           stats.errors[key] = (stats.errors[key] ?? 0) + 1;
+          const fault = Date.now() - lastFault.at < 6000 ? lastFault.kind : 'none';
+          stats.afterFault[fault] = (stats.afterFault[fault] ?? 0) + 1;
           if (readyBefore > 0 && ready > 0) stats.failedWhileReady++;
           else stats.failedNoneReady++;
           await sleep(50);
@@ -131,6 +163,7 @@ async function main() {
         if (!victim) continue;
         const id = victim.status.containerStatuses[0].containerID.replace('docker://', '');
         const fault = pick(FAULTS);
+        lastFault = { kind: fault, at: Date.now() };
         try {
           if (fault === 'kill') {
             docker(['kill', id]);
@@ -163,10 +196,12 @@ async function main() {
 
     const report = {
       minutes,
+      load: KEEPALIVE ? `${CONCURRENCY} loops, keep-alive connections (fetch)` : `${CONCURRENCY} loops, a new connection per request`,
       requestsServed: stats.served,
       failedWhileAReplicaWasReady: stats.failedWhileReady,
       failedWithNoReplicaReady: stats.failedNoneReady,
       failureKinds: stats.errors,
+      failuresWithinSixSecondsOfAFault: stats.afterFault,
       faults: { containerKills: stats.kills, readinessFlips: stats.flips, podDeletions: stats.deletions },
       containersLeaked: leaked.length + afterDown.length,
       containersAtEnd: { total: containers.length, running },

@@ -12,6 +12,15 @@ import { registerDemo, registerTools } from './commands/tools.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
+// `mini-kube get pod -o name | head -1`: the reader went away, which is not an error of ours (kubectl and
+// every Unix tool end quietly there too).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 const program = new Command('mini-kube')
   .description('a local Kubernetes-like orchestrator: Deployments, Services and probes on real Docker containers')
   .version(pkg.version)
