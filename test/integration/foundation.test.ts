@@ -1,12 +1,12 @@
 // The foundation issue, replayed against the real engine: the tutorial's liveness.yaml verbatim runs
 // three pods, pods and containers are replaced, scale works, delete -f leaves nothing behind, a broken
 // manifest creates nothing, and two homes are two clusters.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster, Pod, Stored } from '../../src/lib/index.js';
 import { LABEL_CLUSTER, LABEL_POD } from '../../src/runtime/runtime.js';
-import { cli, ROOT, testCluster, until } from './harness.js';
+import { CLI, cli, ROOT, testCluster, until } from './harness.js';
 
 const LIVENESS = path.join(ROOT, 'test/fixtures/tutorial/liveness.yaml');
 const PRINTED_HEALTHCHECK = path.join(ROOT, 'test/fixtures/tutorial/healthcheck-as-printed.yaml');
@@ -68,6 +68,19 @@ describe('foundation: the tutorial Deployment on real containers', () => {
     expect(yaml.stdout).toContain('apiVersion: apps/v1');
     expect(yaml.stdout).toContain('terminationGracePeriodSeconds: 30');
     expect(yaml.stdout).toContain('timeoutSeconds: 1');
+  });
+
+  it('ends quietly when its reader goes away (`mini-kube kubeconfig | head -1`)', async () => {
+    // The pipe is closed before the CLI has started, so its first write (never empty here) meets EPIPE.
+    const child = spawn(process.execPath, [CLI, 'kubeconfig'], {
+      env: { ...process.env, MINI_KUBE_HOME: cluster.home }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('replaces a deleted pod', async () => {
