@@ -20,7 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clientFor } from '../dist/src/client/connect.js';
-import { readState } from '../dist/src/control-plane/home.js';
+import { homePaths, readState } from '../dist/src/control-plane/home.js';
 import { buildSampleImage } from '../dist/src/runtime/sample-image.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,21 +40,48 @@ const log = (line) => process.stdout.write(`[soak ${new Date().toISOString().sli
 
 function mk(args, input) {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, ...args], { env: { ...process.env, MINI_KUBE_HOME: home }, timeout: 60_000 },
+    // MINI_KUBE_MEMLOG: the daemon logs its memory every 10 s and after a GC on SIGUSR2 (memoryAfterGc)
+    const child = execFile(process.execPath, [CLI, ...args], { env: { ...process.env, MINI_KUBE_HOME: home, MINI_KUBE_MEMLOG: '10' }, timeout: 60_000 },
       (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }));
     if (input !== undefined) child.stdin.end(input);
   });
 }
 const docker = (args) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 const rssMb = (pid) => Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+/** Resident memory by kind (/proc/PID/smaps): the brk heap is glibc's main malloc arena; anonymous mappings
+ * hold V8's heap, the other malloc arenas and thread stacks; the rest is mapped files (code). MB. */
+function smapsMb(pid) {
+  const kinds = { brkHeap: 0, anon: 0, file: 0 };
+  let kind = 'anon';
+  for (const line of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const head = line.match(/^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/);
+    if (head) kind = head[1] === '[heap]' ? 'brkHeap' : head[1] === '' || head[1].startsWith('[') ? 'anon' : 'file';
+    const rss = line.match(/^Rss:\s+(\d+) kB/);
+    if (rss) kinds[kind] += Number(rss[1]) / 1024;
+  }
+  return Object.fromEntries(Object.entries(kinds).map(([k, v]) => [k, Number(v.toFixed(1))]));
+}
+/** The daemon's memory after a full GC: MINI_KUBE_MEMLOG makes SIGUSR2 log it (src/control-plane/memory-log.ts). */
+async function memoryAfterGc(pid, logPath) {
+  const before = fs.readFileSync(logPath, 'utf8').length;
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 50; i++) {
+    await sleep(100);
+    const m = fs.readFileSync(logPath, 'utf8').slice(before).match(/memory after-gc (\{.*\})/);
+    if (m) return { ...JSON.parse(m[1]), smaps: smapsMb(pid) };
+  }
+  throw new Error('the control plane did not log its memory after GC');
+}
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
 
-/** One GET on a fresh connection (no agent), as `curl` does: resolves with the status code. */
+/** One GET on a fresh connection (no agent), as `curl` does: resolves with the status code and body. */
 function getFresh(url) {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { agent: false, timeout: 3000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode, body }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
@@ -65,8 +92,7 @@ function getFresh(url) {
 /** One GET through fetch's keep-alive pool (SOAK_KEEPALIVE=1). */
 async function getKeepAlive(url) {
   const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
-  await res.text();
-  return res.status;
+  return { status: res.status, body: await res.text() };
 }
 
 const MANIFEST = `apiVersion: apps/v1
@@ -122,6 +148,8 @@ async function main() {
     const url = `http://127.0.0.1:${svc.spec.ports[0].nodePort}/`;
     await sleep(2000);
     const rssStart = rssMb(state.pid);
+    const logPath = homePaths(home).log;
+    const memStart = await memoryAfterGc(state.pid, logPath);
     log(`${minutes} min against ${url}; control plane pid ${state.pid}, ${rssStart.toFixed(1)} MB resident`);
 
     const end = Date.now() + minutes * 60_000;
@@ -129,9 +157,13 @@ async function main() {
     // the last fault, so that a failure can be put next to the fault it came with (within 6 s)
     let lastFault = { kind: 'none', at: 0 };
     let ready = 3;
+    /** when the poller saw no replica ready, and the 503s to be put next to those moments */
+    const noneReadyAt = [];
+    const edge503 = [];
     const readyPoller = (async () => {
       while (Date.now() < end) {
         ready = await readyCount().catch(() => ready);
+        if (ready === 0) noneReadyAt.push(Date.now());
         await sleep(200);
       }
     })();
@@ -140,15 +172,19 @@ async function main() {
         // the ready count is read before and after: a failure counts "while ready" only if both saw one
         const readyBefore = ready;
         try {
-          const status = await (KEEPALIVE ? getKeepAlive(url) : getFresh(url));
+          const { status, body } = await (KEEPALIVE ? getKeepAlive(url) : getFresh(url));
           if (status === 200) { stats.served++; continue; }
-          throw new Error(`HTTP ${status}`);
+          throw Object.assign(new Error(`HTTP ${status}`), { proxy503: status === 503 && /has no ready endpoint/.test(body) });
         } catch (err) {
           const key = String(err.cause?.code ?? err.code ?? err.message);
           stats.errors[key] = (stats.errors[key] ?? 0) + 1;
-          const fault = Date.now() - lastFault.at < 6000 ? lastFault.kind : 'none';
+          const fault = `${Date.now() - lastFault.at < 6000 ? lastFault.kind : 'none'}: ${key}`;
           stats.afterFault[fault] = (stats.afterFault[fault] ?? 0) + 1;
-          if (readyBefore > 0 && ready > 0) stats.failedWhileReady++;
+          // The poller samples every 200 ms: a "no ready endpoint" 503 next to a sample that saw none ready
+          // (within 1 s either side, decided at the end) belongs to that moment, not to a ready replica.
+          if (err.proxy503 && (readyBefore === 0 || ready === 0)) stats.failedNoneReady++;
+          else if (err.proxy503) edge503.push(Date.now());
+          else if (readyBefore > 0 && ready > 0) stats.failedWhileReady++;
           else stats.failedNoneReady++;
           await sleep(50);
         }
@@ -180,12 +216,22 @@ async function main() {
       }
     };
     await Promise.all([...Array.from({ length: CONCURRENCY }, worker), chaos(), readyPoller]);
+    let edgeNoneReady = 0;
+    for (const t of edge503) {
+      if (noneReadyAt.some((z) => Math.abs(z - t) <= 1000)) edgeNoneReady++;
+      else stats.failedWhileReady++;
+    }
+    stats.failedNoneReady += edgeNoneReady;
 
     // settle: every pod back, then look for leaks and measure memory
     const settleBy = Date.now() + 60_000;
     while ((await readyCount()) < 3 && Date.now() < settleBy) await sleep(500);
     await sleep(5000);
     const rssEnd = rssMb(state.pid);
+    const memEnd = await memoryAfterGc(state.pid, logPath);
+    // every 10 s during the run: resident memory and V8 heap in use (not after GC)
+    const series = [...fs.readFileSync(logPath, 'utf8').matchAll(/memory sample (\{.*\})/g)].map((m) => JSON.parse(m[1]));
+    const memorySeries = { rssMb: series.map((x) => x.rssMb), heapUsedMb: series.map((x) => x.heapUsedMb), externalMb: series.map((x) => x.externalMb) };
     const uids = new Set((await pods()).map((p) => p.metadata.uid));
     const containers = docker(['ps', '-a', '--filter', `label=${LABEL_CLUSTER}=${state.clusterId}`, '--format', `{{.ID}} {{.Label "${LABEL_POD_UID}"}} {{.State}}`])
       .split('\n').filter(Boolean).map((l) => l.split(' '));
@@ -200,12 +246,16 @@ async function main() {
       requestsServed: stats.served,
       failedWhileAReplicaWasReady: stats.failedWhileReady,
       failedWithNoReplicaReady: stats.failedNoneReady,
+      // of which 503s within 1 s of a poll that saw no replica ready (the poll lags the proxy's view)
+      noneReady503sAtTheEdge: edgeNoneReady,
       failureKinds: stats.errors,
       failuresWithinSixSecondsOfAFault: stats.afterFault,
       faults: { containerKills: stats.kills, readinessFlips: stats.flips, podDeletions: stats.deletions },
       containersLeaked: leaked.length + afterDown.length,
       containersAtEnd: { total: containers.length, running },
       controlPlaneRssMb: { start: Number(rssStart.toFixed(1)), end: Number(rssEnd.toFixed(1)), growth: Number((rssEnd - rssStart).toFixed(1)) },
+      controlPlaneAfterGc: { start: memStart, end: memEnd },
+      memorySeries,
     };
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     const ok = report.failedWhileAReplicaWasReady === 0 && report.containersLeaked === 0 && report.controlPlaneRssMb.growth < 10;

@@ -20,6 +20,7 @@ import { acquireLock, type Lock } from './lock.js';
 import { ApiClient } from '../client/api-client.js';
 import { startDashboard, type Dashboard } from '../dashboard/server.js';
 import { registerDashboardLogin } from '../dashboard/login.js';
+import { startMemoryLog } from './memory-log.js';
 
 export interface ControlPlaneOptions {
   home: string;
@@ -113,12 +114,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       });
     }
 
+    const stopMemoryLog = startMemoryLog(log);
     let stopping: Promise<void> | undefined;
     return {
       url: api.url, port: api.port, token: api.token, caPem: api.caPem, clusterId: config.clusterId, config,
       store, runtime, kubelet, proxy, dashboard,
       stop(stopOpts = {}) {
         stopping ??= (async () => {
+          stopMemoryLog();
           await dashboard?.close();
           dashClient.close();
           controllers.stop();

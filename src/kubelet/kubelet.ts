@@ -85,6 +85,8 @@ export class Kubelet {
   private readonly seenSpec = new Map<string, string>();
   /** the engine's containers of each pod as the last sync listed them (probe fast paths) */
   private readonly lastListed = new Map<string, ContainerInfo[]>();
+  /** containers whose 'die' event came (id -> when, exit code): a listing begun before must not revive them */
+  private readonly died = new Map<string, { at: number; exitCode?: number }>();
   private unwatch?: () => void;
   private engine?: EngineWatch;
   /** the engine network exists and orphans were removed (redone when the engine comes back) */
@@ -118,6 +120,8 @@ export class Kubelet {
       labels: { [LABEL_CLUSTER]: this.opts.clusterId },
       onEvent: (e) => {
         const uid = e.labels[LABEL_POD_UID];
+        if (e.action === 'start') this.died.delete(e.containerId);
+        if (uid && e.action === 'die') this.markDied(uid, e.containerId, e.exitCode);
         if (uid && ['die', 'start', 'destroy', 'oom', 'stop', 'kill'].includes(e.action)) this.requestSync(uid);
       },
       onChange: (up) => this.onEngineChange(up),
@@ -457,9 +461,38 @@ export class Kubelet {
     }
   }
 
-  private writeStatus(uid: string, byName: Map<string, ContainerInfo[]>): void {
+  /**
+   * A container's 'die' event: the pod's status says so at once, before the listing and the restart (the
+   * kubelet too writes the status before acting). Right after this event the engine frees the container's
+   * IP for the next container of any cluster on the shared network (docs/decisions/023): the service proxy
+   * must stop dialling it now, not a container creation later.
+   */
+  private markDied(uid: string, containerId: string, exitCode?: number): void {
+    const now = Date.now();
+    for (const [id, d] of this.died) if (now - d.at > 60_000) this.died.delete(id);
+    this.died.set(containerId, { at: now, exitCode });
+    const listed = this.lastListed.get(uid);
+    if (listed?.some((c) => c.id === containerId && c.running)) this.writeStatus(uid, groupByContainer(listed));
+  }
+
+  /** The instances as listed, less those whose death the engine has reported since. */
+  private withDeaths(byName: Map<string, ContainerInfo[]>): Map<string, ContainerInfo[]> {
+    if (!this.died.size) return byName;
+    const out = new Map<string, ContainerInfo[]>();
+    for (const [name, list] of byName) {
+      out.set(name, list.map((c) => {
+        const d = c.running ? this.died.get(c.id) : undefined;
+        if (!d) return c;
+        return { ...c, running: false, status: 'exited', exitCode: d.exitCode ?? c.exitCode, finishedAt: c.finishedAt ?? new Date(d.at).toISOString() };
+      }));
+    }
+    return out;
+  }
+
+  private writeStatus(uid: string, listed: Map<string, ContainerInfo[]>): void {
     const pod = this.podByUid(uid);
     if (!pod) return;
+    const byName = this.withDeaths(listed);
     const views: ContainerView[] = (pod.spec?.containers ?? []).map((c) => {
       const instances = byName.get(c.name) ?? [];
       const latest = instances[0];

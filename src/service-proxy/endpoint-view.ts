@@ -15,6 +15,11 @@ export interface Endpoint {
   terminating: boolean;
   /** serving and not terminating, or publishNotReadyAddresses */
   ready: boolean;
+  /**
+   * The container that holds the pod IP (the first one, docs/decisions/004) is not known to be dead. When
+   * it is dead, Docker may already have given its IP to another container: the proxy never dials it.
+   */
+  running: boolean;
   pod: Pod;
 }
 
@@ -61,9 +66,13 @@ export function endpointsOf(svc: Service, pods: Pod[]): Endpoint[] {
     if (!ports.size && (svc.spec?.ports ?? []).length) continue;
     const serving = isPodReady(pod);
     const terminating = !!pod.metadata?.deletionTimestamp;
+    const first = pod.spec?.containers?.[0]?.name;
+    const holder = pod.status?.containerStatuses?.find((c) => c.name === first);
+    // Only a container known to be dead counts: a status without container states has nothing to say.
+    const running = !holder?.state || !!holder.state.running;
     out.push({
       podName: pod.metadata!.name!, podUid: pod.metadata!.uid!, ip, ports, serving, terminating,
-      ready: publishNotReady || (serving && !terminating), pod,
+      ready: publishNotReady || (serving && !terminating), running, pod,
     });
   }
   return out.sort((a, b) => (a.podName < b.podName ? -1 : a.podName > b.podName ? 1 : 0));

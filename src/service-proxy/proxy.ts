@@ -12,6 +12,7 @@ import * as http from 'node:http';
 import { createHttpModeServer } from './http-mode.js';
 import { noEndpointsMessage, reject503, rejectWithoutEndpoints } from './no-endpoints.js';
 import { OpenConnections } from './open-connections.js';
+import { PendingDials } from './pending-dials.js';
 
 /** bytes of a client's first flight kept for a retry on another endpoint */
 const MAX_REPLAY = 64 * 1024;
@@ -51,6 +52,8 @@ interface PortState {
   matching: number;
   next: number;
   affinity?: ClientIpAffinity;
+  /** connects in flight, given up when their endpoint leaves the pool (pending-dials.ts) */
+  dials: PendingDials;
 }
 
 export interface ConnectionStats {
@@ -149,13 +152,15 @@ export class ServiceProxy {
     const eps = endpointsOf(svc, this.opts.store.list<Pod>('Pod', state.namespace));
     const backends = eps.flatMap((ep): Backend[] => {
       const target = ep.ports.get(state.portName);
-      if (target === undefined) return [];
+      // A pod whose IP-holding container is dead is never dialled: Docker may have given the IP away.
+      if (target === undefined || !ep.running) return [];
       const addr = this.opts.publishPorts ? publishedAddress(ep.pod, '', target) : { host: ep.ip, port: target };
       return [{ ep, host: addr.host, port: addr.port }];
     });
     state.matching = eps.length;
     state.ready = backends.filter((b) => b.ep.ready);
     state.terminating = backends.filter((b) => !b.ep.ready && b.ep.serving && b.ep.terminating);
+    state.dials.sweep((state.ready.length ? state.ready : state.terminating).map((b) => ({ podUid: b.ep.podUid, host: b.host, port: b.port })));
     const affinity = svc.spec?.sessionAffinity === 'ClientIP';
     if (affinity && !state.affinity) {
       state.affinity = new ClientIpAffinity((svc.spec?.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800) * 1000);
@@ -167,13 +172,14 @@ export class ServiceProxy {
     const server = reserved ?? net.createServer({ allowHalfOpen: true, noDelay: true });
     const state: PortState = {
       key: keyOf(svc), namespace: svc.metadata.namespace!, service: svc.metadata.name, portName, nodePort, mode,
-      server, ready: [], terminating: [], matching: 0, next: 0,
+      server, ready: [], terminating: [], matching: 0, next: 0, dials: new PendingDials(),
     };
     if (mode === 'http') {
       // The listener stays a plain net.Server (it may be a reserved one); its sockets go to HTTP.
       const httpServer = createHttpModeServer({
         candidates: (ip) => this.candidates(state, ip).map((b) => ({ host: b.host, port: b.port, podName: b.ep.podName, podUid: b.ep.podUid })),
         noEndpoints: () => noEndpointsMessage(state.service, state.namespace, state.matching, state.ready.length),
+        dials: state.dials,
         sent: (t, clientIp) => {
           state.affinity?.set(clientIp, t.podUid);
           this.stats.requests.set(t.podName, (this.stats.requests.get(t.podName) ?? 0) + 1);
@@ -284,7 +290,10 @@ export class ServiceProxy {
         client.pause();
         attempt(i + 1);
       };
+      const settled = state.dials.add({ podUid: b.ep.podUid, host: b.host, port: b.port, abandon: fail });
+      up.once('close', settled);
       up.once('connect', () => {
+        settled();
         upstreamConnected = true;
         counted = true;
         state.affinity?.set(clientIp, b.ep.podUid);
@@ -320,9 +329,10 @@ export class ServiceProxy {
 
   /** Still a place new connections may go: ready now, or the terminating fallback with none ready. */
   private eligible(state: PortState, b: Backend): boolean {
-    const uid = b.ep.podUid;
-    if (state.ready.some((r) => r.ep.podUid === uid)) return true;
-    return !state.ready.length && state.terminating.some((t) => t.ep.podUid === uid);
+    // Same pod at the same address: a restarted container has a new IP, and the old one may be a stranger's.
+    const same = (x: Backend): boolean => x.ep.podUid === b.ep.podUid && x.host === b.host && x.port === b.port;
+    if (state.ready.some(same)) return true;
+    return !state.ready.length && state.terminating.some(same);
   }
 
   private count(pod: string, delta: number): void {

@@ -35,6 +35,20 @@ describe('endpoints', () => {
     expect(ep).toMatchObject({ ready: false, serving: true, terminating: true });
   });
 
+  it('knows when the container holding the pod IP is dead (its IP may be another container\'s by now)', () => {
+    const withState = (name: string, state: NonNullable<NonNullable<Pod['status']>['containerStatuses']>[0]['state']): Pod => {
+      const p = pod(name, '10.0.0.5', false);
+      p.status!.containerStatuses = [{ name: 'c', image: 'i', imageID: '', ready: false, restartCount: 1, state }];
+      return p;
+    };
+    const eps = endpointsOf(svc({ publishNotReadyAddresses: true }), [
+      withState('dead', { terminated: { exitCode: 137 } }),
+      withState('up', { running: {} }),
+      pod('nostatus', '10.0.0.6', true),
+    ]);
+    expect(eps.map((e) => [e.podName, e.running])).toEqual([['dead', false], ['nostatus', true], ['up', true]]);
+  });
+
   it('publishNotReadyAddresses marks every pod ready', () => {
     const [ep] = endpointsOf(svc({ publishNotReadyAddresses: true }), [pod('b', '10.0.0.2', false)]);
     expect(ep!.ready).toBe(true);
