@@ -75,13 +75,14 @@ async function connect(req: GrpcProbeRequest, addr: string, deadline: Deadline):
     const wait = Math.min(backoffMs(attempt), deadline.remaining());
     if (wait <= 0) break;
     await new Promise<void>((resolve) => {
+      let offExpire = (): void => {};
       const done = (): void => {
         clearTimeout(t);
-        deadline.signal.removeEventListener('abort', done);
+        offExpire();
         resolve();
       };
       const t = setTimeout(done, wait);
-      deadline.signal.addEventListener('abort', done, { once: true });
+      offExpire = deadline.onExpire(done);
     });
   }
   return undefined;
@@ -96,17 +97,18 @@ async function tryConnect(req: GrpcProbeRequest, addr: string, deadline: Deadlin
   }
   const sock = socket;
   return new Promise((resolve) => {
+    let offExpire = (): void => {};
     const session = http2.connect(`http://${addr}`, { createConnection: () => sock });
     let done = false;
     const finish = (ok: boolean): void => {
       if (done) return;
       done = true;
-      deadline.signal.removeEventListener('abort', onAbort);
+      offExpire();
       if (!ok) session.destroy();
       resolve(ok ? session : undefined);
     };
     const onAbort = (): void => finish(false);
-    deadline.signal.addEventListener('abort', onAbort, { once: true });
+    offExpire = deadline.onExpire(onAbort);
     // grpc-go's transport is READY once the server's preface (SETTINGS) arrived.
     session.once('remoteSettings', () => finish(true));
     session.on('error', () => finish(false));
@@ -118,6 +120,7 @@ async function tryConnect(req: GrpcProbeRequest, addr: string, deadline: Deadlin
 /** The unary Check call; resolves with the serving status, rejects with an RpcError. */
 function check(session: ClientHttp2Session, addr: string, service: string, deadline: Deadline): Promise<number> {
   return new Promise((resolve, reject) => {
+    let offExpire = (): void => {};
     const stream = session.request({
       ':method': 'POST',
       ':scheme': 'http',
@@ -135,13 +138,13 @@ function check(session: ClientHttp2Session, addr: string, service: string, deadl
     const finish = (err: RpcError | undefined, status?: number): void => {
       if (done) return;
       done = true;
-      deadline.signal.removeEventListener('abort', onAbort);
+      offExpire();
       stream.destroy();
       if (err) reject(err);
       else resolve(status ?? 0);
     };
     const onAbort = (): void => finish(new RpcError(GrpcCode.DeadlineExceeded, 'context deadline exceeded'));
-    deadline.signal.addEventListener('abort', onAbort, { once: true });
+    offExpire = deadline.onExpire(onAbort);
     stream.on('response', (h) => { headers = h; });
     stream.on('trailers', (t) => { trailers = t; });
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));

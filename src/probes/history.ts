@@ -23,11 +23,11 @@ export class ProbeHistory {
     let pod = this.rings.get(podUid);
     if (!pod) this.rings.set(podUid, (pod = new Map()));
     const key = `${container}/${type}`;
-    const ring = pod.get(key) ?? [];
+    let ring = pod.get(key);
+    if (!ring) pod.set(key, (ring = []));
     ring.push({ at, result });
-    if (ring.length > HISTORY_LENGTH) ring.splice(0, ring.length - HISTORY_LENGTH);
-    pod.set(key, ring);
-    for (const l of this.listeners) l(podUid);
+    if (ring.length > HISTORY_LENGTH) ring.shift();
+    if (this.listeners.size > 0) for (const l of this.listeners) l(podUid);
   }
 
   /** container → probe type → ticks, oldest first */

@@ -228,6 +228,7 @@ async function send(hop: Hop, headers: Map<string, string[]>, opts: HttpProbeOpt
   if (hop.scheme === 'https') socket = await startTls(socket, hop.hostname, deadline, awaitingHeaders);
 
   return await new Promise<IncomingMessage>((resolve, reject) => {
+    let offExpire = (): void => {};
     const conn = socket;
     let request: http.ClientRequest;
     try {
@@ -253,13 +254,13 @@ async function send(hop: Hop, headers: Map<string, string[]>, opts: HttpProbeOpt
       onAbort();
       return;
     }
-    deadline.signal.addEventListener('abort', onAbort, { once: true });
+    offExpire = deadline.onExpire(onAbort);
     request.on('response', (res) => {
-      deadline.signal.removeEventListener('abort', onAbort);
+      offExpire();
       resolve(res);
     });
     request.on('error', (err: NodeJS.ErrnoException) => {
-      deadline.signal.removeEventListener('abort', onAbort);
+      offExpire();
       conn.destroy();
       reject(new RequestError(goTransportErrorText(err, local, remote)));
     });
@@ -278,20 +279,21 @@ function goTransportErrorText(err: NodeJS.ErrnoException, local: string, remote:
 
 function startTls(raw: Socket, hostname: string, deadline: Deadline, timeoutText: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
+    let offExpire = (): void => {};
     // InsecureSkipVerify: true. SNI only for names, as Go's TLS client does.
     const secure = tls.connect({ socket: raw, servername: isIpLiteral(hostname) ? '' : hostname, rejectUnauthorized: false });
     const onAbort = (): void => {
       secure.destroy();
       reject(new RequestError(timeoutText));
     };
-    deadline.signal.addEventListener('abort', onAbort, { once: true });
+    offExpire = deadline.onExpire(onAbort);
     secure.once('secureConnect', () => {
-      deadline.signal.removeEventListener('abort', onAbort);
+      offExpire();
       secure.on('error', () => {});
       resolve(secure);
     });
     secure.once('error', (err: NodeJS.ErrnoException) => {
-      deadline.signal.removeEventListener('abort', onAbort);
+      offExpire();
       secure.destroy();
       reject(new RequestError(goTlsErrorText(err)));
     });
@@ -313,13 +315,14 @@ function goTlsErrorText(err: NodeJS.ErrnoException): string {
 /** utilio.ReadAtMost: at most `limit` bytes; truncation is no error, a failing read is. */
 function readAtMost(res: IncomingMessage, limit: number, deadline: Deadline): Promise<{ body: Buffer } | { error: string }> {
   return new Promise((resolve) => {
+    let offExpire = (): void => {};
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
     const finish = (r: { body: Buffer } | { error: string }): void => {
       if (done) return;
       done = true;
-      deadline.signal.removeEventListener('abort', onAbort);
+      offExpire();
       res.socket?.destroy();
       res.destroy();
       resolve(r);
@@ -329,7 +332,7 @@ function readAtMost(res: IncomingMessage, limit: number, deadline: Deadline): Pr
       onAbort();
       return;
     }
-    deadline.signal.addEventListener('abort', onAbort, { once: true });
+    offExpire = deadline.onExpire(onAbort);
     res.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       size += chunk.length;

@@ -241,7 +241,7 @@ export class ProbeManager {
     this.workers.get(workerKey(podUid, containerName, 'readiness'))?.trigger();
   }
 
-  /** Probes run since the manager started (bench/probes). */
+  /** Probes finished since the manager started (bench/probes). */
   get probesRun(): number {
     return this.prober.probesRun;
   }

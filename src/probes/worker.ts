@@ -197,6 +197,28 @@ export class ProbeWorker {
     }
   }
 
+  /** parseContainerId and Date.parse of the status fields, remembered: they change once per container, not per tick */
+  private rawId = '';
+  private parsedId = '';
+  private rawStartedAt: string | undefined;
+  private parsedStartedAt = Number.NaN;
+
+  private idOf(raw: string): string {
+    if (raw !== this.rawId) {
+      this.rawId = raw;
+      this.parsedId = parseContainerId(raw);
+    }
+    return this.parsedId;
+  }
+
+  private startedAtOf(raw: string | undefined): number {
+    if (raw !== this.rawStartedAt) {
+      this.rawStartedAt = raw;
+      this.parsedStartedAt = raw ? Date.parse(raw) : Number.NaN;
+    }
+    return this.parsedStartedAt;
+  }
+
   private setResult(result: ProbeResult): void {
     this.results.set(this.containerId, result, this.podUid, this.container.name);
   }
@@ -212,7 +234,7 @@ export class ProbeWorker {
     const c = pod.status.containerStatuses?.find((s) => s.name === this.container.name) ??
       pod.status.initContainerStatuses?.find((s) => s.name === this.container.name);
     if (!c?.containerID) return true;
-    const id = parseContainerId(c.containerID);
+    const id = this.idOf(c.containerID);
     // 4. A new container (first start or a restart): fresh initial value, off hold.
     //    lastResult/resultRun are kept; going on hold zeroed resultRun for liveness and startup.
     if (this.containerId !== id) {
@@ -236,7 +258,7 @@ export class ProbeWorker {
       return false;
     }
     // 8. initialDelaySeconds from the container's startedAt, elapsed seconds truncated (int32(...Seconds())).
-    const startedAt = running.startedAt ? Date.parse(running.startedAt) : Number.NaN;
+    const startedAt = this.startedAtOf(running.startedAt);
     const elapsedSeconds = Number.isNaN(startedAt) ? Number.POSITIVE_INFINITY : Math.trunc((this.host.clock.now() - startedAt) / 1000);
     if (elapsedSeconds < this.timings.initialDelaySeconds) return true;
     // 9. Startup gating: startup probes only until started; liveness and readiness only after.

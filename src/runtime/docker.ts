@@ -8,6 +8,7 @@ import { toCreateOptions } from './create-options.js';
 import { CappedOutput, demuxTransform, StreamDemuxer } from './demux.js';
 import { createDockerClient } from './docker-client.js';
 import { engineMessage, isNotFound, statusCodeOf } from './engine-errors.js';
+import { DockerodeExecCalls, type ExecCalls, localSocketOf, SocketExecCalls } from './engine-exec.js';
 import { JsonLineSplitter, readProgress } from './json-lines.js';
 import { EXEC_MARKER_ENV, inContainerKillCommand, killExecOnHost, processBelongsToContainer } from './process-tree.js';
 import {
@@ -81,11 +82,15 @@ export class DockerRuntime implements Runtime {
   /** learnt once: can this process see (and signal) the engine's container processes? */
   private hostPidsVisible: boolean | undefined;
   private readonly networksInFlight = new Map<string, Promise<void>>();
+  /** the engine calls of exec(): direct on a local socket, else through dockerode (engine-exec.ts) */
+  private readonly execCalls: ExecCalls;
 
   constructor(opts: DockerRuntimeOptions | string = {}) {
     const o = typeof opts === 'string' ? { socketPath: opts } : opts;
     this.docker = o.docker ?? createDockerClient(o.socketPath);
     this.execKill = o.execKill ?? 'auto';
+    const local = localSocketOf(this.docker);
+    this.execCalls = local ? new SocketExecCalls(local.socketPath, local.pathPrefix) : new DockerodeExecCalls(this.docker, bounded);
   }
 
   async ping(): Promise<boolean> {
@@ -128,7 +133,7 @@ export class DockerRuntime implements Runtime {
       );
       createdId = network.id;
     } catch (err) {
-      if (statusCodeOf(err) !== 409) throw new Error(`creating docker network ${name}: ${engineMessage(err)}`);
+      if (statusCodeOf(err) !== 409) throw new Error(`creating docker network ${name}: ${engineMessage(err)}`, { cause: err });
       return; // another process created it first
     }
     // CheckDuplicate is best effort: two processes can still both create one. The oldest wins; a loser
@@ -150,7 +155,7 @@ export class DockerRuntime implements Runtime {
       try {
         await bounded(ENGINE_CALL_TIMEOUT_MS, 'remove network', (abortSignal) => this.docker.getNetwork(network.Id).remove({ abortSignal }));
       } catch (err) {
-        if (!isNotFound(err)) throw new Error(`removing docker network ${name}: ${engineMessage(err)}`);
+        if (!isNotFound(err)) throw new Error(`removing docker network ${name}: ${engineMessage(err)}`, { cause: err });
       }
     }
   }
@@ -192,7 +197,7 @@ export class DockerRuntime implements Runtime {
       );
       return container.id;
     } catch (err) {
-      throw new Error(`creating container ${spec.name}: ${engineMessage(err)}`);
+      throw new Error(`creating container ${spec.name}: ${engineMessage(err)}`, { cause: err });
     }
   }
 
@@ -201,7 +206,7 @@ export class DockerRuntime implements Runtime {
       await bounded(ENGINE_CALL_TIMEOUT_MS, 'start container', (abortSignal) => this.docker.getContainer(id).start({ abortSignal }));
     } catch (err) {
       if (statusCodeOf(err) === 304) return; // already running
-      throw new Error(`starting container ${id.slice(0, 12)}: ${engineMessage(err)}`);
+      throw new Error(`starting container ${id.slice(0, 12)}: ${engineMessage(err)}`, { cause: err });
     }
   }
 
@@ -213,7 +218,7 @@ export class DockerRuntime implements Runtime {
     } catch (err) {
       const code = statusCodeOf(err);
       if (code === 304 || code === 404) return; // already stopped, or gone
-      throw new Error(`stopping container ${id.slice(0, 12)}: ${engineMessage(err)}`);
+      throw new Error(`stopping container ${id.slice(0, 12)}: ${engineMessage(err)}`, { cause: err });
     }
   }
 
@@ -225,7 +230,7 @@ export class DockerRuntime implements Runtime {
       const code = statusCodeOf(err);
       if (code === 404) return;
       if (code === 409 && /already in progress/i.test(engineMessage(err))) return;
-      throw new Error(`removing container ${id.slice(0, 12)}: ${engineMessage(err)}`);
+      throw new Error(`removing container ${id.slice(0, 12)}: ${engineMessage(err)}`, { cause: err });
     }
   }
 
@@ -265,7 +270,9 @@ export class DockerRuntime implements Runtime {
 
   /**
    * Runs `cmd` like `docker exec` without -w: the container's WorkingDir, Env and user. On the success path
-   * this is three requests: exec create, exec start (hijacked), exec inspect for the exit code.
+   * this is three requests: exec create, exec start (hijacked), exec inspect for the exit code (the
+   * stream does not carry it). Exec probes come here up to 100 times a second, hence the direct calls
+   * (engine-exec.ts) and a single timer for the timeout.
    */
   async exec(id: string, cmd: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     const started = performance.now();
@@ -274,60 +281,57 @@ export class DockerRuntime implements Runtime {
     // processes started where we cannot see their pids carry a marker, so a timeout can find them
     const marker = timeoutMs !== undefined && !(await this.canSignalOnHost(id)) ? randomUUID().replace(/-/g, '') : undefined;
 
-    const container = this.docker.getContainer(id);
-    const exec = await bounded(ENGINE_CALL_TIMEOUT_MS, 'exec create', (abortSignal) =>
-      container.exec({
-        Cmd: cmd,
-        AttachStdout: true,
-        AttachStderr: true,
-        ...(marker ? { Env: [`${EXEC_MARKER_ENV}=${marker}`] } : {}),
-        abortSignal,
-      }),
-    ).catch((err: unknown) => {
+    const calls = this.execCalls;
+    const execId = await calls.create(id, {
+      Cmd: cmd,
+      AttachStdout: true,
+      AttachStderr: true,
+      ...(marker ? { Env: [`${EXEC_MARKER_ENV}=${marker}`] } : {}),
+    }, ENGINE_CALL_TIMEOUT_MS).catch((err: unknown) => {
       // typically "Container <id> is not running"
-      throw new Error(`exec in container ${id.slice(0, 12)}: ${engineMessage(err)}`);
+      throw new Error(`exec in container ${id.slice(0, 12)}: ${engineMessage(err)}`, { cause: err });
     });
-    const stream = (await bounded(ENGINE_CALL_TIMEOUT_MS, 'exec start', (abortSignal) =>
-      exec.start({ hijack: true, stdin: false, abortSignal }),
-    )) as Duplex;
+    const stream = await calls.start(execId, ENGINE_CALL_TIMEOUT_MS);
 
     const output = new CappedOutput(max);
     const demuxer = new StreamDemuxer();
     stream.on('data', (chunk: Buffer) => {
       for (const frame of demuxer.push(chunk)) output.add(frame.stream, frame.data);
     });
-    const ended = new Promise<void>((resolve) => {
-      stream.once('end', resolve);
-      stream.once('close', resolve);
-      stream.once('error', () => resolve());
-    });
-
-    let timedOut = false;
-    if (timeoutMs === undefined) {
-      await ended;
-    } else {
-      const remaining = Math.max(0, timeoutMs - (performance.now() - started));
-      let timer: NodeJS.Timeout | undefined;
-      const expired = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), remaining);
-      });
-      const first = await Promise.race([ended.then(() => 'ended' as const), expired]);
-      clearTimeout(timer);
-      if (first === 'timeout') {
-        timedOut = true;
-        await this.killExec(id, exec, marker);
-        // the pipes close once every holder is dead; do not wait on a stream that stays open regardless
-        await Promise.race([ended, new Promise((r) => setTimeout(r, EXEC_KILL_SETTLE_MS))]);
+    let timer: NodeJS.Timeout | undefined;
+    const first = await new Promise<'ended' | 'timeout'>((resolve) => {
+      const ended = (): void => resolve('ended');
+      stream.once('end', ended);
+      stream.once('close', ended);
+      stream.on('error', ended);
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => resolve('timeout'), Math.max(0, timeoutMs - (performance.now() - started)));
       }
+    });
+    clearTimeout(timer);
+    const timedOut = first === 'timeout';
+    if (timedOut) {
+      await this.killExec(id, execId, marker);
+      // the pipes close once every holder is dead; do not wait on a stream that stays open regardless
+      await new Promise<void>((resolve) => {
+        if (stream.destroyed || stream.readableEnded) return resolve();
+        const settle = setTimeout(resolve, EXEC_KILL_SETTLE_MS);
+        const done = (): void => {
+          clearTimeout(settle);
+          resolve();
+        };
+        stream.once('end', done);
+        stream.once('close', done);
+      });
     }
     stream.destroy();
-    return { exitCode: await this.execExitCode(exec, timedOut), output: output.result(), timedOut };
+    return { exitCode: await this.execExitCode(execId, timedOut), output: output.result(), timedOut };
   }
 
   /** The exit code from exec inspect; the engine may record it a moment after the streams close. */
-  private async execExitCode(exec: Docker.Exec, timedOut: boolean): Promise<number> {
+  private async execExitCode(execId: string, timedOut: boolean): Promise<number> {
     for (let attempt = 0; ; attempt++) {
-      const info = await bounded(ENGINE_CALL_TIMEOUT_MS, 'exec inspect', (abortSignal) => exec.inspect({ abortSignal }));
+      const info = await this.execCalls.inspect(execId, ENGINE_CALL_TIMEOUT_MS);
       if (!info.Running && info.ExitCode !== null) return info.ExitCode;
       if (timedOut || attempt >= 20) return info.ExitCode ?? -1;
       await new Promise((r) => setTimeout(r, 5));
@@ -354,10 +358,11 @@ export class DockerRuntime implements Runtime {
    * The engine cannot kill an exec. Signal its process tree on the host when its pid is ours to see;
    * otherwise find it inside the container by its marker.
    */
-  private async killExec(containerId: string, exec: Docker.Exec, marker: string | undefined): Promise<void> {
+  private async killExec(containerId: string, execId: string, marker: string | undefined): Promise<void> {
     if (marker === undefined) {
-      const info = await bounded(ENGINE_CALL_TIMEOUT_MS, 'exec inspect', (abortSignal) => exec.inspect({ abortSignal }));
-      await killExecOnHost(info.Pid, info.ContainerID);
+      const info = await this.execCalls.inspect(execId, ENGINE_CALL_TIMEOUT_MS);
+      await killExecOnHost(info.Pid, info.ContainerID, async () =>
+        (await bounded(ENGINE_CALL_TIMEOUT_MS, 'inspect container', (abortSignal) => this.docker.getContainer(containerId).inspect({ abortSignal }))).State.Pid);
       return;
     }
     // bounded by hand: giving the killer its own timeout would recurse into this path
@@ -403,7 +408,7 @@ export class DockerRuntime implements Runtime {
         done = true;
         if (!stdout.writableEnded) stdout.end();
         if (!stderr.writableEnded) stderr.end();
-        this.execExitCode(exec, false).then(resolve, () => resolve(-1));
+        this.execExitCode(exec.id, false).then(resolve, () => resolve(-1));
       };
       raw.once('end', finish);
       raw.once('close', finish);
@@ -443,7 +448,7 @@ export class DockerRuntime implements Runtime {
         source = Readable.from([Buffer.isBuffer(body) ? body : Buffer.from(String(body))]);
       }
     } catch (err) {
-      throw new Error(`logs of container ${id.slice(0, 12)}: ${engineMessage(err)}`);
+      throw new Error(`logs of container ${id.slice(0, 12)}: ${engineMessage(err)}`, { cause: err });
     }
     // pipeline, so a reader that destroys the result also closes the engine connection
     const out = demuxTransform();

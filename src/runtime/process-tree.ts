@@ -116,12 +116,21 @@ async function containerPids(rootPid: number, containerId: string): Promise<numb
   return undefined;
 }
 
-/** SIGKILLs the exec's process tree on the host; returns the pids signalled. */
-export async function killExecOnHost(rootPid: number, containerId: string): Promise<number[]> {
+/**
+ * SIGKILLs the exec's process tree on the host; returns the pids signalled. `containerPid` (the
+ * container's own process, asked for only when needed) finds the container's cgroup once the exec's
+ * root process has exited but its children live on.
+ */
+export async function killExecOnHost(rootPid: number, containerId: string, containerPid?: () => Promise<number | undefined>): Promise<number[]> {
   if (!(rootPid > 0) || process.platform !== 'linux') return [];
   const killed: number[] = [];
-  // The exec's processes all live in the container's cgroup: read just those; scan /proc only without it.
-  const pids = await containerPids(rootPid, containerId);
+  // The exec's processes all live in the container's cgroup: read just those; scan /proc only without
+  // it (on a busy host a scan reads hundreds of files: it dominated exec probes' CPU under overload).
+  let pids = await containerPids(rootPid, containerId);
+  if (!pids && containerPid) {
+    const pid = await containerPid().catch(() => undefined);
+    if (pid !== undefined && pid > 0) pids = await containerPids(pid, containerId);
+  }
   for (const pid of execProcessTree(rootPid, await readProcStats(pids))) {
     if (!(await processBelongsToContainer(pid, containerId))) continue;
     try {

@@ -1,7 +1,7 @@
 // The kubelet's side of probes on the real engine: CrashLoopBackOff delays, the probe-level grace
 // period, readiness across a restart, startup holding liveness back, and readiness right after startup.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster, Pod } from '../../src/lib/index.js';
+import type { Cluster } from '../../src/lib/index.js';
 import { cli, sleep, testCluster, until } from './harness.js';
 import { eventsOf, isReady, podOf, probe, restartsOf, serverPod } from './probes-pods.js';
 
