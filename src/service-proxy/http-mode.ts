@@ -1,12 +1,14 @@
 // The opt-in HTTP mode of a Service port (`appProtocol: http`): the listener speaks HTTP and sends each
-// request (not each connection) to the next ready endpoint, through one keep-alive agent so upstream
+// request (not each connection) to the next ready endpoint, through keep-alive pools so upstream
 // connections are reused. Same readiness rule and 503 as layer 4; a bodyless request whose endpoint fails
-// before answering goes to the next one. Node's own http client and server, with nothing per request but
-// the request itself: about 40 % less CPU per request than http-proxy-3 (docs/decisions/022).
+// before answering goes to the next one. Node's http server on the client side, undici's client towards
+// the pods, the answer streamed through as it comes (docs/decisions/022).
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { Dispatcher } from 'undici';
 import type { PendingDials } from './pending-dials.js';
+import { UpstreamPools } from './upstream-pools.js';
 
 export interface HttpTarget {
   host: string;
@@ -28,12 +30,13 @@ export interface HttpModeHooks {
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
 /** errors of an endpoint that took no part of the request: the next endpoint may have it */
-const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EABANDONED']);
+const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EABANDONED', 'UND_ERR_SOCKET']);
 /**
- * Hop-by-hop headers (RFC 9110 7.6.1) are the proxy's own business on each side. Transfer-Encoding stays on
- * requests (Node frames the piped body by it) and is dropped from responses (Node frames for the client).
+ * Hop-by-hop headers (RFC 9110 7.6.1) are the proxy's own business on each side. Transfer-Encoding is
+ * dropped both ways: undici frames the body for the pod, Node for the client. Expect was answered by Node's
+ * server already (100 Continue).
  */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'proxy-authorization']);
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'transfer-encoding', 'expect']);
 
 /** The request's headers for the pod (flat, as rawHeaders), with X-Forwarded-For/-Port/-Proto/-Host. */
 function upstreamHeaders(req: http.IncomingMessage): string[] {
@@ -67,26 +70,20 @@ function upstreamHeaders(req: http.IncomingMessage): string[] {
   return out;
 }
 
-/** The pod's response headers for the client (flat), less hop-by-hop ones and Transfer-Encoding. */
-function clientHeaders(raw: string[]): string[] {
+/** The pod's response headers for the client (flat strings), less hop-by-hop ones and Transfer-Encoding. */
+function clientHeaders(raw: Buffer[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
-    const lower = raw[i]!.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || lower === 'transfer-encoding') continue;
-    out.push(raw[i]!, raw[i + 1]!);
+    const name = raw[i]!.toString('latin1');
+    if (HOP_BY_HOP.has(name.toLowerCase())) continue;
+    out.push(name, raw[i + 1]!.toString('latin1'));
   }
   return out;
 }
 
-function abandoned(): Error {
-  return Object.assign(new Error('the endpoint left the pool before the connection was made'), { code: 'EABANDONED' });
-}
-
 /** An http.Server that is never listened on: the nodePort listener hands it its connections. */
 export function createHttpModeServer(hooks: HttpModeHooks): http.Server {
-  // noDelay: a proxy forwards small writes that Nagle would hold for the peer's ACK. LIFO keeps the
-  // busiest sockets warm; idle ones are closed by the pods (node's 5 s keep-alive timeout) or reused.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 256, scheduling: 'lifo', noDelay: true });
+  const pools = new UpstreamPools(hooks.dials);
   const server = http.createServer({ keepAlive: true, noDelay: true });
 
   const send503 = (res: http.ServerResponse): void => {
@@ -96,60 +93,56 @@ export function createHttpModeServer(hooks: HttpModeHooks): http.Server {
     res.end(body);
   };
 
-  /** While the connect to the pod is in flight, it is given up if the pod leaves the pool. */
-  const track = (up: http.ClientRequest, t: HttpTarget): void => {
-    const dials = hooks.dials;
-    if (!dials) return;
-    up.once('socket', (socket: net.Socket) => {
-      if (!socket.connecting) return;
-      const settled = dials.add({ podUid: t.podUid, host: t.host, port: t.port, abandon: () => up.destroy(abandoned()) });
-      socket.once('connect', settled);
-      socket.once('close', settled);
-    });
-  };
-
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const clientIp = req.socket.remoteAddress ?? '';
     const tries = hooks.candidates(clientIp);
     if (!tries.length) return send503(res);
     const headers = upstreamHeaders(req);
-    const replayable = BODYLESS.has(req.method ?? '') && !req.headers['content-length'] && !req.headers['transfer-encoding'];
+    const method = req.method ?? 'GET';
+    const replayable = BODYLESS.has(method) && !req.headers['content-length'] && !req.headers['transfer-encoding'];
+    // The client went away: so does the request to the pod, now or as soon as it is on a connection.
+    let abort: ((err?: Error) => void) | undefined;
+    let gone = false;
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      gone = true;
+      abort?.();
+    });
     const attempt = (i: number): void => {
       const t = tries[i];
       if (!t) return send503(res);
-      const up = http.request({ host: t.host, port: t.port, method: req.method, path: req.url, headers, agent, setHost: false });
-      track(up, t);
       hooks.sent(t, clientIp);
       let answered = false;
-      up.on('response', (ur: http.IncomingMessage) => {
-        answered = true;
-        // Corked until the pod's response has ended (end() uncorks): head, body and the last chunk leave
-        // in one write, as nginx does, instead of two or three.
-        res.cork();
-        res.writeHead(ur.statusCode ?? 502, ur.statusMessage, clientHeaders(ur.rawHeaders));
-        ur.on('data', (chunk: Buffer) => {
-          if (!res.write(chunk)) {
-            ur.pause();
-            res.once('drain', () => ur.resume());
-          }
-        });
-        // A long or streamed answer is not held back: what came in one read goes out now.
-        setImmediate(() => { if (!res.writableEnded) res.uncork(); });
-        ur.on('end', () => res.end());
-        ur.on('error', () => res.destroy());
-      });
-      up.on('error', (err: NodeJS.ErrnoException) => {
-        if (answered) return void res.destroy();
-        if (!res.headersSent && replayable && NOT_SENT.has(err.code ?? '')) return attempt(i + 1);
-        if (res.headersSent) return void res.destroy();
-        const body = `mini-kube: pod ${t.podName} failed: ${err.message}\n`;
-        res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
-        res.end(body);
-      });
-      // The client went away: so does the request to the pod.
-      res.once('close', () => { if (!res.writableFinished) up.destroy(); });
-      if (replayable) up.end();
-      else req.pipe(up);
+      const handler: Dispatcher.DispatchHandler = {
+        onConnect(a) {
+          abort = a;
+          if (gone) a();
+        },
+        onHeaders(status, raw, resume, statusText) {
+          answered = true;
+          // Corked: head, body and the last chunk leave in one write, as nginx does, instead of two or
+          // three. undici calls onHeaders, onData and onComplete in one go for what one read of the pod's
+          // socket holds, so a long or streamed answer is uncorked right after it (a microtask): what
+          // came in one read goes out now.
+          res.cork();
+          res.writeHead(status, statusText, clientHeaders(raw as Buffer[]));
+          queueMicrotask(() => { if (!res.writableEnded) res.uncork(); });
+          res.on('drain', resume);
+          return true;
+        },
+        // false pauses the pod's socket until the client has taken what was written ('drain' resumes).
+        onData: (chunk) => res.write(chunk),
+        onComplete: () => void res.end(),
+        onError(err: Error & { code?: string }) {
+          if (gone) return;
+          if (answered || res.headersSent) return void res.destroy();
+          if (replayable && NOT_SENT.has(err.code ?? '')) return attempt(i + 1);
+          const body = `mini-kube: pod ${t.podName} failed: ${err.message}\n`;
+          res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+          res.end(body);
+        },
+      };
+      pools.get(t).dispatch({ method, path: req.url ?? '/', headers, body: replayable ? null : req }, handler);
     };
     attempt(0);
   });
@@ -181,6 +174,6 @@ export function createHttpModeServer(hooks: HttpModeHooks): http.Server {
     socket.pipe(up);
   });
 
-  server.on('close', () => agent.destroy());
+  server.on('close', () => pools.destroy());
   return server;
 }

@@ -139,6 +139,38 @@ describe('HTTP mode', () => {
     expect(sent).toEqual(['a', 'b']);
   });
 
+  it('streams a chunked request body to the pod, and drops the request to the pod when the client leaves', async () => {
+    const { targets, seen } = await pods(['a']);
+    const { port } = await proxy({ candidates: () => targets });
+    const chunked = await new Promise<string>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'PUT', path: '/sized', agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(String(res.statusCode)));
+      });
+      req.on('error', reject);
+      req.write('part one, ');
+      setTimeout(() => req.end('part two'), 20);
+    });
+    expect(chunked).toBe('200');
+    expect(seen.at(-1)).toMatchObject({ method: 'PUT', body: 'part one, part two' });
+
+    // a pod that never answers: when the client hangs up, the proxy's request to it is closed too
+    let podSide: http.IncomingMessage | undefined;
+    const slow = http.createServer((req) => { podSide = req; });
+    const slowPort = await listen(slow);
+    cleanup.push(() => new Promise((r) => { slow.closeAllConnections(); slow.close(r); }));
+    const hung = await proxy({ candidates: () => [{ host: '127.0.0.1', port: slowPort, podName: 'slow', podUid: 'uid-slow' }] });
+    const client = net.connect(hung.port, '127.0.0.1');
+    client.on('error', () => {});
+    client.write('GET /hang HTTP/1.1\r\nHost: x\r\n\r\n');
+    const deadline = Date.now() + 10_000;
+    while (!podSide && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(podSide?.url).toBe('/hang');
+    const closed = new Promise<void>((r) => podSide!.socket.once('close', () => r()));
+    client.destroy();
+    await closed;
+  });
+
   it('passes an upgrade through to a pod, byte for byte', async () => {
     const { targets } = await pods(['a']);
     const { port, sent } = await proxy({ candidates: () => targets });
