@@ -26,10 +26,11 @@ describe('memory log (MINI_KUBE_MEMLOG)', () => {
     expect(sample.heapTotalMb).toBeGreaterThanOrEqual(sample.heapUsedMb!);
 
     // garbage that only a GC takes away: the after-GC figure must be below the heap holding it
-    let garbage: unknown[] | undefined = Array.from({ length: 200_000 }, (_, i) => ({ i, s: `x${i}` }));
-    const withGarbage = process.memoryUsage().heapUsed / 1024 / 1024;
-    expect(garbage.length).toBe(200_000);
-    garbage = undefined;
+    const withGarbage = (() => {
+      const garbage = Array.from({ length: 200_000 }, (_, i) => ({ i, s: `x${i}` }));
+      expect(garbage).toHaveLength(200_000);
+      return process.memoryUsage().heapUsed / 1024 / 1024; // garbage is unreachable once this returns
+    })();
     process.kill(process.pid, 'SIGUSR2');
     const deadline = Date.now() + 10_000;
     while (!lines.some((l) => l.startsWith('memory after-gc')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
