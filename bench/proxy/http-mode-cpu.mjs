@@ -6,19 +6,14 @@
 //
 //   npm run build && node bench/proxy/http-mode-cpu.mjs [--rounds 3] [--seconds 4] [--connections 32]
 //   add --cpu-prof (node's flag, before the script) to profile the proxy's data path
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { arg, freePort, median, run, startNginx, waitListening, wrk } from './common.mjs';
 
-const run = promisify(execFile);
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
 const ROUNDS = arg('rounds', 3);
 const SECONDS = arg('seconds', 4);
 const CONNECTIONS = arg('connections', 32);
@@ -39,46 +34,14 @@ for (const port of process.argv.slice(1).map(Number)) {
 process.stdin.on('end', () => process.exit(0)).resume();
 `;
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitListening(port) {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise((r) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); });
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
-
 /** user + system CPU of a process in µs (/proc/PID/stat counts clock ticks, 100 per second on Linux) */
 function cpuOfPid(pid) {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
-async function wrk(url) {
-  const { stdout } = await run('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', url], { timeout: (SECONDS + 30) * 1000 });
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? NaN);
-  const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? NaN);
-  const m = /99%\s+([\d.]+)(us|ms|s)/.exec(stdout);
-  const p99 = m ? Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1) : NaN;
-  const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? '0');
-  return { rps, requests, p99, errors };
-}
-
 const ports = [await freePort(), await freePort(), await freePort()];
 const upstreams = spawn(process.execPath, ['-e', UPSTREAMS, ...ports.map(String)], { stdio: ['pipe', 'inherit', 'inherit'] });
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-bench-httpcpu-'));
 let nginx;
 let listener;
 let server;
@@ -99,27 +62,11 @@ try {
   await new Promise((r) => listener.listen(proxyPort, '127.0.0.1', r));
 
   const nginxPort = await freePort();
-  fs.writeFileSync(path.join(dir, 'nginx.conf'), `worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-daemon off;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
-  upstream pods { ${ports.map((p) => `server 127.0.0.1:${p};`).join(' ')} keepalive 64; }
-  server {
-    listen 127.0.0.1:${nginxPort};
-    location / { proxy_pass http://pods; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-}
-`);
-  nginx = spawn('nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
-  await waitListening(nginxPort);
+  nginx = await startNginx(ports.map((p) => `127.0.0.1:${p}`), nginxPort);
   // nginx's master forks one worker: that worker carries the traffic.
   let nginxWorker;
   for (let i = 0; i < 50 && !nginxWorker; i++) {
-    const { stdout } = await run('pgrep', ['-P', String(nginx.pid)]).catch(() => ({ stdout: '' }));
+    const { stdout } = await run('pgrep', ['-P', String(nginx.child.pid)]).catch(() => ({ stdout: '' }));
     nginxWorker = Number(stdout.trim().split('\n')[0]) || undefined;
     if (!nginxWorker) await new Promise((r) => setTimeout(r, 50));
   }
@@ -130,22 +77,20 @@ http {
     for (const name of ['nginx', 'http']) {
       const url = `http://127.0.0.1:${name === 'nginx' ? nginxPort : proxyPort}/`;
       const before = name === 'nginx' ? cpuOfPid(nginxWorker) : process.cpuUsage();
-      const w = await wrk(url);
+      const w = await wrk(url, { connections: CONNECTIONS, seconds: SECONDS });
       const cpuUs = name === 'nginx' ? cpuOfPid(nginxWorker) - before : (() => { const d = process.cpuUsage(before); return d.user + d.system; })();
       w.cpuPerReq = cpuUs / w.requests;
       results[name].push(w);
       console.log(`round ${r + 1} ${name.padEnd(5)} ${w.rps.toFixed(0).padStart(6)} req/s  p99 ${w.p99.toFixed(2)} ms  CPU ${w.cpuPerReq.toFixed(1)} µs/request  non-2xx ${w.errors}`);
     }
   }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const n = { rps: median(results.nginx.map((w) => w.rps)), cpu: median(results.nginx.map((w) => w.cpuPerReq)) };
   const h = { rps: median(results.http.map((w) => w.rps)), cpu: median(results.http.map((w) => w.cpuPerReq)) };
   console.log(`median: nginx ${n.rps.toFixed(0)} req/s ${n.cpu.toFixed(1)} µs/req; HTTP mode ${h.rps.toFixed(0)} req/s (${(h.rps / n.rps).toFixed(2)} of nginx) ${h.cpu.toFixed(1)} µs/req (nginx/HTTP mode CPU ${(n.cpu / h.cpu).toFixed(2)}); load average ${fs.readFileSync('/proc/loadavg', 'utf8').trim()}`);
 } finally {
-  nginx?.kill();
+  nginx?.stop();
   upstreams.stdin.end();
   upstreams.kill();
   listener?.close();
   server?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 }

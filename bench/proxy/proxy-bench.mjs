@@ -6,20 +6,12 @@
 //
 //   npm run build && npm run sample-image && node bench/proxy/proxy-bench.mjs [--rounds 3] [--seconds 5]
 // Needs wrk and nginx on PATH (Debian: apt-get install -y wrk nginx).
-import { execFile, spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as net from 'node:net';
+import { spawn } from 'node:child_process';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import { startCluster } from '../../dist/src/lib/index.js';
+import { arg, freePort, median, run, startNginx, wrk } from './common.mjs';
 
-const run = promisify(execFile);
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
 const ROUNDS = arg('rounds', 3);
 const SECONDS = arg('seconds', 5);
 const CONNECTIONS = arg('connections', 32);
@@ -70,62 +62,6 @@ spec:
     appProtocol: http
 `;
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function startNginx(ips, port) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-bench-nginx-'));
-  // One worker: the proxy is one Node process, so the baseline is one nginx process.
-  const conf = `worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-daemon off;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
-  upstream pods { ${ips.map((ip) => `server ${ip}:8080;`).join(' ')} keepalive 64; }
-  server {
-    listen 127.0.0.1:${port};
-    location / { proxy_pass http://pods; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-}
-`;
-  fs.writeFileSync(path.join(dir, 'nginx.conf'), conf);
-  const child = spawn('nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
-  return { child, dir };
-}
-
-async function waitListening(port) {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise((r) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); });
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
-
-/** wrk: rps and p99 in ms. */
-async function wrk(url, extra = []) {
-  const { stdout } = await run('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', ...extra, url], { timeout: (SECONDS + 30) * 1000 });
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? NaN);
-  const m = /99%\s+([\d.]+)(us|ms|s)/.exec(stdout);
-  const p99 = m ? Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1) : NaN;
-  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? '0';
-  const sock = /Socket errors: (.*)/.exec(stdout)?.[1] ?? '';
-  return { rps, p99, errors: Number(errors), sock };
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
 const cluster = await startCluster({});
@@ -169,8 +105,7 @@ try {
   const l4 = await cluster.serviceUrl('bench', { port: 'tcp' });
   const web = await cluster.serviceUrl('bench', { port: 'http' });
   const nginxPort = await freePort();
-  nginx = startNginx(ips, nginxPort);
-  await waitListening(nginxPort);
+  nginx = await startNginx(ips.map((ip) => `${ip}:8080`), nginxPort);
   const targets = { nginx: `http://127.0.0.1:${nginxPort}/`, l4: `${l4}/`, http: `${web}/` };
 
   const maxDrift = (from, to) => {
@@ -189,7 +124,7 @@ try {
       const from = performance.now();
       const loop = monitorEventLoopDelay({ resolution: 5 });
       loop.enable();
-      const w = await wrk(targets[name]);
+      const w = await wrk(targets[name], { connections: CONNECTIONS, seconds: SECONDS });
       loop.disable();
       w.drift = maxDrift(from, performance.now());
       w.loopP99 = loop.percentile(99) / 1e6;
@@ -243,9 +178,6 @@ try {
   console.log(`  of which probe result -> Ready=False in the store (kubelet): p50 ${pct(k, 50).toFixed(1)} ms, p99 ${pct(k, 99).toFixed(1)} ms`);
   console.log(`  and Ready=False in the store -> last new connection (proxy): p50 ${pct(pr, 50).toFixed(1)} ms, p99 ${pct(pr, 99).toFixed(1)} ms`);
 } finally {
-  if (nginx) {
-    nginx.child.kill();
-    fs.rmSync(nginx.dir, { recursive: true, force: true });
-  }
+  nginx?.stop();
   await cluster.stop();
 }

@@ -236,8 +236,7 @@ export class DockerRuntime implements Runtime {
 
   async inspectContainer(id: string): Promise<ContainerInfo | undefined> {
     try {
-      const info = await bounded(ENGINE_CALL_TIMEOUT_MS, 'inspect container', (abortSignal) => this.docker.getContainer(id).inspect({ abortSignal }));
-      return toContainerInfo(info);
+      return toContainerInfo(await this.rawInspect(id));
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -339,13 +338,16 @@ export class DockerRuntime implements Runtime {
   }
 
   /** Whether this process can see the engine's container processes; learnt once per runtime. */
+  /** The engine's own inspect of a container, uncached: the exec paths need its live State.Pid. */
+  private rawInspect(containerId: string): Promise<Docker.ContainerInspectInfo> {
+    return bounded(ENGINE_CALL_TIMEOUT_MS, 'inspect container', (abortSignal) => this.docker.getContainer(containerId).inspect({ abortSignal }));
+  }
+
   private async canSignalOnHost(containerId: string): Promise<boolean> {
     if (this.execKill === 'in-container') return false;
     if (this.hostPidsVisible !== undefined) return this.hostPidsVisible;
     try {
-      const info = await bounded(ENGINE_CALL_TIMEOUT_MS, 'inspect container', (abortSignal) =>
-        this.docker.getContainer(containerId).inspect({ abortSignal }),
-      );
+      const info = await this.rawInspect(containerId);
       if (!(info.State.Pid > 0)) return false; // not running: decide on a later exec
       this.hostPidsVisible = await processBelongsToContainer(info.State.Pid, info.Id);
       return this.hostPidsVisible;
@@ -361,8 +363,7 @@ export class DockerRuntime implements Runtime {
   private async killExec(containerId: string, execId: string, marker: string | undefined): Promise<void> {
     if (marker === undefined) {
       const info = await this.execCalls.inspect(execId, ENGINE_CALL_TIMEOUT_MS);
-      await killExecOnHost(info.Pid, info.ContainerID, async () =>
-        (await bounded(ENGINE_CALL_TIMEOUT_MS, 'inspect container', (abortSignal) => this.docker.getContainer(containerId).inspect({ abortSignal }))).State.Pid);
+      await killExecOnHost(info.Pid, info.ContainerID, async () => (await this.rawInspect(containerId)).State.Pid);
       return;
     }
     // bounded by hand: giving the killer its own timeout would recurse into this path

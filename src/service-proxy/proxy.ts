@@ -317,8 +317,8 @@ export class ServiceProxy {
         else fail();
       });
       up.on('error', fail);
-      up.once('close', () => this.connections.close(b.ep.podUid));
-      up.on('close', () => {
+      up.once('close', () => {
+        this.connections.close(b.ep.podUid);
         if (counted) this.count(b.ep.podName, -1);
         counted = false;
         if (!answered && !failed && !client.destroyed) fail();
