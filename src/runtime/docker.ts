@@ -9,6 +9,7 @@ import { CappedOutput, demuxTransform, StreamDemuxer } from './demux.js';
 import { createDockerClient } from './docker-client.js';
 import { engineMessage, isNotFound, statusCodeOf } from './engine-errors.js';
 import { DockerodeExecCalls, type ExecCalls, localSocketOf, SocketExecCalls } from './engine-exec.js';
+import { freeSubnets, SUBNET_CANDIDATES } from './subnets.js';
 import { JsonLineSplitter, readProgress } from './json-lines.js';
 import { EXEC_MARKER_ENV, inContainerKillCommand, killExecOnHost, processBelongsToContainer } from './process-tree.js';
 import {
@@ -36,6 +37,8 @@ const ENGINE_CALL_TIMEOUT_MS = 30_000;
 export const PULL_TIMEOUT_MS = 30_000;
 /** after killing a timed-out exec, how long to let its output stream drain before cutting it */
 const EXEC_KILL_SETTLE_MS = 2_000;
+/** on a network mini-kube created with a subnet of its choosing (so fixed addresses work on it) */
+const LABEL_SUBNET_CONFIGURED = 'io.mini-kube.subnet';
 
 export interface DockerRuntimeOptions {
   /** engine socket; default: DOCKER_HOST, else /var/run/docker.sock */
@@ -125,26 +128,53 @@ export class DockerRuntime implements Runtime {
   }
 
   private async createNetworkOnce(name: string, labels: Record<string, string>): Promise<void> {
-    if ((await this.networksNamed(name)).length > 0) return;
-    let createdId: string | undefined;
-    try {
-      const network = await bounded(ENGINE_CALL_TIMEOUT_MS, 'create network', (abortSignal) =>
-        this.docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: labels, abortSignal } as Docker.NetworkCreateOptions),
-      );
-      createdId = network.id;
-    } catch (err) {
-      if (statusCodeOf(err) !== 409) throw new Error(`creating docker network ${name}: ${engineMessage(err)}`, { cause: err });
-      return; // another process created it first
+    const existing = await this.networksNamed(name);
+    if (existing.some((n) => n.Labels?.[LABEL_SUBNET_CONFIGURED])) return;
+    // One made by an earlier mini-kube lets the engine choose its subnet, so no container on it can be given
+    // a fixed address: replace it while it is empty; with containers on it, keep using it as it is.
+    for (const old of existing) {
+      if (!old.Labels?.[LABEL_CLUSTER] && !Object.keys(labels).every((k) => old.Labels?.[k] === labels[k])) continue;
+      const inspected = await bounded(ENGINE_CALL_TIMEOUT_MS, 'inspect network', () =>
+        this.docker.getNetwork(old.Id).inspect() as Promise<Docker.NetworkInspectInfo>);
+      if (Object.keys(inspected.Containers ?? {}).length > 0) return;
+      await this.docker.getNetwork(old.Id).remove().catch(() => undefined);
     }
-    // CheckDuplicate is best effort: two processes can still both create one. The oldest wins; a loser
-    // removes its own copy (it has no containers yet), so every caller ends up on the same network.
-    const same = await this.networksNamed(name);
-    if (same.length > 1) {
-      same.sort((a, b) => a.Created.localeCompare(b.Created) || a.Id.localeCompare(b.Id));
-      if (same[0]?.Id !== createdId && createdId !== undefined) {
-        await this.docker.getNetwork(createdId).remove().catch(() => undefined);
+    // Each candidate subnet free on the engine, in turn: another process may take one between our
+    // listing and our create (the engine then answers that the pool overlaps).
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if ((await this.networksNamed(name)).some((n) => n.Labels?.[LABEL_SUBNET_CONFIGURED])) return;
+      const all = await bounded(ENGINE_CALL_TIMEOUT_MS, 'list networks', (abortSignal) =>
+        this.docker.listNetworks({ abortSignal } as Docker.NetworkListOptions));
+      const subnet = freeSubnets(all.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')))[0];
+      if (!subnet) throw new Error(`creating docker network ${name}: every candidate subnet (${SUBNET_CANDIDATES[0]} ...) is taken by another network; remove unused ones with \`docker network prune\``);
+      let createdId: string | undefined;
+      try {
+        const network = await bounded(ENGINE_CALL_TIMEOUT_MS, 'create network', (abortSignal) =>
+          this.docker.createNetwork({
+            Name: name, Driver: 'bridge', CheckDuplicate: true,
+            IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] },
+            Labels: { ...labels, [LABEL_SUBNET_CONFIGURED]: subnet }, abortSignal,
+          } as Docker.NetworkCreateOptions),
+        );
+        createdId = network.id;
+      } catch (err) {
+        if (statusCodeOf(err) === 409) return; // another process created it first
+        lastError = err;
+        continue; // most likely the subnet was taken meanwhile: look again
       }
+      // CheckDuplicate is best effort: two processes can still both create one. The oldest wins; a loser
+      // removes its own copy (it has no containers yet), so every caller ends up on the same network.
+      const same = await this.networksNamed(name);
+      if (same.length > 1) {
+        same.sort((a, b) => a.Created.localeCompare(b.Created) || a.Id.localeCompare(b.Id));
+        if (same[0]?.Id !== createdId && createdId !== undefined) {
+          await this.docker.getNetwork(createdId).remove().catch(() => undefined);
+        }
+      }
+      return;
     }
+    throw new Error(`creating docker network ${name}: ${engineMessage(lastError)}`, { cause: lastError });
   }
 
   async removeNetwork(name: string): Promise<void> {
