@@ -139,15 +139,19 @@ export class DockerRuntime implements Runtime {
       if (Object.keys(inspected.Containers ?? {}).length > 0) return;
       await this.docker.getNetwork(old.Id).remove().catch(() => undefined);
     }
-    // Each candidate subnet free on the engine, in turn: another process may take one between our
-    // listing and our create (the engine then answers that the pool overlaps).
+    // Each candidate subnet free on the engine, in turn. Another process may be creating a network at the
+    // same moment: its pool is taken before the network is listed, so the engine answers that ours
+    // overlaps. Then that subnet is set aside and, after a breath, the name is looked up again.
+    const tried = new Set<string>();
     let lastError: unknown;
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * attempt));
       if ((await this.networksNamed(name)).some((n) => n.Labels?.[LABEL_SUBNET_CONFIGURED])) return;
       const all = await bounded(ENGINE_CALL_TIMEOUT_MS, 'list networks', (abortSignal) =>
         this.docker.listNetworks({ abortSignal } as Docker.NetworkListOptions));
-      const subnet = freeSubnets(all.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? '')))[0];
+      const subnet = freeSubnets(all.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? ''))).find((c) => !tried.has(c));
       if (!subnet) throw new Error(`creating docker network ${name}: every candidate subnet (${SUBNET_CANDIDATES[0]} ...) is taken by another network; remove unused ones with \`docker network prune\``);
+      tried.add(subnet);
       let createdId: string | undefined;
       try {
         const network = await bounded(ENGINE_CALL_TIMEOUT_MS, 'create network', (abortSignal) =>
@@ -161,7 +165,7 @@ export class DockerRuntime implements Runtime {
       } catch (err) {
         if (statusCodeOf(err) === 409) return; // another process created it first
         lastError = err;
-        continue; // most likely the subnet was taken meanwhile: look again
+        continue;
       }
       // CheckDuplicate is best effort: two processes can still both create one. The oldest wins; a loser
       // removes its own copy (it has no containers yet), so every caller ends up on the same network.

@@ -317,12 +317,17 @@ describe('DockerRuntime (real engine)', () => {
     expect(await runtime.imageExists(`mini-kube-test/does-not-exist-${RUN}:v1`)).toBe(false);
   });
 
-  it('creates a network once under concurrent callers, and removes only labelled networks', async () => {
+  it('creates a network once, with a subnet, under concurrent callers, and removes only labelled networks', async () => {
     const name = `mk-test-runtime-${RUN}-race`;
-    const other = new DockerRuntime();
-    await Promise.all([runtime.ensureNetwork(name, labels), other.ensureNetwork(name, labels), runtime.ensureNetwork(name, labels)]);
+    // Several processes at once (each runtime is one), as when test files start clusters together: each
+    // picks a subnet, and the engine refuses all but one while the first is being created.
+    const others = Array.from({ length: 5 }, () => new DockerRuntime());
+    await Promise.all([runtime.ensureNetwork(name, labels), ...others.map((o) => o.ensureNetwork(name, labels)), runtime.ensureNetwork(name, labels)]);
     const named = (await runtime.docker.listNetworks({ filters: { name: [name] } })).filter((n) => n.Name === name);
     expect(named).toHaveLength(1);
+    // a subnet of mini-kube's choosing, so a container on it can be given a fixed address
+    expect(named[0]!.Labels?.['io.mini-kube.subnet']).toMatch(/^\d+\.\d+\.\d+\.\d+\/\d+$/);
+    expect(named[0]!.IPAM?.Config?.[0]?.Subnet).toBe(named[0]!.Labels?.['io.mini-kube.subnet']);
     await runtime.removeNetwork(name);
     expect((await runtime.docker.listNetworks({ filters: { name: [name] } })).filter((n) => n.Name === name)).toHaveLength(0);
     await runtime.removeNetwork(name); // already gone: fine
