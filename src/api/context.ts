@@ -2,6 +2,7 @@
 // clock. One object, passed down, so handlers stay plain functions that tests can call.
 import type { Runtime } from '../runtime/runtime.js';
 import type { KubeObject, Store, Stored } from '../store/store.js';
+import type { PodContainerSource } from './pod-containers.js';
 
 /**
  * Kind-specific admission that needs cluster state (the apiserver's registries): e.g. a Service's
@@ -12,6 +13,8 @@ export type AdmissionHook = (obj: KubeObject, current: Stored | undefined) => Pr
 export interface ApiContext {
   store: Store;
   runtime?: Runtime;
+  /** the kubelet: which engine containers are a pod's (logs, exec); absent -> those answer 503 */
+  containers?: PodContainerSource;
   allowPrivileged: boolean;
   admission?: Partial<Record<string, AdmissionHook>>;
   now(): Date;

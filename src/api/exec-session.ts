@@ -7,14 +7,14 @@ import type { Pod } from '../kube/types.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { StatusError } from '../store/errors.js';
 import type { Store, Stored } from '../store/store.js';
-import { chooseContainer, currentContainerId, waitingToStart, containerStatus } from './pod-containers.js';
+import { chooseContainer, containerInstances, waitingToStart, type PodContainerSource } from './pod-containers.js';
 import { boolParam } from './request.js';
 
 export interface ExecRequest {
   namespace: string;
   pod: string;
   container: string;
-  /** runtime id of the container's current instance */
+  /** engine id of the container's running instance, as the kubelet found it by labels */
   containerId: string;
   command: string[];
   stdin: boolean;
@@ -62,8 +62,13 @@ export function nonZeroExit(command: string[], code: number): ExecStatus {
   };
 }
 
-/** Validates the query of .../pods/{name}/exec and finds the container; throws Status errors (4xx). */
-export function resolveExec(store: Store, namespace: string, podName: string, query: URLSearchParams): ExecRequest {
+/**
+ * Validates the query of .../pods/{name}/exec and finds the container's running instance on the engine
+ * through the kubelet (never by an ID in the pod's status); throws Status errors (4xx, 503).
+ */
+export async function resolveExec(
+  store: Store, containers: PodContainerSource | undefined, namespace: string, podName: string, query: URLSearchParams,
+): Promise<ExecRequest> {
   const pod = store.mustGet<Pod>('Pod', namespace, podName) as Stored<Pod>;
   const command = query.getAll('command');
   if (command.length === 0) throw new StatusError(400, 'BadRequest', 'you must specify at least one command for the container');
@@ -77,12 +82,12 @@ export function resolveExec(store: Store, namespace: string, podName: string, qu
     throw new StatusError(400, 'BadRequest', `cannot exec into a container in a completed pod; current phase is ${phase}`);
   }
   const container = chooseContainer(pod, query.get('container'));
-  const id = currentContainerId(pod, container);
-  if (!id) throw waitingToStart(pod, container);
-  if (containerStatus(pod, container)?.state?.running === undefined) {
+  const [newest] = await containerInstances(containers, pod, container);
+  if (!newest) throw waitingToStart(pod, container);
+  if (!newest.running) {
     throw new StatusError(400, 'BadRequest', `unable to upgrade connection: container not found ("${container}")`);
   }
-  return { namespace, pod: podName, container, containerId: id, command, stdin, stdout, stderr: stderr && !tty, tty };
+  return { namespace, pod: podName, container, containerId: newest.id, command, stdin, stdout, stderr: stderr && !tty, tty };
 }
 
 /** Runs the command and pumps bytes both ways until it exits or the client leaves. */

@@ -1,14 +1,14 @@
-// GET pods/{name}/log: the container's output as text/plain, streamed while `follow` holds. The current
-// instance is the pod status's containerID; `previous` is the instance with the highest attempt label
-// below the current one, found through the runtime by the labels the kubelet puts on every container.
+// GET pods/{name}/log: the container's output as text/plain, streamed while `follow` holds. Which
+// instance is read is the kubelet's answer from the engine (pod-containers.ts): the newest instance, or
+// with `previous` the one before it; never a container ID from the pod's status.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Pod } from '../kube/types.js';
-import { LABEL_ATTEMPT, LABEL_CONTAINER, LABEL_POD_UID, type Runtime } from '../runtime/runtime.js';
+import type { Runtime } from '../runtime/runtime.js';
 import { StatusError } from '../store/errors.js';
 import type { Stored } from '../store/store.js';
 import type { ApiContext } from './context.js';
-import { chooseContainer, containerStatus, currentContainerId, stripScheme, waitingToStart } from './pod-containers.js';
+import { chooseContainer, containerInstances, previousInstance, waitingToStart } from './pod-containers.js';
 import { boolParam, intParam } from './request.js';
 
 export async function serveLogs(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, pod: Stored<Pod>, query: URLSearchParams): Promise<void> {
@@ -30,15 +30,14 @@ export async function serveLogs(ctx: ApiContext, req: IncomingMessage, res: Serv
   }
 
   const runtime = requireRuntime(ctx);
-  const current = currentContainerId(pod, container);
-  const lastTerminated = stripScheme(containerStatus(pod, container)?.lastState?.terminated?.containerID);
+  const instances = await containerInstances(ctx.containers, pod, container);
   let id: string | undefined;
   if (previous) {
-    id = (await previousInstance(runtime, pod, container, current)) ?? lastTerminated;
+    id = previousInstance(instances)?.id;
     if (!id) throw new StatusError(400, 'BadRequest', `previous terminated container "${container}" in pod "${pod.metadata.name}" not found`);
   } else {
-    // As the kubelet: the current instance, else (crash loop back-off) the last one that ran.
-    id = current ?? lastTerminated;
+    // As the kubelet: the current instance, or (crash loop back-off) the last one that ran.
+    id = instances[0]?.id;
     if (!id) throw waitingToStart(pod, container);
   }
 
@@ -76,14 +75,4 @@ export async function serveLogs(ctx: ApiContext, req: IncomingMessage, res: Serv
 function requireRuntime(ctx: ApiContext): Runtime {
   if (!ctx.runtime) throw new StatusError(503, 'ServiceUnavailable', 'no container runtime is connected to this API server');
   return ctx.runtime;
-}
-
-async function previousInstance(runtime: Runtime, pod: Stored<Pod>, container: string, currentId: string | undefined): Promise<string | undefined> {
-  const all = await runtime.listContainers({ [LABEL_POD_UID]: pod.metadata.uid, [LABEL_CONTAINER]: container });
-  const attempt = (labels: Record<string, string>) => Number(labels[LABEL_ATTEMPT] ?? -1);
-  const current = all.find((c) => currentId && (c.id === currentId || c.id.startsWith(currentId) || currentId.startsWith(c.id)));
-  const currentAttempt = current ? attempt(current.labels) : Infinity;
-  const older = all.filter((c) => c !== current && attempt(c.labels) < currentAttempt && !c.running);
-  older.sort((a, b) => attempt(b.labels) - attempt(a.labels));
-  return older[0]?.id;
 }

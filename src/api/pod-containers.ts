@@ -1,8 +1,17 @@
-// Finding the container a log or exec request means: the named one, or the pod's only one, and its
-// current Docker id from status.containerStatuses[].containerID ("docker://<id>").
+// Finding the container a log or exec request means: the named one, or the pod's only one; and its
+// instances on the engine, which only the kubelet's runtime answers (found by this cluster's label and the
+// pod's uid). Never an ID from status.containerStatuses: a client may write that through pods/status, and
+// exec or logs would then reach any container on the Docker host (docs/decisions/070).
 import type { Pod } from '../kube/types.js';
+import type { ContainerInfo } from '../runtime/runtime.js';
 import { StatusError } from '../store/errors.js';
 import type { Stored } from '../store/store.js';
+
+/** What the API server asks the kubelet (the control plane passes the kubelet in). */
+export interface PodContainerSource {
+  /** the pod's instances of one container on the engine, newest first; [] when there is none */
+  instances(podUid: string, containerName: string): Promise<ContainerInfo[]>;
+}
 
 export function chooseContainer(pod: Stored<Pod>, requested: string | null): string {
   const names = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name);
@@ -19,23 +28,30 @@ export function chooseContainer(pod: Stored<Pod>, requested: string | null): str
   throw new StatusError(400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${main.join(' ')}]`);
 }
 
-export function containerStatus(pod: Stored<Pod>, container: string) {
-  return [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((s) => s.name === container);
+/** The engine's instances of the container, from the kubelet; 503 when no kubelet is connected. */
+export async function containerInstances(containers: PodContainerSource | undefined, pod: Stored<Pod>, container: string): Promise<ContainerInfo[]> {
+  if (!containers) throw new StatusError(503, 'ServiceUnavailable', 'no kubelet is connected to this API server: logs and exec need one');
+  try {
+    return await containers.instances(pod.metadata.uid, container);
+  } catch (err) {
+    throw new StatusError(503, 'ServiceUnavailable', `could not list the containers of pod "${pod.metadata.name}" on the Docker engine: ${(err as Error).message}`);
+  }
 }
 
-/** The runtime id of the container's current instance, without the "docker://" scheme. */
-export function currentContainerId(pod: Stored<Pod>, container: string): string | undefined {
-  return stripScheme(containerStatus(pod, container)?.containerID);
-}
-
-export function stripScheme(id: string | undefined): string | undefined {
-  if (!id) return undefined;
-  const i = id.indexOf('://');
-  return i >= 0 ? id.slice(i + 3) : id;
+/**
+ * The instance `logs --previous` reads: the newest one before the current that no longer runs; in a
+ * crash loop (the newest instance exited, waiting for its restart) that newest one, as the kubelet reads
+ * lastState.terminated. Instances newest first.
+ */
+export function previousInstance(instances: ContainerInfo[]): ContainerInfo | undefined {
+  const [newest, ...older] = instances;
+  return older.find((c) => !c.running) ?? (newest && !newest.running && newest.finishedAt ? newest : undefined);
 }
 
 /** 400 "container x in pod y is waiting to start: ContainerCreating", as the kubelet answers. */
 export function waitingToStart(pod: Stored<Pod>, container: string): StatusError {
-  const reason = containerStatus(pod, container)?.state?.waiting?.reason ?? 'ContainerCreating';
+  // Only the wording of the answer comes from the stored status; which container is acted on never does.
+  const status = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((s) => s.name === container);
+  const reason = status?.state?.waiting?.reason ?? 'ContainerCreating';
   return new StatusError(400, 'BadRequest', `container "${container}" in pod "${pod.metadata.name}" is waiting to start: ${reason}`);
 }

@@ -9,6 +9,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import type { Store } from '../store/store.js';
 import { checkHost, checkToken } from './auth.js';
 import type { AdmissionHook, ApiContext } from './context.js';
+import type { PodContainerSource } from './pod-containers.js';
 import { registerDiscovery, type VersionInfo } from './discovery.js';
 import { pathNotFound, sendStatus } from './errors.js';
 import { createExecWebSocketServer } from './exec-websocket.js';
@@ -27,6 +28,8 @@ export interface ApiServerOptions {
   host?: '127.0.0.1';
   /** for logs and exec; absent -> those answer 503 */
   runtime?: Runtime;
+  /** the kubelet, which finds a pod's containers on the engine for logs and exec; absent -> 503 */
+  containers?: PodContainerSource;
   allowPrivileged?: boolean;
   /** kind-specific admission with cluster state (nodePort allocation) */
   admission?: Partial<Record<string, AdmissionHook>>;
@@ -57,6 +60,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const ctx: ApiContext = {
     store: opts.store,
     runtime: opts.runtime,
+    containers: opts.containers,
     allowPrivileged: opts.allowPrivileged ?? false,
     admission: opts.admission,
     now: () => new Date(),

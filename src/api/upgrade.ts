@@ -49,7 +49,7 @@ async function upgrade(deps: UpgradeDeps, req: IncomingMessage, socket: Duplex, 
   }
   // The pod and container are checked first: kubectl 1.32 retries a failed WebSocket upgrade over SPDY,
   // so whatever that second request is told is the error the user sees.
-  const exec = resolveExec(deps.ctx.store, rp.namespace, rp.name, url.query);
+  const exec = await resolveExec(deps.ctx.store, deps.ctx.containers, rp.namespace, rp.name, url.query);
   const upgradeHeader = String(req.headers.upgrade ?? '').toLowerCase();
   const extra = deps.extraProtocols?.find((p) => p.accepts(req));
   if (upgradeHeader !== 'websocket' && !extra) {

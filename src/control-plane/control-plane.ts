@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import { startApiServer, type ApiServer } from '../api/server.js';
 import { Kubelet } from '../kubelet/kubelet.js';
+import { ObservedPods } from '../kubelet/observed-pods.js';
 import { DockerRuntime } from '../runtime/docker.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { startControllers } from '../scheduler/controllers.js';
@@ -65,11 +66,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     let dashboard: Dashboard | undefined;
     const nodePortAddress = config.nodePortAddress ?? '127.0.0.1';
     const reservations = new PortReservations(nodePortAddress);
+    // What the kubelet observes on the engine (pod IPs, readiness, published ports): the proxy and the
+    // endpoints controller read it here, never from the pod status a client may write (decisions/070-071).
+    const observed = new ObservedPods();
     // Made (not started) before the kubelet, which drains a deleted pod's proxied connections before SIGTERM.
-    const proxy = new ServiceProxy({ store, address: nodePortAddress, publishPorts, log, reserved: reservations });
+    const proxy = new ServiceProxy({ store, address: nodePortAddress, publishPorts, log, reserved: reservations, observed });
     const kubelet = new Kubelet({
       store, runtime, clusterId: config.clusterId, network: networkName(config.clusterId), publishPorts, log,
-      connections: proxy,
+      connections: proxy, observed,
     });
     // The kubelet's start (Docker network, orphans) and the API server's (TLS) overlap: a test cluster
     // pays the longer of the two, not their sum (bench/startup).
@@ -80,7 +84,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       await kubelet.start().catch((err: Error) => log(`kubelet could not start cleanly: ${err.message}`));
     })();
     const api = await startWithPort(config, opts.port, (port) => startApiServer({
-      store, home: opts.home, port, runtime, allowPrivileged,
+      store, home: opts.home, port, runtime, containers: kubelet, allowPrivileged,
       admission: {
         Service: async (obj, current) => allocateServiceAddresses(store, obj as Service, current as Service | undefined,
           reservations.probe) as Promise<KubeObject>,
@@ -100,7 +104,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const controllers = startControllers(store);
     await kubeletStarted;
     log(`kubelet running pods on Docker (cluster ${config.clusterId})`);
-    const endpoints = new EndpointsController(store);
+    const endpoints = new EndpointsController(store, observed);
     endpoints.start();
     proxy.start();
     // The dashboard is for people: if it cannot listen, the cluster still runs.

@@ -3,7 +3,12 @@
 // (by label) and acts on the difference, so a restart of the control plane, a container killed behind
 // its back or a lost event all converge to the same place. Syncs of one pod never overlap; different
 // pods sync concurrently.
-import type { Container, Pod } from '../kube/types.js';
+//
+// Trust: what the kubelet acts on comes from the engine (containers found by this cluster's label and the
+// pod's uid) and from its own memory of what it observed (observed-pods.ts), never from the status in the
+// store, which a client may write through pods/status. A status that differs from the observed one is
+// written over at once (docs/decisions/070).
+import type { Container, Pod, PodStatus } from '../kube/types.js';
 import { SHARED_NETWORK_LABELS } from '../control-plane/home.js';
 import { ProbeManager, type ProbeUpdate } from '../probes/manager.js';
 import { livenessKillMessage, startupKillMessage } from '../probes/messages.js';
@@ -11,7 +16,7 @@ import { probePortsToPublish } from '../probes/in-pod-network.js';
 import { KUBELET, NODE_NAME, recordEvent, type EventType } from '../store/events.js';
 import { timestamp, type Store, type Stored, type WatchEvent } from '../store/store.js';
 import {
-  LABEL_CLUSTER, LABEL_POD_UID, type ContainerInfo, type CreateContainerSpec, type Runtime,
+  LABEL_CLUSTER, LABEL_CONTAINER, LABEL_POD_UID, type ContainerInfo, type CreateContainerSpec, type Runtime,
 } from '../runtime/runtime.js';
 import { removeContainers } from '../runtime/remove-containers.js';
 import { Backoff, goDuration } from './backoff.js';
@@ -24,6 +29,7 @@ import { staticEnv } from './env.js';
 import { EngineWatch } from './engine-watch.js';
 import { markEngineUnreachable, ENGINE_CONDITION } from './engine-condition.js';
 import { drainConnections, graceAfterDrain, type ConnectionDrain } from './drain.js';
+import { ObservedPods } from './observed-pods.js';
 
 export interface KubeletOptions {
   store: Store;
@@ -37,6 +43,8 @@ export interface KubeletOptions {
   resyncMs?: number;
   /** the service proxy's open connections: a deleted pod is drained before SIGTERM (docs/decisions/043) */
   connections?: ConnectionDrain;
+  /** where the kubelet records what it observed; the control plane shares it with the service proxy */
+  observed?: ObservedPods;
 }
 
 /**
@@ -70,6 +78,8 @@ interface PodWorker {
 
 export class Kubelet {
   readonly probes: ProbeManager;
+  /** the status and published ports the kubelet observed per pod uid: the one copy anything acts on */
+  readonly observed: ObservedPods;
   /** optional instrumentation (bench/probes); unset in normal runs */
   probeTrace?: (e: ProbeTraceEvent) => void;
   private readonly store: Store;
@@ -101,13 +111,16 @@ export class Kubelet {
     this.runtime = opts.runtime;
     this.images = new ImageManager(opts.runtime);
     this.log = opts.log ?? (() => {});
+    this.observed = opts.observed ?? new ObservedPods();
     this.probes = new ProbeManager({
       runtime: opts.runtime,
-      getPod: (uid) => this.podByUid(uid),
+      // Probes read the container IDs, states and pod IP the kubelet observed, as the prober reads the
+      // status manager's cache: an exec probe never runs in a container a client named in pods/status.
+      getPod: (uid) => this.podAsObserved(uid),
       onUpdate: (u) => this.onProbeUpdate(u),
       recordEvent: (pod, containerName, type, reason, message) =>
         this.event(pod, type, reason, message, containerName),
-      resolveAddress: opts.publishPorts ? (pod, container, port) => publishedAddress(pod, container.name, port) : undefined,
+      resolveAddress: opts.publishPorts ? (pod, container, port) => this.publishedTarget(pod, container.name, port) : undefined,
     });
   }
 
@@ -179,6 +192,7 @@ export class Kubelet {
     await removeContainers(this.runtime, all, 5);
     // Pods come back from scratch on the next `up`: their containers are gone on purpose.
     for (const pod of this.store.list<Pod>('Pod')) {
+      this.observed.delete(pod.metadata.uid);
       this.store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
         p.status = { phase: 'Pending', startTime: p.status?.startTime };
       });
@@ -201,7 +215,12 @@ export class Kubelet {
     }
     this.known.set(uid, { namespace: pod.metadata.namespace!, name: pod.metadata.name });
     const specKey = JSON.stringify([pod.spec, pod.metadata.deletionTimestamp ?? null, pod.status?.phase === undefined]);
-    if (this.seenSpec.get(uid) === specKey) return;
+    if (this.seenSpec.get(uid) === specKey) {
+      // Someone else wrote the status (a client through pods/status): sync, which lists the engine and
+      // writes the observed status back. Not while the engine is away (its condition is ours too).
+      if (this.statusDiffers(uid, pod.status) && this.engine?.isReachable !== false) this.requestSync(uid);
+      return;
+    }
     this.seenSpec.set(uid, specKey);
     this.probes.addPod(pod);
     this.requestSync(uid);
@@ -269,6 +288,45 @@ export class Kubelet {
     // watch; the pod is retried meanwhile either way.
     void this.engine?.check();
     this.syncLater(uid, 2000);
+  }
+
+  /** True when the stored status is not the one this kubelet observed last (nothing observed: false). */
+  private statusDiffers(uid: string, stored: PodStatus | undefined): boolean {
+    const observed = this.observed.status(uid);
+    return !!observed && JSON.stringify(stored) !== JSON.stringify(observed);
+  }
+
+  /** The pod with the status the kubelet observed (none before the first sync), for the probes. */
+  private podAsObserved(uid: string): Pod | undefined {
+    const pod = this.podByUid(uid);
+    if (!pod) return undefined;
+    const { status: _stored, ...rest } = pod;
+    const status = this.observed.status(uid);
+    return status ? { ...rest, status } : rest;
+  }
+
+  /** What the kubelet showed last: its own observation, else (just started) the stored status it wrote before. */
+  private shownStatus(pod: Stored<Pod>): PodStatus | undefined {
+    return this.observed.status(pod.metadata.uid) ?? pod.status;
+  }
+
+  /**
+   * The pod's instances of one container on the engine, newest first, found by this cluster's label and
+   * the pod's uid: what `logs` and `exec` act on (the API server asks here, never the pod's status).
+   */
+  async instances(podUid: string, containerName: string): Promise<ContainerInfo[]> {
+    const listed = await this.runtime.listContainers({
+      [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: podUid, [LABEL_CONTAINER]: containerName,
+    });
+    return this.withDeaths(groupByContainer(listed)).get(containerName) ?? [];
+  }
+
+  /** Published-ports mode: where a probe reaches a container port, from the engine's listing of that container. */
+  private publishedTarget(pod: Pod, containerName: string, port: number): { host: string; port: number } {
+    const latest = groupByContainer(this.lastListed.get(pod.metadata?.uid ?? '') ?? []).get(containerName)?.[0];
+    const host = latest?.publishedPorts[port];
+    if (host === undefined) throw new Error(`port ${port} of container "${containerName}" is not published on 127.0.0.1`);
+    return { host: '127.0.0.1', port: host };
   }
 
   private podByUid(uid: string): Stored<Pod> | undefined {
@@ -339,8 +397,8 @@ export class Kubelet {
       // is a crash found now, restarted at once as when no instance is left at all. The older exit's
       // back-off was served by the restart that made the removed instance; judging the restart by it
       // would hold the pod (and show the older instance with its count) until that back-off ran out.
-      if (shownInstanceVanished(pod, c.name, instances)) {
-        await this.startContainer(pod, c, Math.max(attemptOf(latest), vanishedCount(pod, c.name, instances)) + 1);
+      if (shownInstanceVanished(this.shownStatus(pod), c.name, instances)) {
+        await this.startContainer(pod, c, Math.max(attemptOf(latest), vanishedCount(this.shownStatus(pod), c.name, instances)) + 1);
         return true;
       }
       const finished = latest.finishedAt ? Date.parse(latest.finishedAt) : Date.now();
@@ -360,7 +418,7 @@ export class Kubelet {
       this.backoff.next(key, finished);
       // The newest instance may have been removed behind our back, leaving an older exited one here:
       // that removal was a crash too, so count on from what the status last showed.
-      await this.startContainer(pod, c, Math.max(attemptOf(latest), vanishedCount(pod, c.name, instances)) + 1);
+      await this.startContainer(pod, c, Math.max(attemptOf(latest), vanishedCount(this.shownStatus(pod), c.name, instances)) + 1);
       return true;
     }
 
@@ -372,7 +430,7 @@ export class Kubelet {
 
     // No instance at all: first start, or the container vanished (removed behind our back) which
     // counts as a crash: the restart count goes on from what the status last showed.
-    const previous = pod.status?.containerStatuses?.find((s) => s.name === c.name);
+    const previous = this.shownStatus(pod)?.containerStatuses?.find((s) => s.name === c.name);
     const vanished = !!previous?.containerID;
     const attempt = vanished ? (previous!.restartCount ?? 0) + 1 : previous?.restartCount ?? 0;
     await this.startContainer(pod, c, attempt);
@@ -493,12 +551,13 @@ export class Kubelet {
     const pod = this.podByUid(uid);
     if (!pod) return;
     const byName = this.withDeaths(listed);
+    const shown = this.shownStatus(pod);
     const views: ContainerView[] = (pod.spec?.containers ?? []).map((c) => {
       const instances = byName.get(c.name) ?? [];
       const latest = instances[0];
       const id = latest?.id ?? '';
       const running = !!latest?.running;
-      const prev = pod.status?.containerStatuses?.find((s) => s.name === c.name);
+      const prev = shown?.containerStatuses?.find((s) => s.name === c.name);
       return {
         name: c.name,
         image: c.image!,
@@ -507,20 +566,28 @@ export class Kubelet {
         started: running && this.probes.isStarted(uid, c.name, id),
         ready: running && this.probes.isStarted(uid, c.name, id) && this.probes.isReady(uid, c.name, id),
         // the count never goes back: kept when the instance the status shows is gone (removed by hand)
-        restartFloor: instances.length && !shownInstanceVanished(pod, c.name, instances) ? 0 : prev?.restartCount ?? 0,
+        restartFloor: instances.length && !shownInstanceVanished(shown, c.name, instances) ? 0 : prev?.restartCount ?? 0,
       };
     });
     const first = byName.get(pod.spec?.containers?.[0]?.name ?? '')?.[0];
-    const podIP = (first?.running && first.ip) || pod.status?.podIP;
-    const status = computePodStatus(pod, views, podIP, timestamp());
+    // The IP the first container has on the engine; while it is down, the one this kubelet saw last (the
+    // proxy does not dial it, docs/decisions/023). Never an IP that only the stored status names.
+    const podIP = (first?.running && first.ip) || this.observed.status(uid)?.podIP;
+    const status = computePodStatus({ ...pod, status: shown }, views, podIP, timestamp());
     // A sync that read the engine just before it went away must not wipe the "engine unreachable" mark.
     const engineMark = this.engine?.isReachable === false && pod.status?.conditions?.find((x) => x.type === ENGINE_CONDITION);
     if (engineMark) status.conditions = [...(status.conditions ?? []), engineMark];
     const published = first?.running && Object.keys(first.publishedPorts).length ? JSON.stringify(first.publishedPorts) : undefined;
+    // Observed first: a reader woken by the store write below already finds it.
+    this.observed.set(uid, {
+      namespace: pod.metadata.namespace!, name: pod.metadata.name, status,
+      ...(first?.running ? { publishedPorts: { ...first.publishedPorts } } : {}),
+    });
     this.store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
       if (p.metadata.uid !== uid) return false;
       const sameStatus = JSON.stringify(p.status) === JSON.stringify(status);
       const annotations = p.metadata.annotations ?? {};
+      // The annotation reports the published ports to people and tests; nothing reads it to dial.
       const samePorts = annotations[PUBLISHED_PORTS_ANNOTATION] === published || published === undefined;
       if (sameStatus && samePorts) return false;
       const before = p.status?.containerStatuses;
@@ -582,6 +649,7 @@ export class Kubelet {
       if (w?.timer) clearTimeout(w.timer);
       this.workers.delete(uid);
       this.lastListed.delete(uid);
+      this.observed.delete(uid);
     }
   }
 
@@ -603,25 +671,18 @@ export class Kubelet {
 }
 
 /** True when the status shows an instance of the container that the engine no longer has. */
-function shownInstanceVanished(pod: Pod, name: string, instances: ContainerInfo[]): boolean {
-  const shown = pod.status?.containerStatuses?.find((s) => s.name === name);
+function shownInstanceVanished(status: PodStatus | undefined, name: string, instances: ContainerInfo[]): boolean {
+  const shown = status?.containerStatuses?.find((s) => s.name === name);
   return !!shown?.containerID && !instances.some((i) => shown.containerID!.endsWith(i.id));
 }
 
 /** The restart count the status shows for a container whose shown instance no longer exists, else 0. */
-function vanishedCount(pod: Pod, name: string, instances: ContainerInfo[]): number {
-  if (!shownInstanceVanished(pod, name, instances)) return 0;
-  return pod.status?.containerStatuses?.find((s) => s.name === name)?.restartCount ?? 0;
+function vanishedCount(status: PodStatus | undefined, name: string, instances: ContainerInfo[]): number {
+  if (!shownInstanceVanished(status, name, instances)) return 0;
+  return status?.containerStatuses?.find((s) => s.name === name)?.restartCount ?? 0;
 }
 
+/** The host ports of the pod's first container, as a report (`get pod -o yaml`); never read to dial. */
 export const PUBLISHED_PORTS_ANNOTATION = 'mini-kube.io/published-ports';
-
-/** Where a container port is reachable from the host when container IPs are not (published ports). */
-export function publishedAddress(pod: Pod, _containerName: string, port: number): { host: string; port: number } {
-  const raw = pod.metadata?.annotations?.[PUBLISHED_PORTS_ANNOTATION];
-  const map = raw ? (JSON.parse(raw) as Record<string, number>) : {};
-  const host = map[String(port)];
-  return host ? { host: '127.0.0.1', port: host } : { host: pod.status?.podIP ?? '127.0.0.1', port };
-}
 
 export { containerIdOf };

@@ -1,8 +1,14 @@
 // Which pods back a Service, and in what condition: the one computation shared by the Endpoints
 // controller (what `get ep` shows) and the proxy's data path (where connections go), so the two can
-// never disagree. Conditions as EndpointSlices define them (k8s-semantics §6.3).
+// never disagree. Conditions as EndpointSlices define them (k8s-semantics §6.3). The pods given carry the
+// status the kubelet observed (observed.ts), and an address Kubernetes' endpoint validation refuses
+// (loopback, link-local, ...) or one of this host's is never an endpoint, whoever wrote it.
 import type { Pod, Service, ServicePort } from '../kube/types.js';
 import { matches, fromLabelSelector } from '../kube/labels.js';
+import { upstreamAddressProblem } from './host-addresses.js';
+
+/** Why an address may not be an endpoint, or undefined when it may. */
+export type AddressRule = (ip: string) => string | undefined;
 
 export interface Endpoint {
   podName: string;
@@ -48,7 +54,7 @@ export function selectsPod(svc: Service, pod: Pod): boolean {
   return matches(fromLabelSelector({ matchLabels: sel }), pod.metadata?.labels);
 }
 
-export function endpointsOf(svc: Service, pods: Pod[]): Endpoint[] {
+export function endpointsOf(svc: Service, pods: Pod[], addressRule: AddressRule = upstreamAddressProblem): Endpoint[] {
   const out: Endpoint[] = [];
   const publishNotReady = !!svc.spec?.publishNotReadyAddresses;
   for (const pod of pods) {
@@ -56,7 +62,7 @@ export function endpointsOf(svc: Service, pods: Pod[]): Endpoint[] {
     const phase = pod.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') continue;
     const ip = pod.status?.podIP;
-    if (!ip) continue;
+    if (!ip || addressRule(ip)) continue;
     const ports = new Map<string, number>();
     for (const p of svc.spec?.ports ?? []) {
       const resolved = resolveTargetPort(p, pod);

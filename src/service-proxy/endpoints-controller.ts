@@ -1,14 +1,17 @@
 // Keeps one Endpoints object per Service with a selector: ready pods under `addresses`, the others under
 // `notReadyAddresses` (terminating pods are dropped unless publishNotReadyAddresses), grouped into
-// subsets by their resolved ports as Kubernetes does. Writes only when something changed.
+// subsets by their resolved ports as Kubernetes does. Writes only when something changed. Addresses and
+// conditions are the kubelet's observations (observed.ts), not the status a client may have written.
 import type { EndpointSubset, Endpoints, Pod, Service } from '../kube/types.js';
 import { canonical } from '../client/apply.js';
 import type { Store, Stored } from '../store/store.js';
-import { endpointsOf, selectsPod } from './endpoint-view.js';
+import { endpointsOf, selectsPod, type AddressRule } from './endpoint-view.js';
+import { withObservedStatus, type KubeletObservations } from './observed.js';
 
-export function desiredSubsets(svc: Service, pods: Pod[]): EndpointSubset[] {
+/** `pods` carry the kubelet's observed status (withObservedStatus). */
+export function desiredSubsets(svc: Service, pods: Pod[], addressRule?: AddressRule): EndpointSubset[] {
   const groups = new Map<string, EndpointSubset>();
-  for (const e of endpointsOf(svc, pods)) {
+  for (const e of endpointsOf(svc, pods, addressRule)) {
     if (e.terminating && !svc.spec?.publishNotReadyAddresses) continue;
     const ports = (svc.spec?.ports ?? [])
       .filter((p) => e.ports.has(p.name ?? ''))
@@ -35,9 +38,17 @@ export class EndpointsController {
   private readonly pending = new Set<string>();
   private scheduled = false;
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store, private readonly observed: KubeletObservations) {}
 
   start(): void {
+    // What the kubelet observes changes the endpoints even when the stored status already said so
+    // (a control plane that just started, or a status a client forged and the kubelet then restored).
+    this.unwatch.push(this.observed.onChange((uid, namespace) => {
+      const pod = this.store.list<Pod>('Pod', namespace).find((p) => p.metadata.uid === uid);
+      for (const svc of this.store.list<Service>('Service', namespace)) {
+        if (!pod || selectsPod(svc, pod)) this.enqueue(`${svc.metadata.namespace}/${svc.metadata.name}`);
+      }
+    }));
     this.unwatch.push(this.store.watch({ kind: 'Service' }, (e) => {
       const svc = e.object as Stored<Service>;
       this.enqueue(`${svc.metadata.namespace}/${svc.metadata.name}`);
@@ -78,7 +89,7 @@ export class EndpointsController {
       return;
     }
     if (!svc.spec?.selector || !Object.keys(svc.spec.selector).length) return;
-    const subsets = desiredSubsets(svc, this.store.list<Pod>('Pod', namespace));
+    const subsets = desiredSubsets(svc, withObservedStatus(this.store.list<Pod>('Pod', namespace), this.observed));
     const labels = { ...svc.metadata.labels };
     if (!existing) {
       this.store.create<Endpoints>({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace, labels }, subsets });

@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { PendingDials } from './pending-dials.js';
+import { REFUSED_TARGET, type UpstreamConnect } from './upstream-guard.js';
 import { UpstreamPools } from './upstream-pools.js';
 
 export interface HttpTarget {
@@ -26,11 +27,13 @@ export interface HttpModeHooks {
   sent(target: HttpTarget, clientIp: string): void;
   /** connects in flight, given up when their endpoint leaves the pool (pending-dials.ts) */
   dials?: Pick<PendingDials, 'add'>;
+  /** opens connections to pods (the proxy's guarded connect); default a plain net.connect */
+  connect?: UpstreamConnect;
 }
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
 /** errors of an endpoint that took no part of the request: the next endpoint may have it */
-const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EABANDONED', 'UND_ERR_SOCKET']);
+const NOT_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EABANDONED', 'UND_ERR_SOCKET', REFUSED_TARGET]);
 /**
  * Hop-by-hop headers (RFC 9110 7.6.1) are the proxy's own business on each side. Transfer-Encoding is
  * dropped both ways: undici frames the body for the pod, Node for the client. Expect was answered by Node's
@@ -83,7 +86,8 @@ function clientHeaders(raw: Buffer[]): string[] {
 
 /** An http.Server that is never listened on: the nodePort listener hands it its connections. */
 export function createHttpModeServer(hooks: HttpModeHooks): http.Server {
-  const pools = new UpstreamPools(hooks.dials);
+  const connect: UpstreamConnect = hooks.connect ?? ((t) => net.connect({ host: t.host, port: t.port, noDelay: true }));
+  const pools = new UpstreamPools(hooks.dials, undefined, connect);
   const server = http.createServer({ keepAlive: true, noDelay: true });
 
   const send503 = (res: http.ServerResponse): void => {
@@ -155,7 +159,7 @@ export function createHttpModeServer(hooks: HttpModeHooks): http.Server {
     const t = hooks.candidates(clientIp)[0];
     if (!t) return void socket.destroy();
     hooks.sent(t, clientIp);
-    const up = net.connect({ host: t.host, port: t.port, noDelay: true });
+    const up = connect(t);
     up.on('error', () => socket.destroy());
     socket.on('close', () => up.destroy());
     up.on('close', () => socket.destroy());

@@ -2,11 +2,15 @@
 // endpoint in round-robin order (layer 4, as kube-proxy balances connections, not requests). The
 // backend list is recomputed synchronously on every Pod or Service change in the store, so a pod that
 // turns unready gets no new connection from that moment; established connections are left alone.
+// Where a pod is (its IP, its published ports) and whether it is ready is what the kubelet observed,
+// never the status a client may write; upstream-guard.ts checks every target again before dialling.
 import * as net from 'node:net';
 import type { Pod, Service } from '../kube/types.js';
 import type { Store, Stored } from '../store/store.js';
-import { endpointsOf, type Endpoint } from './endpoint-view.js';
-import { publishedAddress } from '../kubelet/kubelet.js';
+import { endpointsOf, type AddressRule, type Endpoint } from './endpoint-view.js';
+import { upstreamAddressProblem } from './host-addresses.js';
+import { withObservedStatus, type KubeletObservations } from './observed.js';
+import { guardedConnect, observedTargetCheck, type UpstreamConnect } from './upstream-guard.js';
 import { ClientIpAffinity } from './affinity.js';
 import * as http from 'node:http';
 import { createHttpModeServer } from './http-mode.js';
@@ -23,6 +27,13 @@ export interface ProxyOptions {
   address: string;
   /** reach pods through their published ports on 127.0.0.1 instead of their IPs */
   publishPorts: boolean;
+  /** the kubelet's observations: pod IPs, readiness and published ports come from here only */
+  observed: KubeletObservations;
+  /**
+   * which pod addresses may be endpoints; default Kubernetes' rule plus this host's addresses. Only tests
+   * whose "pods" are servers on 127.0.0.x loosen it.
+   */
+  addressRule?: AddressRule;
   log?: (line: string) => void;
   /** listeners bound at admission (port-reservations.ts): taken over instead of binding again */
   reserved?: { take(port: number): net.Server | undefined };
@@ -75,14 +86,20 @@ export class ServiceProxy {
   /** layer-4 connections open (dialing included) per pod uid: the kubelet drains on it before SIGTERM */
   private readonly connections = new OpenConnections();
   private readonly log: (line: string) => void;
+  private readonly addressRule: AddressRule;
+  /** every connection to a pod goes through here */
+  private readonly connect: UpstreamConnect;
 
   constructor(private readonly opts: ProxyOptions) {
     this.log = opts.log ?? (() => {});
+    this.addressRule = opts.addressRule ?? upstreamAddressProblem;
+    this.connect = guardedConnect(observedTargetCheck(opts.observed, opts.publishPorts, this.addressRule), this.log);
   }
 
   start(): void {
     this.unwatch.push(this.opts.store.watch({ kind: 'Service' }, () => this.syncServices()));
-    this.unwatch.push(this.opts.store.watch({ kind: 'Pod' }, (e) => this.refreshFor(e.object as Stored<Pod>)));
+    this.unwatch.push(this.opts.store.watch({ kind: 'Pod' }, (e) => this.refreshFor((e.object as Stored<Pod>).metadata.namespace)));
+    this.unwatch.push(this.opts.observed.onChange((_uid, namespace) => this.refreshFor(namespace)));
     this.syncServices();
   }
 
@@ -140,22 +157,25 @@ export class ServiceProxy {
     }
   }
 
-  private refreshFor(pod: Stored<Pod>): void {
+  private refreshFor(namespace: string | undefined): void {
     for (const state of this.ports.values()) {
-      if (state.namespace !== pod.metadata.namespace) continue;
+      if (state.namespace !== namespace) continue;
       const svc = this.opts.store.get<Service>('Service', state.namespace, state.service);
       if (svc) this.refresh(state, svc);
     }
   }
 
   private refresh(state: PortState, svc: Service): void {
-    const eps = endpointsOf(svc, this.opts.store.list<Pod>('Pod', state.namespace));
+    const pods = withObservedStatus(this.opts.store.list<Pod>('Pod', state.namespace), this.opts.observed);
+    const eps = endpointsOf(svc, pods, this.addressRule);
     const backends = eps.flatMap((ep): Backend[] => {
       const target = ep.ports.get(state.portName);
       // A pod whose IP-holding container is dead is never dialled: Docker may have given the IP away.
       if (target === undefined || !ep.running) return [];
-      const addr = this.opts.publishPorts ? publishedAddress(ep.pod, '', target) : { host: ep.ip, port: target };
-      return [{ ep, host: addr.host, port: addr.port }];
+      if (!this.opts.publishPorts) return [{ ep, host: ep.ip, port: target }];
+      // Published-ports mode: the host port the engine published, or no backend (never a guess).
+      const published = this.opts.observed.publishedPorts(ep.podUid)?.[target];
+      return published === undefined ? [] : [{ ep, host: '127.0.0.1', port: published }];
     });
     state.matching = eps.length;
     state.ready = backends.filter((b) => b.ep.ready);
@@ -180,6 +200,7 @@ export class ServiceProxy {
         candidates: (ip) => this.candidates(state, ip).map((b) => ({ host: b.host, port: b.port, podName: b.ep.podName, podUid: b.ep.podUid })),
         noEndpoints: () => noEndpointsMessage(state.service, state.namespace, state.matching, state.ready.length),
         dials: state.dials,
+        connect: this.connect,
         sent: (t, clientIp) => {
           state.affinity?.set(clientIp, t.podUid);
           this.stats.requests.set(t.podName, (this.stats.requests.get(t.podName) ?? 0) + 1);
@@ -268,7 +289,7 @@ export class ServiceProxy {
       // The list was made at accept time; a retry may come later, when this pod has turned unready.
       if (i > 0 && !this.eligible(state, b)) return attempt(i + 1);
       this.stats.lastSent.set(b.ep.podName, performance.now());
-      const up = net.connect({ host: b.host, port: b.port, noDelay: true, allowHalfOpen: true });
+      const up = this.connect({ podUid: b.ep.podUid, host: b.host, port: b.port }, { allowHalfOpen: true });
       // Open from the dial on: a pod being deleted is stopped only once this closes (or the drain bound).
       this.connections.open(b.ep.podUid);
       upstream = up;

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import * as net from 'node:net';
 import type { Pool, buildConnector } from 'undici';
 import type { PendingDials } from './pending-dials.js';
+import type { UpstreamConnect } from './upstream-guard.js';
 
 // undici adds about 20 MB of resident memory (all of fetch comes with it): it is loaded when a Service
 // port first uses HTTP mode, not with the control plane (the idle footprint has a budget).
@@ -29,8 +30,11 @@ export class UpstreamPools {
   private readonly pools = new Map<string, { pool: Pool; used: boolean }>();
   private readonly timer: NodeJS.Timeout;
 
-  /** sweepMs: a pool unused for this long (up to twice) is closed */
-  constructor(private readonly dials?: Pick<PendingDials, 'add'>, sweepMs = 10_000) {
+  /** sweepMs: a pool unused for this long (up to twice) is closed; connect: how a pod is dialled */
+  constructor(
+    private readonly dials?: Pick<PendingDials, 'add'>, sweepMs = 10_000,
+    private readonly dial: UpstreamConnect = (t) => net.connect({ host: t.host, port: t.port, noDelay: true }),
+  ) {
     this.timer = setInterval(() => this.sweep(), sweepMs).unref();
   }
 
@@ -46,7 +50,7 @@ export class UpstreamPools {
           // A proxy does not time out a slow pod or a long stream: the client decides when to give up.
           headersTimeout: 0,
           bodyTimeout: 0,
-          connect: (opts, callback) => this.connect(t, opts, callback),
+          connect: (_opts, callback) => this.connect(t, callback),
         }),
         used: true,
       };
@@ -57,9 +61,10 @@ export class UpstreamPools {
   }
 
   /** undici's connect, by hand so the socket in flight can be given up (its connector returns nothing typed). */
-  private connect(t: Endpoint, opts: buildConnector.Options, callback: buildConnector.Callback): void {
+  private connect(t: Endpoint, callback: buildConnector.Callback): void {
     // noDelay: a proxy forwards small writes that Nagle would hold for the peer's ACK.
-    const socket = net.connect({ host: opts.hostname, port: Number(opts.port), noDelay: true });
+    // The pool's origin is this endpoint: dialled as the endpoint says, not as undici parsed the URL.
+    const socket = this.dial({ podUid: t.podUid, host: t.host, port: t.port });
     const settled = this.dials?.add({ podUid: t.podUid, host: t.host, port: t.port, abandon: () => socket.destroy(abandoned()) });
     const onError = (err: Error): void => {
       socket.off('connect', onConnect);

@@ -10,6 +10,8 @@ import * as tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startApiServer, type ApiServer } from '../../src/api/server.js';
+import type { PodContainerSource } from '../../src/api/pod-containers.js';
+import type { Pod } from '../../src/kube/types.js';
 import { LABEL_ATTEMPT, LABEL_CONTAINER, LABEL_POD_UID, type ContainerInfo, type ExecSession, type LogOptions, type Runtime } from '../../src/runtime/runtime.js';
 import { Store } from '../../src/store/store.js';
 import { recordEvent, KUBELET } from '../../src/store/events.js';
@@ -195,12 +197,22 @@ function fakeRuntime(): FakeRuntime {
   return rt;
 }
 
+/** The kubelet's part, faked: a pod the test marked running has the fake runtime's three instances. */
+const kubelet: PodContainerSource = {
+  async instances(uid, name) {
+    const pod = store.list<Pod>('Pod').find((p) => p.metadata.uid === uid);
+    if (!pod?.status?.containerStatuses?.some((c) => c.state?.running)) return [];
+    const list = await runtime.listContainers({ [LABEL_POD_UID]: uid, [LABEL_CONTAINER]: name });
+    return list.sort((a, b) => Number(b.labels[LABEL_ATTEMPT]) - Number(a.labels[LABEL_ATTEMPT]));
+  },
+};
+
 // ---------------------------------------------------------------- lifecycle
 
 beforeAll(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-kube-api-'));
   store = new Store();
-  api = await startApiServer({ store, home, port: 0, runtime });
+  api = await startApiServer({ store, home, port: 0, runtime, containers: kubelet });
 });
 
 afterAll(async () => {

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Pod, Service } from '../../../src/kube/types.js';
 import { ServiceProxy } from '../../../src/service-proxy/proxy.js';
 import { Store } from '../../../src/store/store.js';
+import { loopbackPodsAllowed, storeObservations } from './store-observations.js';
 
 function pod(name: string, ip: string): Pod {
   return {
@@ -57,7 +58,7 @@ describe('service proxy data path', () => {
     });
     store.create(pod('a', '127.0.0.2'));
     store.create(pod('b', '127.0.0.3'));
-    const proxy = new ServiceProxy({ store, address: '127.0.0.1', publishPorts: false });
+    const proxy = new ServiceProxy({ store, address: '127.0.0.1', publishPorts: false, observed: storeObservations(store), addressRule: loopbackPodsAllowed });
     proxy.start();
     cleanup.push(() => proxy.stop());
     const url = `http://127.0.0.1:${nodePort}/`;

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Pod, Service } from '../../../src/kube/types.js';
 import { ServiceProxy } from '../../../src/service-proxy/proxy.js';
 import { Store, type Stored } from '../../../src/store/store.js';
+import { loopbackPodsAllowed, storeObservations } from './store-observations.js';
 
 function pod(name: string, ip: string): Pod {
   return {
@@ -60,7 +61,7 @@ describe('service proxy: open connections per pod (drain before SIGTERM)', () =>
     });
     const a = store.create(pod('a', '127.0.0.2'));
     const b = store.create(pod('b', '127.0.0.3'));
-    const proxy = new ServiceProxy({ store, address: '127.0.0.1', publishPorts: false });
+    const proxy = new ServiceProxy({ store, address: '127.0.0.1', publishPorts: false, observed: storeObservations(store), addressRule: loopbackPodsAllowed });
     proxy.start();
     cleanup.push(() => proxy.stop());
     for (let i = 0; i < 50 && !proxy.listening(nodePort); i++) await new Promise((r) => setTimeout(r, 10));
