@@ -385,7 +385,8 @@ export class Kubelet {
     const image = await this.images.ensure(pod, c, (type, reason, message) => this.event(pod, type, reason, message, c.name));
     if (!image.ok) {
       this.waiting.set(key, { reason: image.reason, message: image.message });
-      if (image.reason !== 'ErrImageNeverPull') this.syncLater(uid, Math.max(1000, this.images.retryInMs(pod, c.image!)));
+      // nothing changes for these until the pod is replaced: no retry timer
+      if (image.reason !== 'ErrImageNeverPull' && image.reason !== 'InvalidImageName') this.syncLater(uid, Math.max(1000, this.images.retryInMs(pod, c.image!)));
       if (image.reason === 'ErrImagePull') {
         // Kubernetes shows ErrImagePull once, then ImagePullBackOff while waiting for the next pull.
         setTimeout(() => {
