@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { tightenMode } from '../store/file-modes.js';
 
 export interface HomePaths {
   root: string;
@@ -47,7 +48,7 @@ export interface ClusterConfig {
 
 export function loadConfig(root: string): ClusterConfig {
   const p = homePaths(root);
-  fs.mkdirSync(root, { recursive: true, mode: 0o700 });
+  secureHome(root);
   if (fs.existsSync(p.config)) {
     return JSON.parse(fs.readFileSync(p.config, 'utf8')) as ClusterConfig;
   }
@@ -57,6 +58,23 @@ export function loadConfig(root: string): ClusterConfig {
   const config: ClusterConfig = { clusterId };
   saveConfig(root, config);
   return config;
+}
+
+/**
+ * A home holds the admin token, the CA key and every object (env values included): only its owner may read
+ * it. mkdir's mode does not apply to a directory that already exists, so a home made by an older version
+ * (0755, files 0644) is tightened here, on every start. The store's own files are tightened as it loads.
+ */
+export function secureHome(root: string): void {
+  fs.mkdirSync(root, { recursive: true, mode: 0o700 });
+  // MINI_KUBE_HOME pointed at a directory that is not a home (/tmp, $HOME): leave its modes alone
+  const entries = fs.readdirSync(root, { withFileTypes: true });
+  if (entries.length > 0 && !fs.existsSync(homePaths(root).config)) return;
+  tightenMode(root, 0o700);
+  for (const entry of entries) {
+    if (entry.isFile()) tightenMode(path.join(root, entry.name), 0o600);
+    else if (entry.isDirectory()) tightenMode(path.join(root, entry.name), 0o700);
+  }
 }
 
 export function saveConfig(root: string, config: ClusterConfig): void {
