@@ -127,7 +127,7 @@ describe('security: image strings, bodies, names and homes', () => {
     expect(trap.hits).toEqual([]);
   });
 
-  it('starts with unusable objects in its store: an invalid image is InvalidImageName on its pod, junk files are skipped', async () => {
+  it('starts with unusable objects in its store: an invalid image is InvalidImageName on its pod, an odd pod or service is reported on itself, junk files are skipped', async () => {
     expect((await mk(home, ['down'])).code).toBe(0);
     const store = homePaths(home).store;
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -146,6 +146,11 @@ describe('security: image strings, bodies, names and homes', () => {
     fs.writeFileSync(path.join(store, 'pods', 'default_junk.json'), '{"kind":"Pod"');
     fs.writeFileSync(path.join(store, 'pods', 'default_nometa.json'), '{"kind":"Pod","apiVersion":"v1"}');
     fs.writeFileSync(path.join(store, 'pods', 'default_array.json'), '[1,2,3]');
+    // well-formed files whose objects no admission would have let in: reported on the object, the rest runs
+    const { spec: _none, ...noSpec } = stored('Pod', 'v1', 'nospec', {}, 3);
+    fs.writeFileSync(path.join(store, 'pods', 'default_nospec.json'), JSON.stringify(noSpec));
+    fs.mkdirSync(path.join(store, 'services'), { recursive: true });
+    fs.writeFileSync(path.join(store, 'services', 'default_oddsvc.json'), JSON.stringify(stored('Service', 'v1', 'oddsvc', { ports: 'x', selector: 5 }, 4)));
 
     const up = await mk(home, ['up', '-d', '--no-kubeconfig']);
     expect(up.code, up.stderr).toBe(0);
@@ -159,13 +164,23 @@ describe('security: image strings, bodies, names and homes', () => {
     expect(get).toMatch(/^planted\s+0\/1\s+InvalidImageName\s/m);
     expect(get).toMatch(/^planted-d-[a-z0-9]+-[a-z0-9]{5}\s+0\/1\s+InvalidImageName\s/m);
 
-    const events = JSON.parse((await call(home, 'GET', '/api/v1/namespaces/default/events')).body) as { items: { reason: string; type: string; message: string; involvedObject: { name: string } }[] };
+    const events = await until('the FailedSync event of the pod without a spec', async () => {
+      const list = JSON.parse((await call(home, 'GET', '/api/v1/namespaces/default/events')).body) as { items: { reason: string; type: string; message: string; involvedObject: { name: string } }[] };
+      return list.items.some((e) => e.reason === 'FailedSync') ? list : undefined;
+    }, 20_000);
     const mine = events.items.filter((e) => e.involvedObject.name === 'planted');
     expect(mine).toContainEqual(expect.objectContaining({
       type: 'Warning', reason: 'InspectFailed',
       message: `Failed to apply default image tag "${ssrf}": couldn't parse image name "${ssrf}": invalid reference format`,
     }));
     expect(mine).toContainEqual(expect.objectContaining({ type: 'Warning', reason: 'Failed', message: 'Error: InvalidImageName' }));
+    expect(events.items).toContainEqual(expect.objectContaining({
+      type: 'Warning', reason: 'FailedSync', involvedObject: expect.objectContaining({ name: 'nospec' }),
+      message: 'error syncing pod: the stored pod has no spec; delete the pod and create it again',
+    }));
+    const svc = await mk(home, ['get', 'services']);
+    expect(svc.code, svc.stderr).toBe(0);
+    expect(svc.stdout).toMatch(/^oddsvc\s+<invalid>/m);
     const planted = JSON.parse((await call(home, 'GET', '/api/v1/namespaces/default/pods/planted')).body);
     expect(planted.status.containerStatuses[0].state.waiting.reason).toBe('InvalidImageName');
     // the skipped files are named in the log, and stay on disk for the user to look at
@@ -175,6 +190,8 @@ describe('security: image strings, bodies, names and homes', () => {
     expect(trap.hits).toEqual([]);
     await call(home, 'DELETE', '/apis/apps/v1/namespaces/default/deployments/planted-d');
     await call(home, 'DELETE', '/api/v1/namespaces/default/pods/planted');
+    await call(home, 'DELETE', '/api/v1/namespaces/default/pods/nospec?gracePeriodSeconds=0');
+    await call(home, 'DELETE', '/api/v1/namespaces/default/services/oddsvc');
   }, 90_000);
 
   it('answers a YAML alias bomb (2.5 MB expanding to 250 MB) with 413 at once, its memory bounded, and keeps serving', async () => {
