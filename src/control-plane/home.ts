@@ -67,14 +67,29 @@ export function loadConfig(root: string): ClusterConfig {
  */
 export function secureHome(root: string): void {
   fs.mkdirSync(root, { recursive: true, mode: 0o700 });
-  // MINI_KUBE_HOME pointed at a directory that is not a home (/tmp, $HOME): leave its modes alone
+  const known = new Set([...Object.values(homePaths(root)).map((p) => path.basename(p)), ...TLS_FILES]);
   const entries = fs.readdirSync(root, { withFileTypes: true });
-  if (entries.length > 0 && !fs.existsSync(homePaths(root).config)) return;
-  tightenMode(root, 0o700);
-  for (const entry of entries) {
+  const ours = entries.filter((e) => known.has(e.name) || e.name.endsWith('.tmp'));
+  if (!sharedDirectory(root, ours.length < entries.length)) tightenMode(root, 0o700);
+  // what else is there is someone else's
+  for (const entry of ours) {
     if (entry.isFile()) tightenMode(path.join(root, entry.name), 0o600);
     else if (entry.isDirectory()) tightenMode(path.join(root, entry.name), 0o700);
   }
+}
+
+/** the API server's key pair, next to the CA (src/api/tls.ts) */
+const TLS_FILES = ['apiserver.crt', 'apiserver.key'];
+
+/**
+ * MINI_KUBE_HOME pointed at a directory others use too (/tmp, the user's home, one holding other files):
+ * its own mode is not ours to change. The files mini-kube writes there are 0600 anyway.
+ */
+function sharedDirectory(root: string, holdsOtherFiles: boolean): boolean {
+  if (holdsOtherFiles) return true;
+  if ((fs.statSync(root).mode & 0o1000) !== 0) return true; // sticky, like /tmp
+  const userHome = path.resolve(os.homedir());
+  return userHome === root || userHome.startsWith(`${root}${path.sep}`) || root === path.parse(root).root;
 }
 
 export function saveConfig(root: string, config: ClusterConfig): void {

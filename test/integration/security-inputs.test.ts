@@ -113,11 +113,12 @@ describe('security: image strings, bodies, names and homes', () => {
       }
     }
     // the CLI says the same with file:line
-    const file = path.join(home, 'bad.yaml');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mk-sec-in-yaml-')), 'bad.yaml');
     fs.writeFileSync(file, `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: bad\nspec:\n  selector: {matchLabels: {app: bad}}\n  template:\n    metadata: {labels: {app: bad}}\n    spec:\n      containers:\n      - name: c\n        image: ${hostileImages[1]}\n`);
     const apply = await mk(home, ['apply', '-f', file]);
     expect(apply.code).not.toBe(0);
     expect(apply.stderr).toContain(`bad.yaml:12:9: Deployment "bad" is invalid: spec.template.spec.containers[0].image: Invalid value: "${hostileImages[1]}": invalid reference format`);
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
     expect(JSON.parse((await call(home, 'GET', '/api/v1/namespaces/default/pods')).body).items).toEqual([]);
     expect(JSON.parse((await call(home, 'GET', '/apis/apps/v1/namespaces/default/replicasets')).body).items).toEqual([]);
     expect(pidAlive(state.pid)).toBe(true);

@@ -15,7 +15,8 @@ import { action, CliError, home } from '../context.js';
 export function registerKubeconfig(program: Command): void {
   program.command('kubeconfig')
     .description('print a kubeconfig for the cluster (server, CA, token; context "mini-kube")')
-    .option('-o, --output <file>', 'write it to FILE (mode 0600: it holds the admin token) instead of printing it')
+    // no -o: in kubectl that short flag names an output format, and `-o yaml` must not become a file named yaml
+    .option('--output <file>', 'write it to FILE (mode 0600: it holds the admin token) instead of printing it')
     .action(action(async (opts: { output?: string }) => {
       const h = home();
       const url = serverUrl(h);
