@@ -282,7 +282,6 @@ export class Kubelet {
     const pod = this.podByUid(uid);
     if (!pod || this.lastSyncError.get(uid) === message) return;
     this.lastSyncError.set(uid, message);
-    this.log(`pod ${pod.metadata.namespace}/${pod.metadata.name} cannot be synced: ${message}`);
     try {
       this.event(pod, 'Warning', 'FailedSync', `error syncing pod: ${message}`);
     } catch { /* the event is best effort; the log line stands */ }
@@ -307,7 +306,10 @@ export class Kubelet {
     if (pod.metadata.deletionTimestamp) return this.terminatePod(pod, containers);
     const unrunnable = podShapeProblem(pod);
     // no retry timer: only a new spec (which brings a sync of its own) can change this
-    if (unrunnable) return this.reportSyncFailure(uid, unrunnable);
+    if (unrunnable) {
+      if (this.lastSyncError.get(uid) !== unrunnable) this.log(`pod ${pod.metadata.namespace}/${pod.metadata.name} cannot be run: ${unrunnable}`);
+      return this.reportSyncFailure(uid, unrunnable);
+    }
 
     if (!pod.spec?.nodeName) this.bind(pod);
     const byName = groupByContainer(containers);
@@ -324,6 +326,7 @@ export class Kubelet {
       fresh = groupByContainer(listed);
     }
     this.writeStatus(uid, fresh);
+    this.lastSyncError.delete(uid);
   }
 
   /** Returns true when it created, started or stopped something. */

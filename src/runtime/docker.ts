@@ -7,8 +7,7 @@ import { toContainerInfo, toRuntimeEvent, LIFECYCLE_ACTIONS } from './container-
 import { toCreateOptions } from './create-options.js';
 import { CappedOutput, demuxTransform, StreamDemuxer } from './demux.js';
 import { createDockerClient } from './docker-client.js';
-import { imagePathSegment, invalidImageText, pathSegment } from './engine-paths.js';
-import { imageReferenceError } from '../kube/image-reference.js';
+import { imagePathSegment, pathSegment, refusedImage } from './engine-paths.js';
 import { engineMessage, isNotFound, statusCodeOf } from './engine-errors.js';
 import { DockerodeExecCalls, type ExecCalls, localSocketOf, SocketExecCalls } from './engine-exec.js';
 import { freeSubnets, SUBNET_CANDIDATES } from './subnets.js';
@@ -206,8 +205,8 @@ export class DockerRuntime implements Runtime {
 
   async pullImage(ref: string): Promise<PullResult> {
     // the reference travels in the query string (encoded), but a string Docker cannot parse has no business there
-    const problem = imageReferenceError(ref);
-    if (problem !== undefined) return { ok: false, message: invalidImageText(ref, problem) };
+    const refused = refusedImage(ref);
+    if (refused !== undefined) return { ok: false, message: refused };
     const started = Date.now();
     try {
       // the bound covers the whole pull, progress stream included

@@ -15,11 +15,13 @@ export function pathSegment(value: string, what: string): string {
 
 /** An image reference for an engine path: only what Docker's reference grammar accepts, then encoded. */
 export function imagePathSegment(ref: string): string {
-  const problem = imageReferenceError(ref);
-  if (problem !== undefined) throw new Error(invalidImageText(ref, problem));
+  const refused = refusedImage(ref);
+  if (refused !== undefined) throw new Error(refused);
   return pathSegment(ref, 'image');
 }
 
-export function invalidImageText(ref: string, problem: string): string {
-  return `refusing to send image ${JSON.stringify(ref)} to the docker engine: ${problem}`;
+/** Why `ref` may not go to the engine at all (not Docker's reference grammar), or undefined. */
+export function refusedImage(ref: string): string | undefined {
+  const problem = imageReferenceError(ref);
+  return problem === undefined ? undefined : `refusing to send image ${JSON.stringify(ref)} to the docker engine: ${problem}`;
 }
