@@ -3,10 +3,16 @@
 // on the streaming routes (watch, log, exec).
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
+import { jsonSizeWithin } from '../kube/json-size.js';
 import { StatusError } from '../store/errors.js';
 import { unsupportedMediaType } from './errors.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** The apiserver's 413 text (kubectl prints it as is), then what mini-kube measured. */
+function entityTooLarge(limit: number, why: string): StatusError {
+  return new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}${why}`);
+}
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
@@ -23,7 +29,7 @@ export function mediaType(req: IncomingMessage): string {
 }
 
 export async function readRaw(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
-  const tooLarge = () => new StatusError(413, 'RequestEntityTooLarge', `the request body is too large: the limit is ${limit} bytes`);
+  const tooLarge = () => entityTooLarge(limit, '');
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
   const chunks: Buffer[] = [];
@@ -100,11 +106,18 @@ function checkYamlDepth(buf: Buffer): void {
 
 function parseYamlBody(buf: Buffer): unknown {
   checkYamlDepth(buf);
+  let value: unknown;
   try {
-    return parseYaml(buf.toString('utf8'), { maxAliasCount: 100 });
+    value = parseYaml(buf.toString('utf8'), { maxAliasCount: 100 });
   } catch (err) {
     throw new StatusError(400, 'BadRequest', `the request body is not valid YAML: ${(err as Error).message}`);
   }
+  // Aliases share their node, so the parsed value is small; written out (store, list, watch) each alias is
+  // a full copy. The expansion may not exceed what the same body could have held without aliases.
+  if (jsonSizeWithin(value, MAX_BODY_BYTES) === undefined) {
+    throw entityTooLarge(MAX_BODY_BYTES, ` (the YAML body expands through its aliases to more than ${MAX_BODY_BYTES} bytes; write the values out or split the object)`);
+  }
+  return value;
 }
 
 function requireObject(v: unknown, what: string): Record<string, unknown> {

@@ -19,7 +19,15 @@ export function toStatusError(err: unknown): StatusError {
   if (code >= 400 && code < 500) {
     return new StatusError(code, REASON_BY_CODE[code] ?? 'BadRequest', String(e?.message ?? 'bad request'));
   }
-  return new StatusError(500, 'InternalError', `Internal error occurred: ${String(e?.message ?? err)}`);
+  return new StatusError(500, 'InternalError', `Internal error occurred: ${withoutPaths(String(e?.message ?? err))}`);
+}
+
+/**
+ * A client learns nothing of the server's file system from a 500 (an fs error names the file it failed
+ * on, under the user's home): absolute paths become their last component. The full text is in the log.
+ */
+export function withoutPaths(message: string): string {
+  return message.replace(/(^|[\s'"`(=:,])\/(?:[^\s'"`),/]+\/)*([^\s'"`),/]+)/g, (_m, before: string, last: string) => `${before}…/${last}`);
 }
 
 export function sendJson(res: ServerResponse, code: number, body: unknown, extraHeaders: Record<string, string> = {}): void {

@@ -1,6 +1,8 @@
 // RFC 6902 JSON Patch (application/json-patch+json): client-node's generated patch methods send it by
 // default, e.g. [{"op":"replace","path":"/spec/replicas","value":3}] for patchNamespacedDeploymentScale.
+import { jsonSizeWithin } from '../kube/json-size.js';
 import { StatusError } from '../store/errors.js';
+import { MAX_BODY_BYTES } from './body.js';
 
 type Json = unknown;
 
@@ -14,6 +16,9 @@ interface Operation {
 /** Applies the operations in order to a copy of doc; any failing operation fails the whole patch (422). */
 export function applyJsonPatch(doc: Json, ops: unknown[]): Json {
   let root = structuredClone(doc);
+  // `copy` is the one operation that makes data the body did not carry: each may double the document, so
+  // 40 of them in a 2 KB body would ask for terabytes. What all copies add together is bounded like a body.
+  let copied = 0;
   for (const [i, raw] of ops.entries()) {
     const op = checkOp(raw, i);
     switch (op.op) {
@@ -25,7 +30,17 @@ export function applyJsonPatch(doc: Json, ops: unknown[]): Json {
         root = add(remove(root, op.from!), op.path, value);
         break;
       }
-      case 'copy': root = add(root, op.path, structuredClone(get(root, op.from!))); break;
+      case 'copy': {
+        const value = get(root, op.from!);
+        const size = jsonSizeWithin(value, MAX_BODY_BYTES - copied);
+        if (size === undefined) {
+          throw new StatusError(413, 'RequestEntityTooLarge',
+            `Request entity too large: limit is ${MAX_BODY_BYTES} (json patch operation ${i}: the copy operations of this patch copy more than that)`);
+        }
+        copied += size;
+        root = add(root, op.path, structuredClone(value));
+        break;
+      }
       case 'test':
         if (JSON.stringify(get(root, op.path)) !== JSON.stringify(op.value)) {
           throw failed(`testing value ${op.path} failed: test failed`);

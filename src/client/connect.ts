@@ -49,7 +49,7 @@ export interface StartOptions {
 export async function startInBackground(home: string, opts: StartOptions = {}): Promise<ControlPlaneState> {
   const p = homePaths(home);
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-  const out = fs.openSync(p.log, 'a');
+  const out = fs.openSync(p.log, 'a', 0o600);
   // A small young generation keeps the idle daemon's resident memory low; it allocates little.
   const args = ['--max-semi-space-size=2', cliEntry(), 'up', '--foreground-daemon', '--no-kubeconfig'];
   if (opts.allowPrivileged) args.push('--allow-privileged');

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { tightenMode } from '../store/file-modes.js';
 
 export interface HomePaths {
   root: string;
@@ -47,7 +48,7 @@ export interface ClusterConfig {
 
 export function loadConfig(root: string): ClusterConfig {
   const p = homePaths(root);
-  fs.mkdirSync(root, { recursive: true, mode: 0o700 });
+  secureHome(root);
   if (fs.existsSync(p.config)) {
     return JSON.parse(fs.readFileSync(p.config, 'utf8')) as ClusterConfig;
   }
@@ -57,6 +58,38 @@ export function loadConfig(root: string): ClusterConfig {
   const config: ClusterConfig = { clusterId };
   saveConfig(root, config);
   return config;
+}
+
+/**
+ * A home holds the admin token, the CA key and every object (env values included): only its owner may read
+ * it. mkdir's mode does not apply to a directory that already exists, so a home made by an older version
+ * (0755, files 0644) is tightened here, on every start. The store's own files are tightened as it loads.
+ */
+export function secureHome(root: string): void {
+  fs.mkdirSync(root, { recursive: true, mode: 0o700 });
+  const known = new Set([...Object.values(homePaths(root)).map((p) => path.basename(p)), ...TLS_FILES]);
+  const entries = fs.readdirSync(root, { withFileTypes: true });
+  const ours = entries.filter((e) => known.has(e.name) || e.name.endsWith('.tmp'));
+  if (!sharedDirectory(root, ours.length < entries.length)) tightenMode(root, 0o700);
+  // what else is there is someone else's
+  for (const entry of ours) {
+    if (entry.isFile()) tightenMode(path.join(root, entry.name), 0o600);
+    else if (entry.isDirectory()) tightenMode(path.join(root, entry.name), 0o700);
+  }
+}
+
+/** the API server's key pair, next to the CA (src/api/tls.ts) */
+const TLS_FILES = ['apiserver.crt', 'apiserver.key'];
+
+/**
+ * MINI_KUBE_HOME pointed at a directory others use too (/tmp, the user's home, one holding other files):
+ * its own mode is not ours to change. The files mini-kube writes there are 0600 anyway.
+ */
+function sharedDirectory(root: string, holdsOtherFiles: boolean): boolean {
+  if (holdsOtherFiles) return true;
+  if ((fs.statSync(root).mode & 0o1000) !== 0) return true; // sticky, like /tmp
+  const userHome = path.resolve(os.homedir());
+  return userHome === root || userHome.startsWith(`${root}${path.sep}`) || root === path.parse(root).root;
 }
 
 export function saveConfig(root: string, config: ClusterConfig): void {

@@ -1,13 +1,15 @@
 // imagePullPolicy as the kubelet's image manager applies it, with one deliberate difference: a local tool
 // must work offline, so `Always` falls back to the local image (with a Warning event) when no registry
-// answers. A missing image gives ErrImagePull, then ImagePullBackOff with the image back-off.
+// answers. A missing image gives ErrImagePull, then ImagePullBackOff with the image back-off. An image string
+// Docker cannot parse gives InvalidImageName before any engine call, as the kubelet's applyDefaultImageTag.
+import { imageReferenceError, invalidImageNameMessage } from '../kube/image-reference.js';
 import type { Container, Pod } from '../kube/types.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { Backoff } from './backoff.js';
 
 export type ImageResult =
   | { ok: true }
-  | { ok: false; reason: 'ErrImagePull' | 'ImagePullBackOff' | 'ErrImageNeverPull'; message: string };
+  | { ok: false; reason: 'ErrImagePull' | 'ImagePullBackOff' | 'ErrImageNeverPull' | 'InvalidImageName'; message: string };
 
 export type ImageEventSink = (type: 'Normal' | 'Warning', reason: string, message: string) => void;
 
@@ -18,6 +20,8 @@ export class ImageManager {
   private readonly backoff = new Backoff();
   private readonly lastPullFailure = new Map<string, { at: number; message: string }>();
   private readonly lastErrors = new Map<string, { at: number; message: string }>();
+  /** pod uid + image strings already reported as InvalidImageName: the events once, not on every sync */
+  private readonly reportedInvalid = new Set<string>();
 
   constructor(private readonly runtime: Runtime) {}
 
@@ -25,6 +29,17 @@ export class ImageManager {
     const image = container.image!;
     const policy = container.imagePullPolicy ?? 'IfNotPresent';
     const key = `${pod.metadata!.uid}_${image}`;
+    const invalid = imageReferenceError(image);
+    if (invalid !== undefined) {
+      // Stored by an older version or written around admission: never let such a string near the engine.
+      const message = invalidImageNameMessage(image, invalid);
+      if (!this.reportedInvalid.has(key)) {
+        this.reportedInvalid.add(key);
+        event('Warning', 'InspectFailed', message);
+        event('Warning', 'Failed', 'Error: InvalidImageName');
+      }
+      return { ok: false, reason: 'InvalidImageName', message };
+    }
     const now = Date.now();
     const present = await this.runtime.imageExists(image);
 
@@ -83,5 +98,6 @@ export class ImageManager {
 
   forgetPod(uid: string): void {
     this.backoff.forgetPrefix(`${uid}_`);
+    for (const k of this.reportedInvalid) if (k.startsWith(`${uid}_`)) this.reportedInvalid.delete(k);
   }
 }

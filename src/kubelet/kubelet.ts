@@ -85,6 +85,8 @@ export class Kubelet {
   private readonly store: Store;
   private readonly runtime: Runtime;
   private readonly images: ImageManager;
+  /** the last sync failure reported per pod uid, so a retry loop does not repeat its event */
+  private readonly lastSyncError = new Map<string, string>();
   private readonly backoff = new Backoff();
   private readonly workers = new Map<string, PodWorker>();
   /** uid -> namespace/name, so a DELETED pod can still be cleaned up by uid */
@@ -284,6 +286,7 @@ export class Kubelet {
 
   private onSyncError(uid: string, err: Error): void {
     this.log(`sync of pod ${this.known.get(uid)?.name ?? uid} failed: ${err.message}`);
+    this.reportSyncFailure(uid, err.message);
     // An engine that stopped answering is reported (and everything re-synced on its return) by the engine
     // watch; the pod is retried meanwhile either way.
     void this.engine?.check();
@@ -329,6 +332,19 @@ export class Kubelet {
     return { host: '127.0.0.1', port: host };
   }
 
+  /**
+   * A failed sync reported on the pod as the kubelet's FailedSync event, once per distinct failure (not on
+   * every retry): a stored pod this kubelet cannot run says why where the user looks.
+   */
+  private reportSyncFailure(uid: string, message: string): void {
+    const pod = this.podByUid(uid);
+    if (!pod || this.lastSyncError.get(uid) === message) return;
+    this.lastSyncError.set(uid, message);
+    try {
+      this.event(pod, 'Warning', 'FailedSync', `error syncing pod: ${message}`);
+    } catch { /* the event is best effort; the log line stands */ }
+  }
+
   private podByUid(uid: string): Stored<Pod> | undefined {
     const k = this.known.get(uid);
     if (!k) return undefined;
@@ -346,6 +362,12 @@ export class Kubelet {
     this.engineUp = true;
     if (!pod) return this.cleanupPod(uid, containers);
     if (pod.metadata.deletionTimestamp) return this.terminatePod(pod, containers);
+    const unrunnable = podShapeProblem(pod);
+    // no retry timer: only a new spec (which brings a sync of its own) can change this
+    if (unrunnable) {
+      if (this.lastSyncError.get(uid) !== unrunnable) this.log(`pod ${pod.metadata.namespace}/${pod.metadata.name} cannot be run: ${unrunnable}`);
+      return this.reportSyncFailure(uid, unrunnable);
+    }
 
     if (!pod.spec?.nodeName) this.bind(pod);
     const byName = groupByContainer(containers);
@@ -362,6 +384,7 @@ export class Kubelet {
       fresh = groupByContainer(listed);
     }
     this.writeStatus(uid, fresh);
+    this.lastSyncError.delete(uid);
   }
 
   /** Returns true when it created, started or stopped something. */
@@ -443,7 +466,8 @@ export class Kubelet {
     const image = await this.images.ensure(pod, c, (type, reason, message) => this.event(pod, type, reason, message, c.name));
     if (!image.ok) {
       this.waiting.set(key, { reason: image.reason, message: image.message });
-      if (image.reason !== 'ErrImageNeverPull') this.syncLater(uid, Math.max(1000, this.images.retryInMs(pod, c.image!)));
+      // nothing changes for these until the pod is replaced: no retry timer
+      if (image.reason !== 'ErrImageNeverPull' && image.reason !== 'InvalidImageName') this.syncLater(uid, Math.max(1000, this.images.retryInMs(pod, c.image!)));
       if (image.reason === 'ErrImagePull') {
         // Kubernetes shows ErrImagePull once, then ImagePullBackOff while waiting for the next pull.
         setTimeout(() => {
@@ -644,6 +668,7 @@ export class Kubelet {
       this.known.delete(uid);
       this.backoff.forgetPrefix(`${uid}/`);
       this.images.forgetPod(uid);
+      this.lastSyncError.delete(uid);
       for (const k of this.waiting.keys()) if (k.startsWith(`${uid}/`)) this.waiting.delete(k);
       const w = this.workers.get(uid);
       if (w?.timer) clearTimeout(w.timer);
@@ -668,6 +693,21 @@ export class Kubelet {
       ...(containerName ? { fieldPath: `spec.containers{${containerName}}` } : {}),
     });
   }
+}
+
+/**
+ * Why a stored pod cannot be run at all (admission never lets such a pod in; an older version or a hand
+ * edit of the store can), or undefined. Reported as FailedSync on the pod; the rest of the node runs.
+ */
+function podShapeProblem(pod: Pod): string | undefined {
+  const spec: unknown = pod.spec;
+  const fix = 'delete the pod and create it again';
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return `the stored pod has no spec; ${fix}`;
+  const containers: unknown = (spec as { containers?: unknown }).containers;
+  if (!Array.isArray(containers) || containers.length === 0) return `the stored pod's spec.containers is not a list of containers; ${fix}`;
+  const bad = containers.findIndex((c: unknown) => c === null || typeof c !== 'object' || typeof (c as { name?: unknown }).name !== 'string' || typeof (c as { image?: unknown }).image !== 'string');
+  if (bad >= 0) return `the stored pod's spec.containers[${bad}] has no name or image; ${fix}`;
+  return undefined;
 }
 
 /** True when the status shows an instance of the container that the engine no longer has. */

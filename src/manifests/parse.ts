@@ -7,7 +7,8 @@ import {
 import type { KubeObject } from '../store/store.js';
 import { runAdmission, type AdmissionIssue, type AdmitOptions } from './admission.js';
 import { warningText } from './admit.js';
-import { MAX_ALIAS_COUNT, MAX_DEPTH } from './constants.js';
+import { MAX_ALIAS_COUNT, MAX_DEPTH, MAX_DOCUMENT_BYTES } from './constants.js';
+import { jsonSizeWithin } from '../kube/json-size.js';
 import type { PathSegment } from './field-path.js';
 import { checkDocumentSizes, checkNesting, checkText, decodeInput, type InputProblem } from './hostile.js';
 import { location, ManifestError, type ManifestIssue } from './manifest-error.js';
@@ -80,6 +81,11 @@ export function parseManifests(input: string | Uint8Array, source: string, opts:
       } else {
         file.error(at, `the document could not be read: ${msg}`);
       }
+      continue;
+    }
+    // maxAliasCount bounds nested aliases, not one alias of a big node repeated: measure the expansion
+    if (tree.firstAlias !== undefined && jsonSizeWithin(data, MAX_DOCUMENT_BYTES) === undefined) {
+      file.error(toPosition(lc, tree.firstAlias), `YAML aliases in this document expand to more than ${MAX_DOCUMENT_BYTES} bytes, the limit for one object`, 'write the values out instead of repeating a large anchor');
       continue;
     }
 

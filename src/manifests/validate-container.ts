@@ -7,6 +7,7 @@ import {
 } from './field-errors.js';
 import { IS_NEGATIVE_ERROR, isDNS1123Label, isEnvVarName, isValidPortName, isValidPortNum } from './names.js';
 import { parseQuantity, QUANTITY_FORMAT_ERROR } from './quantity.js';
+import { validateImage } from './validate-image.js';
 import { validateHandler, validateProbe } from './validate-probe.js';
 
 export interface ContainerContext {
@@ -21,6 +22,7 @@ export function validateContainer(c: Container, path: FieldPath, ctx: ContainerC
   if (!c.name) errs.push(requiredField(path.child('name')));
   else for (const msg of isDNS1123Label(c.name)) errs.push(invalidField(path.child('name'), c.name, msg));
   if (!c.image) errs.push(requiredField(path.child('image')));
+  else errs.push(...validateImage(c.image, path.child('image')));
 
   const tmp = c.terminationMessagePolicy;
   if (!tmp) errs.push(requiredField(path.child('terminationMessagePolicy')));

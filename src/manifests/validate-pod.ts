@@ -7,6 +7,7 @@ import {
 } from './field-errors.js';
 import { IS_NEGATIVE_ERROR, inclusiveRangeError, isDNS1123Label } from './names.js';
 import { validateContainerList } from './validate-container.js';
+import { validateImage } from './validate-image.js';
 import { validateAnnotations, validateLabels, validateObjectMeta } from './validate-meta.js';
 
 /** Every volume source field of core/v1 Volume; exactly one may be set. */
@@ -60,6 +61,8 @@ export function validatePodSpec(spec: PodSpec | undefined, path: FieldPath): Fie
   }
   if (spec.ephemeralContainers?.length) {
     errs.push(forbiddenField(path.child('ephemeralContainers'), 'cannot be set on create'));
+    // still checked: an ephemeral container's image would reach the engine like any other
+    spec.ephemeralContainers.forEach((c, i) => errs.push(...validateImage(c.image, path.child('ephemeralContainers').index(i).child('image'))));
   }
 
   const rp = spec.restartPolicy;

@@ -187,15 +187,27 @@ function eventCells(e: Event, now: Date): (string | number)[] {
 /** One server-side Table for a list of objects of one kind, rows in the given order. */
 export function tableFor(kind: TableKind, objects: readonly KubeObject[], now: Date): Table {
   const rows = objects.map((obj): TableRow => {
-    switch (kind) {
-      case 'Pod': return { ...podRow(obj as Pod, now), object: obj };
-      case 'Deployment': return { cells: deploymentCells(obj as Deployment, now), object: obj };
-      case 'ReplicaSet': return { cells: replicaSetCells(obj as ReplicaSet, now), object: obj };
-      case 'Service': return { cells: serviceCells(obj as Service, now), object: obj };
-      case 'Endpoints': return { cells: [obj.metadata?.name ?? '', formatEndpoints(obj as Endpoints), age(obj, now)], object: obj };
-      case 'Event': return { cells: eventCells(obj as Event, now), object: obj };
-      case 'Namespace': return { cells: [obj.metadata?.name ?? '', (obj as Namespace).status?.phase ?? '', age(obj, now)], object: obj };
+    try {
+      return rowFor(kind, obj, now);
+    } catch {
+      // An object stored by an older version (or by hand) with a field of the wrong shape: one row says so,
+      // the rest of the list still prints. `get -o yaml` shows the object as it is.
+      const cells: (string | number)[] = COLUMNS[kind].map(() => '<invalid>');
+      cells[0] = obj.metadata?.name ?? '';
+      return { cells, object: obj };
     }
   });
   return { columnDefinitions: COLUMNS[kind], rows };
+}
+
+function rowFor(kind: TableKind, obj: KubeObject, now: Date): TableRow {
+  switch (kind) {
+    case 'Pod': return { ...podRow(obj as Pod, now), object: obj };
+    case 'Deployment': return { cells: deploymentCells(obj as Deployment, now), object: obj };
+    case 'ReplicaSet': return { cells: replicaSetCells(obj as ReplicaSet, now), object: obj };
+    case 'Service': return { cells: serviceCells(obj as Service, now), object: obj };
+    case 'Endpoints': return { cells: [obj.metadata?.name ?? '', formatEndpoints(obj as Endpoints), age(obj, now)], object: obj };
+    case 'Event': return { cells: eventCells(obj as Event, now), object: obj };
+    case 'Namespace': return { cells: [obj.metadata?.name ?? '', (obj as Namespace).status?.phase ?? '', age(obj, now)], object: obj };
+  }
 }

@@ -7,6 +7,7 @@ import { toContainerInfo, toRuntimeEvent, LIFECYCLE_ACTIONS } from './container-
 import { toCreateOptions } from './create-options.js';
 import { CappedOutput, demuxTransform, StreamDemuxer } from './demux.js';
 import { createDockerClient } from './docker-client.js';
+import { imagePathSegment, pathSegment, refusedImage } from './engine-paths.js';
 import { engineMessage, isNotFound, statusCodeOf } from './engine-errors.js';
 import { DockerodeExecCalls, type ExecCalls, localSocketOf, SocketExecCalls } from './engine-exec.js';
 import { freeSubnets, SUBNET_CANDIDATES } from './subnets.js';
@@ -198,7 +199,7 @@ export class DockerRuntime implements Runtime {
 
   async imageExists(ref: string): Promise<boolean> {
     try {
-      await bounded(ENGINE_CALL_TIMEOUT_MS, 'image inspect', (abortSignal) => this.docker.getImage(ref).inspect({ abortSignal } as Docker.ImageInspectOptions));
+      await bounded(ENGINE_CALL_TIMEOUT_MS, 'image inspect', (abortSignal) => this.docker.getImage(imagePathSegment(ref)).inspect({ abortSignal } as Docker.ImageInspectOptions));
       return true;
     } catch (err) {
       if (isNotFound(err)) return false;
@@ -207,6 +208,9 @@ export class DockerRuntime implements Runtime {
   }
 
   async pullImage(ref: string): Promise<PullResult> {
+    // the reference travels in the query string (encoded), but a string Docker cannot parse has no business there
+    const refused = refusedImage(ref);
+    if (refused !== undefined) return { ok: false, message: refused };
     const started = Date.now();
     try {
       // the bound covers the whole pull, progress stream included
@@ -237,7 +241,7 @@ export class DockerRuntime implements Runtime {
 
   async startContainer(id: string): Promise<void> {
     try {
-      await bounded(ENGINE_CALL_TIMEOUT_MS, 'start container', (abortSignal) => this.docker.getContainer(id).start({ abortSignal }));
+      await bounded(ENGINE_CALL_TIMEOUT_MS, 'start container', (abortSignal) => this.docker.getContainer(pathSegment(id, 'container id')).start({ abortSignal }));
     } catch (err) {
       if (statusCodeOf(err) === 304) return; // already running
       throw new Error(`starting container ${id.slice(0, 12)}: ${engineMessage(err)}`, { cause: err });
@@ -248,7 +252,7 @@ export class DockerRuntime implements Runtime {
     const t = Math.max(0, Math.ceil(graceSeconds));
     try {
       // the engine sends SIGTERM, waits t seconds, then SIGKILLs; allow for that wait
-      await bounded((t + 30) * 1000, 'stop container', (abortSignal) => this.docker.getContainer(id).stop({ t, abortSignal }));
+      await bounded((t + 30) * 1000, 'stop container', (abortSignal) => this.docker.getContainer(pathSegment(id, 'container id')).stop({ t, abortSignal }));
     } catch (err) {
       const code = statusCodeOf(err);
       if (code === 304 || code === 404) return; // already stopped, or gone
@@ -259,7 +263,7 @@ export class DockerRuntime implements Runtime {
   async removeContainer(id: string): Promise<void> {
     this.inspected.delete(id);
     try {
-      await bounded(ENGINE_CALL_TIMEOUT_MS, 'remove container', (abortSignal) => this.docker.getContainer(id).remove({ force: true, v: true, abortSignal }));
+      await bounded(ENGINE_CALL_TIMEOUT_MS, 'remove container', (abortSignal) => this.docker.getContainer(pathSegment(id, 'container id')).remove({ force: true, v: true, abortSignal }));
     } catch (err) {
       const code = statusCodeOf(err);
       if (code === 404) return;
@@ -374,7 +378,7 @@ export class DockerRuntime implements Runtime {
   /** Whether this process can see the engine's container processes; learnt once per runtime. */
   /** The engine's own inspect of a container, uncached: the exec paths need its live State.Pid. */
   private rawInspect(containerId: string): Promise<Docker.ContainerInspectInfo> {
-    return bounded(ENGINE_CALL_TIMEOUT_MS, 'inspect container', (abortSignal) => this.docker.getContainer(containerId).inspect({ abortSignal }));
+    return bounded(ENGINE_CALL_TIMEOUT_MS, 'inspect container', (abortSignal) => this.docker.getContainer(pathSegment(containerId, 'container id')).inspect({ abortSignal }));
   }
 
   private async canSignalOnHost(containerId: string): Promise<boolean> {
@@ -407,7 +411,7 @@ export class DockerRuntime implements Runtime {
 
   async execInteractive(id: string, cmd: string[], opts: InteractiveExecOptions): Promise<ExecSession> {
     const exec = await bounded(ENGINE_CALL_TIMEOUT_MS, 'exec create', (abortSignal) =>
-      this.docker.getContainer(id).exec({
+      this.docker.getContainer(pathSegment(id, 'container id')).exec({
         Cmd: cmd,
         AttachStdin: opts.stdin,
         AttachStdout: opts.stdout,
@@ -472,7 +476,7 @@ export class DockerRuntime implements Runtime {
       ...(opts.tailLines !== undefined ? { tail: opts.tailLines } : {}),
       ...(opts.sinceSeconds !== undefined ? { since: Math.floor(Date.now() / 1000) - opts.sinceSeconds } : {}),
     };
-    const container = this.docker.getContainer(id);
+    const container = this.docker.getContainer(pathSegment(id, 'container id'));
     let source: Readable;
     try {
       if (opts.follow) {

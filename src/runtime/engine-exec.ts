@@ -8,6 +8,7 @@
 import http from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import type Docker from 'dockerode';
+import { pathSegment } from './engine-paths.js';
 
 /** What the runtime reads from exec inspect. */
 export interface ExecInspect {
@@ -115,18 +116,18 @@ export class SocketExecCalls implements ExecCalls {
   }
 
   async create(containerId: string, body: ExecCreateBody, timeoutMs: number): Promise<string> {
-    const answer = await this.json<{ Id: string }>('POST', `/containers/${encodeURIComponent(containerId)}/exec`, body, 'exec create', timeoutMs);
+    const answer = await this.json<{ Id: string }>('POST', `/containers/${pathSegment(containerId, 'container id')}/exec`, body, 'exec create', timeoutMs);
     return answer.Id;
   }
 
   inspect(execId: string, timeoutMs: number): Promise<ExecInspect> {
-    return this.json<ExecInspect>('GET', `/exec/${encodeURIComponent(execId)}/json`, undefined, 'exec inspect', timeoutMs);
+    return this.json<ExecInspect>('GET', `/exec/${pathSegment(execId, 'exec id')}/json`, undefined, 'exec inspect', timeoutMs);
   }
 
   async start(execId: string, timeoutMs: number): Promise<Duplex | Readable> {
     const socketPath = await this.socket();
     return new Promise((resolve, reject) => {
-      const req = this.request(socketPath, 'POST', `/exec/${encodeURIComponent(execId)}/start`, '{"Detach":false,"Tty":false}', 'exec start', timeoutMs, true);
+      const req = this.request(socketPath, 'POST', `/exec/${pathSegment(execId, 'exec id')}/start`, '{"Detach":false,"Tty":false}', 'exec start', timeoutMs, true);
       req.once('error', reject);
       req.once('upgrade', (_res, socket, head: Buffer) => {
         // From here the stream lives as long as the process; the caller enforces its own timeout.
@@ -158,18 +159,18 @@ export class DockerodeExecCalls implements ExecCalls {
   ) {}
 
   async create(containerId: string, body: ExecCreateBody, timeoutMs: number): Promise<string> {
-    const exec = await this.bounded(timeoutMs, 'exec create', (abortSignal) => this.docker.getContainer(containerId).exec({ ...body, abortSignal }));
+    const exec = await this.bounded(timeoutMs, 'exec create', (abortSignal) => this.docker.getContainer(pathSegment(containerId, 'container id')).exec({ ...body, abortSignal }));
     return exec.id;
   }
 
   async start(execId: string, timeoutMs: number): Promise<Duplex | Readable> {
     return (await this.bounded(timeoutMs, 'exec start', (abortSignal) =>
-      this.docker.getExec(execId).start({ hijack: true, stdin: false, abortSignal }),
+      this.docker.getExec(pathSegment(execId, 'exec id')).start({ hijack: true, stdin: false, abortSignal }),
     )) as Duplex;
   }
 
   async inspect(execId: string, timeoutMs: number): Promise<ExecInspect> {
-    return (await this.bounded(timeoutMs, 'exec inspect', (abortSignal) => this.docker.getExec(execId).inspect({ abortSignal }))) as ExecInspect;
+    return (await this.bounded(timeoutMs, 'exec inspect', (abortSignal) => this.docker.getExec(pathSegment(execId, 'exec id')).inspect({ abortSignal }))) as ExecInspect;
   }
 }
 

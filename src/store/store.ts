@@ -1,12 +1,14 @@
 // The desired and observed state of the cluster: typed objects with one global resourceVersion and
 // watch streams, kept on disk (one JSON file per object, atomic write and rename) before a write returns.
 // Controllers never call each other; they write here and react to the watch, as in Kubernetes.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ObjectMeta } from '../kube/types.js';
 import { byKind, type Kind, type ResourceType } from './kinds.js';
 import { alreadyExists, conflict, notFound, StatusError } from './errors.js';
+import { qualifiedResource } from './errors.js';
+import { tightenMode } from './file-modes.js';
 
 export interface KubeObject {
   apiVersion?: string;
@@ -39,6 +41,12 @@ export interface WatchOptions {
   /** replay changes newer than this resourceVersion; undefined or 0 = synthetic ADDED of current objects */
   resourceVersion?: number;
 }
+
+/**
+ * The largest object the store keeps, as JSON: etcd's default request limit (--max-request-bytes 1.5 MiB),
+ * which is what bounds a Kubernetes object. A bigger one would make every list, watch and restart pay for it.
+ */
+export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
 
 const HISTORY_LIMIT = 2000;
 const EVENT_LIMIT = 2000;
@@ -185,13 +193,13 @@ export class Store {
       if (opts.resourceVersion < this.oldestResumableVersion) {
         throw new StatusError(410, 'Expired', `too old resource version: ${opts.resourceVersion} (${this.oldestResumableVersion + 1})`);
       }
-      for (const e of this.history) if (e.rv > opts.resourceVersion && matches(e)) fn(e);
+      for (const e of this.history) if (e.rv > opts.resourceVersion && matches(e)) deliver(fn, e);
     } else {
       const kinds = opts.kind ? [opts.kind] : undefined;
       for (const obj of this.objects.values()) {
         if (kinds && !kinds.includes(obj.kind as Kind)) continue;
         if (opts.namespace !== undefined && obj.metadata.namespace !== opts.namespace) continue;
-        fn({ type: 'ADDED', object: obj, rv: Number(obj.metadata.resourceVersion) });
+        deliver(fn, { type: 'ADDED', object: obj, rv: Number(obj.metadata.resourceVersion) });
       }
     }
     const entry = { opts, fn: (e: WatchEvent) => { if (matches(e)) fn(e); } };
@@ -200,13 +208,15 @@ export class Store {
   }
 
   private commit(t: ResourceType, k: string, obj: Stored, type: WatchEventType): void {
+    const json = type === 'DELETED' ? '' : JSON.stringify(obj);
+    if (Buffer.byteLength(json) > MAX_OBJECT_BYTES) throw tooLarge(t, obj, Buffer.byteLength(json));
     // Durable first: the write reaches disk before anyone (API client, controller) can see it.
     if (this.dir && t.durable) {
       // A status-only change (the kubelet's and controllers' many small writes) is rebuilt from Docker
       // and the controllers after a crash: written and renamed like the rest, but not worth an fsync on
       // the hot path of a readiness change.
       const prev = type === 'MODIFIED' ? this.objects.get(k) : undefined;
-      this.persist(t, obj, type === 'DELETED', !(prev && statusOnlyChange(prev, obj)));
+      this.persist(t, obj, json, type === 'DELETED', !(prev && statusOnlyChange(prev, obj)));
     }
     this.rv += 1;
     if (type === 'DELETED') this.objects.delete(k);
@@ -215,14 +225,7 @@ export class Store {
     const event: WatchEvent = { type, object: obj, rv: this.rv };
     this.history.push(event);
     if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT);
-    for (const l of [...this.listeners]) {
-      try {
-        l.fn(event);
-      } catch (err) {
-        // A failing watcher must not break the write nor the other watchers.
-        console.error(`watch listener failed: ${(err as Error).stack ?? err}`);
-      }
-    }
+    for (const l of [...this.listeners]) deliver(l.fn, event);
   }
 
   private trimEvents(): void {
@@ -235,24 +238,24 @@ export class Store {
   }
 
   private fileOf(t: ResourceType, obj: Stored): string {
-    const ns = obj.metadata.namespace ?? '_cluster';
-    return path.join(this.dir!, t.resource, `${ns}_${obj.metadata.name}.json`);
+    return path.join(this.dir!, t.resource, storeFileName(obj.metadata.namespace, obj.metadata.name));
   }
 
-  private persist(t: ResourceType, obj: Stored, remove: boolean, sync = true): void {
+  private persist(t: ResourceType, obj: Stored, json: string, remove: boolean, sync = true): void {
     const file = this.fileOf(t, obj);
     if (remove) {
       fs.rmSync(file, { force: true });
       return;
     }
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.tmp`;
     // fsync the data before the rename and the directory after it: rename alone survives a SIGKILL of
     // this process (the page cache is the kernel's), fsync also survives a power cut or kernel crash.
     // Cost measured in docs/readme/reliability.md (bench/store-fsync.mjs).
-    const fd = fs.openSync(tmp, 'w');
+    // 0600: objects hold env values and other things only the cluster's owner may read
+    const fd = fs.openSync(tmp, 'w', 0o600);
     try {
-      fs.writeSync(fd, JSON.stringify(obj));
+      fs.writeSync(fd, json);
       if (sync && this.fsync && !DERIVED_KINDS.has(t.kind)) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -261,27 +264,92 @@ export class Store {
     if (sync && this.fsync && !DERIVED_KINDS.has(t.kind)) syncDir(path.dirname(file));
   }
 
+  /**
+   * Reads every object back. One file that cannot be used (unreadable, not an object, a kind this version
+   * does not serve, larger than any object may be) is skipped and named in the log; the rest of the cluster
+   * starts. Directories and files are tightened to 0700/0600 on the way (homes made by older versions).
+   */
   private load(dir: string): void {
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    tightenMode(dir, 0o700);
     for (const sub of fs.readdirSync(dir)) {
       const subdir = path.join(dir, sub);
       if (!fs.statSync(subdir).isDirectory()) continue;
+      tightenMode(subdir, 0o700);
       for (const f of fs.readdirSync(subdir)) {
         const file = path.join(subdir, f);
         if (f.endsWith('.tmp')) { fs.rmSync(file, { force: true }); continue; }
         if (!f.endsWith('.json')) continue;
-        let obj: Stored;
-        try {
-          obj = JSON.parse(fs.readFileSync(file, 'utf8')) as Stored;
-        } catch (err) {
-          console.error(`store: skipping unreadable ${file}: ${(err as Error).message}`);
+        tightenMode(file, 0o600);
+        const obj = readStoredObject(file);
+        if (typeof obj === 'string') {
+          console.error(`store: skipping ${path.join(sub, f)}: ${obj}; move it out of ${dir} to silence this`);
           continue;
         }
-        this.objects.set(key(obj.kind as Kind, obj.metadata.namespace, obj.metadata.name), obj);
+        this.objects.set(key(obj.kind, obj.metadata.namespace, obj.metadata.name), obj);
         this.rv = Math.max(this.rv, Number(obj.metadata.resourceVersion) || 0);
       }
     }
   }
+}
+
+/** A stored object, or why the file cannot be one. */
+function readStoredObject(file: string): Stored | string {
+  try {
+    const size = fs.statSync(file).size;
+    if (size > MAX_OBJECT_BYTES) return `${size} bytes, more than the ${MAX_OBJECT_BYTES} an object may have`;
+    const obj = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return 'not a JSON object';
+    const o = obj as Stored;
+    const t = typeof o.kind === 'string' ? byKind(o.kind) : undefined;
+    if (!t) return `kind ${JSON.stringify(o.kind)} is not served by this mini-kube`;
+    const m = o.metadata as unknown as Record<string, unknown> | undefined;
+    if (!m || typeof m !== 'object' || typeof m['name'] !== 'string' || !m['name']) return 'no metadata.name';
+    if (t.namespaced !== (typeof m['namespace'] === 'string')) return `metadata.namespace does not fit a ${t.kind}`;
+    if (typeof m['uid'] !== 'string' || typeof m['resourceVersion'] !== 'string' || typeof m['creationTimestamp'] !== 'string') {
+      return 'metadata.uid, resourceVersion or creationTimestamp missing';
+    }
+    return o;
+  } catch (err) {
+    return (err as Error).message.replace(file, path.basename(file));
+  }
+}
+
+/**
+ * The file an object lives in. Names the API accepts go up to 253 characters and namespaces to 63, more than
+ * a file name may hold (255 bytes, with room for the temporary suffix): a long one is cut and a hash of the
+ * full name added. The real name is inside the file, which is what load reads.
+ */
+export function storeFileName(namespace: string | undefined, name: string): string {
+  const plain = `${namespace ?? '_cluster'}_${name}`;
+  if (plain.length <= MAX_PLAIN_FILE_NAME && /^[a-z0-9_][a-z0-9._-]*$/.test(plain)) return `${plain}.json`;
+  const hash = createHash('sha256').update(`${namespace ?? ''}/${name}`).digest('hex').slice(0, 32);
+  return `${plain.replace(/[^a-z0-9._-]/g, '-').slice(0, 100)}~${hash}.json`;
+}
+
+/** leaves 255 - 150 bytes for ".json" and ".<pid>.tmp" */
+const MAX_PLAIN_FILE_NAME = 150;
+
+/** A failing watcher must not break the write, the other watchers, or the caller that subscribed. */
+function deliver(fn: WatchListener, event: WatchEvent): void {
+  try {
+    fn(event);
+  } catch (err) {
+    const m = event.object.metadata;
+    console.error(`watch listener failed on ${event.object.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}: ${(err as Error).stack ?? err}`);
+  }
+}
+
+/**
+ * What the apiserver answers when etcd refuses an object (413, etcd's own words), with what was too big
+ * and what to do.
+ */
+function tooLarge(t: ResourceType, obj: Stored, bytes: number): StatusError {
+  const name = obj.metadata.name;
+  return new StatusError(413, 'RequestEntityTooLarge',
+    `etcdserver: request is too large: ${qualifiedResource(t.resource, t.group)} "${name.length > 80 ? `${name.slice(0, 80)}...` : name}" would take ${bytes} bytes, `
+    + `more than the ${MAX_OBJECT_BYTES} an object may have; keep large data out of objects (a volume, an image)`,
+    { name, group: t.group, kind: t.resource });
 }
 
 function key(kind: string, namespace: string | undefined, name: string): string {

@@ -2,21 +2,37 @@
 // it (`mini-kube kubeconfig > mk.yaml; kubectl --kubeconfig mk.yaml get pods`). Also the merge into the
 // user's kubeconfig that `up` does and `down --purge` undoes, with the one line each prints.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Command } from 'commander';
 import { runningState } from '../../client/connect.js';
 import { homePaths, loadConfig } from '../../control-plane/home.js';
 import {
   contextName, defaultKubeconfigPath, entryForHome, kubeconfigFor, mergeKubeconfig, removeFromKubeconfig, renderKubeconfig,
+  writeKubeconfig,
 } from '../../control-plane/kubeconfig.js';
 import { action, CliError, home } from '../context.js';
 
 export function registerKubeconfig(program: Command): void {
   program.command('kubeconfig')
     .description('print a kubeconfig for the cluster (server, CA, token; context "mini-kube")')
-    .action(action(async () => {
+    // no -o: in kubectl that short flag names an output format, and `-o yaml` must not become a file named yaml
+    .option('--output <file>', 'write it to FILE (mode 0600: it holds the admin token) instead of printing it')
+    .action(action(async (opts: { output?: string }) => {
       const h = home();
       const url = serverUrl(h);
-      process.stdout.write(renderKubeconfig(kubeconfigFor(entryForHome(h, url))));
+      const doc = kubeconfigFor(entryForHome(h, url));
+      if (!opts.output) {
+        process.stdout.write(renderKubeconfig(doc));
+        return;
+      }
+      // A shell redirect creates the file with the umask (usually 0644, readable by everyone): write it ourselves.
+      const file = path.resolve(opts.output);
+      try {
+        writeKubeconfig(file, doc);
+      } catch (err) {
+        throw new CliError(`could not write the kubeconfig to ${file}: ${(err as Error).message} (choose a writable path)`);
+      }
+      process.stderr.write(`kubeconfig written to ${file} (mode 0600); use it with \`kubectl --kubeconfig ${opts.output} get pods\`\n`);
     }));
 }
 

@@ -20,6 +20,16 @@ function codeOf(fn: () => unknown): number {
 describe('JSON patch (RFC 6902)', () => {
   const doc = { spec: { replicas: 1, list: ['a', 'b'] }, metadata: { labels: { 'a/b': 'x' } } };
 
+  it('refuses copies that double the document over and over (413 at the body limit, at once)', () => {
+    const big = { spec: { data: 'x'.repeat(1000) } };
+    const ops = Array.from({ length: 40 }, (_, i) => ({ op: 'copy', from: '/spec', path: `/spec/c${i}` }));
+    const started = performance.now();
+    expect(codeOf(() => applyJsonPatch(big, ops))).toBe(413);
+    expect(performance.now() - started).toBeLessThan(1000);
+    // a few ordinary copies still work
+    expect(applyJsonPatch(big, ops.slice(0, 3))).toHaveProperty(['spec', 'c2', 'c1', 'c0', 'data']);
+  });
+
   it('applies add, remove, replace, move, copy and test', () => {
     const out = applyJsonPatch(doc, [
       { op: 'test', path: '/spec/replicas', value: 1 },
