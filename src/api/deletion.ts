@@ -6,7 +6,7 @@
 import type { Pod } from '../kube/types.js';
 import type { ResourceType } from '../store/kinds.js';
 import { RESOURCE_TYPES } from '../store/kinds.js';
-import { requestPodDeletion } from '../store/graceful-delete.js';
+import { podAfterDeleteRequest, requestPodDeletion } from '../store/graceful-delete.js';
 import { StatusError } from '../store/errors.js';
 import type { KubeObject, Store, Stored } from '../store/store.js';
 import { timestamp } from '../store/store.js';
@@ -54,7 +54,7 @@ export function deleteObject(ctx: ApiContext, t: ResourceType, current: Stored, 
   if (t.kind === 'Namespace' && PROTECTED_NAMESPACES.includes(current.metadata.name)) {
     throw new StatusError(403, 'Forbidden', `namespaces "${current.metadata.name}" is forbidden: this namespace may not be deleted`, { name: current.metadata.name, kind: 'namespaces' });
   }
-  if (dryRun) return current;
+  if (dryRun) return asIfDeleted(t, current, opts);
   if (opts.propagationPolicy === 'Orphan') orphanDependents(ctx.store, current);
   const ns = current.metadata.namespace;
   switch (t.kind) {
@@ -65,6 +65,26 @@ export function deleteObject(ctx: ApiContext, t: ResourceType, current: Stored, 
     default:
       return ctx.store.delete(t.kind, ns, current.metadata.name);
   }
+}
+
+/**
+ * What a dry-run delete answers: the object as the real delete would leave it (a pod or namespace marked
+ * with deletionTimestamp, anything else as it was when removed), computed by the same rules, written nowhere.
+ */
+function asIfDeleted(t: ResourceType, current: Stored, opts: DeleteOptions): Stored {
+  if (t.kind === 'Pod') return podAfterDeleteRequest(current as Stored<Pod>, opts.gracePeriodSeconds) ?? current;
+  if (t.kind === 'Namespace') return terminating(current);
+  return current;
+}
+
+/** A namespace marked for deletion: Terminating until its pods are gone. */
+function terminating(ns: Stored): Stored {
+  if (ns.metadata.deletionTimestamp) return ns;
+  return {
+    ...ns,
+    metadata: { ...ns.metadata, deletionTimestamp: timestamp(), deletionGracePeriodSeconds: 0 },
+    status: { ...(ns['status'] as object | undefined), phase: 'Terminating' },
+  };
 }
 
 /** Removes ownerReferences to `owner` from its dependents, so the garbage collector leaves them be. */
@@ -83,11 +103,7 @@ function orphanDependents(store: Store, owner: Stored): void {
 
 function deleteNamespace(ctx: ApiContext, ns: Stored): Stored {
   const name = ns.metadata.name;
-  const marked = ns.metadata.deletionTimestamp ? ns : ctx.store.update({
-    ...ns,
-    metadata: { ...ns.metadata, deletionTimestamp: timestamp(), deletionGracePeriodSeconds: 0 },
-    status: { ...(ns['status'] as object | undefined), phase: 'Terminating' },
-  } as KubeObject);
+  const marked = ns.metadata.deletionTimestamp ? ns : ctx.store.update(terminating(ns) as KubeObject);
   for (const t of RESOURCE_TYPES) {
     if (!t.namespaced) continue;
     for (const obj of ctx.store.list(t.kind, name)) {
