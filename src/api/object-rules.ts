@@ -53,11 +53,8 @@ function checkName(t: ResourceType, name: string | undefined): void {
   if (problem) throw invalid(qualifiedKind(t), t.group, name, [{ field: 'metadata.name', reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(name)}: ${problem}` }]);
 }
 
-/** Kinds src/manifests validates and defaults; the others (written by controllers) pass through. */
-const ADMITTED_KINDS: readonly string[] = ['Deployment', 'Pod', 'Service'];
-
+/** Every kind goes through src/manifests (schema, privileged settings, defaults, validation): none passes through. */
 function admit(obj: KubeObject, opts: { allowPrivileged: boolean }): Admitted {
-  if (!ADMITTED_KINDS.includes(String(obj.kind))) return { object: obj, warnings: [] };
   return admitManifest(obj, opts);
 }
 

@@ -43,6 +43,9 @@ export interface WatchOptions {
 const HISTORY_LIMIT = 2000;
 const EVENT_LIMIT = 2000;
 
+/** Refuses a write by throwing; `current` is undefined for a create. */
+export type WriteGuard = (next: Stored, current: Stored | undefined) => void;
+
 export class Store {
   private readonly objects = new Map<string, Stored>();
   private readonly listeners = new Set<{ opts: WatchOptions; fn: WatchListener }>();
@@ -50,6 +53,7 @@ export class Store {
   private rv = 0;
 
   private readonly fsync: boolean;
+  private writeGuard?: WriteGuard;
 
   /**
    * @param dir where durable kinds are kept; undefined keeps everything in memory (unit tests)
@@ -58,6 +62,15 @@ export class Store {
   constructor(private readonly dir?: string, opts: { fsync?: boolean } = {}) {
     this.fsync = opts.fsync ?? true;
     if (dir) this.load(dir);
+  }
+
+  /**
+   * A check every create and update passes before it is stored, whoever writes (the API, a controller,
+   * the kubelet): the one place all of them converge. It throws a StatusError to refuse the write. The
+   * control plane installs the pod security gate here (manifests/pod-gate.ts); the store knows no rule.
+   */
+  setWriteGuard(guard: WriteGuard | undefined): void {
+    this.writeGuard = guard;
   }
 
   get resourceVersion(): number {
@@ -111,6 +124,7 @@ export class Store {
       generation: t.kind === 'Deployment' || t.kind === 'ReplicaSet' ? 1 : stored.metadata?.generation,
     } as Stored<T>['metadata'];
     if (stored.metadata.generation === undefined) delete stored.metadata.generation;
+    this.writeGuard?.(stored, undefined);
     this.commit(t, k, stored, 'ADDED');
     return stored;
   }
@@ -146,6 +160,7 @@ export class Store {
       stored.metadata.generation = current.metadata.generation;
     }
     if (unchanged(current, stored)) return current as Stored<T>;
+    this.writeGuard?.(stored, current);
     this.commit(t, k, stored, 'MODIFIED');
     return stored;
   }
