@@ -172,7 +172,7 @@ describe('security: a nodePort connection flood', () => {
       flooded = await measure('flooded');
     } catch (err) {
       const log = fs.readFileSync(path.join(home, 'control-plane.log'), 'utf8').split('\n').filter((l) => /EMFILE|too many open/i.test(l)).slice(0, 3);
-      throw new Error(`the API failed while the nodePort was flooded (${kept} connections kept, ${during} descriptors open): ${(err as Error).message}; log: ${log.join(' | ')}`);
+      throw new Error(`the API failed while the nodePort was flooded (${kept} connections kept, ${during} descriptors open): ${(err as Error).message}; log: ${log.join(' | ')}`, { cause: err });
     }
     const cap = limitsFor(NOFILE);
     console.log(`[flood] limit ${NOFILE} descriptors, caps ${cap.perPort}/port ${cap.total} total; ${FLOOD} connections opened, ${kept} kept; `
