@@ -57,7 +57,7 @@ describe('service proxy connection caps and idle timeout', () => {
     for (const c of cleanup.splice(0).reverse()) await c();
   });
 
-  async function setup(limits: { perPort: number; total: number; idleMs: number }): Promise<number[]> {
+  async function setup(limits: { perPort: number; total: number; idleMs: number }, appProtocol?: string): Promise<number[]> {
     const store = new Store();
     const backendPort = await freePort();
     // The "pod": an echo server on 127.0.0.2, holding every connection open.
@@ -68,7 +68,7 @@ describe('service proxy connection caps and idle timeout', () => {
     const nodePorts = [await freePort(), await freePort()];
     nodePorts.forEach((nodePort, i) => store.create<Service>({
       apiVersion: 'v1', kind: 'Service', metadata: { name: `s${i}`, namespace: 'default' },
-      spec: { type: 'NodePort', selector: { app: 'x' }, ports: [{ port: 80, targetPort: backendPort, nodePort, protocol: 'TCP' }] },
+      spec: { type: 'NodePort', selector: { app: 'x' }, ports: [{ port: 80, targetPort: backendPort, nodePort, protocol: 'TCP', ...(appProtocol ? { appProtocol } : {}) }] },
     }));
     store.create<Pod>({
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', namespace: 'default', labels: { app: 'x' } },
@@ -82,8 +82,8 @@ describe('service proxy connection caps and idle timeout', () => {
     return nodePorts;
   }
 
-  it('resets connections past the per-port cap and past the total cap; a closed one frees its slot', async () => {
-    const [a, b] = await setup({ perPort: 3, total: 5, idleMs: 60_000 });
+  it.each([['layer 4', undefined], ['HTTP mode', 'http']])('%s: resets connections past the per-port cap and past the total cap; a closed one frees its slot', async (_mode, appProtocol) => {
+    const [a, b] = await setup({ perPort: 3, total: 5, idleMs: 60_000 }, appProtocol);
     const onA = await Promise.all([1, 2, 3, 4].map(() => connect(a!)));
     cleanup.push(() => onA.forEach((c) => c.socket.destroy()));
     expect(onA.map((c) => c.kept).sort()).toEqual([false, true, true, true]);
@@ -97,7 +97,13 @@ describe('service proxy connection caps and idle timeout', () => {
     expect(again.kept).toBe(true);
   });
 
-  it('closes a connection idle for idleMs, keeps one that is talking', async () => {
+  it('closes a connection idle for idleMs (also in HTTP mode), keeps one that is talking', async () => {
+    const [h] = await setup({ perPort: 10, total: 10, idleMs: 400 }, 'http');
+    const idleHttp = await connect(h!, 50);
+    cleanup.push(() => idleHttp.socket.destroy());
+    const httpClosed = new Promise<void>((r) => idleHttp.socket.once('close', () => r()));
+    await Promise.race([httpClosed, new Promise((_, reject) => setTimeout(() => reject(new Error('idle HTTP-mode connection not closed')), 2000))]);
+    for (const c of cleanup.splice(0).reverse()) await c();
     const [a] = await setup({ perPort: 10, total: 10, idleMs: 400 });
     const idle = await connect(a!, 50);
     const busy = await connect(a!, 50);
