@@ -42,6 +42,22 @@ export function deleteOptions(body: Record<string, unknown> | undefined, query: 
   };
 }
 
+/**
+ * Kinds whose DELETE answers with the object (the apiserver's ReturnDeletedObject, and namespaces'
+ * own REST); the others answer a Status Success naming what went (genericregistry finalizeDelete).
+ */
+const RETURNS_DELETED_OBJECT: readonly string[] = ['Pod', 'Service', 'Namespace'];
+
+/** The body of a DELETE answer for `obj` as deleteObject left it (or, dry run, would leave it). */
+export function deleteResponse(t: ResourceType, obj: Stored): Record<string, unknown> {
+  // Not gone yet (graceful, Terminating): the object itself, whatever the kind.
+  if (RETURNS_DELETED_OBJECT.includes(t.kind) || obj.metadata.deletionTimestamp) return obj;
+  return {
+    kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success',
+    details: { name: obj.metadata.name, group: t.group, kind: t.resource, uid: obj.metadata.uid },
+  };
+}
+
 /** Deletes one object as the apiserver would; returns what the response shows. */
 export function deleteObject(ctx: ApiContext, t: ResourceType, current: Stored, opts: DeleteOptions, dryRun: boolean): Stored {
   const { uid, resourceVersion } = opts.preconditions ?? {};

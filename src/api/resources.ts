@@ -8,7 +8,7 @@ import { notFound, StatusError } from '../store/errors.js';
 import type { KubeObject, Stored } from '../store/store.js';
 import { readObjectBody, readOptionalObjectBody, readPatchBody, type PatchBody } from './body.js';
 import type { ApiContext } from './context.js';
-import { deleteObject, deleteOptions } from './deletion.js';
+import { deleteObject, deleteOptions, deleteResponse } from './deletion.js';
 import { methodNotAllowed, sendJson } from './errors.js';
 import { serveLogs } from './logs.js';
 import { generateName } from './names.js';
@@ -256,7 +256,7 @@ async function remove(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
   const dryRun = dryRunOf('DeleteOptions', query, body);
   const opts = deleteOptions(body, query);
   const current = mustGet(ctx, t, namespace, name);
-  sendJson(res, 200, deleteObject(ctx, t, current, opts, dryRun));
+  sendJson(res, 200, deleteResponse(t, deleteObject(ctx, t, current, opts, dryRun)));
 }
 
 async function deleteCollection(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, query: URLSearchParams): Promise<void> {

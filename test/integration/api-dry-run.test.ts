@@ -120,6 +120,9 @@ describe('dryRun=All changes nothing', () => {
     expect(pod.status).toBe(200);
     expect(pod.body.metadata.deletionTimestamp).toBeTruthy();
     expect(pod.body.metadata.deletionGracePeriodSeconds).toBe(1);
+    const deploy = await c.request<{ kind: string; status: string; details: Record<string, string> }>('DELETE', c.path('Deployment', 'dry', 'web'), { dryRun: ['All'], propagationPolicy: 'Background' });
+    expect(deploy.status).toBe(200);
+    expect(deploy.body).toMatchObject({ kind: 'Status', status: 'Success', details: { name: 'web', group: 'apps', kind: 'deployments' } });
     const ns = await c.request<Stored & { status: { phase: string } }>('DELETE', c.path('Namespace', undefined, 'dry'), { dryRun: ['All'] });
     expect(ns.body.metadata.deletionTimestamp).toBeTruthy();
     expect(ns.body.status.phase).toBe('Terminating');
