@@ -28,7 +28,7 @@ export default tseslint.config(
     },
   },
   // the dashboard's page runs in the browser
-  { files: ['src/dashboard/public/**/*.js'], languageOptions: { globals: { document: 'readonly', window: 'readonly', EventSource: 'readonly', location: 'readonly', history: 'readonly', localStorage: 'readonly' } } },
+  { files: ['src/dashboard/public/**/*.js'], languageOptions: { globals: { document: 'readonly', window: 'readonly', EventSource: 'readonly', location: 'readonly', history: 'readonly', localStorage: 'readonly', sessionStorage: 'readonly', TextDecoderStream: 'readonly' } } },
   // tests poke at untyped JSON answers from the API
   { files: ['test/**/*.ts', 'examples/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
 );

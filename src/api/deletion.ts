@@ -6,7 +6,7 @@
 import type { Pod } from '../kube/types.js';
 import type { ResourceType } from '../store/kinds.js';
 import { RESOURCE_TYPES } from '../store/kinds.js';
-import { requestPodDeletion } from '../store/graceful-delete.js';
+import { podAfterDeleteRequest, requestPodDeletion } from '../store/graceful-delete.js';
 import { StatusError } from '../store/errors.js';
 import type { KubeObject, Store, Stored } from '../store/store.js';
 import { timestamp } from '../store/store.js';
@@ -42,6 +42,22 @@ export function deleteOptions(body: Record<string, unknown> | undefined, query: 
   };
 }
 
+/**
+ * Kinds whose DELETE answers with the object (the apiserver's ReturnDeletedObject, and namespaces'
+ * own REST); the others answer a Status Success naming what went (genericregistry finalizeDelete).
+ */
+const RETURNS_DELETED_OBJECT: readonly string[] = ['Pod', 'Service', 'Namespace'];
+
+/** The body of a DELETE answer for `obj` as deleteObject left it (or, dry run, would leave it). */
+export function deleteResponse(t: ResourceType, obj: Stored): Record<string, unknown> {
+  // Not gone yet (graceful, Terminating): the object itself, whatever the kind.
+  if (RETURNS_DELETED_OBJECT.includes(t.kind) || obj.metadata.deletionTimestamp) return obj;
+  return {
+    kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success',
+    details: { name: obj.metadata.name, group: t.group, kind: t.resource, uid: obj.metadata.uid },
+  };
+}
+
 /** Deletes one object as the apiserver would; returns what the response shows. */
 export function deleteObject(ctx: ApiContext, t: ResourceType, current: Stored, opts: DeleteOptions, dryRun: boolean): Stored {
   const { uid, resourceVersion } = opts.preconditions ?? {};
@@ -54,7 +70,7 @@ export function deleteObject(ctx: ApiContext, t: ResourceType, current: Stored, 
   if (t.kind === 'Namespace' && PROTECTED_NAMESPACES.includes(current.metadata.name)) {
     throw new StatusError(403, 'Forbidden', `namespaces "${current.metadata.name}" is forbidden: this namespace may not be deleted`, { name: current.metadata.name, kind: 'namespaces' });
   }
-  if (dryRun) return current;
+  if (dryRun) return asIfDeleted(t, current, opts);
   if (opts.propagationPolicy === 'Orphan') orphanDependents(ctx.store, current);
   const ns = current.metadata.namespace;
   switch (t.kind) {
@@ -65,6 +81,26 @@ export function deleteObject(ctx: ApiContext, t: ResourceType, current: Stored, 
     default:
       return ctx.store.delete(t.kind, ns, current.metadata.name);
   }
+}
+
+/**
+ * What a dry-run delete answers: the object as the real delete would leave it (a pod or namespace marked
+ * with deletionTimestamp, anything else as it was when removed), computed by the same rules, written nowhere.
+ */
+function asIfDeleted(t: ResourceType, current: Stored, opts: DeleteOptions): Stored {
+  if (t.kind === 'Pod') return podAfterDeleteRequest(current as Stored<Pod>, opts.gracePeriodSeconds) ?? current;
+  if (t.kind === 'Namespace') return terminating(current);
+  return current;
+}
+
+/** A namespace marked for deletion: Terminating until its pods are gone. */
+function terminating(ns: Stored): Stored {
+  if (ns.metadata.deletionTimestamp) return ns;
+  return {
+    ...ns,
+    metadata: { ...ns.metadata, deletionTimestamp: timestamp(), deletionGracePeriodSeconds: 0 },
+    status: { ...(ns['status'] as object | undefined), phase: 'Terminating' },
+  };
 }
 
 /** Removes ownerReferences to `owner` from its dependents, so the garbage collector leaves them be. */
@@ -83,11 +119,7 @@ function orphanDependents(store: Store, owner: Stored): void {
 
 function deleteNamespace(ctx: ApiContext, ns: Stored): Stored {
   const name = ns.metadata.name;
-  const marked = ns.metadata.deletionTimestamp ? ns : ctx.store.update({
-    ...ns,
-    metadata: { ...ns.metadata, deletionTimestamp: timestamp(), deletionGracePeriodSeconds: 0 },
-    status: { ...(ns['status'] as object | undefined), phase: 'Terminating' },
-  } as KubeObject);
+  const marked = ns.metadata.deletionTimestamp ? ns : ctx.store.update(terminating(ns) as KubeObject);
   for (const t of RESOURCE_TYPES) {
     if (!t.namespaced) continue;
     for (const obj of ctx.store.list(t.kind, name)) {

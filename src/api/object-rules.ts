@@ -8,7 +8,7 @@ import { invalid, StatusError } from '../store/errors.js';
 import type { KubeObject, Stored } from '../store/store.js';
 import type { ApiContext } from './context.js';
 import { nameProblem } from './names.js';
-import { admit as admitManifest, admitImages } from '../manifests/index.js';
+import { admit as admitManifest } from '../manifests/index.js';
 
 export interface Admitted {
   object: KubeObject;
@@ -53,19 +53,13 @@ function checkName(t: ResourceType, name: string | undefined): void {
   if (problem) throw invalid(qualifiedKind(t), t.group, name, [{ field: 'metadata.name', reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(name)}: ${problem}` }]);
 }
 
-/** Kinds src/manifests validates and defaults; the others (written by controllers) pass through. */
-const ADMITTED_KINDS: readonly string[] = ['Deployment', 'Pod', 'Service'];
-
-function admit(obj: KubeObject, t: ResourceType, opts: { allowPrivileged: boolean }): Admitted {
-  if (!ADMITTED_KINDS.includes(String(obj.kind))) {
-    admitImages(obj, qualifiedKind(t), t.group);
-    return { object: obj, warnings: [] };
-  }
+/** Every kind goes through src/manifests (schema, privileged settings, defaults, validation): none passes through. */
+function admit(obj: KubeObject, opts: { allowPrivileged: boolean }): Admitted {
   return admitManifest(obj, opts);
 }
 
 async function runAdmission(ctx: ApiContext, t: ResourceType, obj: KubeObject): Promise<Admitted> {
-  const result = admit(obj, t, { allowPrivileged: ctx.allowPrivileged });
+  const result = admit(obj, { allowPrivileged: ctx.allowPrivileged });
   const out = result.object;
   // Legacy apiVersions are converted by admission; whatever is left must be the URL's group/version.
   if (out.apiVersion !== apiVersionOf(t)) {
@@ -194,7 +188,7 @@ async function checkImmutable(ctx: ApiContext, t: ResourceType, current: Stored,
     // Compare both sides after admission, so defaults filled in on one side only never count as a change.
     let normalizedCurrent: KubeObject = current;
     try {
-      normalizedCurrent = admit(structuredClone(current) as KubeObject, t, { allowPrivileged: true }).object;
+      normalizedCurrent = admit(structuredClone(current) as KubeObject, { allowPrivileged: true }).object;
     } catch {
       // the stored object predates today's rules; compare it as stored
     }

@@ -37,12 +37,3 @@ export function intParam(query: URLSearchParams, name: string): number | undefin
   if (!/^-?\d+$/.test(v)) throw new StatusError(400, 'BadRequest', `invalid value for ${name}: ${JSON.stringify(v)}: must be an integer`);
   return Number(v);
 }
-
-/** ?dryRun=All: validate and answer as if written, but write nothing. */
-export function isDryRun(query: URLSearchParams): boolean {
-  const values = query.getAll('dryRun');
-  for (const v of values) {
-    if (v !== 'All') throw new StatusError(400, 'BadRequest', `dryRun: Unsupported value: ${JSON.stringify(v)}: supported values: "All"`);
-  }
-  return values.length > 0;
-}

@@ -8,7 +8,7 @@ import { notFound, StatusError } from '../store/errors.js';
 import type { KubeObject, Stored } from '../store/store.js';
 import { readObjectBody, readOptionalObjectBody, readPatchBody, type PatchBody } from './body.js';
 import type { ApiContext } from './context.js';
-import { deleteObject, deleteOptions } from './deletion.js';
+import { deleteObject, deleteOptions, deleteResponse } from './deletion.js';
 import { methodNotAllowed, sendJson } from './errors.js';
 import { serveLogs } from './logs.js';
 import { generateName } from './names.js';
@@ -16,7 +16,8 @@ import { negotiate } from './negotiate.js';
 import { prepareCreate, prepareUpdate, type Admitted } from './object-rules.js';
 import { applyPatch } from './patch.js';
 import { LEGACY_WARNING, parseResourcePath, type ResourcePath } from './paths.js';
-import { boolParam, intParam, isDryRun, parseUrl } from './request.js';
+import { dryRunOf } from './dry-run.js';
+import { boolParam, intParam, parseUrl } from './request.js';
 import { serveScale } from './scale.js';
 import { selectorFilter } from './selectors.js';
 import { includeObjectParam, renderTable } from './tables.js';
@@ -154,7 +155,7 @@ function requireNamespace(ctx: ApiContext, t: ResourceType, namespace: string | 
 }
 
 async function create(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, query: URLSearchParams): Promise<void> {
-  const dryRun = isDryRun(query);
+  const dryRun = dryRunOf('CreateOptions', query);
   const body = await readObjectBody(req);
   requireNamespace(ctx, t, namespace);
   const admitted = await prepareCreate(ctx, t, namespace, body);
@@ -192,7 +193,7 @@ async function update(
   ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, name: string,
   query: URLSearchParams, subresource?: 'status',
 ): Promise<void> {
-  const dryRun = isDryRun(query);
+  const dryRun = dryRunOf('UpdateOptions', query);
   const body = await readObjectBody(req);
   const current = mustGet(ctx, t, namespace, name);
   const admitted = await prepareUpdate(ctx, t, namespace, name, body, current, subresource);
@@ -210,7 +211,7 @@ async function patch(
   ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, name: string,
   query: URLSearchParams, subresource?: 'status',
 ): Promise<void> {
-  const dryRun = isDryRun(query);
+  const dryRun = dryRunOf('PatchOptions', query);
   const body: PatchBody = await readPatchBody(req, subresource ? ['json', 'merge', 'strategic'] : undefined);
   for (let attempt = 0; ; attempt++) {
     const current = ctx.store.get(t.kind, namespace, name);
@@ -251,16 +252,18 @@ async function applyCreate(
 }
 
 async function remove(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, name: string, query: URLSearchParams): Promise<void> {
-  const dryRun = isDryRun(query);
-  const opts = deleteOptions(await readOptionalObjectBody(req), query);
+  const body = await readOptionalObjectBody(req);
+  const dryRun = dryRunOf('DeleteOptions', query, body);
+  const opts = deleteOptions(body, query);
   const current = mustGet(ctx, t, namespace, name);
-  sendJson(res, 200, deleteObject(ctx, t, current, opts, dryRun));
+  sendJson(res, 200, deleteResponse(t, deleteObject(ctx, t, current, opts, dryRun)));
 }
 
 async function deleteCollection(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, query: URLSearchParams): Promise<void> {
   if (t.kind === 'Namespace') throw methodNotAllowed('DELETE');
-  const dryRun = isDryRun(query);
-  const opts = deleteOptions(await readOptionalObjectBody(req), query);
+  const body = await readOptionalObjectBody(req);
+  const dryRun = dryRunOf('DeleteOptions', query, body);
+  const opts = deleteOptions(body, query);
   const filter = selectorFilter(query, t.kind);
   const items: KubeObject[] = [];
   for (const obj of ctx.store.list(t.kind, namespace).filter(filter)) {

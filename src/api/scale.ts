@@ -11,7 +11,7 @@ import { readObjectBody, readPatchBody } from './body.js';
 import type { ApiContext } from './context.js';
 import { methodNotAllowed, sendJson } from './errors.js';
 import { applyPatch } from './patch.js';
-import { isDryRun } from './request.js';
+import { dryRunOf } from './dry-run.js';
 
 interface ScaleSpec { replicas?: unknown }
 
@@ -36,6 +36,8 @@ export async function serveScale(
   const current = ctx.store.mustGet(t.kind, namespace, name);
   if (req.method === 'GET') return sendJson(res, 200, toScale(current));
 
+  // Checked before the body is read: an unsupported dryRun value must never reach a real write.
+  const dryRun = dryRunOf(req.method === 'PUT' ? 'UpdateOptions' : 'PatchOptions', query);
   let scale: Record<string, unknown>;
   if (req.method === 'PUT') {
     scale = await readObjectBody(req);
@@ -61,6 +63,6 @@ export async function serveScale(
   next['spec'] = { ...(next['spec'] as object), replicas };
   // The Scale's resourceVersion is the object's: a stale one is a 409, as on a real cluster.
   next.metadata.resourceVersion = meta.resourceVersion || current.metadata.resourceVersion;
-  const stored = isDryRun(query) ? next : ctx.store.update(next);
+  const stored = dryRun ? next : ctx.store.update(next);
   sendJson(res, 200, toScale(stored as Stored));
 }

@@ -22,6 +22,7 @@ import { ApiClient } from '../client/api-client.js';
 import { startDashboard, type Dashboard } from '../dashboard/server.js';
 import { registerDashboardLogin } from '../dashboard/login.js';
 import { startMemoryLog } from './memory-log.js';
+import { podSecurityGate } from '../manifests/pod-gate.js';
 
 export interface ControlPlaneOptions {
   home: string;
@@ -58,10 +59,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const config = loadConfig(opts.home);
   const lock: Lock = acquireLock(paths.lock);
   try {
-    const runtime = opts.runtime ?? new DockerRuntime();
     const allowPrivileged = opts.allowPrivileged ?? config.allowPrivileged ?? false;
+    // The runtime refuses on its own what admission refuses (defence in depth: create-options.ts).
+    const runtime = opts.runtime ?? new DockerRuntime({ allowPrivileged });
     const publishPorts = opts.publishPorts ?? config.publishPorts ?? false;
     const store = new Store(paths.store);
+    store.setWriteGuard(podSecurityGate({ allowPrivileged }));
     ensureDefaultNamespace(store);
     let dashboard: Dashboard | undefined;
     const nodePortAddress = config.nodePortAddress ?? '127.0.0.1';

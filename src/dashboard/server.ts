@@ -12,7 +12,7 @@ import type { ProbeHistory } from '../probes/history.js';
 import type { ConnectionStats } from '../service-proxy/proxy.js';
 import type { Store } from '../store/store.js';
 import { parseAction, runAction } from './actions.js';
-import { COOKIE, Sessions, type Session } from './sessions.js';
+import { Sessions } from './sessions.js';
 import { snapshot } from './snapshot.js';
 import { TrafficMeter } from './traffic.js';
 
@@ -78,29 +78,29 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     const host = req.headers.host ?? '';
     if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return send(res, 421, 'text/plain', 'wrong host\n');
     const url = new URL(req.url ?? '/', `http://${host}`);
-    const session = sessions.fromCookie(req.headers.cookie);
+    const sameOrigin = req.headers.origin === `http://${host}`;
 
-    if (req.method === 'GET' && url.pathname === '/' && url.searchParams.has('login')) {
-      const s = sessions.login(url.searchParams.get('login') ?? '');
-      if (!s) return send(res, 401, 'text/html; charset=utf-8', page401('This login link was already used or has expired.'));
-      res.writeHead(303, {
-        'set-cookie': `${COOKIE}=${s.id}; HttpOnly; SameSite=Strict; Path=/`,
-        location: '/', 'cache-control': 'no-store',
-      });
-      return void res.end();
-    }
-    if (req.method === 'GET' && url.pathname === '/') {
-      if (!session) return send(res, 401, 'text/html; charset=utf-8', page401('Open the link printed by `mini-kube dashboard`.'));
-      return sendFile(res, files.page('index.html'));
-    }
+    // The page holds no secret; it logs itself in (a ?login= code) or shows how to get a link.
+    if (req.method === 'GET' && url.pathname === '/') return sendFile(res, files.page('index.html'));
     if (req.method === 'GET' && files.has(url.pathname)) return sendFile(res, files.get(url.pathname)!);
-    if (!session) return send(res, 401, 'text/plain', 'not logged in\n');
+    if (req.method === 'POST' && url.pathname === '/session') {
+      // Only the page itself spends a login code: a cross-site page cannot send this Origin.
+      if (!sameOrigin) return send(res, 403, 'application/json', JSON.stringify({ error: 'cross-site request refused' }));
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'application/json', '{"error":"JSON only"}');
+      const code = (JSON.parse(await readBody(req)) as { code?: unknown }).code;
+      const s = typeof code === 'string' ? sessions.login(code) : undefined;
+      if (!s) return send(res, 401, 'application/json', JSON.stringify({ error: 'This login link was already used or has expired: `mini-kube dashboard` prints a new one.' }));
+      return send(res, 200, 'application/json', JSON.stringify({ token: s.id, csrf: s.csrf }));
+    }
+    // No cookie is ever read or set: see sessions.ts for why the session travels only in this header.
+    const session = sessions.fromAuthorization(header(req, 'authorization'));
+    if (!session) return send(res, 401, 'text/plain', 'not logged in: open the link printed by `mini-kube dashboard`\n');
 
-    if (req.method === 'GET' && url.pathname === '/events') return openStream(res, session);
+    if (req.method === 'GET' && url.pathname === '/events') return openStream(res);
     if (req.method === 'POST' && url.pathname === '/actions') {
-      // CSRF: the cookie is SameSite=Strict, the Origin must be this page's, and the header carries a
-      // secret that only the page can know (it came over the event stream).
-      if (req.headers.origin !== `http://${host}` || !Sessions.csrfMatches(session, header(req, 'x-csrf-token'))) {
+      // CSRF: the session header is one a cross-site page cannot send without a CORS preflight (never
+      // granted); on top, the Origin must be this page's and the CSRF secret the session's.
+      if (!sameOrigin || !Sessions.csrfMatches(session, header(req, 'x-csrf-token'))) {
         return send(res, 403, 'application/json', JSON.stringify({ error: 'cross-site request refused' }));
       }
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'application/json', '{"error":"JSON only"}');
@@ -117,9 +117,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     send(res, 404, 'text/plain', 'not found\n');
   }
 
-  function openStream(res: http.ServerResponse, session: Session): void {
+  function openStream(res: http.ServerResponse): void {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-    res.write(`event: session\ndata: ${JSON.stringify({ csrf: session.csrf })}\n\n`);
     res.write(`event: state\ndata: ${JSON.stringify(snapshot(opts.store, opts.history, traffic.current()))}\n\n`);
     clients.add(res);
     res.on('close', () => clients.delete(res));
@@ -213,8 +212,4 @@ function staticFiles(): { has(p: string): boolean; get(p: string): StaticFile | 
     get: (p) => map.get(p),
     page: (name) => ({ type: TYPES['.html']!, path: path.join(pub, name) }),
   };
-}
-
-function page401(message: string): string {
-  return `<!doctype html><meta charset="utf-8"><title>mini-kube dashboard</title><body style="font:28px system-ui;background:#0b0f14;color:#fff;padding:2em"><h1>mini-kube dashboard</h1><p>${message}</p><p><code>mini-kube dashboard</code> prints a new link.</p>`;
 }

@@ -1,12 +1,13 @@
 // Browser login for the dashboard. The API token never goes into a URL: whoever holds it (the CLI,
-// `up`) asks for a one-time login code; the URL carrying it is exchanged once for a session cookie
-// (HttpOnly, SameSite=Strict) and the code is gone. Actions also need the session's CSRF token in a
-// header, which only the page itself can read (from the event stream), and a same-origin Origin.
+// `up`) asks for a one-time login code; the page exchanges the code once for a session token and the
+// code is gone. The session token is no cookie: cookies ignore ports, so a cookie for 127.0.0.1 would be
+// sent to every nodePort, that is to the pods (docs/decisions/081). The page keeps it in sessionStorage
+// (per origin: scheme, host and port) and sends it as `Authorization: Bearer`, which a browser never
+// adds by itself. Actions also need the session's CSRF token in a header and a same-origin Origin.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 
 const CODE_TTL_MS = 10 * 60_000;
 const SESSION_TTL_MS = 12 * 3600_000;
-export const COOKIE = 'mk_dashboard';
 
 export interface Session {
   id: string;
@@ -37,8 +38,10 @@ export class Sessions {
     return s;
   }
 
-  fromCookie(header: string | undefined): Session | undefined {
-    const id = parseCookies(header)[COOKIE];
+  /** The session of an `Authorization: Bearer <session token>` header; undefined when none is valid. */
+  fromAuthorization(header: string | undefined): Session | undefined {
+    const m = /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(header ?? '');
+    const id = m?.[1];
     if (!id) return undefined;
     const s = this.sessions.get(id);
     if (!s || s.expiresAt < this.now()) return undefined;
@@ -57,13 +60,4 @@ export class Sessions {
     for (const [c, exp] of this.codes) if (exp < now) this.codes.delete(c);
     for (const [id, s] of this.sessions) if (s.expiresAt < now) this.sessions.delete(id);
   }
-}
-
-export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0) out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
-  }
-  return out;
 }

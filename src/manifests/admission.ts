@@ -1,7 +1,8 @@
 // The admission steps every object goes through, whether it comes from a YAML file or a JSON request:
-// kind/version → schema (types, unknown fields) → privileged settings → legacy conversion → defaults →
-// validation. Results are location-free issues; parse.ts adds file:line, admit.ts turns them into API errors.
-import type { Deployment, Pod, PodSpec, Service } from '../kube/types.js';
+// kind/version → schema (types, unknown fields) → privileged settings of every pod spec the kind carries
+// (pod-templates.ts) → legacy conversion → defaults → validation. Every served kind, on every write.
+// Results are location-free issues; parse.ts adds file:line, admit.ts turns them into API errors.
+import type { Deployment, Endpoints, Event, Namespace, Pod, ReplicaSet, Service } from '../kube/types.js';
 import type { KubeObject } from '../store/store.js';
 import { MAX_DEPTH, type LegacyDeploymentVersion, type SupportedKind } from './constants.js';
 import { setDefaults } from './defaults.js';
@@ -9,11 +10,14 @@ import { FieldPath } from './field-path.js';
 import { formatFieldError, type FieldError } from './field-errors.js';
 import { convertLegacyDeployment } from './legacy.js';
 import { rootTypeFor } from './schema/index.js';
+import { podSpecsOf } from './pod-templates.js';
 import { privilegedSettings } from './security.js';
 import { legacyWarning, noMatchesForLegacy, resolveTypeMeta } from './type-meta.js';
 import { checkSchema, isPlainObject } from './unknown-fields.js';
+import { validateEndpoints, validateEvent, validateNamespace } from './validate-cluster-objects.js';
 import { validateDeployment } from './validate-deployment.js';
 import { validatePod } from './validate-pod.js';
+import { validateReplicaSet } from './validate-replicaset.js';
 import { validateService } from './validate-service.js';
 
 export interface AdmitOptions {
@@ -88,8 +92,7 @@ export function runAdmission(input: unknown, opts: AdmitOptions = {}): Admission
   if (schema.errors.length) return result;
 
   if (!opts.allowPrivileged) {
-    const podSpec = podSpecOf(tm.kind, obj);
-    for (const e of privilegedSettings(podSpec.spec, podSpec.path)) issues.push(fieldIssue('privileged', e));
+    for (const at of podSpecsOf(tm.kind, obj)) for (const e of privilegedSettings(at.spec, at.path)) issues.push(fieldIssue('privileged', e));
   }
 
   if (tm.legacy) {
@@ -100,23 +103,26 @@ export function runAdmission(input: unknown, opts: AdmitOptions = {}): Admission
 
   const object = obj as KubeObject;
   setDefaults(object);
-  const invalid = tm.kind === 'Deployment' ? validateDeployment(object as Deployment)
-    : tm.kind === 'Pod' ? validatePod(object as Pod)
-      : validateService(object as Service);
+  const invalid = VALIDATORS[tm.kind](object);
   for (const e of invalid) issues.push(fieldIssue('invalid', e));
 
   if (!issues.some((i) => i.severity === 'error')) result.object = object;
   return result;
 }
 
+/** One validator per kind: a Record, so a kind without one does not compile. */
+const VALIDATORS: Record<SupportedKind, (obj: KubeObject) => FieldError[]> = {
+  Deployment: (o) => validateDeployment(o as Deployment),
+  Pod: (o) => validatePod(o as Pod),
+  Service: (o) => validateService(o as Service),
+  ReplicaSet: (o) => validateReplicaSet(o as ReplicaSet),
+  Namespace: (o) => validateNamespace(o as Namespace),
+  Endpoints: (o) => validateEndpoints(o as Endpoints),
+  Event: (o) => validateEvent(o as Event),
+};
+
 function fieldIssue(code: IssueCode, e: FieldError): AdmissionIssue {
   return { severity: 'error', code, message: formatFieldError(e), path: e.at ?? e.path, fieldError: e };
-}
-
-function podSpecOf(kind: SupportedKind, obj: Record<string, unknown>): { spec: PodSpec | undefined; path: FieldPath } {
-  if (kind === 'Pod') return { spec: (obj as Pod).spec, path: FieldPath.of('spec') };
-  if (kind === 'Deployment') return { spec: (obj as Deployment).spec?.template?.spec, path: FieldPath.of('spec', 'template', 'spec') };
-  return { spec: undefined, path: FieldPath.root() };
 }
 
 function describe(v: unknown): string {

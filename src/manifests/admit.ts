@@ -6,9 +6,6 @@ import { badRequest, invalid, StatusError } from '../store/errors.js';
 import { runAdmission, type AdmissionIssue, type AdmitOptions } from './admission.js';
 import { KIND_GROUP, SERVED_VERSION } from './constants.js';
 import { toStatusCause } from './field-errors.js';
-import { FieldPath } from './field-path.js';
-import { validatePodSpecImages } from './validate-image.js';
-import type { PodSpec } from '../kube/types.js';
 
 export function admit(obj: KubeObject, opts: AdmitOptions = {}): { object: KubeObject; warnings: string[] } {
   const r = runAdmission(obj, opts);
@@ -39,15 +36,3 @@ export function warningText(i: AdmissionIssue): string {
 }
 
 export type { AdmitOptions };
-
-/**
- * Kinds the manifest pipeline does not validate in full (a ReplicaSet a client writes directly) still
- * may not carry an image string Docker cannot parse: it would reach the engine through the pods they make.
- */
-export function admitImages(obj: KubeObject, kind: string, group: string): void {
-  const spec = obj['spec'] as { template?: { spec?: PodSpec } } | undefined;
-  const errs = kind === 'Pod'
-    ? validatePodSpecImages(obj['spec'] as PodSpec | undefined, FieldPath.of('spec'))
-    : validatePodSpecImages(spec?.template?.spec, FieldPath.of('spec', 'template', 'spec'));
-  if (errs.length) throw invalid(kind, group, obj.metadata?.name ?? '', errs.map(toStatusCause));
-}

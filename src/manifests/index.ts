@@ -1,6 +1,6 @@
 // The manifest pipeline: YAML/JSON text or API bodies → checked, converted, defaulted Kubernetes objects.
 export { parseManifests, type ParsedManifest, type ParseResult } from './parse.js';
-export { admit, admitImages } from './admit.js';
+export { admit } from './admit.js';
 export type { AdmitOptions } from './admission.js';
 export { applyDefaults, imageTag } from './defaults.js';
 export { ManifestError, type ManifestIssue } from './manifest-error.js';

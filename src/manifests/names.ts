@@ -119,13 +119,16 @@ export function isEnvVarName(value: string): string[] {
   return errs;
 }
 
+/** Which name rule a kind's metadata.name follows: most kinds subdomain, Services DNS-1035, Namespaces DNS-1123 label. */
+export type NameFormat = 'subdomain' | 'dns1035' | 'label';
+
 /**
  * NameIsDNSSubdomain / NameIsDNS1035Label with the "prefix" flag: a generateName prefix may end in '-'
  * because random characters follow it.
  */
-export function nameFormatErrors(name: string, format: 'subdomain' | 'dns1035', prefix: boolean): string[] {
+export function nameFormatErrors(name: string, format: NameFormat, prefix: boolean): string[] {
   const v = prefix ? maskTrailingDash(name) : name;
-  return format === 'subdomain' ? isDNS1123Subdomain(v) : isDNS1035Label(v);
+  return format === 'subdomain' ? isDNS1123Subdomain(v) : format === 'label' ? isDNS1123Label(v) : isDNS1035Label(v);
 }
 
 function maskTrailingDash(name: string): string {

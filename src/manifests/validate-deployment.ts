@@ -1,14 +1,13 @@
 // apps/v1 Deployment validation (pkg/apis/apps/validation ValidateDeployment): selector required and
 // matching the template labels, replicas >= 0, rolling-update parameters, restartPolicy Always.
 import type { Deployment } from '../kube/types.js';
-import { selectorMatches } from '../kube/labels.js';
 import { FieldPath } from './field-path.js';
 import {
   forbiddenField, invalidField, notSupportedField, requiredField, type FieldError,
 } from './field-errors.js';
 import { IS_NEGATIVE_ERROR, isValidPercent } from './names.js';
-import { validateLabelSelector, validateObjectMeta } from './validate-meta.js';
-import { validatePodTemplateSpec } from './validate-pod.js';
+import { validateObjectMeta } from './validate-meta.js';
+import { validateReplicatedPods } from './validate-replicaset.js';
 
 export function validateDeployment(d: Deployment): FieldError[] {
   const errs = validateObjectMeta(d.metadata, 'subdomain', FieldPath.of('metadata'));
@@ -16,39 +15,9 @@ export function validateDeployment(d: Deployment): FieldError[] {
   const path = FieldPath.of('spec');
   if (!spec) return [...errs, requiredField(path)];
 
-  if (spec.replicas !== undefined && spec.replicas < 0) errs.push(invalidField(path.child('replicas'), spec.replicas, IS_NEGATIVE_ERROR));
-
-  const sel = spec.selector;
-  if (!sel) {
-    errs.push(requiredField(path.child('selector')));
-  } else {
-    errs.push(...validateLabelSelector(sel, path.child('selector')));
-    if (Object.keys(sel.matchLabels ?? {}).length + (sel.matchExpressions?.length ?? 0) === 0) {
-      errs.push(invalidField(path.child('selector'), sel, 'empty selector is invalid for deployment'));
-    }
-  }
-
-  const tpath = path.child('template');
-  const template = spec.template;
-  if (template) {
-    // A missing selector selects nothing (labels.Nothing()), so Kubernetes reports the mismatch too.
-    const labels = template.metadata?.labels ?? {};
-    const hasSelector = sel && Object.keys(sel.matchLabels ?? {}).length + (sel.matchExpressions?.length ?? 0) > 0;
-    if (!sel || (hasSelector && !selectorMatches(sel, labels))) {
-      errs.push(invalidField(tpath.child('metadata', 'labels'), labels, '`selector` does not match template `labels`'));
-    }
-  }
-  errs.push(...validatePodTemplateSpec(template, tpath));
-  if (template?.spec?.restartPolicy && template.spec.restartPolicy !== 'Always') {
-    errs.push(notSupportedField(tpath.child('spec', 'restartPolicy'), template.spec.restartPolicy, ['Always']));
-  }
-  if (template?.spec?.activeDeadlineSeconds !== undefined) {
-    errs.push(forbiddenField(tpath.child('spec', 'activeDeadlineSeconds'), 'activeDeadlineSeconds in ReplicaSet is not Supported'));
-  }
-
+  errs.push(...validateReplicatedPods(spec, path, 'deployment'));
   errs.push(...validateStrategy(d, path.child('strategy')));
   const minReady = spec.minReadySeconds ?? 0;
-  if (minReady < 0) errs.push(invalidField(path.child('minReadySeconds'), minReady, IS_NEGATIVE_ERROR));
   if (spec.revisionHistoryLimit !== undefined && spec.revisionHistoryLimit < 0) {
     errs.push(invalidField(path.child('revisionHistoryLimit'), spec.revisionHistoryLimit, IS_NEGATIVE_ERROR));
   }

@@ -5,11 +5,11 @@ import type { FieldPath } from './field-path.js';
 import {
   forbiddenField, invalidField, requiredField, tooLongField, type FieldError,
 } from './field-errors.js';
-import { isDNS1123Label, isQualifiedName, isValidLabelValue, nameFormatErrors } from './names.js';
+import { isDNS1123Label, isQualifiedName, isValidLabelValue, nameFormatErrors, type NameFormat } from './names.js';
 
 const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
-export function validateObjectMeta(meta: ObjectMeta | undefined, nameFormat: 'subdomain' | 'dns1035', path: FieldPath): FieldError[] {
+export function validateObjectMeta(meta: ObjectMeta | undefined, nameFormat: NameFormat, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   const m = meta ?? {};
   if (m.generateName) {

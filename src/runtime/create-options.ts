@@ -21,7 +21,44 @@ export function portKey(containerPort: number, protocol: string): string {
   return `${containerPort}/${protocol.toLowerCase()}`;
 }
 
-export function toCreateOptions(spec: CreateContainerSpec): Docker.ContainerCreateOptions {
+/**
+ * The engine's create body for a container spec. Unless the control plane runs with --allow-privileged,
+ * a body that would hand the container the machine is refused here, whatever produced it: admission and
+ * the store's gate refuse such pods first, and this is the last check before Docker (defence in depth).
+ */
+export function toCreateOptions(spec: CreateContainerSpec, opts: { allowPrivileged?: boolean } = {}): Docker.ContainerCreateOptions {
+  const body = createBody(spec);
+  if (!opts.allowPrivileged) {
+    const found = privilegedInCreateBody(body);
+    if (found.length) {
+      throw new Error(`refusing to create container ${spec.name}: ${found.join('; ')}; `
+        + 'admission should have refused this pod (report it as a bug), or start the control plane with --allow-privileged if you really mean it');
+    }
+  }
+  return body;
+}
+
+/** What in an engine create body gives a container power over the machine; empty when nothing does. */
+export function privilegedInCreateBody(body: Docker.ContainerCreateOptions): string[] {
+  const h = body.HostConfig ?? {};
+  const found: string[] = [];
+  if (h.Privileged) found.push('it is privileged');
+  if (h.CapAdd?.length) found.push(`it adds capabilities (${h.CapAdd.join(', ')})`);
+  for (const [mode, what] of [[h.NetworkMode, 'network'], [h.PidMode, 'process'], [h.IpcMode, 'IPC'], [h.UTSMode, 'UTS'], [h.UsernsMode, 'user']] as const) {
+    if (mode === 'host' || mode?.startsWith('container:')) found.push(`it joins ${mode === 'host' ? "the host's" : "another container's"} ${what} namespace`);
+  }
+  if (h.Binds?.length || h.Mounts?.length) found.push('it mounts files of the machine');
+  if (h.Devices?.length) found.push('it maps devices of the machine');
+  for (const [port, bindings] of Object.entries(h.PortBindings ?? {}) as [string, { HostPort?: string }[]][]) {
+    for (const b of bindings ?? []) {
+      const hostPort = Number(b.HostPort);
+      if (b.HostPort && hostPort > 0 && hostPort < 1024) found.push(`it publishes ${port} on the machine's privileged port ${hostPort}`);
+    }
+  }
+  return found;
+}
+
+function createBody(spec: CreateContainerSpec): Docker.ContainerCreateOptions {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
   for (const port of spec.ports) {

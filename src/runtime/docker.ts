@@ -51,6 +51,8 @@ export interface DockerRuntimeOptions {
    * (local Linux engine) and otherwise from inside the container; 'in-container' forces the latter.
    */
   execKill?: 'auto' | 'in-container';
+  /** the control plane's --allow-privileged: without it, create refuses privileged bodies (create-options.ts) */
+  allowPrivileged?: boolean;
 }
 
 /**
@@ -88,11 +90,13 @@ export class DockerRuntime implements Runtime {
   private readonly networksInFlight = new Map<string, Promise<void>>();
   /** the engine calls of exec(): direct on a local socket, else through dockerode (engine-exec.ts) */
   private readonly execCalls: ExecCalls;
+  private readonly allowPrivileged: boolean;
 
   constructor(opts: DockerRuntimeOptions | string = {}) {
     const o = typeof opts === 'string' ? { socketPath: opts } : opts;
     this.docker = o.docker ?? createDockerClient(o.socketPath);
     this.execKill = o.execKill ?? 'auto';
+    this.allowPrivileged = o.allowPrivileged ?? false;
     const local = localSocketOf(this.docker);
     this.execCalls = local ? new SocketExecCalls(local.socketPath, local.pathPrefix) : new DockerodeExecCalls(this.docker, bounded);
   }
@@ -229,9 +233,11 @@ export class DockerRuntime implements Runtime {
   // ---- containers ----
 
   async createContainer(spec: CreateContainerSpec): Promise<string> {
+    // Outside the engine call's try: a refused body is this process's decision, not an engine error.
+    const body = toCreateOptions(spec, { allowPrivileged: this.allowPrivileged });
     try {
       const container = await bounded(ENGINE_CALL_TIMEOUT_MS, 'create container', (abortSignal) =>
-        this.docker.createContainer({ ...toCreateOptions(spec), abortSignal } as Docker.ContainerCreateOptions),
+        this.docker.createContainer({ ...body, abortSignal } as Docker.ContainerCreateOptions),
       );
       return container.id;
     } catch (err) {

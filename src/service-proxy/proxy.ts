@@ -17,6 +17,7 @@ import { createHttpModeServer } from './http-mode.js';
 import { noEndpointsMessage, reject503, rejectWithoutEndpoints } from './no-endpoints.js';
 import { OpenConnections } from './open-connections.js';
 import { PendingDials } from './pending-dials.js';
+import { ConnectionBudget, limitsFor, openFileLimit, type ConnectionLimits } from './connection-budget.js';
 
 /** bytes of a client's first flight kept for a retry on another endpoint */
 const MAX_REPLAY = 64 * 1024;
@@ -37,6 +38,8 @@ export interface ProxyOptions {
   log?: (line: string) => void;
   /** listeners bound at admission (port-reservations.ts): taken over instead of binding again */
   reserved?: { take(port: number): net.Server | undefined };
+  /** caps and idle timeout of proxied connections; default: sized from this process's descriptor limit */
+  limits?: ConnectionLimits;
 }
 
 interface Backend {
@@ -87,6 +90,10 @@ export class ServiceProxy {
   private readonly connections = new OpenConnections();
   private readonly log: (line: string) => void;
   private readonly addressRule: AddressRule;
+  /** proxied connections open per nodePort and in total, against their caps (connection-budget.ts) */
+  private readonly budget: ConnectionBudget;
+  /** when a full cap was last logged, per nodePort: a flood must not flood the log too */
+  private readonly capLogged = new Map<number, number>();
   /** every connection to a pod goes through here */
   private readonly connect: UpstreamConnect;
 
@@ -94,9 +101,17 @@ export class ServiceProxy {
     this.log = opts.log ?? (() => {});
     this.addressRule = opts.addressRule ?? upstreamAddressProblem;
     this.connect = guardedConnect(observedTargetCheck(opts.observed, opts.publishPorts, this.addressRule), this.log);
+    this.budget = new ConnectionBudget(opts.limits ?? limitsFor(openFileLimit()));
+  }
+
+  /** The caps in force, for logs, tests and docs. */
+  get limits(): ConnectionLimits {
+    return this.budget.limits;
   }
 
   start(): void {
+    const l = this.budget.limits;
+    this.log(`service proxy: at most ${l.perPort} connections per nodePort and ${l.total} in all, idle ones closed after ${l.idleMs / 1000} s`);
     this.unwatch.push(this.opts.store.watch({ kind: 'Service' }, () => this.syncServices()));
     this.unwatch.push(this.opts.store.watch({ kind: 'Pod' }, (e) => this.refreshFor((e.object as Stored<Pod>).metadata.namespace)));
     this.unwatch.push(this.opts.observed.onChange((_uid, namespace) => this.refreshFor(namespace)));
@@ -208,15 +223,40 @@ export class ServiceProxy {
         },
       });
       state.http = httpServer;
-      server.on('connection', (client: net.Socket) => httpServer.emit('connection', client));
+      server.on('connection', (client: net.Socket) => { if (this.admit(state, client)) httpServer.emit('connection', client); });
     } else {
-      server.on('connection', (client: net.Socket) => this.onConnection(state, client));
+      server.on('connection', (client: net.Socket) => { if (this.admit(state, client)) this.onConnection(state, client); });
     }
     server.on('error', (err) => this.log(`nodePort ${nodePort} (service ${state.service}): ${err.message}`));
     const listening = () => this.log(`service ${state.namespace}/${state.service} listening on ${this.opts.address}:${nodePort}`);
     if (reserved) listening();
     else server.listen({ port: nodePort, host: this.opts.address }, listening);
     return state;
+  }
+
+  /**
+   * Lets a new connection in while both caps have room, and closes it once idle; over a cap it is reset
+   * at once, so a flood costs a descriptor only for the instant of its accept.
+   */
+  private admit(state: PortState, client: net.Socket): boolean {
+    const got = this.budget.take(state.nodePort);
+    if (got !== true) {
+      client.on('error', () => {});
+      client.resetAndDestroy();
+      const now = Date.now();
+      if (now - (this.capLogged.get(state.nodePort) ?? 0) > 10_000) {
+        this.capLogged.set(state.nodePort, now);
+        const l = this.budget.limits;
+        this.log(got === 'port'
+          ? `nodePort ${state.nodePort} (service ${state.namespace}/${state.service}): ${l.perPort} connections open, the cap per Service port; new connections are refused until some close (docs/decisions/082)`
+          : `nodePort ${state.nodePort} (service ${state.namespace}/${state.service}): ${l.total} proxied connections open on all nodePorts, the cap; new connections are refused until some close (docs/decisions/082)`);
+      }
+      return false;
+    }
+    client.once('close', () => this.budget.release(state.nodePort));
+    // No byte either way for idleMs: the slot (and its two descriptors) goes back.
+    client.setTimeout(this.budget.limits.idleMs, () => client.destroy());
+    return true;
   }
 
   /** Candidates in the order to try: round robin over ready ones, else the terminating fallback. */

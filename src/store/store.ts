@@ -51,6 +51,9 @@ export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
 const HISTORY_LIMIT = 2000;
 const EVENT_LIMIT = 2000;
 
+/** Refuses a write by throwing; `current` is undefined for a create. */
+export type WriteGuard = (next: Stored, current: Stored | undefined) => void;
+
 export class Store {
   private readonly objects = new Map<string, Stored>();
   private readonly listeners = new Set<{ opts: WatchOptions; fn: WatchListener }>();
@@ -58,6 +61,7 @@ export class Store {
   private rv = 0;
 
   private readonly fsync: boolean;
+  private writeGuard?: WriteGuard;
 
   /**
    * @param dir where durable kinds are kept; undefined keeps everything in memory (unit tests)
@@ -66,6 +70,15 @@ export class Store {
   constructor(private readonly dir?: string, opts: { fsync?: boolean } = {}) {
     this.fsync = opts.fsync ?? true;
     if (dir) this.load(dir);
+  }
+
+  /**
+   * A check every create and update passes before it is stored, whoever writes (the API, a controller,
+   * the kubelet): the one place all of them converge. It throws a StatusError to refuse the write. The
+   * control plane installs the pod security gate here (manifests/pod-gate.ts); the store knows no rule.
+   */
+  setWriteGuard(guard: WriteGuard | undefined): void {
+    this.writeGuard = guard;
   }
 
   get resourceVersion(): number {
@@ -119,6 +132,7 @@ export class Store {
       generation: t.kind === 'Deployment' || t.kind === 'ReplicaSet' ? 1 : stored.metadata?.generation,
     } as Stored<T>['metadata'];
     if (stored.metadata.generation === undefined) delete stored.metadata.generation;
+    this.writeGuard?.(stored, undefined);
     this.commit(t, k, stored, 'ADDED');
     return stored;
   }
@@ -154,6 +168,7 @@ export class Store {
       stored.metadata.generation = current.metadata.generation;
     }
     if (unchanged(current, stored)) return current as Stored<T>;
+    this.writeGuard?.(stored, current);
     this.commit(t, k, stored, 'MODIFIED');
     return stored;
   }

@@ -476,11 +476,11 @@ describe('create, get, list, update, delete', () => {
     expect(store.get('Pod', 'default', 'dry')).toBeUndefined();
   });
 
-  it('deletes a Deployment with DeleteOptions and returns it', async () => {
+  it('deletes a Deployment with DeleteOptions and answers a Status naming it, as the apiserver (no ReturnDeletedObject)', async () => {
     await request('POST', '/apis/apps/v1/namespaces/default/deployments', { body: deploymentManifest('gone') });
     const r = await request('DELETE', '/apis/apps/v1/namespaces/default/deployments/gone', { body: { propagationPolicy: 'Background' } });
     expect(r.status, r.text).toBe(200);
-    expect(r.json.metadata.name).toBe('gone');
+    expect(r.json).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Success', details: { name: 'gone', group: 'apps', kind: 'deployments' } });
     expectStatus(await get('/apis/apps/v1/namespaces/default/deployments/gone'), 404, 'NotFound');
     expectStatus(await request('DELETE', '/apis/apps/v1/namespaces/default/deployments/gone'), 404, 'NotFound');
   });

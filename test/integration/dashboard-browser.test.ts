@@ -65,7 +65,7 @@ describe('dashboard in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const loginUrl = cluster.controlPlane.dashboard!.loginUrl();
     await page.goto(loginUrl);
-    expect(new URL(page.url()).search).toBe(''); // the one-time code is gone from the address bar
+    await page.waitForURL((u) => u.search === '', { timeout: 10_000 }); // the one-time code is gone from the address bar
     await until('three ready cards', async () => (await page.locator('[data-pod][data-ready="true"]').count()) === 3, 30_000);
     expect(await cards(page).count()).toBe(3);
     // Every pod receives traffic.
@@ -103,15 +103,22 @@ describe('dashboard in Chromium', () => {
     const base = cluster.controlPlane.dashboard!.loginUrl();
     const page = await browser.newPage();
     await page.goto(base);
-    // Same cookie, no CSRF header (what a cross-site form could at best send): refused.
-    const status = await page.evaluate(async () => (await fetch('/actions', {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: 'scale', deployment: 'healthcheck-pod', replicas: 0 }),
-    })).status);
-    expect(status).toBe(403);
-    // The login link worked once; a second time it is refused.
-    const again = await page.goto(base);
-    expect(again?.status()).toBe(401);
+    await page.locator('.top h1').waitFor({ timeout: 10_000 });
+    const scale = JSON.stringify({ action: 'scale', deployment: 'healthcheck-pod', replicas: 0 });
+    // Without the session header (all a cross-site form could send): not logged in.
+    const anonymous = await page.evaluate(async (body) => (await fetch('/actions', { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status, scale);
+    expect(anonymous).toBe(401);
+    // With the session but without its CSRF token: refused.
+    const noCsrf = await page.evaluate(async (body) => {
+      const token = (JSON.parse(sessionStorage.getItem('mini-kube-dashboard-session')!) as { token: string }).token;
+      return (await fetch('/actions', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body })).status;
+    }, scale);
+    expect(noCsrf).toBe(403);
+    // The login link worked once; in a new tab (no session of its own) it is refused.
+    const other = await browser.newPage();
+    await other.goto(base);
+    await other.locator('.login', { hasText: 'already used or has expired' }).waitFor({ timeout: 10_000 });
+    await other.close();
     await page.close();
     const d = await cluster.client.get<{ spec: { replicas: number } } & Pod>('Deployment', 'default', 'healthcheck-pod');
     expect((d as unknown as { spec: { replicas: number } }).spec.replicas).toBe(3);

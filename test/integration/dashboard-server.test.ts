@@ -1,4 +1,5 @@
-// The dashboard's server on its own (a real store and listener, no engine): login links are one-time,
+// The dashboard's server on its own (a real store and listener, no engine): login codes are one-time and
+// give a session token that is never a cookie,
 // the Host is checked (DNS rebinding), the event stream pushes changes, actions are validated, and the
 // back-off countdown is read from the kubelet's CrashLoopBackOff message.
 import * as http from 'node:http';
@@ -21,34 +22,50 @@ beforeAll(async () => {
 });
 afterAll(async () => { await dash.close(); client.close(); });
 
-function request(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function request(path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: dash.port, path, headers }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    }).on('error', reject);
+    http.request({ host: '127.0.0.1', port: dash.port, path, headers, method }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    }).on('error', reject).end(body);
   });
 }
 
+/** What the page does with a login link: POST its code to /session from its own origin. */
+function spend(code: string, origin = `http://127.0.0.1:${dash.port}`) {
+  return request('/session', { 'content-type': 'application/json', origin }, 'POST', JSON.stringify({ code }));
+}
+
+async function login(): Promise<string> {
+  const res = await spend(new URL(dash.loginUrl()).searchParams.get('login')!);
+  return (JSON.parse(res.body) as { token: string }).token;
+}
+
 describe('dashboard server', () => {
-  it('exchanges a login link once for an HttpOnly SameSite=Strict cookie', async () => {
-    const url = new URL(dash.loginUrl());
-    const first = await request(url.pathname + url.search);
-    expect(first.status).toBe(303);
-    const cookie = first.headers['set-cookie']![0]!;
-    expect(cookie).toMatch(/HttpOnly; SameSite=Strict/);
-    expect((await request(url.pathname + url.search)).status).toBe(401);
-    expect((await request('/')).status).toBe(401);
-    expect((await request('/', { cookie: cookie.split(';')[0]! })).status).toBe(200);
-    expect((await request('/', { cookie: cookie.split(';')[0]!, host: `evil.example:${dash.port}` })).status).toBe(421);
+  it('exchanges a login code once, from its own origin, for a session token that is never a cookie', async () => {
+    const code = new URL(dash.loginUrl()).searchParams.get('login')!;
+    const page = await request(`/?login=${code}`);
+    expect(page.status).toBe(200);
+    expect(page.headers['set-cookie']).toBeUndefined();
+    expect((await spend(code, 'http://evil.example')).status).toBe(403);
+    const first = await spend(code);
+    expect(first.status).toBe(200);
+    expect(first.headers['set-cookie']).toBeUndefined();
+    const { token, csrf } = JSON.parse(first.body) as { token: string; csrf: string };
+    expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(csrf).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect((await spend(code)).status).toBe(401);
+    expect((await request('/events')).status).toBe(401);
+    expect((await request('/events', { cookie: `mk_dashboard=${token}` })).status).toBe(401);
+    expect((await request('/actions', { authorization: `Bearer ${token}`, origin: `http://127.0.0.1:${dash.port}`, 'content-type': 'application/json' }, 'POST', '{}')).status).toBe(403);
+    expect((await request('/', { host: `evil.example:${dash.port}` })).status).toBe(421);
   });
 
   it('streams the state and pushes a change', async () => {
-    const url = new URL(dash.loginUrl());
-    const cookie = (await request(url.pathname + url.search)).headers['set-cookie']![0]!.split(';')[0]!;
+    const token = await login();
     const got = await new Promise<string>((resolve, reject) => {
-      const req = http.get({ host: '127.0.0.1', port: dash.port, path: '/events', headers: { cookie } }, (res) => {
+      const req = http.get({ host: '127.0.0.1', port: dash.port, path: '/events', headers: { authorization: `Bearer ${token}` } }, (res) => {
         let buf = '';
         res.on('data', (c: Buffer) => {
           buf += c.toString();
@@ -58,7 +75,6 @@ describe('dashboard server', () => {
       req.on('error', reject);
       setTimeout(() => store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x' }] } }), 200);
     });
-    expect(got).toContain('event: session');
     expect(got).toMatch(/event: state\ndata: \{"deployments":\[\],"pods":\[\]/);
   });
 

@@ -1,18 +1,62 @@
-// The classroom dashboard: one live state document from the control plane (server-sent events, which
-// the browser reconnects by itself) rendered with preact + htm, served locally (no bundler, no CDN).
+// The classroom dashboard: one live state document from the control plane (a server-sent event stream,
+// read with fetch and reconnected here) rendered with preact + htm, served locally (no bundler, no CDN).
+// The session is a token in sessionStorage sent as `Authorization: Bearer`, never a cookie: cookies
+// ignore ports, so the browser would hand a 127.0.0.1 cookie to every nodePort, that is to the pods.
 import { h, render } from '/vendor/preact.mjs';
 import { useEffect, useState } from '/vendor/preact-hooks.mjs';
 import htm from '/vendor/htm.mjs';
 
 const html = htm.bind(h);
-let csrf = '';
+const SESSION_KEY = 'mini-kube-dashboard-session';
+/** { token, csrf } once logged in */
+let session;
+
+/** Spends a ?login= code once (and takes it out of the address bar), else resumes this tab's session. */
+async function login() {
+  const code = new URLSearchParams(location.search).get('login');
+  if (code) {
+    history.replaceState(null, '', '/');
+    const res = await fetch('/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    const out = await res.json();
+    if (!res.ok) throw new Error(out.error);
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(out));
+  }
+  const saved = sessionStorage.getItem(SESSION_KEY);
+  return saved ? JSON.parse(saved) : undefined;
+}
+
+/** Reads /events (text/event-stream) until it ends, calling onEvent(type, data) per event. */
+async function readEvents(signal, onEvent) {
+  const res = await fetch('/events', { headers: { authorization: `Bearer ${session.token}` }, cache: 'no-store', signal });
+  if (res.status === 401) return 'logged-out';
+  if (!res.ok || !res.body) return 'failed';
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return 'ended';
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let type = 'message';
+      const data = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event: ')) type = line.slice(7);
+        else if (line.startsWith('data: ')) data.push(line.slice(6));
+      }
+      if (data.length) onEvent(type, data.join('\n'));
+    }
+  }
+}
 
 async function act(body, setToast) {
   setToast({ text: '…', error: false });
   try {
     const res = await fetch('/actions', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}`, 'x-csrf-token': session.csrf },
       body: JSON.stringify(body),
     });
     const out = await res.json();
@@ -140,13 +184,32 @@ function App() {
   const [state, setState] = useState(null);
   const [live, setLive] = useState(false);
   const [toast, setToast] = useState(null);
+  const [problem, setProblem] = useState(null);
   useEffect(() => {
-    const es = new EventSource('/events');
-    es.addEventListener('session', (e) => { csrf = JSON.parse(e.data).csrf; });
-    es.addEventListener('state', (e) => { setState(JSON.parse(e.data)); setLive(true); });
-    es.onerror = () => setLive(false);
-    return () => es.close();
+    const stop = new AbortController();
+    (async () => {
+      try {
+        session = await login();
+      } catch (err) {
+        return setProblem(err.message);
+      }
+      if (!session) return setProblem('Open the link printed by `mini-kube dashboard`.');
+      // EventSource cannot send a header, so the stream is read with fetch and reconnected here.
+      while (!stop.signal.aborted) {
+        const end = await readEvents(stop.signal, (type, data) => {
+          if (type === 'state') { setState(JSON.parse(data)); setLive(true); }
+        }).catch(() => 'failed');
+        setLive(false);
+        if (end === 'logged-out') {
+          sessionStorage.removeItem(SESSION_KEY);
+          return setProblem('This session has ended: `mini-kube dashboard` prints a new link.');
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    })();
+    return () => stop.abort();
   }, []);
+  if (problem) return html`<div class="login"><h1>mini-kube dashboard</h1><p class="big">${problem}</p></div>`;
   if (!state) return html`<p class="loading">mini-kube dashboard: connecting…</p>`;
   const maxRate = Math.max(1, ...state.pods.map((p) => p.traffic.rate));
   const serviceOf = (pod) => {

@@ -1,5 +1,5 @@
 // Generates k8s-schema.generated.ts: every field name and field type of the objects mini-kube accepts
-// (Pod, Deployment, Service and everything reachable from them), read from the kubernetes-types .d.ts
+// (every served kind and everything reachable from them), read from the kubernetes-types .d.ts
 // files, which are themselves generated from Kubernetes' OpenAPI spec. The table lets the manifest
 // pipeline warn about unknown fields and refuse values of the wrong type, as the apiserver's decoder does.
 //
@@ -16,7 +16,8 @@ const pkgVersion = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')
 
 // group prefix -> .d.ts file; the prefix is only used when two groups define the same type name.
 const FILES = { core: 'core/v1.d.ts', apps: 'apps/v1.d.ts', meta: 'meta/v1.d.ts', runtime: 'runtime.d.ts', resource: 'api/resource.d.ts' };
-const ROOTS = ['core.Pod', 'apps.Deployment', 'core.Service'];
+// Every kind the API serves (src/store/kinds.ts): each is validated against its type on every write.
+const ROOTS = ['core.Pod', 'apps.Deployment', 'core.Service', 'apps.ReplicaSet', 'core.Endpoints', 'core.Event', 'core.Namespace'];
 
 // Type aliases that are strings (or numbers) on the wire.
 const SCALAR_ALIASES = { Quantity: 'quantity', Time: 'time', MicroTime: 'time' };
@@ -104,7 +105,7 @@ export const KUBE_TYPES: Readonly<Record<string, string>> = {
 ${lines.join('\n')}
 };
 
-export const KUBE_ROOT_TYPES = { Pod: 'Pod', Deployment: 'Deployment', Service: 'Service' } as const;
+export const KUBE_ROOT_TYPES = { ${ROOTS.map((r) => { const s = r.split('.')[1]; return `${s}: '${s}'`; }).join(', ')} } as const;
 `;
 writeFileSync(join(here, 'k8s-schema.generated.ts'), out);
 console.log(`wrote ${reachable.size} types to k8s-schema.generated.ts`);

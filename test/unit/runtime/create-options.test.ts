@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { podHostname, toCreateOptions } from '../../../src/runtime/create-options.js';
+import { podHostname, privilegedInCreateBody, toCreateOptions } from '../../../src/runtime/create-options.js';
 import type { CreateContainerSpec } from '../../../src/runtime/runtime.js';
 
 const base: CreateContainerSpec = {
@@ -70,5 +70,32 @@ describe('podHostname', () => {
     expect(podHostname('short')).toBe('short');
     const long = 'a'.repeat(60) + '-.-bbbb';
     expect(podHostname(long)).toBe('a'.repeat(60));
+  });
+});
+
+describe('the runtime refuses privileged create bodies without --allow-privileged (defence in depth)', () => {
+  it('refuses a hostPort below 1024 unless allowed, and names the container and the port', () => {
+    const low: CreateContainerSpec = { ...base, ports: [{ containerPort: 80, protocol: 'TCP', hostPort: 80 }] };
+    expect(() => toCreateOptions(low)).toThrow(/refusing to create container k8s_web_web-1_default_uid_0: it publishes 80\/tcp on the machine's privileged port 80; .*--allow-privileged/);
+    expect(toCreateOptions(low, { allowPrivileged: true }).HostConfig?.PortBindings).toEqual({ '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '80' }] });
+    expect(() => toCreateOptions({ ...base, ports: [{ containerPort: 80, protocol: 'TCP', hostPort: 8080 }] })).not.toThrow();
+  });
+
+  it.each([
+    [{ Privileged: true }, 'it is privileged'],
+    [{ CapAdd: ['SYS_ADMIN'] }, 'it adds capabilities (SYS_ADMIN)'],
+    [{ NetworkMode: 'host' }, "it joins the host's network namespace"],
+    [{ PidMode: 'host' }, "it joins the host's process namespace"],
+    [{ IpcMode: 'host' }, "it joins the host's IPC namespace"],
+    [{ PidMode: 'container:abc' }, "it joins another container's process namespace"],
+    [{ Binds: ['/var/run/docker.sock:/var/run/docker.sock'] }, 'it mounts files of the machine'],
+    [{ Mounts: [{ Type: 'bind', Source: '/', Target: '/host' }] }, 'it mounts files of the machine'],
+    [{ Devices: [{ PathOnHost: '/dev/sda', PathInContainer: '/dev/sda', CgroupPermissions: 'rwm' }] }, 'it maps devices of the machine'],
+  ])('finds %j', (hostConfig, what) => {
+    expect(privilegedInCreateBody({ HostConfig: { NetworkMode: 'mini-kube', ...hostConfig } as never })).toEqual([what]);
+  });
+
+  it('finds nothing in the body of an ordinary pod', () => {
+    expect(privilegedInCreateBody(toCreateOptions({ ...base, publishPorts: true }))).toEqual([]);
   });
 });
