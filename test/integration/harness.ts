@@ -1,6 +1,7 @@
 // Shared by the integration tests: an isolated cluster per test file (the library's own startCluster),
 // the CLI run as a user runs it (a child process with the cluster's home), and the sample image.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCluster, type Cluster } from '../../src/lib/index.js';
@@ -26,16 +27,28 @@ export interface CliResult {
 
 /** Runs `mini-kube ARGS` against the cluster's home, as a user would type it. */
 export function cli(cluster: Cluster, args: string[], opts: { cwd?: string; input?: string } = {}): Promise<CliResult> {
+  return cliIn(cluster.home, args, { ...opts, timeoutMs: 120_000 });
+}
+
+/** Runs `mini-kube ARGS` with MINI_KUBE_HOME=home (a home whose control plane runs as its own process). */
+export function cliIn(home: string, args: string[], opts: { cwd?: string; input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = execFile(process.execPath, [CLI, ...args], {
       cwd: opts.cwd ?? ROOT,
-      env: { ...process.env, MINI_KUBE_HOME: cluster.home, LANG: 'C' },
-      timeout: 120_000,
+      env: { ...process.env, ...opts.env, MINI_KUBE_HOME: home, LANG: 'C' },
+      timeout: opts.timeoutMs ?? 60_000,
+      maxBuffer: 16 * 1024 * 1024,
     }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
+}
+
+/** Resident memory of a process, from /proc (the control plane run as its own process). */
+export function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  return Number(line.split(/\s+/)[1]) / 1024;
 }
 
 export function sleep(ms: number): Promise<void> {

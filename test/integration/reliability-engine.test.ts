@@ -6,7 +6,7 @@
 //   says the engine is unreachable, the pods carry a ContainerRuntimeReachable=False condition and an
 //   event, nothing is deleted. Once restored: the event stream is subscribed again and everything
 //   reconciles within seconds, including a container removed while the engine was "away".
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -21,7 +21,9 @@ import { DockerRuntime } from '../../src/runtime/docker.js';
 import type { Stored } from '../../src/store/store.js';
 import { LABEL_CLUSTER } from '../../src/runtime/runtime.js';
 import { buildSampleImage } from '../../src/runtime/sample-image.js';
-import { CLI, ROOT, until } from './harness.js';
+import { until, cliIn } from './harness.js';
+
+const mk = (home: string, args: string[], env: Record<string, string>) => cliIn(home, args, { env, timeoutMs: 30_000 });
 
 /** A cuttable stand-in for the engine's socket. */
 class EngineProxy {
@@ -71,14 +73,6 @@ spec:
 
 function docker(args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8' }).trim();
-}
-
-function mk(home: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], {
-      cwd: ROOT, env: { ...process.env, ...env, MINI_KUBE_HOME: home, LANG: 'C' }, timeout: 30_000,
-    }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
-  });
 }
 
 describe('reliability: the Docker engine behind mini-kube\'s back', () => {

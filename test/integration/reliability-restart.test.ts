@@ -3,7 +3,7 @@
 // containers are adopted (same IDs, not restarted, not doubled), restart counts, pod IPs and the nodePort
 // stay and answer within 5 s, containers of pods that no longer exist are removed, and containers without
 // this cluster's labels (none at all, or another cluster's) are left alone.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,7 +14,9 @@ import type { Pod, Service } from '../../src/kube/types.js';
 import { LABEL_CLUSTER, LABEL_POD_UID } from '../../src/runtime/runtime.js';
 import { buildSampleImage } from '../../src/runtime/sample-image.js';
 import { readState, type ControlPlaneState } from '../../src/control-plane/home.js';
-import { CLI, ROOT, sleep, until } from './harness.js';
+import { sleep, until, cliIn } from './harness.js';
+
+const mk = (home: string, args: string[], input?: string) => cliIn(home, args, { input });
 
 const IMAGE = 'ondalk8s/healthcheck:v1';
 const MARK = `mk-rel-${process.pid}`;
@@ -25,15 +27,6 @@ function docker(args: string[]): string {
 
 function clusterContainers(clusterId: string): string[] {
   return docker(['ps', '-aq', '--no-trunc', '--filter', `label=${LABEL_CLUSTER}=${clusterId}`]).split('\n').filter(Boolean);
-}
-
-function mk(home: string, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, ...args], {
-      cwd: ROOT, env: { ...process.env, MINI_KUBE_HOME: home, LANG: 'C' }, timeout: 60_000,
-    }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
-    if (input !== undefined) child.stdin?.end(input);
-  });
 }
 
 /** `mini-kube up -d`: the CLI starts `up --foreground-daemon` as a detached child and waits for it. */

@@ -1,6 +1,6 @@
 // Every manifest of test/fixtures/bad, through the real CLI against a running control plane: refused with
 // the file named, nothing created (no object, no container), and the control plane still up afterwards.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,17 +9,11 @@ import { clientFor } from '../../src/client/connect.js';
 import type { ApiClient } from '../../src/client/api-client.js';
 import { readState, type ControlPlaneState } from '../../src/control-plane/home.js';
 import { LABEL_CLUSTER } from '../../src/runtime/runtime.js';
-import { CLI, ROOT } from './harness.js';
+import { ROOT, cliIn } from './harness.js';
+
+const mk = (home: string, args: string[]) => cliIn(home, args);
 
 const BAD = path.join(ROOT, 'test/fixtures/bad');
-
-function mk(home: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], {
-      cwd: ROOT, env: { ...process.env, MINI_KUBE_HOME: home, LANG: 'C' }, timeout: 60_000,
-    }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
-  });
-}
 
 describe('security: the bad corpus through the CLI', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-corpus-'));

@@ -3,7 +3,7 @@
 // quickly with a 4xx and the resident set does not jump; every manifest of test/fixtures/bad is refused by
 // the real CLI with the file named, nothing is created and the process stays up; names that Docker would
 // see are validated first; two writers on one object cannot both win (409).
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as os from 'node:os';
@@ -14,21 +14,9 @@ import type { ApiClient } from '../../src/client/api-client.js';
 import { homePaths, readState, type ControlPlaneState } from '../../src/control-plane/home.js';
 import type { Service } from '../../src/kube/types.js';
 import { LABEL_CLUSTER } from '../../src/runtime/runtime.js';
-import { CLI, ROOT } from './harness.js';
+import { cliIn, rssMb } from './harness.js';
 
-
-function mk(home: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], {
-      cwd: ROOT, env: { ...process.env, MINI_KUBE_HOME: home, LANG: 'C' }, timeout: 60_000,
-    }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
-  });
-}
-
-function rssMb(pid: number): number {
-  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
-  return Number(line.split(/\s+/)[1]) / 1024;
-}
+const mk = (home: string, args: string[]) => cliIn(home, args);
 
 /** A raw POST, so the body can be anything (the ApiClient would serialize it). */
 function post(state: ControlPlaneState, home: string, pathName: string, body: Buffer | string, contentType: string): Promise<{ status: number; body: string; ms: number }> {

@@ -1,7 +1,7 @@
 // Trust boundaries of issue #12 against a control plane running as its own process (`mini-kube up -d`) on
 // the real engine: image strings (admission, the kubelet, the engine's redirects), YAML alias expansion and
 // object sizes, names at the API's length limit, and the file modes of a home.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -13,20 +13,9 @@ import { homePaths, pidAlive, readState, type ControlPlaneState } from '../../sr
 import { createDockerClient } from '../../src/runtime/docker-client.js';
 import { DockerRuntime } from '../../src/runtime/docker.js';
 import { LABEL_CLUSTER } from '../../src/runtime/runtime.js';
-import { CLI, ROOT, until } from './harness.js';
+import { until, cliIn, rssMb } from './harness.js';
 
-function mk(home: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], {
-      cwd: ROOT, env: { ...process.env, MINI_KUBE_HOME: home, LANG: 'C' }, timeout: 90_000, maxBuffer: 16 * 1024 * 1024,
-    }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
-  });
-}
-
-function rssMb(pid: number): number {
-  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
-  return Number(line.split(/\s+/)[1]) / 1024;
-}
+const mk = (home: string, args: string[]) => cliIn(home, args, { timeoutMs: 90_000 });
 
 interface Answer { status: number; body: string; ms: number }
 
