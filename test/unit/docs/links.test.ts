@@ -70,6 +70,22 @@ describe('documentation links', () => {
     expect(slug('kubectl and @kubernetes/client-node')).toBe('kubectl-and-kubernetesclient-node');
   });
 
+  it('source comments name pages and decisions that exist', () => {
+    const broken: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+        const rel = path.join(dir, e.name);
+        if (e.isDirectory()) walk(rel);
+        else if (/\.(ts|mjs|js|sh)$/.test(e.name)) {
+          const text = fs.readFileSync(path.join(ROOT, rel), 'utf8');
+          for (const m of text.matchAll(/(?<![\w/.])docs\/[\w./-]+\.md/g)) if (!fs.existsSync(path.join(ROOT, m[0]))) broken.push(`${rel}: ${m[0]}`);
+        }
+      }
+    };
+    for (const dir of ['src', 'scripts', 'bench', 'examples']) walk(dir);
+    expect(broken.join('\n')).toBe('');
+  });
+
   it.each(markdownFiles())('%s: every link leads somewhere', (file) => {
     expect(brokenLinks(file).join('\n')).toBe('');
   });
