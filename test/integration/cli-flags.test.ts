@@ -1,11 +1,12 @@
 // Every flag the CLI accepts does something: `get --no-headers` drops the header line as kubectl does,
 // and a flag a command does not implement is refused (one line, exit 1) before anything runs.
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../src/lib/index.js';
-import { cli, cliIn, testCluster } from './harness.js';
+import { CLI, cli, cliIn, testCluster, until } from './harness.js';
 
 describe('unknown flags are refused, as kubectl refuses them', () => {
   // A home with no control plane: a refused flag must not start one.
@@ -83,5 +84,17 @@ describe('get --no-headers', () => {
     expect(r.stdout).not.toMatch(/^NAME/m);
     expect(r.stdout).toMatch(/^service\/web\s/m);
     expect(r.stdout).toMatch(/^endpoints\/web\s/m);
+  });
+
+  it('get -w --no-headers lists and watches without the header line', async () => {
+    const child = spawn(process.execPath, [CLI, 'get', 'svc', '-w', '--no-headers'], { env: { ...process.env, MINI_KUBE_HOME: cluster.home, LANG: 'C' } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await until('the watched row', async () => /^web\s/m.test(out), 30_000);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(out).not.toMatch(/^NAME/m);
   });
 });
