@@ -9,6 +9,7 @@ import { registerInspect } from './commands/inspect.js';
 import { registerKubeconfig } from './commands/kubeconfig.js';
 import { registerLifecycle } from './commands/lifecycle.js';
 import { registerDemo, registerTools } from './commands/tools.js';
+import { cliErrorText } from './flag-errors.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -25,8 +26,8 @@ const program = new Command('mini-kube')
   .description('a local Kubernetes-like orchestrator: Deployments, Services and probes on real Docker containers')
   .version(pkg.version)
   .enablePositionalOptions()
-  .showHelpAfterError('(run `mini-kube --help` for the list of commands)')
-  .configureOutput({ outputError: (str, write) => write(str.startsWith('error:') ? str : `error: ${str}`) });
+  // Errors are kubectl's: an unknown flag is one line; other parse errors end with the hint to --help.
+  .configureOutput({ outputError: (str, write) => write(cliErrorText(str)) });
 
 registerLifecycle(program);
 registerKubeconfig(program);

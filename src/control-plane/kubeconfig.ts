@@ -4,7 +4,7 @@
 // set only when none is set, the file replaced atomically with mode 0600 (it holds a bearer token).
 //
 // Names: the default home (~/.mini-kube) is `mini-kube`; any other home is `mini-kube-<clusterId>`, so
-// two homes that both merge do not overwrite each other (docs/decisions/030-kubeconfig-names.md).
+// two homes that both merge do not overwrite each other (docs/decisions/030-kubeconfig-context-names.md).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

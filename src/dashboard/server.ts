@@ -3,7 +3,6 @@
 // plane starts it; the API server hands out login codes for it (login.ts).
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ import { parseAction, runAction } from './actions.js';
 import { Sessions } from './sessions.js';
 import { snapshot } from './snapshot.js';
 import { TrafficMeter } from './traffic.js';
+import { vendorModules } from './vendor.js';
 
 export interface DashboardOptions {
   store: Store;
@@ -190,23 +190,17 @@ const SECURITY_HEADERS = {
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json' };
 
-/** The page's files (src/dashboard/public, also when running from dist) and preact + htm from node_modules. */
+/** The page's files (src/dashboard/public, also when running from dist) and preact + htm from node_modules (vendor.ts). */
 function staticFiles(): { has(p: string): boolean; get(p: string): StaticFile | undefined; page(name: string): StaticFile } {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const candidates = [path.join(here, 'public'), path.resolve(here, '../../../src/dashboard/public')];
   const pub = candidates.find((d) => fs.existsSync(path.join(d, 'index.html'))) ?? candidates[0]!;
-  const require = createRequire(import.meta.url);
-  // Their CommonJS entries sit next to the ESM builds (dist/); package.json is not exported by htm.
-  const preactDir = path.dirname(path.dirname(require.resolve('preact')));
-  const htmDir = path.dirname(path.dirname(require.resolve('htm')));
   const map = new Map<string, StaticFile>();
   for (const name of fs.readdirSync(pub)) {
     const type = TYPES[path.extname(name)];
     if (type && name !== 'index.html') map.set(`/${name}`, { type, path: path.join(pub, name) });
   }
-  map.set('/vendor/preact.mjs', { type: TYPES['.mjs']!, path: path.join(preactDir, 'dist/preact.module.js') });
-  map.set('/vendor/preact-hooks.mjs', { type: TYPES['.mjs']!, path: path.join(preactDir, 'hooks/dist/hooks.module.js'), rewrite: ['from"preact"', 'from"/vendor/preact.mjs"'] });
-  map.set('/vendor/htm.mjs', { type: TYPES['.mjs']!, path: path.join(htmDir, 'dist/htm.module.js') });
+  for (const m of vendorModules()) map.set(m.url, { type: TYPES['.mjs']!, path: m.path, rewrite: m.rewrite });
   return {
     has: (p) => map.has(p),
     get: (p) => map.get(p),

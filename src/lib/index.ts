@@ -1,4 +1,4 @@
-// The public API of the `mini-kube` package for integration tests. See docs "mini-kube as a library".
+// The public API of the `mini-kube` package for integration tests. See docs/library.md.
 export { Cluster, startCluster, type ApplyOptions, type ClusterOptions, type ExecOutput, type WaitOptions } from './cluster.js';
 export { WaitTimeoutError, type Observation } from './waits.js';
 export { LABEL_CLUSTER } from '../runtime/runtime.js';

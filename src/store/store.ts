@@ -266,7 +266,7 @@ export class Store {
     const tmp = `${file}.${process.pid}.tmp`;
     // fsync the data before the rename and the directory after it: rename alone survives a SIGKILL of
     // this process (the page cache is the kernel's), fsync also survives a power cut or kernel crash.
-    // Cost measured in docs/readme/reliability.md (bench/store-fsync.mjs).
+    // Cost measured in docs/performance.md (bench/store-fsync.mjs).
     // 0600: objects hold env values and other things only the cluster's owner may read
     const fd = fs.openSync(tmp, 'w', 0o600);
     try {

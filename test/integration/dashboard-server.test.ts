@@ -2,12 +2,14 @@
 // give a session token that is never a cookie,
 // the Host is checked (DNS rebinding), the event stream pushes changes, actions are validated, and the
 // back-off countdown is read from the kubelet's CrashLoopBackOff message.
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/client/api-client.js';
 import { parseAction } from '../../src/dashboard/actions.js';
 import { startDashboard, type Dashboard } from '../../src/dashboard/server.js';
 import { nextRestart, parseGoDuration } from '../../src/dashboard/snapshot.js';
+import { vendorModules } from '../../src/dashboard/vendor.js';
 import { ProbeHistory } from '../../src/probes/history.js';
 import { Store } from '../../src/store/store.js';
 
@@ -76,6 +78,18 @@ describe('dashboard server', () => {
       setTimeout(() => store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x' }] } }), 200);
     });
     expect(got).toMatch(/event: state\ndata: \{"deployments":\[\],"pods":\[\]/);
+  });
+
+  it('serves preact, its hooks and htm from their packages\' exported entries', async () => {
+    for (const m of vendorModules()) {
+      const res = await request(m.url);
+      expect(res.status, m.url).toBe(200);
+      expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
+      const text = fs.readFileSync(m.path, 'utf8');
+      expect(res.body).toBe(m.rewrite ? text.split(m.rewrite[0]).join(m.rewrite[1]) : text);
+    }
+    // The hooks import preact from where the page loads it, not by the bare name a browser cannot resolve.
+    expect((await request('/vendor/preact-hooks.mjs')).body).not.toContain('from"preact"');
   });
 
   it('accepts only the actions a teacher needs', () => {

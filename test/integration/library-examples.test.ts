@@ -1,4 +1,4 @@
-// The README's node:test example runs as written, in its own `node --test` process, importing the
+// docs/library.md's node:test example runs as written, in its own `node --test` process, importing the
 // package by its name (`mini-kube` resolves to this checkout's dist/ through package.json "exports").
 // (The vitest example, examples/vitest, is part of the main test run itself: vitest.config.ts.)
 import * as path from 'node:path';

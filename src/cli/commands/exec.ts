@@ -13,10 +13,9 @@ export function registerExec(program: Command): void {
     .option('-t, --tty', 'stdin is a TTY')
     .option('-c, --container <name>', 'container name (default: the first)')
     .option('-n, --namespace <ns>', 'namespace', 'default')
-    .passThroughOptions()
     .action(action(async (pod: string, command: string[], opts: { stdin?: boolean; tty?: boolean; container?: string; namespace: string }) => {
-      // passThroughOptions keeps the `--` that separates the command; it is not part of it.
-      if (command[0] === '--') command = command.slice(1);
+      // Flags are parsed up to `--`, as kubectl does: `exec POD -n ns -- CMD` is a namespace, and an
+      // unknown flag before `--` is refused rather than run as the command.
       if (!command.length) throw new CliError('you must specify at least one command for the container');
       let tty = !!opts.tty;
       if (tty && !(opts.stdin ? process.stdin.isTTY : process.stdout.isTTY)) {

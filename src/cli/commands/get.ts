@@ -14,7 +14,8 @@ export interface GetOptions {
   allNamespaces?: boolean;
   watch?: boolean;
   showLabels?: boolean;
-  noHeaders?: boolean;
+  /** false with --no-headers (commander names a negated option by its positive form) */
+  headers?: boolean;
 }
 
 export function registerGet(program: Command): void {
@@ -54,7 +55,7 @@ export function registerGet(program: Command): void {
         if (printedAny) process.stdout.write('\n');
         process.stdout.write(printTable(table, {
           wide: output === 'wide',
-          noHeaders: opts.noHeaders === false ? true : undefined,
+          noHeaders: opts.headers === false,
           kindPrefix: multi ? prefixOf(t) : undefined,
           namespaceColumn: !!opts.allNamespaces,
           showLabels: !!opts.showLabels,
@@ -115,7 +116,7 @@ async function watchTable(t: ResourceType, name: string | undefined, opts: GetOp
   // One tabwriter for the whole stream, as kubectl keeps: columns only grow.
   const writer = newKubectlTabWriter();
   const print = (table: Table, headers: boolean) => process.stdout.write(printTable(table, {
-    wide: opts.output === 'wide', noHeaders: !headers, namespaceColumn: !!opts.allNamespaces, writer,
+    wide: opts.output === 'wide', noHeaders: !headers || opts.headers === false, namespaceColumn: !!opts.allNamespaces, writer,
   }));
   if (first.rows.length) print(first, true);
   let columns = first.columnDefinitions;
