@@ -2,7 +2,11 @@
 // (Pod status, Events). Level-triggered: every sync of a pod lists that pod's containers on the engine
 // (by label) and acts on the difference, so a restart of the control plane, a container killed behind
 // its back or a lost event all converge to the same place. Syncs of one pod never overlap; different
-// pods sync concurrently.
+// pods sync concurrently (pod-workers.ts).
+//
+// Decide, then act (README.md): each sync lists the engine, asks pod-actions.ts what to kill and start
+// (pure), has sync-pod.ts carry it out, and writes the status (status-manager.ts). This file holds the
+// triggers and the state those share; nothing here decides a container's fate.
 //
 // Trust: what the kubelet acts on comes from the engine (containers found by this cluster's label and the
 // pod's uid) and from its own memory of what it observed (observed-pods.ts), never from the status in the
