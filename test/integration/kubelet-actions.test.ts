@@ -112,6 +112,20 @@ describe('kubelet: decide, then act, on the real engine', () => {
     expect((await cluster.controlPlane.runtime.inspectContainer(running[0]!.id))?.image).toBe(newImage);
     const events = await cluster.events({ object: 'reimage' });
     expect(events.some((e) => e.reason === 'Killing' && e.message === 'Container app definition changed, will be restarted')).toBe(true);
+
+    // The same through a strategic merge PATCH (what `kubectl set image` sends): back to the first name,
+    // restarted at once (the back-off is per image, as the kubelet's is per container hash).
+    const secondId = after.status!.containerStatuses![0]!.containerID!;
+    await cluster.client.patch('Pod', 'default', 'reimage', { spec: { containers: [{ name: 'app', image: IMAGE }] } }, 'application/strategic-merge-patch+json');
+    const again = await until('restarted with the patched image', async () => {
+      const p = await cluster.get<Pod>('Pod', 'reimage');
+      const s = p.status?.containerStatuses?.[0];
+      return s?.state?.running && s.containerID !== secondId ? p : undefined;
+    }, 30_000);
+    expect(again.status!.containerStatuses![0]!.image).toBe(IMAGE);
+    expect(restarts(again)).toBe(2);
+    const id = again.status!.containerStatuses![0]!.containerID!.replace('docker://', '');
+    expect((await cluster.controlPlane.runtime.inspectContainer(id))?.image).toBe(IMAGE);
     await cluster.delete('Pod', 'reimage').catch(() => {});
   }, 90_000);
 });
