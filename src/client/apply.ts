@@ -69,6 +69,10 @@ function merged(live: Stored, desired: KubeObject): Stored {
   next.metadata.annotations = { ...keep, ...desired.metadata?.annotations };
   const spec = structuredClone(desired['spec']) as Record<string, unknown> | undefined;
   if (live.kind === 'Service' && spec) keepServiceAllocations(live['spec'] as ServiceSpecLike, spec as ServiceSpecLike);
+  // The node a pod was bound to is the scheduler's: an apply that omits it (a new image) keeps it, or the
+  // update would change a field no pod update may change.
+  const nodeName = (live['spec'] as { nodeName?: unknown } | undefined)?.nodeName;
+  if (live.kind === 'Pod' && spec && spec['nodeName'] === undefined && nodeName !== undefined) spec['nodeName'] = nodeName;
   if (spec !== undefined) next['spec'] = spec;
   return next;
 }

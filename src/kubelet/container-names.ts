@@ -13,9 +13,16 @@ export function dockerContainerName(pod: Pod, containerName: string, attempt: nu
   return `k8s_${containerName}_${m.name}_${m.namespace ?? 'default'}_${m.uid}_${attempt}`;
 }
 
-export function containerLabels(clusterId: string, pod: Pod, containerName: string, attempt: number): Record<string, string> {
+/**
+ * The spec image an instance was made from. Only the image of a live pod's container may change, so it is
+ * the whole of the kubelet's "container hash" here: an instance whose label differs runs an old definition.
+ */
+export const LABEL_IMAGE = 'io.mini-kube.container-image';
+
+export function containerLabels(clusterId: string, pod: Pod, containerName: string, attempt: number, image?: string): Record<string, string> {
   const m = pod.metadata!;
   return {
+    ...(image !== undefined ? { [LABEL_IMAGE]: image } : {}),
     [LABEL_CLUSTER]: clusterId,
     [LABEL_NAMESPACE]: m.namespace ?? 'default',
     [LABEL_POD]: m.name!,
@@ -27,6 +34,11 @@ export function containerLabels(clusterId: string, pod: Pod, containerName: stri
 
 export function attemptOf(c: ContainerInfo): number {
   return Number(c.labels[LABEL_ATTEMPT] ?? 0) || 0;
+}
+
+/** The spec image an instance was made from; undefined for instances made before the label existed. */
+export function imageOf(c: ContainerInfo): string | undefined {
+  return c.labels[LABEL_IMAGE];
 }
 
 /** Instances of each container of a pod, newest attempt first. */

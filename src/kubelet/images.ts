@@ -1,7 +1,8 @@
 // imagePullPolicy as the kubelet's image manager applies it, with one deliberate difference: a local tool
 // must work offline, so `Always` falls back to the local image (with a Warning event) when no registry
 // answers. A missing image gives ErrImagePull, then ImagePullBackOff with the image back-off. An image string
-// Docker cannot parse gives InvalidImageName before any engine call, as the kubelet's applyDefaultImageTag.
+// Docker cannot parse gives InvalidImageName before any engine call, as the kubelet's applyDefaultImageTag
+// (pod-actions.ts decides that first and never asks for a start; this check is the last line).
 import { imageReferenceError, invalidImageNameMessage } from '../kube/image-reference.js';
 import type { Container, Pod } from '../kube/types.js';
 import type { Runtime } from '../runtime/runtime.js';

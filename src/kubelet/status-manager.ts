@@ -1,0 +1,136 @@
+// The pod status writer: status_manager.go. Computes each pod's status from the engine's instances, the
+// reasons containers wait and the probes' view (pod-status.ts), records it as the kubelet's observation
+// (observed-pods.ts, what everything acts on) and then writes it to the store (only a report of it).
+// It also keeps the engine's 'die' events: a container reported dead is shown dead at once, before the
+// next listing, and a listing begun before its death never shows it running again.
+import type { Pod } from '../kube/types.js';
+import type { ProbeManager } from '../probes/manager.js';
+import { timestamp, type Store, type Stored } from '../store/store.js';
+import type { ContainerInfo } from '../runtime/runtime.js';
+import { groupByContainer } from './container-names.js';
+import { ENGINE_CONDITION } from './engine-condition.js';
+import type { ObservedPods } from './observed-pods.js';
+import { shownInstanceVanished } from './pod-actions.js';
+import { computePodStatus, type ContainerView, type WaitingReason } from './pod-status.js';
+
+/** The host ports of the pod's first container, as a report (`get pod -o yaml`); never read to dial. */
+export const PUBLISHED_PORTS_ANNOTATION = 'mini-kube.io/published-ports';
+
+/** 'ready-written' trace of bench/probes: a container's `ready` changed in the store. */
+export type ReadyTrace = (podUid: string, containerName: string, ready: boolean) => void;
+
+export interface StatusManagerDeps {
+  store: Store;
+  observed: ObservedPods;
+  probes: Pick<ProbeManager, 'isStarted' | 'isReady'>;
+  /** why a container waits, per `${uid}/${name}` (the executor's) */
+  waiting: ReadonlyMap<string, WaitingReason>;
+  podByUid(uid: string): Stored<Pod> | undefined;
+  /** false while the engine does not answer: its condition on the pod must survive a status write */
+  engineReachable(): boolean;
+  readyTrace?(): ReadyTrace | undefined;
+}
+
+export class StatusManager {
+  /** the engine's containers of each pod as the last sync listed them (probe fast paths) */
+  readonly lastListed = new Map<string, ContainerInfo[]>();
+  /** containers whose 'die' event came (id -> when, exit code): a listing begun before must not revive them */
+  private readonly died = new Map<string, { at: number; exitCode?: number }>();
+
+  constructor(private readonly deps: StatusManagerDeps) {}
+
+  /** The engine says the container started: a death recorded for its id no longer holds. */
+  markStarted(containerId: string): void {
+    this.died.delete(containerId);
+  }
+
+  /**
+   * A container's 'die' event: the pod's status says so at once, before the listing and the restart (the
+   * kubelet too writes the status before acting). Right after this event the engine frees the container's
+   * IP for the next container of any cluster on the shared network (docs/decisions/023): the service proxy
+   * must stop dialling it now, not a container creation later.
+   */
+  markDied(uid: string, containerId: string, exitCode?: number): void {
+    const now = Date.now();
+    for (const [id, d] of this.died) if (now - d.at > 60_000) this.died.delete(id);
+    this.died.set(containerId, { at: now, exitCode });
+    const listed = this.lastListed.get(uid);
+    if (listed?.some((c) => c.id === containerId && c.running)) this.write(uid, groupByContainer(listed));
+  }
+
+  /** The instances as listed, less those whose death the engine has reported since. */
+  withDeaths(byName: Map<string, ContainerInfo[]>): Map<string, ContainerInfo[]> {
+    if (!this.died.size) return byName;
+    const out = new Map<string, ContainerInfo[]>();
+    for (const [name, list] of byName) {
+      out.set(name, list.map((c) => {
+        const d = c.running ? this.died.get(c.id) : undefined;
+        if (!d) return c;
+        return { ...c, running: false, status: 'exited', exitCode: d.exitCode ?? c.exitCode, finishedAt: c.finishedAt ?? new Date(d.at).toISOString() };
+      }));
+    }
+    return out;
+  }
+
+  /** Computes the status from the instances listed, records it as observed, then writes it to the store. */
+  write(uid: string, listed: Map<string, ContainerInfo[]>): void {
+    const { store, observed, probes, waiting } = this.deps;
+    const pod = this.deps.podByUid(uid);
+    if (!pod) return;
+    const byName = this.withDeaths(listed);
+    const shown = observed.status(uid) ?? pod.status;
+    const views: ContainerView[] = (pod.spec?.containers ?? []).map((c) => {
+      const instances = byName.get(c.name) ?? [];
+      const latest = instances[0];
+      const id = latest?.id ?? '';
+      const running = !!latest?.running;
+      const prev = shown?.containerStatuses?.find((s) => s.name === c.name);
+      return {
+        name: c.name,
+        image: c.image!,
+        instances,
+        waiting: running ? undefined : waiting.get(`${uid}/${c.name}`),
+        started: running && probes.isStarted(uid, c.name, id),
+        ready: running && probes.isStarted(uid, c.name, id) && probes.isReady(uid, c.name, id),
+        // the count never goes back: kept when the instance the status shows is gone (removed by hand)
+        restartFloor: instances.length && !shownInstanceVanished(shown, c.name, instances) ? 0 : prev?.restartCount ?? 0,
+      };
+    });
+    const first = byName.get(pod.spec?.containers?.[0]?.name ?? '')?.[0];
+    // The IP the first container has on the engine; while it is down, the one this kubelet saw last (the
+    // proxy does not dial it, docs/decisions/023). Never an IP that only the stored status names.
+    const podIP = (first?.running && first.ip) || observed.status(uid)?.podIP;
+    const status = computePodStatus({ ...pod, status: shown }, views, podIP, timestamp());
+    // A sync that read the engine just before it went away must not wipe the "engine unreachable" mark.
+    const engineMark = !this.deps.engineReachable() && pod.status?.conditions?.find((x) => x.type === ENGINE_CONDITION);
+    if (engineMark) status.conditions = [...(status.conditions ?? []), engineMark];
+    const published = first?.running && Object.keys(first.publishedPorts).length ? JSON.stringify(first.publishedPorts) : undefined;
+    // Observed first: a reader woken by the store write below already finds it.
+    observed.set(uid, {
+      namespace: pod.metadata.namespace!, name: pod.metadata.name, status,
+      ...(first?.running ? { publishedPorts: { ...first.publishedPorts } } : {}),
+    });
+    const trace = this.deps.readyTrace?.();
+    store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
+      if (p.metadata.uid !== uid) return false;
+      const sameStatus = JSON.stringify(p.status) === JSON.stringify(status);
+      const annotations = p.metadata.annotations ?? {};
+      // The annotation reports the published ports to people and tests; nothing reads it to dial.
+      const samePorts = annotations[PUBLISHED_PORTS_ANNOTATION] === published || published === undefined;
+      if (sameStatus && samePorts) return false;
+      const before = p.status?.containerStatuses;
+      p.status = status;
+      if (trace) {
+        for (const cs of status.containerStatuses ?? []) {
+          const old = before?.find((b) => b.name === cs.name);
+          if (!!old?.ready !== !!cs.ready) trace(uid, cs.name, !!cs.ready);
+        }
+      }
+      if (!samePorts && published) p.metadata.annotations = { ...annotations, [PUBLISHED_PORTS_ANNOTATION]: published };
+    });
+  }
+
+  forget(uid: string): void {
+    this.lastListed.delete(uid);
+  }
+}

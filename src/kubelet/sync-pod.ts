@@ -1,0 +1,162 @@
+// Carries out what pod-actions.ts decided, in numbered steps as kuberuntime_manager.go's SyncPod:
+//   1. record why containers wait (CrashLoopBackOff, InvalidImageName) and its events, once per reason;
+//   2. kill the containers to kill (Killing event, stop with the decided grace);
+//   3. write the status first when a container is about to be created (ContainerCreating while the
+//      image is checked or pulled and the container created, as the kubelet shows it);
+//   4. start the containers to start: image, create, start (a back-off step is taken for a restart);
+//   5. plan the next look (a back-off running out; at once after a kill, whose restart is decided then).
+// Nothing here decides: every branch is an action the decision named, or an engine error reported.
+import { SHARED_NETWORK_LABELS } from '../control-plane/home.js';
+import type { Container, Pod } from '../kube/types.js';
+import { probePortsToPublish } from '../probes/in-pod-network.js';
+import type { EventType } from '../store/events.js';
+import type { Stored } from '../store/store.js';
+import type { ContainerInfo, CreateContainerSpec, Runtime } from '../runtime/runtime.js';
+import type { Backoff } from './backoff.js';
+import { containerLabels, dockerContainerName } from './container-names.js';
+import { staticEnv } from './env.js';
+import type { ImageManager } from './images.js';
+import { backoffKey, type PodActions } from './pod-actions.js';
+import type { WaitingReason } from './pod-status.js';
+
+export interface SyncPodDeps {
+  runtime: Runtime;
+  images: ImageManager;
+  clusterId: string;
+  network: string;
+  publishPorts: boolean;
+  backoff: Backoff;
+  /** why a container is not running although it should, per `${uid}/${name}`; read by the status */
+  waiting: Map<string, WaitingReason>;
+  /** instances killed to be restarted (the next decision restarts them whatever the policy) */
+  killedToRestart: Set<string>;
+  event(pod: Pod, type: EventType, reason: string, message: string, containerName?: string): void;
+  /** writes the pod's status from the instances listed (step 3) */
+  writeStatus(uid: string, listed: Map<string, ContainerInfo[]>): void;
+  /** sync the pod again after ms (0: right after this sync) */
+  syncAfter(uid: string, ms: number): void;
+  /** bench/probes: a probe-failed container's stop begins */
+  onStopBegun?(podUid: string, containerName: string): void;
+}
+
+/** Retry of a failed create or start, as the kubelet's resync of a pod whose sync failed. */
+const RETRY_FAILED_START_MS = 10_000;
+
+export class SyncPod {
+  constructor(private readonly deps: SyncPodDeps) {}
+
+  /** Carries the actions out; true when it created, started or stopped something (the caller lists again). */
+  async execute(pod: Stored<Pod>, actions: PodActions, byName: Map<string, ContainerInfo[]>): Promise<boolean> {
+    const d = this.deps;
+    const uid = pod.metadata.uid;
+    const containers = new Map((pod.spec?.containers ?? []).map((c) => [c.name, c]));
+
+    // 1. Why containers wait. A running container waits for nothing.
+    for (const [name, list] of byName) if (list[0]?.running) d.waiting.delete(`${uid}/${name}`);
+    for (const w of actions.waiting) {
+      d.waiting.set(`${uid}/${w.name}`, w.waiting);
+      for (const e of w.events) d.event(pod, e.type, e.reason, e.message, w.name);
+    }
+
+    // 2. Kills.
+    for (const k of actions.kill) {
+      d.event(pod, 'Normal', 'Killing', k.message, k.name);
+      if (k.reason !== 'definition-changed') d.onStopBegun?.(uid, k.name);
+      if (k.restart) d.killedToRestart.add(k.containerId);
+      await d.runtime.stopContainer(k.containerId, k.graceSeconds);
+    }
+
+    // 3. The status first, while containers are created.
+    const creating = actions.start.some((s) => !byName.get(s.name)?.length && !d.waiting.has(`${uid}/${s.name}`));
+    if (creating) d.writeStatus(uid, byName);
+
+    // 4. Starts.
+    for (const s of actions.start) {
+      const c = containers.get(s.name);
+      if (!c) continue;
+      for (const i of byName.get(s.name) ?? []) d.killedToRestart.delete(i.id);
+      if (s.existingId) {
+        // Created but never started (a crash of ours between create and start): start it now.
+        await d.runtime.startContainer(s.existingId).catch((err: Error) => this.failed(pod, c, 'RunContainerError', err));
+        continue;
+      }
+      if (s.backoffFrom !== undefined) d.backoff.next(backoffKey(uid, c), s.backoffFrom);
+      await this.startContainer(pod, c, s.attempt);
+    }
+
+    // 5. The next look.
+    if (actions.lookAgainInMs !== undefined) d.syncAfter(uid, actions.lookAgainInMs);
+    return actions.kill.length > 0 || actions.start.length > 0;
+  }
+
+  private async startContainer(pod: Stored<Pod>, c: Container, attempt: number): Promise<void> {
+    const d = this.deps;
+    const uid = pod.metadata.uid;
+    const key = `${uid}/${c.name}`;
+    const image = await d.images.ensure(pod, c, (type, reason, message) => d.event(pod, type, reason, message, c.name));
+    if (!image.ok) {
+      d.waiting.set(key, { reason: image.reason, message: image.message });
+      // nothing changes for these until the pod is replaced: no retry timer
+      if (image.reason !== 'ErrImageNeverPull' && image.reason !== 'InvalidImageName') d.syncAfter(uid, Math.max(1000, d.images.retryInMs(pod, c.image!)));
+      if (image.reason === 'ErrImagePull') {
+        // Kubernetes shows ErrImagePull once, then ImagePullBackOff while waiting for the next pull.
+        setTimeout(() => {
+          if (d.waiting.get(key)?.reason === 'ErrImagePull') {
+            d.waiting.set(key, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}": ErrImagePull: ${image.message}` });
+            d.syncAfter(uid, 0);
+          }
+        }, 1000).unref();
+      }
+      return;
+    }
+    const spec: CreateContainerSpec = {
+      name: dockerContainerName(pod, c.name, attempt),
+      image: c.image!,
+      command: c.command,
+      args: c.args,
+      env: staticEnv(pod, c),
+      workingDir: c.workingDir,
+      hostname: pod.metadata.name,
+      labels: containerLabels(d.clusterId, pod, c.name, attempt, c.image),
+      ports: [
+        ...(c.ports ?? []).map((p) => ({
+          containerPort: p.containerPort,
+          protocol: (p.protocol ?? 'TCP') as 'TCP',
+          ...(p.hostPort ? { hostPort: p.hostPort } : {}),
+        })),
+        // Probes may dial ports the container never declared; in the published-ports mode those
+        // must be published too, or the probe could not reach them at all.
+        ...(d.publishPorts ? probePortsToPublish(c) : [])
+          .filter((port) => !(c.ports ?? []).some((p) => p.containerPort === port && (p.protocol ?? 'TCP') === 'TCP'))
+          .map((port) => ({ containerPort: port, protocol: 'TCP' as const })),
+      ],
+      network: d.network,
+      publishPorts: d.publishPorts,
+    };
+    let id: string;
+    try {
+      id = await d.runtime.createContainer(spec).catch(async (err: Error) => {
+        // The shared network was removed behind our back (docker network prune): make it again, once.
+        if (!/network .*not found/i.test(err.message)) throw err;
+        await d.runtime.ensureNetwork(d.network, SHARED_NETWORK_LABELS);
+        return d.runtime.createContainer(spec);
+      });
+    } catch (err) {
+      return this.failed(pod, c, 'CreateContainerError', err as Error);
+    }
+    d.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, c.name);
+    try {
+      await d.runtime.startContainer(id);
+    } catch (err) {
+      return this.failed(pod, c, 'RunContainerError', err as Error);
+    }
+    d.waiting.delete(key);
+    d.event(pod, 'Normal', 'Started', `Started container ${c.name}`, c.name);
+  }
+
+  private failed(pod: Stored<Pod>, c: Container, reason: string, err: Error): void {
+    this.deps.waiting.set(`${pod.metadata.uid}/${c.name}`, { reason, message: err.message });
+    this.deps.event(pod, 'Warning', 'Failed', `Error: ${err.message}`, c.name);
+    this.deps.syncAfter(pod.metadata.uid, RETRY_FAILED_START_MS);
+  }
+}
