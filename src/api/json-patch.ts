@@ -42,7 +42,7 @@ export function applyJsonPatch(doc: Json, ops: unknown[]): Json {
         break;
       }
       case 'test':
-        if (JSON.stringify(get(root, op.path)) !== JSON.stringify(op.value)) {
+        if (!jsonEqual(get(root, op.path), op.value)) {
           throw failed(`testing value ${op.path} failed: test failed`);
         }
         break;
@@ -68,6 +68,26 @@ function checkOp(raw: unknown, i: number): Operation {
     throw new StatusError(400, 'BadRequest', `json patch operation ${i} (${op['op']}) needs a string "from"`);
   }
   return op as unknown as Operation;
+}
+
+/**
+ * RFC 6902 section 4.6: two JSON values are equal when they are the same type and value; objects when
+ * they hold the same members with equal values, whatever the order of their keys (a JSON.stringify
+ * comparison refused {"b":1,"a":2} against {"a":2,"b":1}); arrays element by element, in order.
+ */
+export function jsonEqual(a: Json, b: Json): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bs = b as Json[];
+    return a.length === bs.length && a.every((v, i) => jsonEqual(v, bs[i]));
+  }
+  const ao = a as Record<string, Json>;
+  const bo = b as Record<string, Json>;
+  const keys = Object.keys(ao);
+  if (keys.length !== Object.keys(bo).length) return false;
+  return keys.every((k) => Object.hasOwn(bo, k) && jsonEqual(ao[k], bo[k]));
 }
 
 function failed(message: string): StatusError {
