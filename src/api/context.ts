@@ -2,7 +2,7 @@
 // clock. One object, passed down, so handlers stay plain functions that tests can call.
 import type { Runtime } from '../runtime/runtime.js';
 import type { KubeObject, Store, Stored } from '../store/store.js';
-import type { PodContainerSource } from './pod-containers.js';
+import type { PodContainerSource } from './streaming/pod-containers.js';
 
 /**
  * Kind-specific admission that needs cluster state (the apiserver's registries): e.g. a Service's

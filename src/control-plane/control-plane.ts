@@ -2,7 +2,7 @@
 // service proxy, wired together. The CLI runs it in the foreground (`up`) or as a background daemon;
 // the library starts one in-process per test cluster. Nothing here talks to Docker directly.
 import * as fs from 'node:fs';
-import { startApiServer, type ApiServer } from '../api/server.js';
+import { startApiServer, type ApiServer } from '../api/http/server.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { ObservedPods } from '../kubelet/observed-pods.js';
 import { DockerRuntime } from '../runtime/docker.js';

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import * as tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiServer, type ApiServer } from '../../src/api/server.js';
+import { startApiServer, type ApiServer } from '../../src/api/http/server.js';
 import type { ExecSession, Runtime } from '../../src/runtime/runtime.js';
 import { Store } from '../../src/store/store.js';
 import { statusKubelet } from './fake-kubelet.js';

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiServer, type ApiServer } from '../../src/api/server.js';
+import { startApiServer, type ApiServer } from '../../src/api/http/server.js';
 import type { ExecSession, Runtime } from '../../src/runtime/runtime.js';
 import { Store } from '../../src/store/store.js';
 import { statusKubelet } from './fake-kubelet.js';

@@ -1,7 +1,7 @@
 // For API wire tests without a kubelet: the pod statuses a test writes into the store stand for what the
 // kubelet found on the engine, each running container status one running instance with that ID. The real
 // API server asks the kubelet (src/kubelet/kubelet.ts instances()), which lists the engine by labels.
-import type { PodContainerSource } from '../../src/api/pod-containers.js';
+import type { PodContainerSource } from '../../src/api/streaming/pod-containers.js';
 import type { Pod } from '../../src/kube/types.js';
 import type { ContainerInfo } from '../../src/runtime/runtime.js';
 import type { Store } from '../../src/store/store.js';

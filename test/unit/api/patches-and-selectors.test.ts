@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { applyJsonPatch } from '../../../src/api/json-patch.js';
-import { applyMergePatch } from '../../../src/api/merge-patch.js';
-import { fieldsMatch, parseFieldSelector } from '../../../src/api/field-selector.js';
-import { parseResourcePath } from '../../../src/api/paths.js';
-import { generateName, nameProblem } from '../../../src/api/names.js';
-import { pickWebSocketProtocol } from '../../../src/api/exec-websocket.js';
+import { applyJsonPatch } from '../../../src/api/patch/json-patch.js';
+import { applyMergePatch } from '../../../src/api/patch/merge-patch.js';
+import { fieldsMatch, parseFieldSelector } from '../../../src/api/registry/field-selector.js';
+import { parseResourcePath } from '../../../src/api/http/paths.js';
+import { generateName, nameProblem } from '../../../src/api/registry/names.js';
+import { pickWebSocketProtocol } from '../../../src/api/streaming/exec-websocket.js';
 import { StatusError } from '../../../src/store/errors.js';
 
 function codeOf(fn: () => unknown): number {

@@ -3,15 +3,15 @@
 // other kinds go at once and their dependents are the controllers' business (ownerReferences), except
 // with propagationPolicy=Orphan, where the dependents are cut loose here first. A namespace turns
 // Terminating, its contents are deleted, and it goes once its pods are gone.
-import type { Pod } from '../kube/types.js';
-import type { ResourceType } from '../store/kinds.js';
-import { RESOURCE_TYPES } from '../store/kinds.js';
-import { podAfterDeleteRequest, requestPodDeletion } from '../store/graceful-delete.js';
-import { StatusError } from '../store/errors.js';
-import type { KubeObject, Store, Stored } from '../store/store.js';
-import { timestamp } from '../store/store.js';
-import type { ApiContext } from './context.js';
-import { intParam } from './request.js';
+import type { Pod } from '../../kube/types.js';
+import type { ResourceType } from '../../store/kinds.js';
+import { RESOURCE_TYPES } from '../../store/kinds.js';
+import { podAfterDeleteRequest, requestPodDeletion } from '../../store/graceful-delete.js';
+import { StatusError } from '../../store/errors.js';
+import type { KubeObject, Store, Stored } from '../../store/store.js';
+import { timestamp } from '../../store/store.js';
+import type { ApiContext } from '../context.js';
+import { intParam } from '../http/request.js';
 
 export interface DeleteOptions {
   gracePeriodSeconds?: number;

@@ -2,15 +2,15 @@
 // kubectl scale sends a merge patch {"spec":{"replicas":N}} (GET + PUT with --current-replicas), and
 // client-node's patchNamespacedDeploymentScale a JSON patch; all of them end as a change of spec.replicas.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { formatSelector } from '../kube/labels.js';
-import type { LabelSelector } from '../kube/types.js';
-import type { ResourceType } from '../store/kinds.js';
-import { invalid, StatusError } from '../store/errors.js';
-import type { KubeObject, Stored } from '../store/store.js';
-import { readObjectBody, readPatchBody } from './body.js';
-import type { ApiContext } from './context.js';
-import { methodNotAllowed, sendJson } from './errors.js';
-import { applyPatch } from './patch.js';
+import { formatSelector } from '../../kube/labels.js';
+import type { LabelSelector } from '../../kube/types.js';
+import type { ResourceType } from '../../store/kinds.js';
+import { invalid, StatusError } from '../../store/errors.js';
+import type { KubeObject, Stored } from '../../store/store.js';
+import { readObjectBody, readPatchBody } from '../http/body.js';
+import type { ApiContext } from '../context.js';
+import { methodNotAllowed, sendJson } from '../http/errors.js';
+import { applyPatch } from '../patch/patch.js';
 import { dryRunOf } from './dry-run.js';
 
 interface ScaleSpec { replicas?: unknown }

@@ -4,14 +4,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
-import { StatusError } from '../store/errors.js';
-import { checkHost, checkToken } from './auth.js';
-import type { ApiContext } from './context.js';
-import { rawStatusResponse, toStatusError } from './errors.js';
+import { StatusError } from '../../store/errors.js';
+import { checkHost, checkToken } from '../http/auth.js';
+import type { ApiContext } from '../context.js';
+import { rawStatusResponse, toStatusError } from '../http/errors.js';
 import { failure, resolveExec, runExec, type ExecRequest, type ExecTransport } from './exec-session.js';
 import { acceptExecWebSocket, pickWebSocketProtocol } from './exec-websocket.js';
-import { parseResourcePath } from './paths.js';
-import { parseUrl } from './request.js';
+import { parseResourcePath } from '../http/paths.js';
+import { parseUrl } from '../http/request.js';
 
 /** A second wire protocol for exec (SPDY/3.1 for kubectl < 1.30) plugs in here. */
 export interface UpgradeExecProtocol {

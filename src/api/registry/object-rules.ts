@@ -2,13 +2,13 @@
 // server-owned fields (uid, creationTimestamp, status on the main resource, deletionTimestamp) are kept
 // from the stored object, admission (validation + defaults + legacy conversion) runs on every write,
 // and some fields are immutable once set (a Deployment's selector, most of a Pod's spec).
-import type { Pod } from '../kube/types.js';
-import { apiVersionOf, type ResourceType } from '../store/kinds.js';
-import { invalid, StatusError } from '../store/errors.js';
-import type { KubeObject, Stored } from '../store/store.js';
-import type { ApiContext } from './context.js';
+import type { Pod } from '../../kube/types.js';
+import { apiVersionOf, type ResourceType } from '../../store/kinds.js';
+import { invalid, StatusError } from '../../store/errors.js';
+import type { KubeObject, Stored } from '../../store/store.js';
+import type { ApiContext } from '../context.js';
 import { nameProblem } from './names.js';
-import { admit as admitManifest } from '../manifests/index.js';
+import { admit as admitManifest } from '../../manifests/index.js';
 
 export interface Admitted {
   object: KubeObject;

@@ -5,9 +5,9 @@
 // two, so `kubectl get deploy` stays apps/v1. The legacy entry has no short names and no `all` category,
 // so `kubectl get all` and `deploy` do not list Deployments twice.
 import type { Express, Request, Response } from 'express';
-import { RESOURCE_TYPES, type ResourceType } from '../store/kinds.js';
-import { sendJson } from './errors.js';
-import { LEGACY_GROUP_VERSION, LEGACY_RESOURCES, SUBRESOURCES } from './paths.js';
+import { RESOURCE_TYPES, type ResourceType } from '../../store/kinds.js';
+import { sendJson } from '../http/errors.js';
+import { LEGACY_GROUP_VERSION, LEGACY_RESOURCES, SUBRESOURCES } from '../http/paths.js';
 
 export interface VersionInfo {
   major: string;

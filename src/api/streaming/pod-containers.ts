@@ -2,10 +2,10 @@
 // instances on the engine, which only the kubelet's runtime answers (found by this cluster's label and the
 // pod's uid). Never an ID from status.containerStatuses: a client may write that through pods/status, and
 // exec or logs would then reach any container on the Docker host (docs/decisions/070).
-import type { Pod } from '../kube/types.js';
-import type { ContainerInfo } from '../runtime/runtime.js';
-import { StatusError } from '../store/errors.js';
-import type { Stored } from '../store/store.js';
+import type { Pod } from '../../kube/types.js';
+import type { ContainerInfo } from '../../runtime/runtime.js';
+import { StatusError } from '../../store/errors.js';
+import type { Stored } from '../../store/store.js';
 
 /** What the API server asks the kubelet (the control plane passes the kubelet in). */
 export interface PodContainerSource {

@@ -3,12 +3,12 @@
 // events and carries stdout, stderr and the final Status; this module resolves the target and runs the
 // command through the runtime.
 import type { Readable } from 'node:stream';
-import type { Pod } from '../kube/types.js';
-import type { Runtime } from '../runtime/runtime.js';
-import { StatusError } from '../store/errors.js';
-import type { Store, Stored } from '../store/store.js';
+import type { Pod } from '../../kube/types.js';
+import type { Runtime } from '../../runtime/runtime.js';
+import { StatusError } from '../../store/errors.js';
+import type { Store, Stored } from '../../store/store.js';
 import { chooseContainer, containerInstances, waitingToStart, type PodContainerSource } from './pod-containers.js';
-import { boolParam } from './request.js';
+import { boolParam } from '../http/request.js';
 
 export interface ExecRequest {
   namespace: string;

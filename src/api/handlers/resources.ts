@@ -2,22 +2,22 @@
 // deletecollection, and the status, scale, log and exec subresources. Generic over the kind table; the
 // per-kind rules live in object-rules.ts (what may be written) and deletion.ts (what delete means).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Pod } from '../kube/types.js';
-import { apiVersionOf, type ResourceType } from '../store/kinds.js';
-import { notFound, StatusError } from '../store/errors.js';
-import type { KubeObject, Stored } from '../store/store.js';
-import { readObjectBody, readOptionalObjectBody, readPatchBody, type PatchBody } from './body.js';
-import type { ApiContext } from './context.js';
-import { deleteObject, deleteOptions, deleteResponse } from './deletion.js';
-import { methodNotAllowed, sendJson } from './errors.js';
-import { serveLogs } from './logs.js';
-import { generateName } from './names.js';
-import { negotiate } from './negotiate.js';
-import { prepareCreate, prepareUpdate, type Admitted } from './object-rules.js';
-import { applyPatch } from './patch.js';
-import { LEGACY_WARNING, parseResourcePath, type ResourcePath } from './paths.js';
+import type { Pod } from '../../kube/types.js';
+import { apiVersionOf, type ResourceType } from '../../store/kinds.js';
+import { notFound, StatusError } from '../../store/errors.js';
+import type { KubeObject, Stored } from '../../store/store.js';
+import { readObjectBody, readOptionalObjectBody, readPatchBody, type PatchBody } from '../http/body.js';
+import type { ApiContext } from '../context.js';
+import { deleteObject, deleteOptions, deleteResponse } from '../registry/deletion.js';
+import { methodNotAllowed, sendJson } from '../http/errors.js';
+import { serveLogs } from '../streaming/logs.js';
+import { generateName } from '../registry/names.js';
+import { negotiate } from '../http/negotiate.js';
+import { prepareCreate, prepareUpdate, type Admitted } from '../registry/object-rules.js';
+import { applyPatch } from '../patch/patch.js';
+import { LEGACY_WARNING, parseResourcePath, type ResourcePath } from '../http/paths.js';
 import { dryRunOf } from './dry-run.js';
-import { boolParam, intParam, parseUrl } from './request.js';
+import { boolParam, intParam, parseUrl } from '../http/request.js';
 import { serveScale } from './scale.js';
 import { selectorFilter } from './selectors.js';
 import { includeObjectParam, renderTable } from './tables.js';

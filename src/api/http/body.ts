@@ -3,8 +3,8 @@
 // on the streaming routes (watch, log, exec).
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { jsonSizeWithin } from '../kube/json-size.js';
-import { StatusError } from '../store/errors.js';
+import { jsonSizeWithin } from '../../kube/json-size.js';
+import { StatusError } from '../../store/errors.js';
 import { unsupportedMediaType } from './errors.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;

@@ -3,13 +3,13 @@
 // with `previous` the one before it; never a container ID from the pod's status.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { Pod } from '../kube/types.js';
-import type { Runtime } from '../runtime/runtime.js';
-import { StatusError } from '../store/errors.js';
-import type { Stored } from '../store/store.js';
-import type { ApiContext } from './context.js';
+import type { Pod } from '../../kube/types.js';
+import type { Runtime } from '../../runtime/runtime.js';
+import { StatusError } from '../../store/errors.js';
+import type { Stored } from '../../store/store.js';
+import type { ApiContext } from '../context.js';
 import { chooseContainer, containerInstances, previousInstance, waitingToStart } from './pod-containers.js';
-import { boolParam, intParam } from './request.js';
+import { boolParam, intParam } from '../http/request.js';
 
 export async function serveLogs(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, pod: Stored<Pod>, query: URLSearchParams): Promise<void> {
   const container = chooseContainer(pod, query.get('container'));

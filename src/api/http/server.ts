@@ -5,19 +5,19 @@
 import type { Socket } from 'node:net';
 import * as https from 'node:https';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { Runtime } from '../runtime/runtime.js';
-import type { Store } from '../store/store.js';
+import type { Runtime } from '../../runtime/runtime.js';
+import type { Store } from '../../store/store.js';
 import { checkHost, checkToken } from './auth.js';
-import type { AdmissionHook, ApiContext } from './context.js';
-import type { PodContainerSource } from './pod-containers.js';
-import { registerDiscovery, type VersionInfo } from './discovery.js';
+import type { AdmissionHook, ApiContext } from '../context.js';
+import type { PodContainerSource } from '../streaming/pod-containers.js';
+import { registerDiscovery, type VersionInfo } from '../handlers/discovery.js';
 import { pathNotFound, sendStatus } from './errors.js';
-import { createExecWebSocketServer } from './exec-websocket.js';
-import { handleResourceRequest } from './resources.js';
+import { createExecWebSocketServer } from '../streaming/exec-websocket.js';
+import { handleResourceRequest } from '../handlers/resources.js';
 import { ensureTls } from './tls.js';
 import { ensureToken } from './token.js';
-import { handleUpgrade, type UpgradeExecProtocol } from './upgrade.js';
-import { spdyExecProtocol } from './exec-spdy.js';
+import { handleUpgrade, type UpgradeExecProtocol } from '../streaming/upgrade.js';
+import { spdyExecProtocol } from '../streaming/exec-spdy.js';
 
 export interface ApiServerOptions {
   store: Store;
