@@ -18,6 +18,7 @@ import {
   clearState, homePaths, loadConfig, networkName, saveConfig, writeState, type ClusterConfig,
 } from './home.js';
 import { acquireLock, type Lock } from './lock.js';
+import { kubeletStreams } from './kubelet-streams.js';
 import { ApiClient } from '../client/api-client.js';
 import { startDashboard, type Dashboard } from '../dashboard/server.js';
 import { registerDashboardLogin } from '../dashboard/login.js';
@@ -87,7 +88,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       await kubelet.start().catch((err: Error) => log(`kubelet could not start cleanly: ${err.message}`));
     })();
     const api = await startWithPort(config, opts.port, (port) => startApiServer({
-      store, home: opts.home, port, runtime, containers: kubelet, allowPrivileged,
+      store, home: opts.home, port, kubelet: kubeletStreams(kubelet, runtime), allowPrivileged,
       admission: {
         Service: async (obj, current) => allocateServiceAddresses(store, obj as Service, current as Service | undefined,
           reservations.probe) as Promise<KubeObject>,

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../src/api/http/server.js';
 import type { ExecSession, Runtime } from '../../src/runtime/runtime.js';
 import { Store } from '../../src/store/store.js';
+import { kubeletStreams } from '../../src/control-plane/kubelet-streams.js';
 import { statusKubelet } from './fake-kubelet.js';
 import { KUBELET, recordEvent } from '../../src/store/events.js';
 
@@ -79,7 +80,7 @@ beforeAll(async () => {
   expect(fs.existsSync(KUBECTL), `kubectl is expected at ${KUBECTL} (set KUBECTL to another path)`).toBe(true);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-kube-kubectl-'));
   store = new Store();
-  api = await startApiServer({ store, home: path.join(dir, 'home'), port: 0, runtime: fakeRuntime(), containers: statusKubelet(store) });
+  api = await startApiServer({ store, home: path.join(dir, 'home'), port: 0, kubelet: kubeletStreams(statusKubelet(store), fakeRuntime()) });
   kubeconfig = path.join(dir, 'kubeconfig');
   fs.writeFileSync(kubeconfig, [
     'apiVersion: v1',

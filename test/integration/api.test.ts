@@ -10,7 +10,7 @@ import * as tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startApiServer, type ApiServer } from '../../src/api/http/server.js';
-import type { PodContainerSource } from '../../src/api/streaming/pod-containers.js';
+import { kubeletStreams, type ContainerLookup } from '../../src/control-plane/kubelet-streams.js';
 import type { Pod } from '../../src/kube/types.js';
 import { LABEL_ATTEMPT, LABEL_CONTAINER, LABEL_POD_UID, type ContainerInfo, type ExecSession, type LogOptions, type Runtime } from '../../src/runtime/runtime.js';
 import { Store } from '../../src/store/store.js';
@@ -198,7 +198,7 @@ function fakeRuntime(): FakeRuntime {
 }
 
 /** The kubelet's part, faked: a pod the test marked running has the fake runtime's three instances. */
-const kubelet: PodContainerSource = {
+const kubelet: ContainerLookup = {
   async instances(uid, name) {
     const pod = store.list<Pod>('Pod').find((p) => p.metadata.uid === uid);
     if (!pod?.status?.containerStatuses?.some((c) => c.state?.running)) return [];
@@ -212,7 +212,7 @@ const kubelet: PodContainerSource = {
 beforeAll(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-kube-api-'));
   store = new Store();
-  api = await startApiServer({ store, home, port: 0, runtime, containers: kubelet });
+  api = await startApiServer({ store, home, port: 0, kubelet: kubeletStreams(kubelet, runtime) });
 });
 
 afterAll(async () => {
@@ -860,7 +860,7 @@ describe('pod logs', () => {
     await new Promise((r) => res.on('end', r));
   });
 
-  it('answers 503 without a runtime', async () => {
+  it('answers 503 without a kubelet', async () => {
     const bare = await startApiServer({ store, home, port: 0 });
     try {
       const r = await new Promise<Reply>((resolve, reject) => {

@@ -5,11 +5,10 @@
 import type { Socket } from 'node:net';
 import * as https from 'node:https';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { Runtime } from '../../runtime/runtime.js';
 import type { Store } from '../../store/store.js';
 import { checkHost, checkToken } from './auth.js';
 import type { AdmissionHook, ApiContext } from '../context.js';
-import type { PodContainerSource } from '../streaming/pod-containers.js';
+import type { KubeletStreams } from '../streaming/kubelet-streams.js';
 import { registerDiscovery, type VersionInfo } from '../handlers/discovery.js';
 import { pathNotFound, sendStatus } from './errors.js';
 import { createExecWebSocketServer } from '../streaming/exec-websocket.js';
@@ -26,10 +25,8 @@ export interface ApiServerOptions {
   /** 0 or absent = pick a free port */
   port?: number;
   host?: '127.0.0.1';
-  /** for logs and exec; absent -> those answer 503 */
-  runtime?: Runtime;
-  /** the kubelet, which finds a pod's containers on the engine for logs and exec; absent -> 503 */
-  containers?: PodContainerSource;
+  /** the kubelet, which logs and exec are forwarded to (it finds the pod's containers); absent -> 503 */
+  kubelet?: KubeletStreams;
   allowPrivileged?: boolean;
   /** kind-specific admission with cluster state (nodePort allocation) */
   admission?: Partial<Record<string, AdmissionHook>>;
@@ -59,8 +56,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const closeHooks = new Set<() => void>();
   const ctx: ApiContext = {
     store: opts.store,
-    runtime: opts.runtime,
-    containers: opts.containers,
+    kubelet: opts.kubelet,
     allowPrivileged: opts.allowPrivileged ?? false,
     admission: opts.admission,
     now: () => new Date(),

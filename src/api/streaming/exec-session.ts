@@ -1,13 +1,13 @@
 // One `exec` into a pod's container, independent of the wire: a transport (WebSocket channel.k8s.io in
 // exec-websocket.ts; SPDY/3.1 for kubectl 1.20 could plug in the same way) delivers stdin and resize
 // events and carries stdout, stderr and the final Status; this module resolves the target and runs the
-// command through the runtime.
+// command through the kubelet.
 import type { Readable } from 'node:stream';
 import type { Pod } from '../../kube/types.js';
-import type { Runtime } from '../../runtime/runtime.js';
 import { StatusError } from '../../store/errors.js';
 import type { Store, Stored } from '../../store/store.js';
-import { chooseContainer, containerInstances, waitingToStart, type PodContainerSource } from './pod-containers.js';
+import type { KubeletStreams } from './kubelet-streams.js';
+import { chooseContainer, containerInstances, waitingToStart } from './pod-containers.js';
 import { boolParam } from '../http/request.js';
 
 export interface ExecRequest {
@@ -67,7 +67,7 @@ export function nonZeroExit(command: string[], code: number): ExecStatus {
  * through the kubelet (never by an ID in the pod's status); throws Status errors (4xx, 503).
  */
 export async function resolveExec(
-  store: Store, containers: PodContainerSource | undefined, namespace: string, podName: string, query: URLSearchParams,
+  store: Store, kubelet: KubeletStreams | undefined, namespace: string, podName: string, query: URLSearchParams,
 ): Promise<ExecRequest> {
   const pod = store.mustGet<Pod>('Pod', namespace, podName) as Stored<Pod>;
   const command = query.getAll('command');
@@ -82,7 +82,7 @@ export async function resolveExec(
     throw new StatusError(400, 'BadRequest', `cannot exec into a container in a completed pod; current phase is ${phase}`);
   }
   const container = chooseContainer(pod, query.get('container'));
-  const [newest] = await containerInstances(containers, pod, container);
+  const [newest] = await containerInstances(kubelet, pod, container);
   if (!newest) throw waitingToStart(pod, container);
   if (!newest.running) {
     throw new StatusError(400, 'BadRequest', `unable to upgrade connection: container not found ("${container}")`);
@@ -91,21 +91,21 @@ export async function resolveExec(
 }
 
 /** Runs the command and pumps bytes both ways until it exits or the client leaves. */
-export async function runExec(runtime: Runtime, req: ExecRequest, transport: ExecTransport): Promise<void> {
+export async function runExec(kubelet: KubeletStreams, req: ExecRequest, transport: ExecTransport): Promise<void> {
   let closed = false;
   transport.onClose(() => { closed = true; });
   let session;
   try {
-    session = await runtime.execInteractive(req.containerId, req.command, { stdin: req.stdin, stdout: req.stdout, stderr: req.stderr, tty: req.tty });
+    session = await kubelet.exec(req.containerId, req.command, { stdin: req.stdin, stdout: req.stdout, stderr: req.stderr, tty: req.tty });
   } catch (err) {
     transport.finish(failure(`failed to exec in container: ${(err as Error).message}`));
     return;
   }
   if (closed) {
-    session.raw.destroy();
+    session.close();
     return;
   }
-  transport.onClose(() => session.raw.destroy());
+  transport.onClose(() => session.close());
   if (req.stdin && session.stdin && transport.stdin) {
     const sink = session.stdin;
     transport.stdin.on('data', (chunk: Buffer) => sink.write(chunk));

@@ -4,7 +4,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Pod } from '../../kube/types.js';
-import type { Runtime } from '../../runtime/runtime.js';
 import { StatusError } from '../../store/errors.js';
 import type { Stored } from '../../store/store.js';
 import type { ApiContext } from '../context.js';
@@ -29,8 +28,8 @@ export async function serveLogs(ctx: ApiContext, req: IncomingMessage, res: Serv
     sinceSeconds = Math.max(1, Math.ceil((Date.now() - t) / 1000));
   }
 
-  const runtime = requireRuntime(ctx);
-  const instances = await containerInstances(ctx.containers, pod, container);
+  const kubelet = ctx.kubelet;
+  const instances = await containerInstances(kubelet, pod, container);
   let id: string | undefined;
   if (previous) {
     id = previousInstance(instances)?.id;
@@ -43,7 +42,7 @@ export async function serveLogs(ctx: ApiContext, req: IncomingMessage, res: Serv
 
   let stream: Readable;
   try {
-    stream = await runtime.logs(id, { follow: follow && !previous, tailLines, timestamps, sinceSeconds });
+    stream = await kubelet!.logs(id, { follow: follow && !previous, tailLines, timestamps, sinceSeconds });
   } catch (err) {
     throw new StatusError(400, 'BadRequest', `could not read the logs of container "${container}" in pod "${pod.metadata.name}": ${(err as Error).message}`);
   }
@@ -70,9 +69,4 @@ export async function serveLogs(ctx: ApiContext, req: IncomingMessage, res: Serv
     stream.on('close', done);
     stream.on('error', done);
   });
-}
-
-function requireRuntime(ctx: ApiContext): Runtime {
-  if (!ctx.runtime) throw new StatusError(503, 'ServiceUnavailable', 'no container runtime is connected to this API server');
-  return ctx.runtime;
 }

@@ -1,17 +1,11 @@
 // Finding the container a log or exec request means: the named one, or the pod's only one; and its
-// instances on the engine, which only the kubelet's runtime answers (found by this cluster's label and the
+// instances on the engine, which only the kubelet answers (found by this cluster's label and the
 // pod's uid). Never an ID from status.containerStatuses: a client may write that through pods/status, and
 // exec or logs would then reach any container on the Docker host (docs/decisions/070).
 import type { Pod } from '../../kube/types.js';
-import type { ContainerInfo } from '../../runtime/runtime.js';
 import { StatusError } from '../../store/errors.js';
 import type { Stored } from '../../store/store.js';
-
-/** What the API server asks the kubelet (the control plane passes the kubelet in). */
-export interface PodContainerSource {
-  /** the pod's instances of one container on the engine, newest first; [] when there is none */
-  instances(podUid: string, containerName: string): Promise<ContainerInfo[]>;
-}
+import type { ContainerInstance, KubeletStreams } from './kubelet-streams.js';
 
 export function chooseContainer(pod: Stored<Pod>, requested: string | null): string {
   const names = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name);
@@ -29,10 +23,10 @@ export function chooseContainer(pod: Stored<Pod>, requested: string | null): str
 }
 
 /** The engine's instances of the container, from the kubelet; 503 when no kubelet is connected. */
-export async function containerInstances(containers: PodContainerSource | undefined, pod: Stored<Pod>, container: string): Promise<ContainerInfo[]> {
-  if (!containers) throw new StatusError(503, 'ServiceUnavailable', 'no kubelet is connected to this API server: logs and exec need one');
+export async function containerInstances(kubelet: KubeletStreams | undefined, pod: Stored<Pod>, container: string): Promise<ContainerInstance[]> {
+  if (!kubelet) throw new StatusError(503, 'ServiceUnavailable', 'no kubelet is connected to this API server: logs and exec need one');
   try {
-    return await containers.instances(pod.metadata.uid, container);
+    return await kubelet.instances(pod.metadata.uid, container);
   } catch (err) {
     throw new StatusError(503, 'ServiceUnavailable', `could not list the containers of pod "${pod.metadata.name}" on the Docker engine: ${(err as Error).message}`);
   }
@@ -43,7 +37,7 @@ export async function containerInstances(containers: PodContainerSource | undefi
  * crash loop (the newest instance exited, waiting for its restart) that newest one, as the kubelet reads
  * lastState.terminated. Instances newest first.
  */
-export function previousInstance(instances: ContainerInfo[]): ContainerInfo | undefined {
+export function previousInstance(instances: ContainerInstance[]): ContainerInstance | undefined {
   const [newest, ...older] = instances;
   return older.find((c) => !c.running) ?? (newest && !newest.running && newest.finishedAt ? newest : undefined);
 }

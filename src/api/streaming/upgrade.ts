@@ -1,4 +1,4 @@
-// Requests with "Connection: Upgrade" never reach express: Node hands them to the server's 'upgrade'
+// Requests with "Connection: Upgrade" never reach the router: Node hands them to the server's 'upgrade'
 // event with the raw socket. Only pods/{name}/exec upgrades; everything else is refused with a Status.
 // The same Host and token checks as for plain requests run first.
 import type { IncomingMessage } from 'node:http';
@@ -49,7 +49,7 @@ async function upgrade(deps: UpgradeDeps, req: IncomingMessage, socket: Duplex, 
   }
   // The pod and container are checked first: kubectl 1.32 retries a failed WebSocket upgrade over SPDY,
   // so whatever that second request is told is the error the user sees.
-  const exec = await resolveExec(deps.ctx.store, deps.ctx.containers, rp.namespace, rp.name, url.query);
+  const exec = await resolveExec(deps.ctx.store, deps.ctx.kubelet, rp.namespace, rp.name, url.query);
   const upgradeHeader = String(req.headers.upgrade ?? '').toLowerCase();
   const extra = deps.extraProtocols?.find((p) => p.accepts(req));
   if (upgradeHeader !== 'websocket' && !extra) {
@@ -58,13 +58,12 @@ async function upgrade(deps: UpgradeDeps, req: IncomingMessage, socket: Duplex, 
   if (upgradeHeader === 'websocket' && !pickWebSocketProtocol(req.headers['sec-websocket-protocol'])) {
     throw new StatusError(400, 'BadRequest', `none of the offered WebSocket subprotocols ${JSON.stringify(req.headers['sec-websocket-protocol'] ?? '')} is supported: use one of v5.channel.k8s.io, v4.channel.k8s.io, v3.channel.k8s.io, v2.channel.k8s.io, channel.k8s.io`);
   }
-  const runtime = deps.ctx.runtime;
-  if (!runtime) throw new StatusError(503, 'ServiceUnavailable', 'no container runtime is connected to this API server');
+  // resolveExec answered 503 already without a kubelet.
   const transport = upgradeHeader === 'websocket'
     ? await acceptExecWebSocket(deps.wss, req, socket, head, exec.stdin)
     : await extra!.accept(req, socket, head, exec);
   try {
-    await runExec(runtime, exec, transport);
+    await runExec(deps.ctx.kubelet!, exec, transport);
   } catch (err) {
     // The socket speaks the exec protocol now: the failure goes out as the session's status.
     transport.finish(failure(`exec failed: ${(err as Error)?.message ?? String(err)}`));
