@@ -4,9 +4,9 @@
 // listed (an unserved one makes it print errors), and the first group wins when a resource name is in
 // two, so `kubectl get deploy` stays apps/v1. The legacy entry has no short names and no `all` category,
 // so `kubectl get all` and `deploy` do not list Deployments twice.
-import type { Express, Request, Response } from 'express';
 import { RESOURCE_TYPES, type ResourceType } from '../../store/kinds.js';
 import { sendJson } from '../http/errors.js';
+import type { Router } from '../http/router.js';
 import { LEGACY_GROUP_VERSION, LEGACY_RESOURCES, SUBRESOURCES } from '../http/paths.js';
 
 export interface VersionInfo {
@@ -57,13 +57,13 @@ function subresourceEntry(t: ResourceType, sub: string): Record<string, unknown>
   }
 }
 
-export function registerDiscovery(app: Express, opts: { version: VersionInfo; port: () => number }): void {
+export function registerDiscovery(app: Router, opts: { version: VersionInfo; port: () => number }): void {
   const appsVersion = { groupVersion: 'apps/v1', version: 'v1' };
   const appsGroup = { name: 'apps', versions: [appsVersion], preferredVersion: appsVersion };
   const legacyVersion = { groupVersion: LEGACY_GROUP_VERSION, version: LEGACY_GROUP_VERSION.split('/')[1] };
   const legacyGroup = { name: LEGACY_GROUP_VERSION.split('/')[0], versions: [legacyVersion], preferredVersion: legacyVersion };
 
-  app.get('/api', (_req: Request, res: Response) => sendJson(res, 200, {
+  app.get('/api', (_req, res) => sendJson(res, 200, {
     kind: 'APIVersions', versions: ['v1'],
     serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${opts.port()}` }],
   }));

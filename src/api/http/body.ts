@@ -1,4 +1,4 @@
-// Reading request bodies ourselves rather than with express.json(): one size limit (3 MiB, the
+// Reading request bodies ourselves rather than with a body-parser middleware: one size limit (3 MiB, the
 // apiserver's), one place that maps every failure to a Status (413, 415, 400), and no parsing at all
 // on the streaming routes (watch, log, exec).
 import type { IncomingMessage } from 'node:http';

@@ -1,16 +1,18 @@
 // The mini-kube API server: Kubernetes-shaped REST over HTTPS on 127.0.0.1, for the mini-kube CLI,
 // kubectl (1.20 and 1.32) and @kubernetes/client-node. Every request needs the Host to be us and the
-// bearer token from <home>/token; the routers per concern are discovery.ts, resources.ts (with watch,
-// tables, patch, scale, logs) and upgrade.ts (exec).
+// bearer token from <home>/token. Node's https server and a small router of our own (router.ts) for the
+// fixed routes of handlers/discovery.ts; every other path goes to handlers/resources.ts (with watch,
+// tables, patch, scale, logs); upgrades (exec) to streaming/upgrade.ts.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import * as https from 'node:https';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Store } from '../../store/store.js';
 import { checkHost, checkToken } from './auth.js';
 import type { AdmissionHook, ApiContext } from '../context.js';
 import type { KubeletStreams } from '../streaming/kubelet-streams.js';
 import { registerDiscovery, type VersionInfo } from '../handlers/discovery.js';
 import { pathNotFound, sendStatus } from './errors.js';
+import { Router } from './router.js';
 import { createExecWebSocketServer } from '../streaming/exec-websocket.js';
 import { handleResourceRequest } from '../handlers/resources.js';
 import { ensureTls } from './tls.js';
@@ -32,7 +34,7 @@ export interface ApiServerOptions {
   admission?: Partial<Record<string, AdmissionHook>>;
   version?: VersionInfo;
   /** more routes, mounted after authentication and discovery, before the resource routes */
-  extraRoutes?: (app: Express) => void;
+  extraRoutes?: (routes: Router) => void;
   /** exec wire protocols besides WebSocket on the upgrade path; default: SPDY/3.1 (kubectl < 1.30) */
   execProtocols?: UpgradeExecProtocol[];
 }
@@ -67,27 +69,25 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   };
   let port = 0;
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use((req: Request, _res: Response, next: NextFunction) => {
-    checkHost(req, port);
-    checkToken(req, token);
-    next();
-  });
-  registerDiscovery(app, { version: opts.version ?? DEFAULT_VERSION, port: () => port });
-  opts.extraRoutes?.(app);
-  app.use(async (req: Request, res: Response, next: NextFunction) => {
-    if (!(await handleResourceRequest(ctx, req, res))) next();
-  });
-  app.use((_req: Request, _res: Response, next: NextFunction) => next(pathNotFound()));
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    // Unread request bytes (a refused giant body) would be taken for the next request: close instead.
-    if (!req.complete) res.setHeader('Connection', 'close');
-    sendStatus(res, err);
-  });
+  const routes = new Router();
+  registerDiscovery(routes, { version: opts.version ?? DEFAULT_VERSION, port: () => port });
+  opts.extraRoutes?.(routes);
+  // Authentication, then the fixed routes, then the resources; any failure becomes a Status.
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      checkHost(req, port);
+      checkToken(req, token);
+      const route = routes.match(req);
+      if (route) return await route(req, res);
+      if (!(await handleResourceRequest(ctx, req, res))) throw pathNotFound();
+    } catch (err) {
+      // Unread request bytes (a refused giant body) would be taken for the next request: close instead.
+      if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');
+      sendStatus(res, err);
+    }
+  };
 
-  const server = https.createServer({ cert: tls.certPem, key: tls.keyPem, minVersion: 'TLSv1.2' }, app);
+  const server = https.createServer({ cert: tls.certPem, key: tls.keyPem, minVersion: 'TLSv1.2' }, (req, res) => { void handle(req, res); });
   // Watches and log streams are long: only the request itself must arrive in time.
   server.requestTimeout = 60_000;
   server.headersTimeout = 30_000;
