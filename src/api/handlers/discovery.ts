@@ -3,10 +3,13 @@
 // the legacy extensions/v1beta1 (Deployments only, see paths.ts): kubectl fetches every group/version
 // listed (an unserved one makes it print errors), and the first group wins when a resource name is in
 // two, so `kubectl get deploy` stays apps/v1. The legacy entry has no short names and no `all` category,
-// so `kubectl get all` and `deploy` do not list Deployments twice.
+// so `kubectl get all` and `deploy` do not list Deployments twice. discovery.k8s.io/v1 serves the
+// read-only EndpointSlices (handlers/endpoint-slices.ts) that kubectl 1.32's describe svc reads.
 import { RESOURCE_TYPES, type ResourceType } from '../../store/kinds.js';
 import { sendJson } from '../http/errors.js';
 import type { Router } from '../http/router.js';
+import { ENDPOINT_SLICE_API_VERSION, ENDPOINT_SLICE_GROUP } from '../registry/endpoint-slices.js';
+import { ENDPOINT_SLICES_RESOURCE } from './endpoint-slices.js';
 import { LEGACY_GROUP_VERSION, LEGACY_RESOURCES, SUBRESOURCES } from '../http/paths.js';
 
 export interface VersionInfo {
@@ -60,6 +63,8 @@ function subresourceEntry(t: ResourceType, sub: string): Record<string, unknown>
 export function registerDiscovery(app: Router, opts: { version: VersionInfo; port: () => number }): void {
   const appsVersion = { groupVersion: 'apps/v1', version: 'v1' };
   const appsGroup = { name: 'apps', versions: [appsVersion], preferredVersion: appsVersion };
+  const discoveryVersion = { groupVersion: ENDPOINT_SLICE_API_VERSION, version: 'v1' };
+  const discoveryGroup = { name: ENDPOINT_SLICE_GROUP, versions: [discoveryVersion], preferredVersion: discoveryVersion };
   const legacyVersion = { groupVersion: LEGACY_GROUP_VERSION, version: LEGACY_GROUP_VERSION.split('/')[1] };
   const legacyGroup = { name: LEGACY_GROUP_VERSION.split('/')[0], versions: [legacyVersion], preferredVersion: legacyVersion };
 
@@ -67,8 +72,12 @@ export function registerDiscovery(app: Router, opts: { version: VersionInfo; por
     kind: 'APIVersions', versions: ['v1'],
     serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${opts.port()}` }],
   }));
-  app.get('/apis', (_req, res) => sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [appsGroup, legacyGroup] }));
+  app.get('/apis', (_req, res) => sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [appsGroup, discoveryGroup, legacyGroup] }));
   app.get('/apis/apps', (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...appsGroup }));
+  app.get(`/apis/${ENDPOINT_SLICE_GROUP}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...discoveryGroup }));
+  app.get(`/apis/${ENDPOINT_SLICE_API_VERSION}`, (_req, res) => sendJson(res, 200, {
+    kind: 'APIResourceList', apiVersion: 'v1', groupVersion: ENDPOINT_SLICE_API_VERSION, resources: [{ ...ENDPOINT_SLICES_RESOURCE, verbs: [...ENDPOINT_SLICES_RESOURCE.verbs] }],
+  }));
   app.get(`/apis/${legacyGroup.name}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...legacyGroup }));
   app.get(`/apis/${LEGACY_GROUP_VERSION}`, (_req, res) => sendJson(res, 200, {
     kind: 'APIResourceList', apiVersion: 'v1', groupVersion: LEGACY_GROUP_VERSION, resources: legacyApiResources(),

@@ -1,10 +1,9 @@
 // meta.k8s.io Tables for `kubectl get`: the columns and cells come from src/printers (tableFor); here
 // they are wrapped the way the apiserver does, with each row's object reduced to PartialObjectMetadata
 // unless the client asked for includeObject=Object (--sort-by) or None.
-import type { Kind } from '../../store/kinds.js';
 import type { KubeObject } from '../../store/store.js';
 import { StatusError } from '../../store/errors.js';
-import { tableFor } from '../../printers/index.js';
+import { tableFor, type TableKind } from '../../printers/index.js';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
@@ -24,7 +23,7 @@ export interface TableOptions {
   now: Date;
 }
 
-export function renderTable(kind: Kind, objects: readonly KubeObject[], opts: TableOptions): Record<string, unknown> {
+export function renderTable(kind: TableKind, objects: readonly KubeObject[], opts: TableOptions): Record<string, unknown> {
   const t = tableFor(kind, objects, opts.now);
   const rows = t.rows.map((row, i) => {
     const source = row.object ?? objects[i];

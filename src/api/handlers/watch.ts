@@ -3,8 +3,11 @@
 // ADDED per current object; N replays the changes after N; an N older than the store's history gets an
 // ERROR event carrying a 410 Expired Status, on which clients re-list. With a selector, an object that
 // stops matching is sent as DELETED and one that starts matching as ADDED, as the apiserver's cacher does.
+// A view (EndpointSlices) watches the kind it is computed from and turns each event into events on the
+// objects computed from it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ResourceType } from '../../store/kinds.js';
+import type { Kind } from '../../store/kinds.js';
+import type { TableKind } from '../../printers/index.js';
 import { StatusError } from '../../store/errors.js';
 import type { KubeObject, Stored, WatchEvent } from '../../store/store.js';
 import type { ApiContext } from '../context.js';
@@ -13,7 +16,12 @@ import type { ObjectFilter } from './selectors.js';
 import { renderTable, type IncludeObject } from './tables.js';
 
 export interface WatchRequest {
-  type: ResourceType;
+  /** the stored kind watched */
+  type: { kind: Kind };
+  /** for a view: the objects computed from one stored object (default: the object itself) */
+  project?: (obj: Stored) => Stored[];
+  /** the kind of the objects sent, for Tables (default: type.kind) */
+  tableKind?: TableKind;
   namespace?: string;
   filter: ObjectFilter;
   resourceVersion?: string;
@@ -71,7 +79,7 @@ export function serveWatch(ctx: ApiContext, req: IncomingMessage, res: ServerRes
 
   const render = (obj: Stored): unknown => {
     if (w.representation.as !== 'table') return obj;
-    const table = renderTable(w.type.kind, [obj], {
+    const table = renderTable(w.tableKind ?? w.type.kind, [obj], {
       apiVersion: w.representation.apiVersion, include: w.include, resourceVersion: obj.metadata.resourceVersion,
       withColumns: !sentColumns, now: ctx.now(),
     });
@@ -82,12 +90,40 @@ export function serveWatch(ctx: ApiContext, req: IncomingMessage, res: ServerRes
   // Whether the client has been told about each object (by uid): true = it has it, false = it knows the
   // object does not match, absent = unknown (the object changed after the client's resourceVersion).
   const known = new Map<string, boolean>();
-  for (const obj of ctx.store.list(w.type.kind, w.namespace)) {
-    if (fromRv === undefined || Number(obj.metadata.resourceVersion) <= fromRv) known.set(obj.metadata.uid, w.filter(obj));
+  const project = w.project ?? ((obj: Stored) => [obj]);
+  // For a view: what each stored object (by uid) was last computed into, so that a computed object
+  // that is gone after a change (a subset less) is sent as DELETED.
+  const projected = new Map<string, Stored[]>();
+  if (fromRv !== undefined) {
+    // without a resourceVersion the synthetic ADDED events below establish both
+    for (const source of ctx.store.list(w.type.kind, w.namespace)) {
+      if (Number(source.metadata.resourceVersion) > fromRv) continue;
+      const objs = project(source);
+      if (w.project) projected.set(source.metadata.uid, objs);
+      for (const obj of objs) known.set(obj.metadata.uid, w.filter(obj));
+    }
   }
-  if (fromRv === undefined) known.clear(); // the synthetic ADDED events below establish it
 
   const onEvent = (e: WatchEvent) => {
+    if (!w.project) return onObjectEvent(e);
+    const sourceUid = e.object.metadata.uid;
+    const hadBefore = projected.has(sourceUid);
+    const before = projected.get(sourceUid) ?? [];
+    const after = project(e.object);
+    if (e.type === 'DELETED') projected.delete(sourceUid);
+    else projected.set(sourceUid, after);
+    const afterUids = new Set(after.map((o) => o.metadata.uid));
+    for (const obj of after) {
+      const isNew = e.type === 'ADDED' || (hadBefore && !before.some((b) => b.metadata.uid === obj.metadata.uid));
+      const type = e.type === 'DELETED' ? 'DELETED' : isNew ? 'ADDED' : 'MODIFIED';
+      onObjectEvent({ ...e, type, object: obj });
+    }
+    for (const obj of before) {
+      if (!afterUids.has(obj.metadata.uid)) onObjectEvent({ ...e, type: 'DELETED', object: obj });
+    }
+  };
+
+  const onObjectEvent = (e: WatchEvent) => {
     const obj = e.object;
     const uid = obj.metadata.uid;
     const now = w.filter(obj as KubeObject);

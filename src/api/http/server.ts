@@ -14,6 +14,7 @@ import { registerDiscovery, type VersionInfo } from '../handlers/discovery.js';
 import { pathNotFound, sendStatus } from './errors.js';
 import { Router } from './router.js';
 import { createExecWebSocketServer } from '../streaming/exec-websocket.js';
+import { handleEndpointSliceRequest } from '../handlers/endpoint-slices.js';
 import { handleResourceRequest } from '../handlers/resources.js';
 import { ensureTls } from './tls.js';
 import { ensureToken } from './token.js';
@@ -79,7 +80,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       checkToken(req, token);
       const route = routes.match(req);
       if (route) return await route(req, res);
-      if (!(await handleResourceRequest(ctx, req, res))) throw pathNotFound();
+      if (await handleResourceRequest(ctx, req, res)) return;
+      if (!(await handleEndpointSliceRequest(ctx, req, res))) throw pathNotFound();
     } catch (err) {
       // Unread request bytes (a refused giant body) would be taken for the next request: close instead.
       if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');

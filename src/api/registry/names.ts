@@ -1,6 +1,6 @@
 // metadata.generateName, as the apiserver's SimpleNameGenerator: base[:58] + 5 characters from the
 // alphabet of apimachinery's rand.String (no vowels, no 0/1/3, so no words and no look-alikes).
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 const MAX_BASE = 58;
@@ -8,6 +8,17 @@ const MAX_BASE = 58;
 export function generateName(base: string): string {
   let suffix = '';
   for (let i = 0; i < 5; i++) suffix += ALPHABET[randomInt(ALPHABET.length)];
+  return base.slice(0, MAX_BASE) + suffix;
+}
+
+/**
+ * A generated name that is the same for the same seed: for objects the API computes on every read
+ * (EndpointSlices from Endpoints), whose name must not change from one request to the next.
+ */
+export function seededName(base: string, seed: string): string {
+  const digest = createHash('sha256').update(seed).digest();
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += ALPHABET[digest[i]! % ALPHABET.length];
   return base.slice(0, MAX_BASE) + suffix;
 }
 
