@@ -26,7 +26,7 @@ async function timed(fn) {
 }
 
 const docker = new Docker();
-const { generateTls } = await import('../../dist/src/api/tls.js');
+const { generateTls } = await import('../../dist/src/api/http/tls.js');
 const tls = await generateTls();
 const subjects = [
   { label: 'mini-kube startCluster() / stop()', start: () => startCluster(), stop: (c) => c.stop() },

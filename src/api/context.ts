@@ -1,8 +1,7 @@
-// What every API handler needs: the store, the optional runtime (logs, exec), admission settings and a
+// What every API handler needs: the store, the optional kubelet (logs, exec), admission settings and a
 // clock. One object, passed down, so handlers stay plain functions that tests can call.
-import type { Runtime } from '../runtime/runtime.js';
 import type { KubeObject, Store, Stored } from '../store/store.js';
-import type { PodContainerSource } from './pod-containers.js';
+import type { KubeletStreams } from './streaming/kubelet-streams.js';
 
 /**
  * Kind-specific admission that needs cluster state (the apiserver's registries): e.g. a Service's
@@ -12,9 +11,8 @@ export type AdmissionHook = (obj: KubeObject, current: Stored | undefined) => Pr
 
 export interface ApiContext {
   store: Store;
-  runtime?: Runtime;
-  /** the kubelet: which engine containers are a pod's (logs, exec); absent -> those answer 503 */
-  containers?: PodContainerSource;
+  /** the kubelet, which logs and exec are forwarded to; absent -> those answer 503 */
+  kubelet?: KubeletStreams;
   allowPrivileged: boolean;
   admission?: Partial<Record<string, AdmissionHook>>;
   now(): Date;

@@ -2,7 +2,7 @@
 // service proxy, wired together. The CLI runs it in the foreground (`up`) or as a background daemon;
 // the library starts one in-process per test cluster. Nothing here talks to Docker directly.
 import * as fs from 'node:fs';
-import { startApiServer, type ApiServer } from '../api/server.js';
+import { startApiServer, type ApiServer } from '../api/http/server.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { ObservedPods } from '../kubelet/observed-pods.js';
 import { DockerRuntime } from '../runtime/docker.js';
@@ -18,6 +18,7 @@ import {
   clearState, homePaths, loadConfig, networkName, saveConfig, writeState, type ClusterConfig,
 } from './home.js';
 import { acquireLock, type Lock } from './lock.js';
+import { kubeletStreams } from './kubelet-streams.js';
 import { ApiClient } from '../client/api-client.js';
 import { startDashboard, type Dashboard } from '../dashboard/server.js';
 import { registerDashboardLogin } from '../dashboard/login.js';
@@ -87,7 +88,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       await kubelet.start().catch((err: Error) => log(`kubelet could not start cleanly: ${err.message}`));
     })();
     const api = await startWithPort(config, opts.port, (port) => startApiServer({
-      store, home: opts.home, port, runtime, containers: kubelet, allowPrivileged,
+      store, home: opts.home, port, kubelet: kubeletStreams(kubelet, runtime), allowPrivileged,
       admission: {
         Service: async (obj, current) => allocateServiceAddresses(store, obj as Service, current as Service | undefined,
           reservations.probe) as Promise<KubeObject>,

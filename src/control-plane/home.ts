@@ -78,7 +78,7 @@ export function secureHome(root: string): void {
   }
 }
 
-/** the API server's key pair, next to the CA (src/api/tls.ts) */
+/** the API server's key pair, next to the CA (src/api/http/tls.ts) */
 const TLS_FILES = ['apiserver.crt', 'apiserver.key'];
 
 /**

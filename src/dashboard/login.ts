@@ -1,19 +1,27 @@
 // Login codes for the dashboard, handed out by the API server to whoever holds the API token: the
 // route sits behind the API's bearer check, so "the same token as the API" guards the page too.
-import type { Express, Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { Router } from '../api/http/router.js';
 import type { ApiClient } from '../client/api-client.js';
 
 export const LOGIN_PATH = '/mini-kube/dashboard/login';
 
-export function registerDashboardLogin(app: Express, loginUrl: () => string | undefined): void {
-  app.post(LOGIN_PATH, (_req: Request, res: Response) => {
+export function registerDashboardLogin(app: Router, loginUrl: () => string | undefined): void {
+  app.post(LOGIN_PATH, (_req, res) => {
     const url = loginUrl();
     if (!url) {
-      res.status(503).json({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'the dashboard is not running', code: 503 });
+      json(res, 503, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'the dashboard is not running', code: 503 });
       return;
     }
-    res.json({ url });
+    json(res, 200, { url });
   });
+}
+
+/** The answer as express's res.json() wrote it before the API server dropped express. */
+function json(res: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 /** For the CLI: a fresh login URL from the running control plane. */

@@ -5,6 +5,8 @@ import type { Container, Deployment, Endpoints, Event, Namespace, Pod, ReplicaSe
 import type { KubeObject } from '../store/store.js';
 import { translateTimestampSince } from './age.js';
 import { DOCS } from './column-docs.js';
+import { formatDiscoveryEndpoints, formatDiscoveryPorts } from './endpoint-slices.js';
+import type * as discovery from 'kubernetes-types/discovery/v1.js';
 import { summarizePod, podRestarts } from './pod-status.js';
 import { formatLabelSelector, formatLabels, labelSelectorString } from './selectors.js';
 import { formatEndpoints, makePortString, serviceExternalIP } from './service-format.js';
@@ -12,7 +14,7 @@ import type { Table, TableColumnDefinition, TableRow } from './table-types.js';
 
 export type { Table, TableColumnDefinition, TableRow, TableRowCondition } from './table-types.js';
 
-export type TableKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Service' | 'Endpoints' | 'Event' | 'Namespace';
+export type TableKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Event' | 'Namespace';
 
 const col = (name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition =>
   ({ name, type, format, description, priority });
@@ -63,6 +65,13 @@ export const COLUMNS: Record<TableKind, TableColumnDefinition[]> = {
     col('Selector', 'string', DOCS.serviceSelector, 1),
   ],
   Endpoints: [nameCol, col('Endpoints', 'string', DOCS.subsets), ageCol],
+  EndpointSlice: [
+    nameCol,
+    col('AddressType', 'string', 'addressType specifies the type of address carried by this EndpointSlice. All addresses in this slice must be the same type. This field is immutable after creation. The following address types are currently supported: * IPv4: Represents an IPv4 Address. * IPv6: Represents an IPv6 Address. * FQDN: Represents a Fully Qualified Domain Name.'),
+    col('Ports', 'string', 'ports specifies the list of network ports exposed by each endpoint in this slice. Each port must have a unique name. When ports is empty, it indicates that there are no defined ports. When a port is defined with a nil port value, it indicates "all ports". Each slice may include a maximum of 100 ports.'),
+    col('Endpoints', 'string', 'endpoints is a list of unique endpoints in this slice. Each slice may include a maximum of 1000 endpoints.'),
+    ageCol,
+  ],
   Event: [
     col('Last Seen', 'string', DOCS.lastTimestamp),
     col('Type', 'string', DOCS.eventType),
@@ -207,6 +216,10 @@ function rowFor(kind: TableKind, obj: KubeObject, now: Date): TableRow {
     case 'ReplicaSet': return { cells: replicaSetCells(obj as ReplicaSet, now), object: obj };
     case 'Service': return { cells: serviceCells(obj as Service, now), object: obj };
     case 'Endpoints': return { cells: [obj.metadata?.name ?? '', formatEndpoints(obj as Endpoints), age(obj, now)], object: obj };
+    case 'EndpointSlice': {
+      const slice = obj as unknown as discovery.EndpointSlice;
+      return { cells: [obj.metadata?.name ?? '', slice.addressType, formatDiscoveryPorts(slice.ports), formatDiscoveryEndpoints(slice.endpoints), age(obj, now)], object: obj };
+    }
     case 'Event': return { cells: eventCells(obj as Event, now), object: obj };
     case 'Namespace': return { cells: [obj.metadata?.name ?? '', (obj as Namespace).status?.phase ?? '', age(obj, now)], object: obj };
   }

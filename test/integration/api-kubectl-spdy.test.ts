@@ -10,9 +10,10 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import * as tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiServer, type ApiServer } from '../../src/api/server.js';
+import { startApiServer, type ApiServer } from '../../src/api/http/server.js';
 import type { ExecSession, Runtime } from '../../src/runtime/runtime.js';
 import { Store } from '../../src/store/store.js';
+import { kubeletStreams } from '../../src/control-plane/kubelet-streams.js';
 import { statusKubelet } from './fake-kubelet.js';
 import { ensureKubectl120 } from './kubectl-support.js';
 
@@ -67,7 +68,7 @@ beforeAll(async () => {
   expect(execFileSync(kubectlPath, ['version', '--client', '--short'], { encoding: 'utf8' })).toContain('v1.20.2');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-kube-kubectl120-'));
   store = new Store();
-  api = await startApiServer({ store, home: path.join(dir, 'home'), port: 0, runtime: fakeRuntime(), containers: statusKubelet(store) });
+  api = await startApiServer({ store, home: path.join(dir, 'home'), port: 0, kubelet: kubeletStreams(statusKubelet(store), fakeRuntime()) });
   kubeconfig = path.join(dir, 'kubeconfig');
   fs.writeFileSync(kubeconfig, `apiVersion: v1
 kind: Config

@@ -7,9 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiServer, type ApiServer } from '../../src/api/server.js';
+import { startApiServer, type ApiServer } from '../../src/api/http/server.js';
 import type { ExecSession, Runtime } from '../../src/runtime/runtime.js';
 import { Store } from '../../src/store/store.js';
+import { kubeletStreams } from '../../src/control-plane/kubelet-streams.js';
 import { statusKubelet } from './fake-kubelet.js';
 import { KUBELET, recordEvent } from '../../src/store/events.js';
 
@@ -79,7 +80,7 @@ beforeAll(async () => {
   expect(fs.existsSync(KUBECTL), `kubectl is expected at ${KUBECTL} (set KUBECTL to another path)`).toBe(true);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-kube-kubectl-'));
   store = new Store();
-  api = await startApiServer({ store, home: path.join(dir, 'home'), port: 0, runtime: fakeRuntime(), containers: statusKubelet(store) });
+  api = await startApiServer({ store, home: path.join(dir, 'home'), port: 0, kubelet: kubeletStreams(statusKubelet(store), fakeRuntime()) });
   kubeconfig = path.join(dir, 'kubeconfig');
   fs.writeFileSync(kubeconfig, [
     'apiVersion: v1',
@@ -255,6 +256,60 @@ describe('kubectl against the mini-kube API server', () => {
     const del = await kubectl(['delete', 'pod', 'web-2', '--wait=false']);
     expect(del.stdout.trim(), del.stderr).toBe('pod "web-2" deleted');
     expect(store.get('Pod', 'default', 'web-2')?.metadata.deletionTimestamp).toBeTruthy();
+  });
+});
+
+// kubectl 1.32's describe svc reads EndpointSlices (labelSelector kubernetes.io/service-name=<svc>), not
+// the Endpoints object: the API serves them as a view of the Endpoints the endpoints controller writes.
+describe('EndpointSlices (discovery.k8s.io/v1) for kubectl 1.32', () => {
+  const address = (ip: string, pod: string) => ({ ip, nodeName: 'mini-kube', targetRef: { kind: 'Pod', namespace: 'default', name: pod, uid: `uid-${pod}` } });
+
+  beforeAll(() => {
+    store.create({
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'shop', namespace: 'default', labels: { tier: 'front' } },
+      spec: { selector: { app: 'shop' }, clusterIP: '10.96.0.50', ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }, { name: 'metrics', port: 9090, targetPort: 9090, protocol: 'TCP' }] },
+    });
+    store.create({
+      apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'shop', namespace: 'default', labels: { tier: 'front' } },
+      subsets: [{
+        addresses: [address('10.1.0.21', 'shop-a'), address('10.1.0.22', 'shop-b')],
+        notReadyAddresses: [address('10.1.0.23', 'shop-c')],
+        ports: [{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'metrics', port: 9090, protocol: 'TCP' }],
+      }],
+    });
+    store.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'idle', namespace: 'default' }, spec: { selector: { app: 'idle' }, clusterIP: '10.96.0.51', ports: [{ port: 80, protocol: 'TCP' }] } });
+    store.create({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'idle', namespace: 'default' }, subsets: [] });
+  });
+
+  it('describe svc lists the ready addresses per port', async () => {
+    const r = await kubectl(['describe', 'svc', 'shop']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Port:\s+http\s+80\/TCP\nTargetPort:\s+8080\/TCP\nEndpoints:\s+10\.1\.0\.21:8080,10\.1\.0\.22:8080\n/m);
+    expect(r.stdout).toMatch(/^Port:\s+metrics\s+9090\/TCP\nTargetPort:\s+9090\/TCP\nEndpoints:\s+10\.1\.0\.21:9090,10\.1\.0\.22:9090\n/m);
+    // a Service without ready pods has the controller's placeholder slice: nothing listed
+    const idle = await kubectl(['describe', 'svc', 'idle']);
+    expect(idle.code, idle.stderr).toBe(0);
+    expect(idle.stdout).toMatch(/^Endpoints:[ \t]*\n/m);
+  });
+
+  it('get endpointslices prints the table, -l selects by service name, -o json shows the slice', async () => {
+    const table = await kubectl(['get', 'endpointslices']);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^NAME\s+ADDRESSTYPE\s+PORTS\s+ENDPOINTS\s+AGE$/m);
+    expect(table.stdout).toMatch(/^shop-[bcdfghjklmnpqrstvwxz2456789]{5}\s+IPv4\s+8080,9090\s+10\.1\.0\.21,10\.1\.0\.22,10\.1\.0\.23\s+\d+s$/m);
+    expect(table.stdout).toMatch(/^idle-[a-z0-9]{5}\s+IPv4\s+<unset>\s+<unset>\s+\d+s$/m);
+    const json = await kubectl(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=shop', '-o', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    const items = JSON.parse(json.stdout).items;
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4',
+      metadata: { namespace: 'default', generateName: 'shop-', labels: { tier: 'front', 'kubernetes.io/service-name': 'shop', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' } },
+      ports: [{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'metrics', port: 9090, protocol: 'TCP' }],
+    });
+    expect(items[0].endpoints[2]).toEqual({ addresses: ['10.1.0.23'], conditions: { ready: false, serving: false, terminating: false }, nodeName: 'mini-kube', targetRef: { kind: 'Pod', namespace: 'default', name: 'shop-c', uid: 'uid-shop-c' } });
+    const one = await kubectl(['get', 'endpointslice', items[0].metadata.name, '-o', 'jsonpath={.endpoints[0].addresses[0]}']);
+    expect(one.stdout, one.stderr).toBe('10.1.0.21');
   });
 });
 

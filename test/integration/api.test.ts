@@ -9,8 +9,8 @@ import { PassThrough, Readable } from 'node:stream';
 import * as tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startApiServer, type ApiServer } from '../../src/api/server.js';
-import type { PodContainerSource } from '../../src/api/pod-containers.js';
+import { startApiServer, type ApiServer } from '../../src/api/http/server.js';
+import { kubeletStreams, type ContainerLookup } from '../../src/control-plane/kubelet-streams.js';
 import type { Pod } from '../../src/kube/types.js';
 import { LABEL_ATTEMPT, LABEL_CONTAINER, LABEL_POD_UID, type ContainerInfo, type ExecSession, type LogOptions, type Runtime } from '../../src/runtime/runtime.js';
 import { Store } from '../../src/store/store.js';
@@ -198,7 +198,7 @@ function fakeRuntime(): FakeRuntime {
 }
 
 /** The kubelet's part, faked: a pod the test marked running has the fake runtime's three instances. */
-const kubelet: PodContainerSource = {
+const kubelet: ContainerLookup = {
   async instances(uid, name) {
     const pod = store.list<Pod>('Pod').find((p) => p.metadata.uid === uid);
     if (!pod?.status?.containerStatuses?.some((c) => c.state?.running)) return [];
@@ -212,7 +212,7 @@ const kubelet: PodContainerSource = {
 beforeAll(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'mini-kube-api-'));
   store = new Store();
-  api = await startApiServer({ store, home, port: 0, runtime, containers: kubelet });
+  api = await startApiServer({ store, home, port: 0, kubelet: kubeletStreams(kubelet, runtime) });
 });
 
 afterAll(async () => {
@@ -271,6 +271,7 @@ describe('discovery', () => {
       kind: 'APIGroupList', apiVersion: 'v1',
       groups: [
         { name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } },
+        { name: 'discovery.k8s.io', versions: [{ groupVersion: 'discovery.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'discovery.k8s.io/v1', version: 'v1' } },
         { name: 'extensions', versions: [{ groupVersion: 'extensions/v1beta1', version: 'v1beta1' }], preferredVersion: { groupVersion: 'extensions/v1beta1', version: 'v1beta1' } },
       ],
     });
@@ -321,7 +322,7 @@ describe('discovery', () => {
   });
 
   it('serves extensions/v1beta1 for Deployments only, as a legacy version: converted to apps/v1, with a Warning', async () => {
-    expect((await get('/apis')).json.groups.map((g: any) => g.name)).toEqual(['apps', 'extensions']);
+    expect((await get('/apis')).json.groups.map((g: any) => g.name)).toEqual(['apps', 'discovery.k8s.io', 'extensions']);
     const list = (await get('/apis/extensions/v1beta1')).json;
     expect(list.resources.map((r: any) => r.name)).toEqual(['deployments', 'deployments/status']);
     const created = await request('POST', '/apis/extensions/v1beta1/namespaces/default/deployments', { body: { ...deploymentManifest('legacy-path'), apiVersion: 'extensions/v1beta1' } });
@@ -817,6 +818,64 @@ describe('watch', () => {
   });
 });
 
+describe('EndpointSlices (discovery.k8s.io/v1), computed from Endpoints', () => {
+  const ready = (ip: string) => ({ ip, nodeName: 'mini-kube', targetRef: { kind: 'Pod', namespace: 'default', name: `pod-${ip}` } });
+  const LIST = '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices';
+
+  it('are discovered, read-only, and follow the Endpoints in list, get and watch', async () => {
+    expect((await get('/apis/discovery.k8s.io/v1')).json).toEqual({
+      kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'discovery.k8s.io/v1',
+      resources: [{ name: 'endpointslices', singularName: 'endpointslice', namespaced: true, kind: 'EndpointSlice', verbs: ['get', 'list', 'watch'] }],
+    });
+    expect((await get('/apis/discovery.k8s.io')).json).toMatchObject({ kind: 'APIGroup', name: 'discovery.k8s.io', preferredVersion: { groupVersion: 'discovery.k8s.io/v1' } });
+
+    store.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'es', namespace: 'default' }, spec: { selector: { app: 'es' }, ports: [{ port: 80 }] } });
+    store.create({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'es', namespace: 'default' }, subsets: [{ addresses: [ready('10.1.0.31')], ports: [{ port: 8080, protocol: 'TCP' }] }] });
+    const sel = `?labelSelector=${encodeURIComponent('kubernetes.io/service-name=es')}`;
+    const list = (await get(LIST + sel)).json;
+    expect(list).toMatchObject({ kind: 'EndpointSliceList', apiVersion: 'discovery.k8s.io/v1' });
+    expect(list.items).toHaveLength(1);
+    const slice = list.items[0];
+    expect(slice.ports).toEqual([{ name: '', port: 8080, protocol: 'TCP' }]);
+    // the same name and uid on every read
+    const again = await get(`${LIST}/${slice.metadata.name}`);
+    expect(again.status).toBe(200);
+    expect(again.json.metadata).toEqual(slice.metadata);
+    expect((await get('/apis/discovery.k8s.io/v1/endpointslices' + sel)).json.items).toHaveLength(1);
+    const table = (await get(LIST + sel, { Accept: TABLE_ACCEPT })).json;
+    expect(table.columnDefinitions.map((c: any) => c.name)).toEqual(['Name', 'AddressType', 'Ports', 'Endpoints', 'Age']);
+    expect(table.rows[0].cells.slice(0, 4)).toEqual([slice.metadata.name, 'IPv4', '8080', '10.1.0.31']);
+
+    expectStatus(await get(`${LIST}/es-nope`), 404, 'NotFound');
+    expectStatus(await request('POST', LIST, { body: { metadata: { name: 'x' } } }), 405, 'MethodNotAllowed');
+    expectStatus(await request('DELETE', `${LIST}/${slice.metadata.name}`), 405, 'MethodNotAllowed');
+    expectStatus(await get(`${LIST}/${slice.metadata.name}/status`), 404, 'NotFound');
+
+    const w = await watch(`${LIST}${sel}&watch=true&resourceVersion=${list.metadata.resourceVersion}`);
+    store.mutate('Endpoints', 'default', 'es', (ep: any) => {
+      ep.subsets = [
+        { addresses: [ready('10.1.0.31'), ready('10.1.0.32')], ports: [{ port: 8080, protocol: 'TCP' }] },
+        { addresses: [ready('10.1.0.33')], ports: [{ port: 9090, protocol: 'TCP' }] },
+      ];
+    });
+    const modified = await w.next();
+    expect(modified).toMatchObject({ type: 'MODIFIED', object: { metadata: { name: slice.metadata.name } } });
+    expect(modified.object.endpoints.map((e: any) => e.addresses[0])).toEqual(['10.1.0.31', '10.1.0.32']);
+    const added = await w.next();
+    expect(added).toMatchObject({ type: 'ADDED', object: { ports: [{ port: 9090 }], endpoints: [{ addresses: ['10.1.0.33'] }] } });
+    // a subset less: its slice is deleted; no addresses at all: the placeholder slice stays
+    store.mutate('Endpoints', 'default', 'es', (ep: any) => { ep.subsets = []; });
+    const events = [await w.next(), await w.next()];
+    expect(events.map((e) => e.type)).toEqual(['MODIFIED', 'DELETED']);
+    expect(events[0].object).toMatchObject({ metadata: { name: slice.metadata.name }, endpoints: [] });
+    expect(events[0].object).not.toHaveProperty('ports');
+    expect(events[1].object.metadata.name).toBe(added.object.metadata.name);
+    store.delete('Endpoints', 'default', 'es');
+    expect(await w.next()).toMatchObject({ type: 'DELETED', object: { metadata: { name: slice.metadata.name } } });
+    w.close();
+  });
+});
+
 describe('pod logs', () => {
   it('answers 400 while the container is waiting to start', async () => {
     store.create(podObject('waiting'));
@@ -860,7 +919,7 @@ describe('pod logs', () => {
     await new Promise((r) => res.on('end', r));
   });
 
-  it('answers 503 without a runtime', async () => {
+  it('answers 503 without a kubelet', async () => {
     const bare = await startApiServer({ store, home, port: 0 });
     try {
       const r = await new Promise<Reply>((resolve, reject) => {

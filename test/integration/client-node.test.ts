@@ -112,6 +112,26 @@ describe('@kubernetes/client-node against mini-kube', () => {
     }
   }, 60_000);
 
+  it('DiscoveryV1Api lists the EndpointSlices of a Service: its ready pods', async () => {
+    await core.createNamespacedService({ namespace: NS, body: { metadata: { name: 'web-slices' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } } });
+    try {
+      await cluster.waitForEndpoints('web-slices', 2, { timeoutMs: 30_000 });
+      const discovery = kc.makeApiClient(k8s.DiscoveryV1Api);
+      const slices = await discovery.listNamespacedEndpointSlice({ namespace: NS, labelSelector: 'kubernetes.io/service-name=web-slices' });
+      expect(slices.items).toHaveLength(1);
+      const slice = slices.items[0]!;
+      expect(slice.addressType).toBe('IPv4');
+      expect(slice.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
+      const podIPs = (await core.listNamespacedPod({ namespace: NS, labelSelector: 'app=web' })).items.map((p) => p.status!.podIP!).sort();
+      expect(slice.endpoints.map((e) => e.addresses[0]).sort()).toEqual(podIPs);
+      expect(slice.endpoints.every((e) => e.conditions?.ready === true && e.targetRef?.kind === 'Pod')).toBe(true);
+      const one = await discovery.readNamespacedEndpointSlice({ name: slice.metadata!.name!, namespace: NS });
+      expect(one.metadata?.uid).toBe(slice.metadata?.uid);
+    } finally {
+      await core.deleteNamespacedService({ name: 'web-slices', namespace: NS });
+    }
+  }, 45_000);
+
   it('a watch from a resourceVersion that is too old ends with 410 Gone', async () => {
     // A busy cluster: more changes than the watch history keeps (2000), so resourceVersion 1 is compacted.
     const store = cluster.controlPlane.store;

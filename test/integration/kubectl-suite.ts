@@ -145,6 +145,24 @@ export function defineKubectlSuite(bin: () => string, opts: SuiteOptions): void 
       expect(res.stdout).toMatch(/^services\s+svc\s+v1\s+true\s+Service$/m);
     }, 30_000);
 
+    // kubectl 1.32 reads the EndpointSlices of the Service (it printed "Endpoints: <none>" before mini-kube
+    // served them), kubectl 1.20 the Endpoints object: both list the ready pods' addresses.
+    it('describe svc lists the addresses of the ready pods behind the Service', async () => {
+      const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: liveness-web}\nspec:\n  selector: {app: liveness}\n  ports: [{name: web, port: 80, targetPort: 8080}]\n';
+      const apply = await k.run(['apply', '-f', '-'], { input: svc });
+      expect(apply.stdout.trim(), apply.stderr).toBe('service/liveness-web created');
+      await k.cluster.waitForEndpoints('liveness-web', 3, { timeoutMs: 30_000 });
+      const ep = await k.run(['get', 'endpoints', 'liveness-web', '-o', 'jsonpath={.subsets[*].addresses[*].ip}']);
+      const ips = ep.stdout.trim().split(/\s+/);
+      expect(ips).toHaveLength(3);
+      const describe = await k.run(['describe', 'svc', 'liveness-web']);
+      expect(describe.code, describe.stderr).toBe(0);
+      const listed = /^Endpoints:\s+(.*)$/m.exec(describe.stdout)?.[1] ?? '';
+      expect(listed.split(',').sort(), describe.stdout).toEqual(ips.map((ip) => `${ip}:8080`).sort());
+      const del = await k.run(['delete', 'svc', 'liveness-web']);
+      expect(del.stdout.trim(), del.stderr).toBe('service "liveness-web" deleted');
+    }, 45_000);
+
     it('kubectl scale deployment, rollout status, Status errors, delete -f', async () => {
       const scale = await k.run(['scale', 'deployment', 'liveness-pod', '--replicas', '1']);
       expect(scale.code, scale.stderr).toBe(0);

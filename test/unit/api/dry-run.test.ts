@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dryRunOf } from '../../../src/api/dry-run.js';
+import { dryRunOf } from '../../../src/api/handlers/dry-run.js';
 import { StatusError } from '../../../src/store/errors.js';
 
 describe('dryRunOf', () => {

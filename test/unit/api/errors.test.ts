@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toStatusError, withoutPaths } from '../../../src/api/errors.js';
+import { toStatusError, withoutPaths } from '../../../src/api/http/errors.js';
 
 describe('500 answers', () => {
   it('name no absolute path of the server, only its last component', () => {

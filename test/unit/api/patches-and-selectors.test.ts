@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { applyJsonPatch } from '../../../src/api/json-patch.js';
-import { applyMergePatch } from '../../../src/api/merge-patch.js';
-import { fieldsMatch, parseFieldSelector } from '../../../src/api/field-selector.js';
-import { parseResourcePath } from '../../../src/api/paths.js';
-import { generateName, nameProblem } from '../../../src/api/names.js';
-import { pickWebSocketProtocol } from '../../../src/api/exec-websocket.js';
+import { applyJsonPatch } from '../../../src/api/patch/json-patch.js';
+import { applyMergePatch } from '../../../src/api/patch/merge-patch.js';
+import { fieldsMatch, parseFieldSelector } from '../../../src/api/registry/field-selector.js';
+import { parseResourcePath } from '../../../src/api/http/paths.js';
+import { generateName, nameProblem } from '../../../src/api/registry/names.js';
+import { pickWebSocketProtocol } from '../../../src/api/streaming/exec-websocket.js';
 import { StatusError } from '../../../src/store/errors.js';
 
 function codeOf(fn: () => unknown): number {
@@ -51,6 +51,24 @@ describe('JSON patch (RFC 6902)', () => {
     expect(codeOf(() => applyJsonPatch(doc, [{ op: 'jump', path: '/x' }]))).toBe(400);
     expect(codeOf(() => applyJsonPatch(doc, ['nonsense']))).toBe(400);
     expect(codeOf(() => applyJsonPatch(doc, [{ op: 'add', path: '/__proto__/x', value: 1 }]))).toBe(400);
+  });
+
+  // RFC 6902 section 4.6: objects are equal when they hold the same members, whatever their order;
+  // arrays when their elements are equal in order; numbers by value.
+  it.each([
+    { name: 'objects in another key order', current: { b: 1, a: { d: 2, c: [3, { f: 4, e: 5 }] } }, value: { a: { c: [3, { e: 5, f: 4 }], d: 2 }, b: 1 }, equal: true },
+    { name: 'equal arrays', current: [1, 'x', null], value: [1, 'x', null], equal: true },
+    { name: 'arrays in another order', current: [1, 2], value: [2, 1], equal: false },
+    { name: 'an object with one member more', current: { a: 1, b: 2 }, value: { a: 1 }, equal: false },
+    { name: 'an object with one member less', current: { a: 1 }, value: { a: 1, b: null }, equal: false },
+    { name: 'a number and its string', current: 1, value: '1', equal: false },
+    { name: 'null and an empty object', current: null, value: {}, equal: false },
+    { name: 'an array and an object with index keys', current: ['a'], value: { 0: 'a' }, equal: false },
+    { name: '1 and 1.0', current: 1, value: 1.0, equal: true },
+  ])('test compares $name as JSON values (equal: $equal)', ({ current, value, equal }) => {
+    const ops = [{ op: 'test', path: '/v', value }];
+    if (equal) expect(applyJsonPatch({ v: current }, ops)).toEqual({ v: current });
+    else expect(codeOf(() => applyJsonPatch({ v: current }, ops))).toBe(422);
   });
 });
 

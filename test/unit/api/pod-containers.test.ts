@@ -1,7 +1,7 @@
 // Which engine instance `logs --previous` reads, from the kubelet's listing (newest first), never from
 // the pod status's lastState (a client may write that).
 import { describe, expect, it } from 'vitest';
-import { previousInstance } from '../../../src/api/pod-containers.js';
+import { previousInstance } from '../../../src/api/streaming/pod-containers.js';
 import type { ContainerInfo } from '../../../src/runtime/runtime.js';
 
 const inst = (id: string, running: boolean, finishedAt?: string): ContainerInfo => ({

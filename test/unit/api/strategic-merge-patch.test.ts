@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { strategicMergePatch, kubernetesPatchMeta } from '../../../src/api/strategic-merge-patch.js';
+import { strategicMergePatch, kubernetesPatchMeta } from '../../../src/api/patch/strategic-merge-patch.js';
 import { StatusError } from '../../../src/store/errors.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';

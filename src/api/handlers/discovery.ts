@@ -1,0 +1,107 @@
+// Discovery, version, OpenAPI and health: what kubectl fetches before anything else (kubectl-compat §1).
+// Generated from store/kinds.ts so a new kind shows up here by itself. /apis lists apps/v1 and, after it,
+// the legacy extensions/v1beta1 (Deployments only, see paths.ts): kubectl fetches every group/version
+// listed (an unserved one makes it print errors), and the first group wins when a resource name is in
+// two, so `kubectl get deploy` stays apps/v1. The legacy entry has no short names and no `all` category,
+// so `kubectl get all` and `deploy` do not list Deployments twice. discovery.k8s.io/v1 serves the
+// read-only EndpointSlices (handlers/endpoint-slices.ts) that kubectl 1.32's describe svc reads.
+import { RESOURCE_TYPES, type ResourceType } from '../../store/kinds.js';
+import { sendJson } from '../http/errors.js';
+import type { Router } from '../http/router.js';
+import { ENDPOINT_SLICE_API_VERSION, ENDPOINT_SLICE_GROUP } from '../registry/endpoint-slices.js';
+import { ENDPOINT_SLICES_RESOURCE } from './endpoint-slices.js';
+import { LEGACY_GROUP_VERSION, LEGACY_RESOURCES, SUBRESOURCES } from '../http/paths.js';
+
+export interface VersionInfo {
+  major: string;
+  minor: string;
+  gitVersion: string;
+}
+
+const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const NAMESPACE_VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+
+/** One group/version's APIResourceList entries: the resources, then their subresources. */
+export function apiResources(group: '' | 'apps'): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const t of RESOURCE_TYPES.filter((r) => r.group === group)) {
+    out.push({
+      name: t.resource,
+      singularName: t.singular,
+      namespaced: t.namespaced,
+      kind: t.kind,
+      verbs: t.kind === 'Namespace' ? NAMESPACE_VERBS : ALL_VERBS,
+      ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
+      ...(t.inAll ? { categories: ['all'] } : {}),
+    });
+    for (const sub of SUBRESOURCES[t.resource] ?? []) out.push(subresourceEntry(t, sub));
+  }
+  return out;
+}
+
+/** extensions/v1beta1's APIResourceList: the resources of apps/v1 it still maps, bare. */
+export function legacyApiResources(): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const [resource, subs] of Object.entries(LEGACY_RESOURCES)) {
+    const t = RESOURCE_TYPES.find((r) => r.group === 'apps' && r.resource === resource)!;
+    out.push({ name: t.resource, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: ALL_VERBS });
+    for (const sub of subs) out.push(subresourceEntry(t, sub));
+  }
+  return out;
+}
+
+function subresourceEntry(t: ResourceType, sub: string): Record<string, unknown> {
+  const base = { name: `${t.resource}/${sub}`, singularName: '', namespaced: t.namespaced };
+  switch (sub) {
+    case 'log': return { ...base, kind: 'Pod', verbs: ['get'] };
+    case 'exec': return { ...base, kind: 'PodExecOptions', verbs: ['create', 'get'] };
+    case 'scale': return { ...base, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
+    default: return { ...base, kind: t.kind, verbs: ['get', 'patch', 'update'] };
+  }
+}
+
+export function registerDiscovery(app: Router, opts: { version: VersionInfo; port: () => number }): void {
+  const appsVersion = { groupVersion: 'apps/v1', version: 'v1' };
+  const appsGroup = { name: 'apps', versions: [appsVersion], preferredVersion: appsVersion };
+  const discoveryVersion = { groupVersion: ENDPOINT_SLICE_API_VERSION, version: 'v1' };
+  const discoveryGroup = { name: ENDPOINT_SLICE_GROUP, versions: [discoveryVersion], preferredVersion: discoveryVersion };
+  const legacyVersion = { groupVersion: LEGACY_GROUP_VERSION, version: LEGACY_GROUP_VERSION.split('/')[1] };
+  const legacyGroup = { name: LEGACY_GROUP_VERSION.split('/')[0], versions: [legacyVersion], preferredVersion: legacyVersion };
+
+  app.get('/api', (_req, res) => sendJson(res, 200, {
+    kind: 'APIVersions', versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${opts.port()}` }],
+  }));
+  app.get('/apis', (_req, res) => sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [appsGroup, discoveryGroup, legacyGroup] }));
+  app.get('/apis/apps', (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...appsGroup }));
+  app.get(`/apis/${ENDPOINT_SLICE_GROUP}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...discoveryGroup }));
+  app.get(`/apis/${ENDPOINT_SLICE_API_VERSION}`, (_req, res) => sendJson(res, 200, {
+    kind: 'APIResourceList', apiVersion: 'v1', groupVersion: ENDPOINT_SLICE_API_VERSION, resources: [{ ...ENDPOINT_SLICES_RESOURCE, verbs: [...ENDPOINT_SLICES_RESOURCE.verbs] }],
+  }));
+  app.get(`/apis/${legacyGroup.name}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...legacyGroup }));
+  app.get(`/apis/${LEGACY_GROUP_VERSION}`, (_req, res) => sendJson(res, 200, {
+    kind: 'APIResourceList', apiVersion: 'v1', groupVersion: LEGACY_GROUP_VERSION, resources: legacyApiResources(),
+  }));
+  app.get('/api/v1', (_req, res) => sendJson(res, 200, { kind: 'APIResourceList', groupVersion: 'v1', resources: apiResources('') }));
+  app.get('/apis/apps/v1', (_req, res) => sendJson(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'apps/v1', resources: apiResources('apps') }));
+
+  app.get('/version', (_req, res) => sendJson(res, 200, {
+    major: opts.version.major, minor: opts.version.minor, gitVersion: opts.version.gitVersion,
+    gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean', buildDate: '2025-01-01T00:00:00Z',
+    goVersion: `node${process.versions.node}`, compiler: 'gc', platform: `${process.platform === 'win32' ? 'windows' : process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+  }));
+
+  // An empty protobuf document: kubectl apply's client-side validation then skips every kind (§1.3).
+  app.get('/openapi/v2', (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': 0 });
+    res.end();
+  });
+  // /openapi/v3 stays unserved (404 by the fallback): kubectl 1.32 then falls back to v2.
+
+  for (const path of ['/healthz', '/readyz', '/livez']) {
+    app.get(path, (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': 2 });
+      res.end('ok');
+    });
+  }
+}

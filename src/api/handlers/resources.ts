@@ -1,0 +1,277 @@
+// The REST verbs on every kind of store/kinds.ts: list, watch, get, create, update, patch, delete,
+// deletecollection, and the status, scale, log and exec subresources. Generic over the kind table; the
+// per-kind rules live in object-rules.ts (what may be written) and deletion.ts (what delete means).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Pod } from '../../kube/types.js';
+import { apiVersionOf, type ResourceType } from '../../store/kinds.js';
+import { notFound, StatusError } from '../../store/errors.js';
+import type { KubeObject, Stored } from '../../store/store.js';
+import { readObjectBody, readOptionalObjectBody, readPatchBody, type PatchBody } from '../http/body.js';
+import type { ApiContext } from '../context.js';
+import { deleteObject, deleteOptions, deleteResponse } from '../registry/deletion.js';
+import { methodNotAllowed, sendJson } from '../http/errors.js';
+import { serveLogs } from '../streaming/logs.js';
+import { generateName } from '../registry/names.js';
+import { negotiate } from '../http/negotiate.js';
+import { prepareCreate, prepareUpdate, type Admitted } from '../registry/object-rules.js';
+import { applyPatch } from '../patch/patch.js';
+import { LEGACY_WARNING, parseResourcePath, type ResourcePath } from '../http/paths.js';
+import { dryRunOf } from './dry-run.js';
+import { boolParam, intParam, parseUrl } from '../http/request.js';
+import { serveScale } from './scale.js';
+import { selectorFilter } from './selectors.js';
+import { includeObjectParam, renderTable } from './tables.js';
+import { serveWatch } from './watch.js';
+
+/** Serves the request if its path names a resource; false means "not ours" (the caller answers 404). */
+export async function handleResourceRequest(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const url = parseUrl(req);
+  const rp = parseResourcePath(url.segments);
+  if (!rp) return false;
+  // Every answer on a legacy group/version says so, as the apiserver did (writes add admission's own).
+  if (rp.legacyGroupVersion) res.setHeader('Warning', `299 - "${LEGACY_WARNING}"`);
+  await dispatch(ctx, req, res, rp, url.query);
+  return true;
+}
+
+async function dispatch(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, rp: ResourcePath, query: URLSearchParams): Promise<void> {
+  const method = req.method ?? 'GET';
+  const { type: t, namespace, name, subresource } = rp;
+
+  if (rp.watchPrefix || (method === 'GET' && boolParam(query, 'watch') && !subresource)) {
+    if (method !== 'GET') throw methodNotAllowed(method);
+    return watch(ctx, req, res, rp, query);
+  }
+
+  if (name === undefined) {
+    switch (method) {
+      case 'GET': return list(ctx, req, res, t, namespace, query);
+      case 'POST':
+        if (t.namespaced && namespace === undefined) throw methodNotAllowed(method);
+        return create(ctx, req, res, t, namespace, query);
+      case 'DELETE':
+        if (t.namespaced && namespace === undefined) throw methodNotAllowed(method);
+        return deleteCollection(ctx, req, res, t, namespace, query);
+      default: throw methodNotAllowed(method);
+    }
+  }
+
+  switch (subresource) {
+    case undefined:
+      switch (method) {
+        case 'GET': return get(ctx, req, res, t, namespace, name, query);
+        case 'PUT': return update(ctx, req, res, t, namespace, name, query);
+        case 'PATCH': return patch(ctx, req, res, t, namespace, name, query);
+        case 'DELETE': return remove(ctx, req, res, t, namespace, name, query);
+        default: throw methodNotAllowed(method);
+      }
+    case 'status':
+      switch (method) {
+        case 'GET': return get(ctx, req, res, t, namespace, name, query);
+        case 'PUT': return update(ctx, req, res, t, namespace, name, query, 'status');
+        case 'PATCH': return patch(ctx, req, res, t, namespace, name, query, 'status');
+        default: throw methodNotAllowed(method);
+      }
+    case 'scale':
+      return serveScale(ctx, req, res, t, namespace!, name, query);
+    case 'log':
+      if (method !== 'GET') throw methodNotAllowed(method);
+      return serveLogs(ctx, req, res, ctx.store.mustGet<Pod>('Pod', namespace, name), query);
+    case 'exec':
+      // Exec is served on the server's 'upgrade' event (exec-websocket.ts); a plain request cannot stream.
+      ctx.store.mustGet<Pod>('Pod', namespace, name);
+      throw new StatusError(400, 'BadRequest', 'Upgrade request required');
+    default:
+      throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+  }
+}
+
+function listKind(t: ResourceType): string {
+  return `${t.kind}List`;
+}
+
+function list(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, query: URLSearchParams): void {
+  const filter = selectorFilter(query, t.kind);
+  const rv = String(ctx.store.resourceVersion);
+  const items = ctx.store.list(t.kind, namespace).filter(filter);
+  const rep = negotiate(req);
+  if (rep.as === 'table') {
+    return sendJson(res, 200, renderTable(t.kind, items, { apiVersion: rep.apiVersion, include: includeObjectParam(query), resourceVersion: rv, now: ctx.now() }));
+  }
+  sendJson(res, 200, { kind: listKind(t), apiVersion: apiVersionOf(t), metadata: { resourceVersion: rv }, items });
+}
+
+function watch(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, rp: ResourcePath, query: URLSearchParams): void {
+  const nameSelector = rp.name !== undefined ? `metadata.name=${rp.name.replace(/([\\,=])/g, '\\$1')}` : undefined;
+  serveWatch(ctx, req, res, {
+    type: rp.type,
+    namespace: rp.namespace,
+    filter: selectorFilter(query, rp.type.kind, nameSelector),
+    resourceVersion: query.get('resourceVersion') ?? undefined,
+    timeoutSeconds: intParam(query, 'timeoutSeconds'),
+    representation: negotiate(req),
+    include: includeObjectParam(query),
+  });
+}
+
+function mustGet(ctx: ApiContext, t: ResourceType, namespace: string | undefined, name: string): Stored {
+  const obj = ctx.store.get(t.kind, namespace, name);
+  if (!obj) throw notFound(t.resource, t.group, name);
+  return obj;
+}
+
+function get(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, name: string, query: URLSearchParams): void {
+  const obj = mustGet(ctx, t, namespace, name);
+  const rep = negotiate(req);
+  if (rep.as === 'table') {
+    return sendJson(res, 200, renderTable(t.kind, [obj], { apiVersion: rep.apiVersion, include: includeObjectParam(query), resourceVersion: obj.metadata.resourceVersion, now: ctx.now() }));
+  }
+  sendJson(res, 200, obj);
+}
+
+/** Warnings from admission as `Warning: 299 - "<text>"` headers, which kubectl prints as "Warning: <text>". */
+function warningHeaders(warnings: string[]): Record<string, string> {
+  if (!warnings.length) return {};
+  return { Warning: warnings.map((w) => `299 - "${headerSafe(w)}"`).join(', ') };
+}
+
+/** HTTP header text is ASCII here: typographic characters become their ASCII forms, the rest "?". */
+function headerSafe(text: string): string {
+  return text
+    .replace(/[\u2014\u2013]/g, '-').replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"')
+    .replace(/\u2192/g, '->').replace(/\u2026/g, '...')
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '?')
+    .replace(/[\\"]/g, (c) => `\\${c}`);
+}
+
+function requireNamespace(ctx: ApiContext, t: ResourceType, namespace: string | undefined): void {
+  if (!t.namespaced || namespace === undefined) return;
+  const ns = ctx.store.get('Namespace', undefined, namespace);
+  if (!ns) throw notFound('namespaces', '', namespace);
+  if (ns.metadata.deletionTimestamp) {
+    throw new StatusError(403, 'Forbidden', `${t.resource} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
+  }
+}
+
+async function create(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, query: URLSearchParams): Promise<void> {
+  const dryRun = dryRunOf('CreateOptions', query);
+  const body = await readObjectBody(req);
+  requireNamespace(ctx, t, namespace);
+  const admitted = await prepareCreate(ctx, t, namespace, body);
+  const stored = storeNew(ctx, t, admitted, dryRun);
+  sendJson(res, 201, stored, warningHeaders(admitted.warnings));
+}
+
+/** store.create, resolving generateName (a few tries: a random suffix can collide). */
+function storeNew(ctx: ApiContext, t: ResourceType, admitted: Admitted, dryRun: boolean): KubeObject {
+  const obj = admitted.object;
+  const meta = obj.metadata!;
+  const base = meta.generateName;
+  for (let attempt = 0; ; attempt++) {
+    if (!meta.name && base) meta.name = generateName(base);
+    if (dryRun) {
+      if (ctx.store.get(t.kind, meta.namespace, meta.name!)) {
+        if (base && attempt < 5) { meta.name = undefined; continue; }
+        ctx.store.create(obj); // throws the AlreadyExists a real write would
+      }
+      return { ...obj, metadata: { ...meta, uid: '00000000-0000-0000-0000-000000000000', creationTimestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') } };
+    }
+    try {
+      return ctx.store.create(obj);
+    } catch (err) {
+      if (base && attempt < 5 && err instanceof StatusError && err.reason === 'AlreadyExists' && meta.name?.startsWith(base.slice(0, 58))) {
+        meta.name = undefined;
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
+async function update(
+  ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, name: string,
+  query: URLSearchParams, subresource?: 'status',
+): Promise<void> {
+  const dryRun = dryRunOf('UpdateOptions', query);
+  const body = await readObjectBody(req);
+  const current = mustGet(ctx, t, namespace, name);
+  const admitted = await prepareUpdate(ctx, t, namespace, name, body, current, subresource);
+  const stored = dryRun ? dryRunResult(current, admitted.object) : ctx.store.update(admitted.object);
+  sendJson(res, 200, stored, warningHeaders(admitted.warnings));
+}
+
+function dryRunResult(current: Stored, next: KubeObject): KubeObject {
+  return { ...next, metadata: { ...next.metadata, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp, resourceVersion: current.metadata.resourceVersion } };
+}
+
+const PATCH_RETRIES = 5;
+
+async function patch(
+  ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, name: string,
+  query: URLSearchParams, subresource?: 'status',
+): Promise<void> {
+  const dryRun = dryRunOf('PatchOptions', query);
+  const body: PatchBody = await readPatchBody(req, subresource ? ['json', 'merge', 'strategic'] : undefined);
+  for (let attempt = 0; ; attempt++) {
+    const current = ctx.store.get(t.kind, namespace, name);
+    if (!current) {
+      if (body.type === 'apply' && !subresource) return applyCreate(ctx, res, t, namespace, name, body, dryRun);
+      throw notFound(t.resource, t.group, name);
+    }
+    const patched = applyPatch(current, body);
+    // A resourceVersion the patch itself sets is a precondition; the one carried over from the current
+    // object only guards against a write that slipped in while admission ran (then: patch again).
+    const explicitRv = (patched['metadata'] as { resourceVersion?: string } | undefined)?.resourceVersion !== current.metadata.resourceVersion;
+    const admitted = await prepareUpdate(ctx, t, namespace, name, patched, current, subresource);
+    if (!explicitRv && admitted.object.metadata) admitted.object.metadata.resourceVersion = current.metadata.resourceVersion;
+    try {
+      const stored = dryRun ? dryRunResult(current, admitted.object) : ctx.store.update(admitted.object);
+      return sendJson(res, 200, stored, warningHeaders(admitted.warnings));
+    } catch (err) {
+      if (!explicitRv && attempt < PATCH_RETRIES && err instanceof StatusError && err.reason === 'Conflict') continue;
+      throw err;
+    }
+  }
+}
+
+/** Server-side apply of an object that does not exist yet: a create, answered 201. */
+async function applyCreate(
+  ctx: ApiContext, res: ServerResponse, t: ResourceType, namespace: string | undefined, name: string, body: PatchBody, dryRun: boolean,
+): Promise<void> {
+  const obj = structuredClone(body.patch) as Record<string, unknown>;
+  const meta = (obj['metadata'] && typeof obj['metadata'] === 'object' ? obj['metadata'] : {}) as Record<string, unknown>;
+  if (meta['name'] !== undefined && meta['name'] !== name) {
+    throw new StatusError(400, 'BadRequest', `the name of the object (${String(meta['name'])}) does not match the name on the URL (${name})`);
+  }
+  obj['metadata'] = { ...meta, name };
+  requireNamespace(ctx, t, namespace);
+  const admitted = await prepareCreate(ctx, t, namespace, obj);
+  const stored = storeNew(ctx, t, admitted, dryRun);
+  sendJson(res, 201, stored, warningHeaders(admitted.warnings));
+}
+
+async function remove(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, name: string, query: URLSearchParams): Promise<void> {
+  const body = await readOptionalObjectBody(req);
+  const dryRun = dryRunOf('DeleteOptions', query, body);
+  const opts = deleteOptions(body, query);
+  const current = mustGet(ctx, t, namespace, name);
+  sendJson(res, 200, deleteResponse(t, deleteObject(ctx, t, current, opts, dryRun)));
+}
+
+async function deleteCollection(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, query: URLSearchParams): Promise<void> {
+  if (t.kind === 'Namespace') throw methodNotAllowed('DELETE');
+  const body = await readOptionalObjectBody(req);
+  const dryRun = dryRunOf('DeleteOptions', query, body);
+  const opts = deleteOptions(body, query);
+  const filter = selectorFilter(query, t.kind);
+  const items: KubeObject[] = [];
+  for (const obj of ctx.store.list(t.kind, namespace).filter(filter)) {
+    try {
+      items.push(deleteObject(ctx, t, obj, opts, dryRun));
+    } catch (err) {
+      if (!(err instanceof StatusError && err.code === 404)) throw err;
+    }
+  }
+  sendJson(res, 200, { kind: listKind(t), apiVersion: apiVersionOf(t), metadata: { resourceVersion: String(ctx.store.resourceVersion) }, items });
+}

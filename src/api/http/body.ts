@@ -1,0 +1,169 @@
+// Reading request bodies ourselves rather than with a body-parser middleware: one size limit (3 MiB, the
+// apiserver's), one place that maps every failure to a Status (413, 415, 400), and no parsing at all
+// on the streaming routes (watch, log, exec).
+import type { IncomingMessage } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { jsonSizeWithin } from '../../kube/json-size.js';
+import { StatusError } from '../../store/errors.js';
+import { unsupportedMediaType } from './errors.js';
+
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** The apiserver's 413 text (kubectl prints it as is), then what mini-kube measured. */
+function entityTooLarge(limit: number, why: string): StatusError {
+  return new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}${why}`);
+}
+
+export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
+
+export const PATCH_TYPES: Record<string, PatchType> = {
+  'application/json-patch+json': 'json',
+  'application/merge-patch+json': 'merge',
+  'application/strategic-merge-patch+json': 'strategic',
+  'application/apply-patch+yaml': 'apply',
+};
+
+/** The media type without parameters, lower case: "application/json; charset=utf-8" -> "application/json". */
+export function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+export async function readRaw(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const tooLarge = () => entityTooLarge(limit, '');
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw tooLarge();
+      chunks.push(chunk as Buffer);
+    }
+  } catch (err) {
+    if (err instanceof StatusError) throw err;
+    // The client went away mid-body ("aborted"): its fault, not ours; nobody will read the answer.
+    throw new StatusError(400, 'BadRequest', `the request body was not fully received: ${(err as Error).message}`);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Deeper than any real object; the apiserver's JSON decoder stops at 10000, objects here need ~20. */
+export const MAX_JSON_DEPTH = 1000;
+
+/**
+ * Refuses too deep nesting before JSON.parse builds it: a 400 KB body of brackets would otherwise
+ * allocate ~10 MB of nested arrays just to be refused afterwards.
+ */
+function checkJsonDepth(buf: Buffer): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i]!;
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) throw new StatusError(400, 'BadRequest', `the request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+}
+
+function parseJson(buf: Buffer): unknown {
+  checkJsonDepth(buf);
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch (err) {
+    throw new StatusError(400, 'BadRequest', `the request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * YAML nests by indentation and compact "- - -" indicators as well as by brackets: a 10 KB line of
+ * "- - - ..." made the parser exhaust the heap (a crash of the whole control plane), so a line whose
+ * leading indentation and indicators exceed MAX_JSON_DEPTH is refused before parsing, like deep brackets.
+ */
+function checkYamlDepth(buf: Buffer): void {
+  checkJsonDepth(buf);
+  let lead = 0;
+  let atLineStart = true;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i]!;
+    if (c === 0x0a) { lead = 0; atLineStart = true; continue; }
+    if (!atLineStart) continue;
+    // spaces, tabs, '-' and '?' at the start of a line are indentation or nesting indicators
+    if (c === 0x20 || c === 0x09 || c === 0x2d || c === 0x3f) {
+      if (++lead > 2 * MAX_JSON_DEPTH) throw new StatusError(400, 'BadRequest', `the request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    } else {
+      atLineStart = false;
+    }
+  }
+}
+
+function parseYamlBody(buf: Buffer): unknown {
+  checkYamlDepth(buf);
+  let value: unknown;
+  try {
+    value = parseYaml(buf.toString('utf8'), { maxAliasCount: 100 });
+  } catch (err) {
+    throw new StatusError(400, 'BadRequest', `the request body is not valid YAML: ${(err as Error).message}`);
+  }
+  // Aliases share their node, so the parsed value is small; written out (store, list, watch) each alias is
+  // a full copy. The expansion may not exceed what the same body could have held without aliases.
+  if (jsonSizeWithin(value, MAX_BODY_BYTES) === undefined) {
+    throw entityTooLarge(MAX_BODY_BYTES, ` (the YAML body expands through its aliases to more than ${MAX_BODY_BYTES} bytes; write the values out or split the object)`);
+  }
+  return value;
+}
+
+function requireObject(v: unknown, what: string): Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new StatusError(400, 'BadRequest', `${what} must be a JSON object`);
+  return v as Record<string, unknown>;
+}
+
+/** Body of POST and PUT: a JSON (or YAML) object. A missing Content-Type is taken as JSON. */
+export async function readObjectBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const type = mediaType(req);
+  if (type !== '' && type !== 'application/json' && type !== 'application/yaml') {
+    throw unsupportedMediaType(type, ['application/json', 'application/yaml']);
+  }
+  const raw = await readRaw(req);
+  if (raw.length === 0) throw new StatusError(400, 'BadRequest', 'the request body is empty: expected a JSON object');
+  return requireObject(type === 'application/yaml' ? parseYamlBody(raw) : parseJson(raw), 'the request body');
+}
+
+export interface PatchBody {
+  type: PatchType;
+  patch: unknown;
+}
+
+/** Body of PATCH: the media type picks the patch algorithm (json, merge, strategic, apply). */
+export async function readPatchBody(req: IncomingMessage, allowed: PatchType[] = ['json', 'merge', 'strategic', 'apply']): Promise<PatchBody> {
+  const type = PATCH_TYPES[mediaType(req)];
+  const acceptedTypes = Object.entries(PATCH_TYPES).filter(([, t]) => allowed.includes(t)).map(([m]) => m);
+  if (!type || !allowed.includes(type)) throw unsupportedMediaType(mediaType(req), acceptedTypes);
+  const raw = await readRaw(req);
+  if (raw.length === 0) throw new StatusError(400, 'BadRequest', 'the patch body is empty');
+  const patch = type === 'apply' ? parseYamlBody(raw) : parseJson(raw);
+  if (type === 'json') {
+    if (!Array.isArray(patch)) throw new StatusError(400, 'BadRequest', 'a JSON patch (application/json-patch+json) must be an array of operations');
+  } else {
+    requireObject(patch, 'the patch');
+  }
+  return { type, patch };
+}
+
+/** Body of DELETE: optional DeleteOptions. */
+export async function readOptionalObjectBody(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+  const raw = await readRaw(req);
+  if (raw.length === 0) return undefined;
+  const type = mediaType(req);
+  if (type !== '' && type !== 'application/json' && type !== 'application/yaml') {
+    throw unsupportedMediaType(type, ['application/json']);
+  }
+  return requireObject(type === 'application/yaml' ? parseYamlBody(raw) : parseJson(raw), 'DeleteOptions');
+}

@@ -1,0 +1,148 @@
+// The mini-kube API server: Kubernetes-shaped REST over HTTPS on 127.0.0.1, for the mini-kube CLI,
+// kubectl (1.20 and 1.32) and @kubernetes/client-node. Every request needs the Host to be us and the
+// bearer token from <home>/token. Node's https server and a small router of our own (router.ts) for the
+// fixed routes of handlers/discovery.ts; every other path goes to handlers/resources.ts (with watch,
+// tables, patch, scale, logs); upgrades (exec) to streaming/upgrade.ts.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import * as https from 'node:https';
+import type { Store } from '../../store/store.js';
+import { checkHost, checkToken } from './auth.js';
+import type { AdmissionHook, ApiContext } from '../context.js';
+import type { KubeletStreams } from '../streaming/kubelet-streams.js';
+import { registerDiscovery, type VersionInfo } from '../handlers/discovery.js';
+import { pathNotFound, sendStatus } from './errors.js';
+import { Router } from './router.js';
+import { createExecWebSocketServer } from '../streaming/exec-websocket.js';
+import { handleEndpointSliceRequest } from '../handlers/endpoint-slices.js';
+import { handleResourceRequest } from '../handlers/resources.js';
+import { ensureTls } from './tls.js';
+import { ensureToken } from './token.js';
+import { handleUpgrade, type UpgradeExecProtocol } from '../streaming/upgrade.js';
+import { spdyExecProtocol } from '../streaming/exec-spdy.js';
+
+export interface ApiServerOptions {
+  store: Store;
+  /** directory for ca.crt, apiserver.crt, apiserver.key and token */
+  home: string;
+  /** 0 or absent = pick a free port */
+  port?: number;
+  host?: '127.0.0.1';
+  /** the kubelet, which logs and exec are forwarded to (it finds the pod's containers); absent -> 503 */
+  kubelet?: KubeletStreams;
+  allowPrivileged?: boolean;
+  /** kind-specific admission with cluster state (nodePort allocation) */
+  admission?: Partial<Record<string, AdmissionHook>>;
+  version?: VersionInfo;
+  /** more routes, mounted after authentication and discovery, before the resource routes */
+  extraRoutes?: (routes: Router) => void;
+  /** exec wire protocols besides WebSocket on the upgrade path; default: SPDY/3.1 (kubectl < 1.30) */
+  execProtocols?: UpgradeExecProtocol[];
+}
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  caPem: string;
+  token: string;
+  server: https.Server;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_VERSION: VersionInfo = { major: '1', minor: '32', gitVersion: 'v1.32.0-mini-kube' };
+
+export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const tls = await ensureTls(opts.home);
+  const token = ensureToken(opts.home);
+  ensureDefaultNamespace(opts.store);
+
+  const closeHooks = new Set<() => void>();
+  const ctx: ApiContext = {
+    store: opts.store,
+    kubelet: opts.kubelet,
+    allowPrivileged: opts.allowPrivileged ?? false,
+    admission: opts.admission,
+    now: () => new Date(),
+    onClose(fn) {
+      closeHooks.add(fn);
+      return () => { closeHooks.delete(fn); };
+    },
+  };
+  let port = 0;
+
+  const routes = new Router();
+  registerDiscovery(routes, { version: opts.version ?? DEFAULT_VERSION, port: () => port });
+  opts.extraRoutes?.(routes);
+  // Authentication, then the fixed routes, then the resources; any failure becomes a Status.
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      checkHost(req, port);
+      checkToken(req, token);
+      const route = routes.match(req);
+      if (route) return await route(req, res);
+      if (await handleResourceRequest(ctx, req, res)) return;
+      if (!(await handleEndpointSliceRequest(ctx, req, res))) throw pathNotFound();
+    } catch (err) {
+      // Unread request bytes (a refused giant body) would be taken for the next request: close instead.
+      if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');
+      sendStatus(res, err);
+    }
+  };
+
+  const server = https.createServer({ cert: tls.certPem, key: tls.keyPem, minVersion: 'TLSv1.2' }, (req, res) => { void handle(req, res); });
+  // Watches and log streams are long: only the request itself must arrive in time.
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 30_000;
+  server.keepAliveTimeout = 30_000;
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('secureConnection', (s) => { s.on('error', () => s.destroy()); });
+  server.on('tlsClientError', (_err, s) => s.destroy());
+  server.on('clientError', (_err, s) => {
+    if (s.writable) s.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else s.destroy();
+  });
+  const wss = createExecWebSocketServer();
+  server.on('upgrade', (req, socket, head) => handleUpgrade({ ctx, token, port: () => port, wss, extraProtocols: opts.execProtocols ?? [spdyExecProtocol] }, req, socket, head));
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  port = (server.address() as { port: number }).port;
+  server.on('error', (err) => console.error(`api server: ${err.message}`));
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    port,
+    caPem: tls.caPem,
+    token,
+    server,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        for (const fn of [...closeHooks]) fn();
+        closeHooks.clear();
+        for (const client of wss.clients) client.terminate();
+        server.close(() => resolve());
+        // Watches, log streams and keep-alive connections would hold close() open forever.
+        for (const s of sockets) s.destroy();
+        wss.close();
+      });
+      return closing;
+    },
+  };
+}
+
+function ensureDefaultNamespace(store: Store): void {
+  if (!store.get('Namespace', undefined, 'default')) {
+    store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+  }
+}

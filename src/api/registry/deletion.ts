@@ -1,0 +1,149 @@
+// DELETE: DeleteOptions (body or query), preconditions, and what deleting means per kind. Pods are
+// deleted gracefully (deletionTimestamp now; the kubelet stops the containers and removes the object);
+// other kinds go at once and their dependents are the controllers' business (ownerReferences), except
+// with propagationPolicy=Orphan, where the dependents are cut loose here first. A namespace turns
+// Terminating, its contents are deleted, and it goes once its pods are gone.
+import type { Pod } from '../../kube/types.js';
+import type { ResourceType } from '../../store/kinds.js';
+import { RESOURCE_TYPES } from '../../store/kinds.js';
+import { podAfterDeleteRequest, requestPodDeletion } from '../../store/graceful-delete.js';
+import { StatusError } from '../../store/errors.js';
+import type { KubeObject, Store, Stored } from '../../store/store.js';
+import { timestamp } from '../../store/store.js';
+import type { ApiContext } from '../context.js';
+import { intParam } from '../http/request.js';
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+const PROTECTED_NAMESPACES = ['default', 'kube-system', 'kube-public'];
+
+export function deleteOptions(body: Record<string, unknown> | undefined, query: URLSearchParams): DeleteOptions {
+  const b = body ?? {};
+  const grace = b['gracePeriodSeconds'] ?? intParam(query, 'gracePeriodSeconds');
+  if (grace !== undefined && grace !== null && (typeof grace !== 'number' || !Number.isInteger(grace) || grace < 0)) {
+    throw new StatusError(422, 'Invalid', `DeleteOptions is invalid: gracePeriodSeconds: Invalid value: ${JSON.stringify(grace)}: must be a non-negative integer`);
+  }
+  let policy = (b['propagationPolicy'] ?? query.get('propagationPolicy') ?? undefined) as string | undefined;
+  // orphanDependents is the pre-1.7 spelling of propagationPolicy=Orphan; kubectl 1.20 may still send it.
+  const orphan = b['orphanDependents'] ?? query.get('orphanDependents');
+  if (policy === undefined && (orphan === true || orphan === 'true')) policy = 'Orphan';
+  if (policy !== undefined && policy !== 'Background' && policy !== 'Foreground' && policy !== 'Orphan') {
+    throw new StatusError(422, 'Invalid', `DeleteOptions is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`);
+  }
+  const pre = b['preconditions'];
+  return {
+    gracePeriodSeconds: typeof grace === 'number' ? grace : undefined,
+    propagationPolicy: policy as DeleteOptions['propagationPolicy'],
+    preconditions: pre && typeof pre === 'object' ? pre as DeleteOptions['preconditions'] : undefined,
+  };
+}
+
+/**
+ * Kinds whose DELETE answers with the object (the apiserver's ReturnDeletedObject, and namespaces'
+ * own REST); the others answer a Status Success naming what went (genericregistry finalizeDelete).
+ */
+const RETURNS_DELETED_OBJECT: readonly string[] = ['Pod', 'Service', 'Namespace'];
+
+/** The body of a DELETE answer for `obj` as deleteObject left it (or, dry run, would leave it). */
+export function deleteResponse(t: ResourceType, obj: Stored): Record<string, unknown> {
+  // Not gone yet (graceful, Terminating): the object itself, whatever the kind.
+  if (RETURNS_DELETED_OBJECT.includes(t.kind) || obj.metadata.deletionTimestamp) return obj;
+  return {
+    kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success',
+    details: { name: obj.metadata.name, group: t.group, kind: t.resource, uid: obj.metadata.uid },
+  };
+}
+
+/** Deletes one object as the apiserver would; returns what the response shows. */
+export function deleteObject(ctx: ApiContext, t: ResourceType, current: Stored, opts: DeleteOptions, dryRun: boolean): Stored {
+  const { uid, resourceVersion } = opts.preconditions ?? {};
+  if (uid && uid !== current.metadata.uid) {
+    throw new StatusError(409, 'Conflict', `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${current.metadata.uid}`);
+  }
+  if (resourceVersion && resourceVersion !== current.metadata.resourceVersion) {
+    throw new StatusError(409, 'Conflict', `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
+  }
+  if (t.kind === 'Namespace' && PROTECTED_NAMESPACES.includes(current.metadata.name)) {
+    throw new StatusError(403, 'Forbidden', `namespaces "${current.metadata.name}" is forbidden: this namespace may not be deleted`, { name: current.metadata.name, kind: 'namespaces' });
+  }
+  if (dryRun) return asIfDeleted(t, current, opts);
+  if (opts.propagationPolicy === 'Orphan') orphanDependents(ctx.store, current);
+  const ns = current.metadata.namespace;
+  switch (t.kind) {
+    case 'Pod':
+      return requestPodDeletion(ctx.store, current as Stored<Pod>, opts.gracePeriodSeconds);
+    case 'Namespace':
+      return deleteNamespace(ctx, current);
+    default:
+      return ctx.store.delete(t.kind, ns, current.metadata.name);
+  }
+}
+
+/**
+ * What a dry-run delete answers: the object as the real delete would leave it (a pod or namespace marked
+ * with deletionTimestamp, anything else as it was when removed), computed by the same rules, written nowhere.
+ */
+function asIfDeleted(t: ResourceType, current: Stored, opts: DeleteOptions): Stored {
+  if (t.kind === 'Pod') return podAfterDeleteRequest(current as Stored<Pod>, opts.gracePeriodSeconds) ?? current;
+  if (t.kind === 'Namespace') return terminating(current);
+  return current;
+}
+
+/** A namespace marked for deletion: Terminating until its pods are gone. */
+function terminating(ns: Stored): Stored {
+  if (ns.metadata.deletionTimestamp) return ns;
+  return {
+    ...ns,
+    metadata: { ...ns.metadata, deletionTimestamp: timestamp(), deletionGracePeriodSeconds: 0 },
+    status: { ...(ns['status'] as object | undefined), phase: 'Terminating' },
+  };
+}
+
+/** Removes ownerReferences to `owner` from its dependents, so the garbage collector leaves them be. */
+function orphanDependents(store: Store, owner: Stored): void {
+  for (const t of RESOURCE_TYPES) {
+    if (!t.namespaced) continue;
+    for (const obj of store.list(t.kind, owner.metadata.namespace)) {
+      if (!obj.metadata.ownerReferences?.some((r) => r.uid === owner.metadata.uid)) continue;
+      store.mutate(t.kind, obj.metadata.namespace, obj.metadata.name, (o) => {
+        o.metadata.ownerReferences = o.metadata.ownerReferences?.filter((r) => r.uid !== owner.metadata.uid);
+        if (o.metadata.ownerReferences?.length === 0) delete o.metadata.ownerReferences;
+      });
+    }
+  }
+}
+
+function deleteNamespace(ctx: ApiContext, ns: Stored): Stored {
+  const name = ns.metadata.name;
+  const marked = ns.metadata.deletionTimestamp ? ns : ctx.store.update(terminating(ns) as KubeObject);
+  for (const t of RESOURCE_TYPES) {
+    if (!t.namespaced) continue;
+    for (const obj of ctx.store.list(t.kind, name)) {
+      try {
+        if (t.kind === 'Pod') requestPodDeletion(ctx.store, obj as Stored<Pod>);
+        else ctx.store.delete(t.kind, name, obj.metadata.name);
+      } catch {
+        // already gone: fine
+      }
+    }
+  }
+  // The namespace itself goes once the kubelet has removed its pods.
+  const timer = setInterval(() => {
+    if (ctx.store.list('Pod', name).length > 0) return;
+    stop();
+    try {
+      const still = ctx.store.get('Namespace', undefined, name);
+      if (still && still.metadata.uid === ns.metadata.uid) ctx.store.delete('Namespace', undefined, name);
+    } catch {
+      // deleted meanwhile
+    }
+  }, 250);
+  timer.unref();
+  const removeHook = ctx.onClose(() => clearInterval(timer));
+  const stop = () => { clearInterval(timer); removeHook(); };
+  return marked as Stored;
+}
