@@ -4,6 +4,7 @@
 import type { Deployment, Endpoints, Event, OwnerReference, Pod, PodTemplateSpec, ReplicaSet, Service } from '../kube/types.js';
 import type { KubeObject } from '../store/store.js';
 import { parseTimestamp, translateTimestampSince } from './age.js';
+import { equalIgnoreHash } from '../kube/pod-template.js';
 import { defaultDeployment, defaultPod, defaultReplicaSet, defaultService } from './defaults.js';
 import { describeContainers, describePodTemplate, describeVolumes, podQOS } from './describe-containers.js';
 import {
@@ -85,27 +86,6 @@ export function describePod(input: Pod, events: Event[] | undefined, now: Date, 
     printTolerationsMultiline(w, 'Tolerations', spec.tolerations);
     for (const note of notes) w.write(LEVEL_0, `Note:\t${note}\n`);
     describeEvents(events, w, now);
-  });
-}
-
-/** deploymentutil.EqualIgnoreHash: the templates match once pod-template-hash labels are ignored. */
-function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
-  const strip = (t: PodTemplateSpec | undefined) => {
-    const labels = { ...(t?.metadata?.labels ?? {}) };
-    delete labels['pod-template-hash'];
-    return canonicalJson({ ...t, metadata: { ...t?.metadata, labels } });
-  };
-  return strip(a) === strip(b);
-}
-
-/** JSON with sorted keys and without empty maps, so two equal objects compare equal as text. */
-function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_k, value: unknown) => {
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      const entries = Object.entries(value as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-      return entries.length ? Object.fromEntries(entries) : undefined;
-    }
-    return value;
   });
 }
 
