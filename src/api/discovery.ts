@@ -5,7 +5,7 @@
 // two, so `kubectl get deploy` stays apps/v1. The legacy entry has no short names and no `all` category,
 // so `kubectl get all` and `deploy` do not list Deployments twice.
 import type { Express, Request, Response } from 'express';
-import { RESOURCE_TYPES, type ResourceType } from '../store/kinds.js';
+import { RESOURCE_TYPES, type ResourceType } from '../kube/kinds.js';
 import { sendJson } from './errors.js';
 import { LEGACY_GROUP_VERSION, LEGACY_RESOURCES, SUBRESOURCES } from './paths.js';
 

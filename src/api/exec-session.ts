@@ -5,7 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { Pod } from '../kube/types.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { StatusError } from '../store/errors.js';
+import { StatusError } from '../kube/errors.js';
 import type { Store, Stored } from '../store/store.js';
 import { chooseContainer, containerInstances, waitingToStart, type PodContainerSource } from './pod-containers.js';
 import { boolParam } from './request.js';

@@ -4,11 +4,11 @@
 // and some fields are immutable once set (a Deployment's selector, most of a Pod's spec).
 import type { Pod } from '../kube/types.js';
 import { canonicalJson } from '../kube/canonical-json.js';
-import { apiVersionOf, type ResourceType } from '../store/kinds.js';
-import { invalid, StatusError } from '../store/errors.js';
+import { apiVersionOf, type ResourceType } from '../kube/kinds.js';
+import { invalid, StatusError } from '../kube/errors.js';
 import type { KubeObject, Stored } from '../store/store.js';
 import type { ApiContext } from './context.js';
-import { nameProblem } from './names.js';
+import { nameProblem } from '../kube/names.js';
 import { admit as admitManifest } from '../manifests/index.js';
 
 export interface Admitted {

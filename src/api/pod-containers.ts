@@ -4,7 +4,7 @@
 // exec or logs would then reach any container on the Docker host (docs/decisions/070).
 import type { Pod } from '../kube/types.js';
 import type { ContainerInfo } from '../runtime/runtime.js';
-import { StatusError } from '../store/errors.js';
+import { StatusError } from '../kube/errors.js';
 import type { Stored } from '../store/store.js';
 
 /** What the API server asks the kubelet (the control plane passes the kubelet in). */

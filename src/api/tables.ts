@@ -1,9 +1,9 @@
 // meta.k8s.io Tables for `kubectl get`: the columns and cells come from src/printers (tableFor); here
 // they are wrapped the way the apiserver does, with each row's object reduced to PartialObjectMetadata
 // unless the client asked for includeObject=Object (--sort-by) or None.
-import type { Kind } from '../store/kinds.js';
+import type { Kind } from '../kube/kinds.js';
 import type { KubeObject } from '../store/store.js';
-import { StatusError } from '../store/errors.js';
+import { StatusError } from '../kube/errors.js';
 import { tableFor } from '../printers/index.js';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';

@@ -4,8 +4,8 @@
 // ERROR event carrying a 410 Expired Status, on which clients re-list. With a selector, an object that
 // stops matching is sent as DELETED and one that starts matching as ADDED, as the apiserver's cacher does.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ResourceType } from '../store/kinds.js';
-import { StatusError } from '../store/errors.js';
+import type { ResourceType } from '../kube/kinds.js';
+import { StatusError } from '../kube/errors.js';
 import type { KubeObject, Stored, WatchEvent } from '../store/store.js';
 import type { ApiContext } from './context.js';
 import type { Representation } from './negotiate.js';

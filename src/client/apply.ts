@@ -2,9 +2,9 @@
 // as kubectl does ("deployment.apps/liveness-pod created|configured|unchanged"). Shared by the CLI and
 // the library. Updates carry the resourceVersion read just before, so a concurrent writer is never
 // overwritten silently: a 409 Conflict is retried on the newer copy.
-import { StatusError } from '../store/errors.js';
+import { StatusError } from '../kube/errors.js';
 import { canonicalJson } from '../kube/canonical-json.js';
-import { byKind, type Kind } from '../store/kinds.js';
+import { byKind, type Kind } from '../kube/kinds.js';
 import type { KubeObject, Stored } from '../store/store.js';
 import type { ApiClient } from './api-client.js';
 

@@ -5,6 +5,7 @@ import { podReady, podRestartCount, podStatusReason } from '../printers/pod-stat
 import type { ProbeHistory, ProbeTick } from '../probes/history.js';
 import type { Store, Stored } from '../store/store.js';
 import type { PodTraffic } from './traffic.js';
+import { isPodReady } from '../kube/pod.js';
 
 export interface ContainerView {
   name: string;
@@ -123,7 +124,7 @@ function podView(p: Stored<Pod>, rsOwner: Map<string, string>, history: ProbeHis
     name: p.metadata.name, namespace: p.metadata.namespace ?? 'default',
     deployment: rs ? rsOwner.get(`${p.metadata.namespace}/${rs.name}`) : undefined,
     phase: p.status?.phase ?? 'Pending', status: podStatusReason(p), readyText: podReady(p),
-    ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    ready: isPodReady(p),
     restarts: podRestartCount(p), deleting: !!p.metadata.deletionTimestamp, containers,
     traffic: traffic[p.metadata.name] ?? { rate: 0, active: 0, total: 0 },
     createdAt: p.metadata.creationTimestamp ?? '',

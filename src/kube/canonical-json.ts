@@ -22,13 +22,18 @@ export function semanticDeepEqual(a: unknown, b: unknown): boolean {
   return semanticJson(a) === semanticJson(b);
 }
 
-function semanticJson(value: unknown): string | undefined {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) return v.length ? v : undefined;
-    const keys = Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort();
-    const sorted: Record<string, unknown> = {};
-    for (const k of keys) sorted[k] = (v as Record<string, unknown>)[k];
-    return keys.length ? sorted : undefined;
-  });
+function semanticJson(value: unknown): string {
+  return canonicalJson(withoutEmpty(value) ?? null);
+}
+
+/** The value with empty maps and lists (and what holds only those) left out, bottom-up. */
+function withoutEmpty(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.length ? v.map((x) => withoutEmpty(x) ?? null) : undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const kept = withoutEmpty(x);
+    if (kept !== undefined) out[k] = kept;
+  }
+  return Object.keys(out).length ? out : undefined;
 }

@@ -6,6 +6,7 @@
 import type { Pod, Service, ServicePort } from './types.js';
 import { matches, fromLabelSelector } from './labels.js';
 import { upstreamAddressProblem } from './host-addresses.js';
+import { isPodReady } from './pod.js';
 
 /** Why an address may not be an endpoint, or undefined when it may. */
 export type AddressRule = (ip: string) => string | undefined;
@@ -27,10 +28,6 @@ export interface Endpoint {
    */
   running: boolean;
   pod: Pod;
-}
-
-export function isPodReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
 /** targetPort of a Service port for one pod: a number, or a container port name looked up in the pod. */

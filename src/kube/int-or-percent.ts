@@ -1,5 +1,6 @@
 // maxSurge and maxUnavailable: an integer or a percentage of the desired replicas, rounded as
 // Kubernetes' intstr.GetScaledValueFromIntOrPercent and deploymentutil.ResolveFenceposts do.
+import { APPS_DEFAULTS } from './defaults.js';
 
 export type IntOrString = number | string;
 
@@ -23,8 +24,8 @@ export function resolveFenceposts(
   maxUnavailable: IntOrString | undefined,
   desired: number,
 ): { surge: number; unavailable: number } {
-  const surge = scaledValue(maxSurge, '25%', desired, true);
-  let unavailable = scaledValue(maxUnavailable, '25%', desired, false);
+  const surge = scaledValue(maxSurge, APPS_DEFAULTS.maxSurge, desired, true);
+  let unavailable = scaledValue(maxUnavailable, APPS_DEFAULTS.maxUnavailable, desired, false);
   if (surge === 0 && unavailable === 0) unavailable = 1;
   return { surge, unavailable };
 }

@@ -1,6 +1,7 @@
-// What controllers read from a pod's status (written by the kubelet): active, ready, available. These are
-// Kubernetes' podutil.IsPodReady / IsPodAvailable and controller.IsPodActive.
-import type { Pod, PodCondition } from '../kube/types.js';
+// What controllers, the endpoint view and front ends read from a pod's status (written by the kubelet):
+// active, ready, available. These are
+// Kubernetes' podutil.IsPodReady / IsPodAvailable and controller.IsPodActive, in one place.
+import type { Pod, PodCondition } from './types.js';
 
 /** Counts toward replicas: not terminal and not being deleted (a deleted pod is replaced at once). */
 export function isPodActive(pod: Pod): boolean {

@@ -15,7 +15,7 @@ import { startControlPlane, type ControlPlane } from '../control-plane/control-p
 import { loadConfig, networkName, SHARED_NETWORK_LABELS } from '../control-plane/home.js';
 import type { Deployment, Endpoints, Event, Pod, Service } from '../kube/types.js';
 import { parseManifests } from '../manifests/index.js';
-import type { Kind } from '../store/kinds.js';
+import type { Kind } from '../kube/kinds.js';
 import type { KubeObject, Stored } from '../store/store.js';
 import { forget, guard, reapAbandoned, register, removeClusterResources, unregister } from './reaper.js';
 import { rememberTls, seedTls } from './tls-cache.js';

@@ -2,6 +2,7 @@
 // "timed out after 30000 ms waiting for service "web" to have 3 ready endpoints; last seen:
 // ready=[web-1] notReady=[web-2, web-3]" instead of a bare timeout.
 import type { Deployment, Endpoints, Pod } from '../kube/types.js';
+import { isPodReady } from '../kube/pod.js';
 
 export interface Observation {
   ok: boolean;
@@ -43,7 +44,7 @@ export function describeDeployment(d: Deployment): Observation {
 }
 
 export function describePod(p: Pod, wantReady: boolean): Observation {
-  const ready = p.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+  const ready = isPodReady(p);
   const cs = (p.status?.containerStatuses ?? []).map((c) => {
     const [state, detail] = Object.entries(c.state ?? {})[0] ?? ['unknown', {}];
     const reason = (detail as { reason?: string } | undefined)?.reason;

@@ -4,7 +4,7 @@
 // scale is spread over the sets in proportion to their sizes, so a rollout in progress keeps its shape.
 // The strategies that call these live beside it, as in Kubernetes: rolling.ts and recreate.ts.
 import type { Deployment, LabelSelector, ReplicaSet } from '../../kube/types.js';
-import { StatusError } from '../../store/errors.js';
+import { StatusError } from '../../kube/errors.js';
 import type { Stored } from '../../store/store.js';
 import { podTemplateHash } from '../util/hash.js';
 import { isControlledBy, newControllerRef } from '../util/owner-refs.js';

@@ -1,6 +1,7 @@
 // Small facts about a Deployment and its ReplicaSets (Kubernetes' deploymentutil): defaults, annotations,
 // revisions, template equality, ordering. No store access here.
 import type { Deployment, LabelSelector, PodTemplateSpec, ReplicaSet } from '../../kube/types.js';
+import { APPS_DEFAULTS } from '../../kube/defaults.js';
 import { fromLabelSelector } from '../../kube/labels.js';
 import { equalIgnoreHash, POD_TEMPLATE_HASH_LABEL } from '../../kube/pod-template.js';
 import { resolveFenceposts } from '../../kube/int-or-percent.js';
@@ -24,15 +25,16 @@ const ANNOTATIONS_TO_SKIP = new Set([
 /** progressDeadlineSeconds of MaxInt32 means "no deadline". */
 const NO_DEADLINE = 2147483647;
 
-// Defaults of apps/v1 (pkg/apis/apps/v1/defaults.go), applied here too in case an object skipped them.
-export const desiredReplicas = (d: Deployment): number => d.spec?.replicas ?? 1;
-export const rsReplicas = (rs: ReplicaSet): number => rs.spec?.replicas ?? 1;
-export const isRollingUpdate = (d: Deployment): boolean => (d.spec?.strategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
-export const minReadySeconds = (d: Deployment): number => d.spec?.minReadySeconds ?? 0;
-export const revisionHistoryLimit = (d: Deployment): number => d.spec?.revisionHistoryLimit ?? 10;
+// Defaults of apps/v1 (src/kube/defaults.ts, pkg/apis/apps/v1/defaults.go), read here too in case an
+// object skipped them: the same values, from the one home.
+export const desiredReplicas = (d: Deployment): number => d.spec?.replicas ?? APPS_DEFAULTS.replicas;
+export const rsReplicas = (rs: ReplicaSet): number => rs.spec?.replicas ?? APPS_DEFAULTS.replicas;
+export const isRollingUpdate = (d: Deployment): boolean => (d.spec?.strategy?.type || APPS_DEFAULTS.strategyType) === 'RollingUpdate';
+export const minReadySeconds = (d: Deployment): number => d.spec?.minReadySeconds ?? APPS_DEFAULTS.minReadySeconds;
+export const revisionHistoryLimit = (d: Deployment): number => d.spec?.revisionHistoryLimit ?? APPS_DEFAULTS.revisionHistoryLimit;
 
 export function progressDeadlineSeconds(d: Deployment): number | undefined {
-  const v = d.spec?.progressDeadlineSeconds ?? 600;
+  const v = d.spec?.progressDeadlineSeconds ?? APPS_DEFAULTS.progressDeadlineSeconds;
   return v === NO_DEADLINE ? undefined : v;
 }
 

@@ -6,9 +6,9 @@
 // API can have it by calling orphanDependents() before deleting the owner. Foreground deletion (owner
 // waits for dependents via the foregroundDeletion finalizer) is not implemented.
 import type { OwnerReference, Pod } from '../../kube/types.js';
-import { byKind, type Kind } from '../../store/kinds.js';
+import { byKind, type Kind } from '../../kube/kinds.js';
 import { requestPodDeletion } from '../../store/graceful-delete.js';
-import { StatusError } from '../../store/errors.js';
+import { StatusError } from '../../kube/errors.js';
 import type { KubeObject, Store, Stored, WatchEvent } from '../../store/store.js';
 import { WorkQueue } from '../util/work-queue.js';
 

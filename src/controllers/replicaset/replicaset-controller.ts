@@ -7,6 +7,7 @@ import { recordEvent, type EventSource } from '../../store/events.js';
 import { requestPodDeletion } from '../../store/graceful-delete.js';
 import type { Store, Stored, WatchEvent } from '../../store/store.js';
 import { deepEqual } from '../../kube/canonical-json.js';
+import { APPS_DEFAULTS } from '../../kube/defaults.js';
 import { createWithGeneratedName } from '../util/hash.js';
 import { adopt, controllerRefOf, newControllerRef, release } from '../util/owner-refs.js';
 import { isPodActive, nextAvailableIn } from '../../kube/pod.js';
@@ -96,7 +97,7 @@ export class ReplicaSetController {
 
   private manageReplicas(rs: Stored<ReplicaSet>, owned: Stored<Pod>[]): ManageFailure | undefined {
     const active = owned.filter(isPodActive);
-    const diff = active.length - (rs.spec?.replicas ?? 1);
+    const diff = active.length - (rs.spec?.replicas ?? APPS_DEFAULTS.replicas);
     if (diff < 0) {
       for (let i = 0; i < Math.min(-diff, BURST_REPLICAS); i++) {
         try {

@@ -1,23 +1,9 @@
-// Names the way the Kubernetes API and controllers make them: the pod-template-hash of a ReplicaSet
-// (controller.ComputeHash + rand.SafeEncodeString) and generateName's random suffix (SimpleNameGenerator).
-import { randomInt } from 'node:crypto';
-import { StatusError } from '../../store/errors.js';
+// Names the controllers make: the pod-template-hash of a ReplicaSet (controller.ComputeHash, spelled by
+// rand.SafeEncodeString) and pods named from generateName (src/kube/names.ts), drawn again on a clash.
+import { StatusError } from '../../kube/errors.js';
 import type { KubeObject, Store, Stored } from '../../store/store.js';
 import { canonicalJson } from '../../kube/canonical-json.js';
-
-/** rand.SafeEncodeString's alphabet: no vowels, so no words, and no look-alikes such as 0/o or 1/l. */
-export const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** SimpleNameGenerator: maxNameLength 63 - randomLength 5. */
-export const MAX_GENERATED_NAME_LENGTH = 58;
-const RANDOM_LENGTH = 5;
-
-/** Maps every character through the alphabet by char code modulo 27, as Kubernetes does. */
-export function safeEncodeString(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) out += NAME_ALPHABET[s.charCodeAt(i) % NAME_ALPHABET.length];
-  return out;
-}
+import { generateName, safeEncodeString } from '../../kube/names.js';
 
 const FNV32_OFFSET = 0x811c9dc5;
 const FNV32_PRIME = 0x01000193;
@@ -44,13 +30,6 @@ export function podTemplateHash(template: unknown, collisionCount?: number): str
     h = fnv1a32(buf, h);
   }
   return safeEncodeString(String(h));
-}
-
-/** `generateName` as the API server expands it: base[:58] + 5 random characters of the alphabet. */
-export function generateName(base: string): string {
-  let suffix = '';
-  for (let i = 0; i < RANDOM_LENGTH; i++) suffix += NAME_ALPHABET[randomInt(NAME_ALPHABET.length)];
-  return base.slice(0, MAX_GENERATED_NAME_LENGTH) + suffix;
 }
 
 /**

@@ -3,7 +3,7 @@
 // ControllerRefManager. Only a controller writes its own reference, through store.mutate.
 import type { ObjectMeta, OwnerReference } from '../../kube/types.js';
 import type { KubeObject, Store, Stored } from '../../store/store.js';
-import type { Kind } from '../../store/kinds.js';
+import type { Kind } from '../../kube/kinds.js';
 
 export function controllerRefOf(obj: { metadata?: ObjectMeta }): OwnerReference | undefined {
   return obj.metadata?.ownerReferences?.find((r) => r.controller === true);

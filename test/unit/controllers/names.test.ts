@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../../src/store/store.js';
-import { createWithGeneratedName, generateName, podTemplateHash, safeEncodeString } from '../../../src/controllers/util/hash.js';
+import { createWithGeneratedName, podTemplateHash } from '../../../src/controllers/util/hash.js';
+import { generateName, safeEncodeString } from '../../../src/kube/names.js';
 import { resolveFenceposts } from '../../../src/kube/int-or-percent.js';
 
 const template = {

@@ -2,8 +2,23 @@
 // validation exactly as the apiserver does, so `get -o yaml` shows the same filled-in fields.
 import type {
   Container, Deployment, Pod, PodSpec, Probe, ReplicaSet, Service,
-} from '../kube/types.js';
-import type { KubeObject } from '../store/store.js';
+} from './types.js';
+import type { KubeObject } from './types.js';
+
+/**
+ * apps/v1's default values, named so that code reading an object that may have skipped defaulting (the
+ * controllers' accessors, the printers) uses these very values. Kubernetes defaults only a missing field
+ * here: replicas: 0 stays 0 (pointer fields), unlike the probe counts below, where 0 means unset.
+ */
+export const APPS_DEFAULTS = {
+  replicas: 1,
+  strategyType: 'RollingUpdate',
+  maxSurge: '25%',
+  maxUnavailable: '25%',
+  revisionHistoryLimit: 10,
+  progressDeadlineSeconds: 600,
+  minReadySeconds: 0,
+} as const;
 
 /** A defaulted copy of `obj`; the input is not changed. Unknown kinds only get a namespace. */
 export function applyDefaults(obj: KubeObject): KubeObject {
@@ -98,22 +113,22 @@ export function imageTag(image: string): string {
 function defaultDeployment(d: Deployment): void {
   d.spec ??= { selector: {}, template: {} };
   const spec = d.spec;
-  spec.replicas ??= 1;
+  spec.replicas ??= APPS_DEFAULTS.replicas;
   spec.strategy ??= {};
-  spec.strategy.type ||= 'RollingUpdate';
+  spec.strategy.type ||= APPS_DEFAULTS.strategyType;
   if (spec.strategy.type === 'RollingUpdate') {
     spec.strategy.rollingUpdate ??= {};
-    spec.strategy.rollingUpdate.maxUnavailable ??= '25%';
-    spec.strategy.rollingUpdate.maxSurge ??= '25%';
+    spec.strategy.rollingUpdate.maxUnavailable ??= APPS_DEFAULTS.maxUnavailable;
+    spec.strategy.rollingUpdate.maxSurge ??= APPS_DEFAULTS.maxSurge;
   }
-  spec.revisionHistoryLimit ??= 10;
-  spec.progressDeadlineSeconds ??= 600;
+  spec.revisionHistoryLimit ??= APPS_DEFAULTS.revisionHistoryLimit;
+  spec.progressDeadlineSeconds ??= APPS_DEFAULTS.progressDeadlineSeconds;
   if (spec.template?.spec) defaultPodSpec(spec.template.spec);
 }
 
 function defaultReplicaSet(rs: ReplicaSet): void {
   if (!rs.spec) return;
-  rs.spec.replicas ??= 1;
+  rs.spec.replicas ??= APPS_DEFAULTS.replicas;
   if (rs.spec.template?.spec) defaultPodSpec(rs.spec.template.spec);
 }
 
