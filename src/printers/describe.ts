@@ -1,7 +1,7 @@
 // `kubectl describe` pages for pods, deployments, replicasets and services, following kubectl 1.32's
 // describe.go field by field (describePod, describeDeployment, describeReplicaSet, describeService).
 // Objects are first given the apiserver's defaults (defaults.ts) so they read like a real cluster's.
-import type { Deployment, Endpoints, Event, OwnerReference, Pod, PodTemplateSpec, ReplicaSet, Service } from '../kube/types.js';
+import type { Deployment, Endpoints, Event, OwnerReference, Pod, ReplicaSet, Service } from '../kube/types.js';
 import type { KubeObject } from '../store/store.js';
 import { parseTimestamp, translateTimestampSince } from './age.js';
 import { equalIgnoreHash } from '../kube/pod-template.js';

@@ -1,6 +1,6 @@
 // Small facts about a Deployment and its ReplicaSets (Kubernetes' deploymentutil): defaults, annotations,
 // revisions, template equality, ordering. No store access here.
-import type { Deployment, LabelSelector, PodTemplateSpec, ReplicaSet } from '../../kube/types.js';
+import type { Deployment, LabelSelector, ReplicaSet } from '../../kube/types.js';
 import { APPS_DEFAULTS } from '../../kube/defaults.js';
 import { fromLabelSelector } from '../../kube/labels.js';
 import { equalIgnoreHash, POD_TEMPLATE_HASH_LABEL } from '../../kube/pod-template.js';
