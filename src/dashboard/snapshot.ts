@@ -6,6 +6,7 @@ import type { ProbeHistory, ProbeTick } from '../probes/history.js';
 import type { Store, Stored } from '../store/store.js';
 import type { PodTraffic } from './traffic.js';
 import { isPodReady } from '../kube/pod.js';
+import { APPS_DEFAULTS } from '../kube/defaults.js';
 
 export interface ContainerView {
   name: string;
@@ -83,7 +84,7 @@ export function snapshot(store: Store, history: ProbeHistory | undefined, traffi
     .sort((a, b) => a.name.localeCompare(b.name));
   const deployments = store.list<Deployment>('Deployment').map((d): DeploymentView => ({
     name: d.metadata.name, namespace: d.metadata.namespace ?? 'default',
-    replicas: d.spec?.replicas ?? 1, ready: d.status?.readyReplicas ?? 0,
+    replicas: d.spec?.replicas ?? APPS_DEFAULTS.replicas, ready: d.status?.readyReplicas ?? 0,
     updated: d.status?.updatedReplicas ?? 0, available: d.status?.availableReplicas ?? 0,
   })).sort((a, b) => a.name.localeCompare(b.name));
   const services = store.list<Service>('Service').filter((s) => s.metadata.name !== 'kubernetes').map((s) => serviceView(s, store))

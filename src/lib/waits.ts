@@ -3,6 +3,7 @@
 // ready=[web-1] notReady=[web-2, web-3]" instead of a bare timeout.
 import type { Deployment, Endpoints, Pod } from '../kube/types.js';
 import { isPodReady } from '../kube/pod.js';
+import { APPS_DEFAULTS } from '../kube/defaults.js';
 
 export interface Observation {
   ok: boolean;
@@ -34,7 +35,7 @@ export async function waitUntil(what: string, check: () => Promise<Observation>,
 }
 
 export function describeDeployment(d: Deployment): Observation {
-  const want = d.spec?.replicas ?? 1;
+  const want = d.spec?.replicas ?? APPS_DEFAULTS.replicas;
   const s = d.status ?? {};
   const observed = (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0);
   const ok = observed && (s.updatedReplicas ?? 0) === want && (s.availableReplicas ?? 0) === want && (s.replicas ?? 0) === want;

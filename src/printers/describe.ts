@@ -13,6 +13,7 @@ import {
 } from './describe-writer.js';
 import { formatLabels, formatLabelSelector, labelSelectorString } from './selectors.js';
 import { formatEndpoints } from './service-format.js';
+import { APPS_DEFAULTS } from '../kube/defaults.js';
 
 /** printController: "ReplicaSet/hello-5d59d67564" from the controller owner reference. */
 function controllerOf(obj: KubeObject): OwnerReference | undefined {
@@ -114,7 +115,7 @@ export function splitReplicaSets(d: Deployment, replicaSets: ReplicaSet[]): { ne
 }
 
 function printReplicaSets(list: ReplicaSet[]): string {
-  const s = list.map((rs) => `${rs.metadata?.name ?? ''} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? 1} replicas created)`).join(', ');
+  const s = list.map((rs) => `${rs.metadata?.name ?? ''} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? APPS_DEFAULTS.replicas} replicas created)`).join(', ');
   return s || '<none>';
 }
 
