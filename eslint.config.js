@@ -3,6 +3,54 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Folders are Kubernetes components and import only downwards (docs/architecture.md, docs/decisions/097):
+//   front ends   cli > lib, demo, dashboard       talk to the API (lib and cli also start a control plane)
+//   client                                         the API client
+//   control-plane                                  the wiring, one process like k3s's server
+//   api, controllers, kubelet (> probes), service-proxy   the components, which never import each other
+//   manifests, printers                            admission and kubectl's printers, shared by the above
+//   store > runtime > kube                         state, the engine, the shared vocabulary
+// Each folder lists what it may not import. Where two components cooperate, the lower one exports an
+// interface and control-plane passes the implementation in; a shared rule moves down to src/kube.
+const FRONT_ENDS = ['cli', 'dashboard', 'demo', 'lib'];
+const COMPONENTS = ['api', 'controllers', 'kubelet', 'service-proxy', 'probes'];
+const ABOVE_COMPONENTS = ['control-plane', 'client', ...FRONT_ENDS];
+const ABOVE_STORE = ['manifests', 'printers', ...COMPONENTS, ...ABOVE_COMPONENTS];
+const FORBIDDEN = {
+  kube: ['runtime', 'store', ...ABOVE_STORE],
+  runtime: ['store', ...ABOVE_STORE],
+  store: ABOVE_STORE,
+  manifests: ['printers', ...COMPONENTS, ...ABOVE_COMPONENTS],
+  printers: ['manifests', ...COMPONENTS, ...ABOVE_COMPONENTS],
+  probes: ['store', 'manifests', 'printers', 'api', 'controllers', 'kubelet', 'service-proxy', ...ABOVE_COMPONENTS],
+  // only the kubelet talks to Docker; the apiserver asks the kubelet (an interface control-plane wires)
+  api: ['runtime', 'controllers', 'kubelet', 'service-proxy', 'probes', ...ABOVE_COMPONENTS],
+  controllers: ['runtime', 'api', 'kubelet', 'service-proxy', 'probes', ...ABOVE_COMPONENTS],
+  kubelet: ['api', 'controllers', 'service-proxy', ...ABOVE_COMPONENTS],
+  'service-proxy': ['api', 'controllers', 'kubelet', 'probes', ...ABOVE_COMPONENTS],
+  'control-plane': ['client', ...FRONT_ENDS],
+  client: [...COMPONENTS, 'runtime', ...FRONT_ENDS],
+  dashboard: ['cli', 'demo', 'lib'],
+  demo: ['cli', 'dashboard', 'lib'],
+  lib: ['cli', 'demo'],
+  cli: [],
+};
+
+/** A no-restricted-imports rule for a folder: relative imports that climb into a forbidden folder. */
+function layer(folder, forbidden = FORBIDDEN[folder]) {
+  return {
+    files: [`src/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: forbidden.map((f) => ({
+          regex: `^(\\.\\./)+${f}/`,
+          message: `src/${folder} may not import src/${f}: folders import only downwards (eslint.config.js, docs/decisions/097). Move the shared piece down to src/kube, or export an interface that control-plane wires.`,
+        })),
+      }],
+    },
+  };
+}
+
 export default tseslint.config(
   // sample-app/ is the tutorial's app, kept verbatim
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**', '**/*.d.ts', 'sample-app/**'] },
@@ -29,6 +77,7 @@ export default tseslint.config(
   },
   // the dashboard's page runs in the browser
   { files: ['src/dashboard/public/**/*.js'], languageOptions: { globals: { document: 'readonly', window: 'readonly', EventSource: 'readonly', location: 'readonly', history: 'readonly', localStorage: 'readonly', sessionStorage: 'readonly', TextDecoderStream: 'readonly' } } },
+  ...Object.keys(FORBIDDEN).filter((f) => FORBIDDEN[f].length).map((f) => layer(f)),
   // tests poke at untyped JSON answers from the API
   { files: ['test/**/*.ts', 'examples/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
 );

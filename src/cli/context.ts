@@ -2,7 +2,7 @@
 // and the rule that errors are one clear line, never a stack trace.
 import { connect, type Connection } from '../client/connect.js';
 import { resolveHome } from '../control-plane/home.js';
-import { StatusError } from '../store/errors.js';
+import { StatusError } from '../kube/errors.js';
 import { ManifestError } from '../manifests/index.js';
 
 export class CliError extends Error {

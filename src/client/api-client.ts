@@ -2,9 +2,10 @@
 // The CLI and the library use only this to reach the control plane: there is no side door.
 import * as https from 'node:https';
 import type { IncomingMessage } from 'node:http';
-import { StatusError, type StatusReason } from '../store/errors.js';
-import { byKind, type Kind, type ResourceType } from '../store/kinds.js';
+import { StatusError, type StatusReason } from '../kube/errors.js';
+import { byKind, type Kind, type ResourceType } from '../kube/kinds.js';
 import type { KubeObject, Stored } from '../store/store.js';
+import { JsonLineSplitter } from '../kube/json-lines.js';
 
 export interface ClientConfig {
   url: string;
@@ -149,15 +150,9 @@ export class ApiClient {
     const done = (async () => {
       res = await this.raw('GET', path, undefined, opts.table ? { Accept: TABLE_ACCEPT } : {});
       if ((res.statusCode ?? 500) >= 400) throw toStatusError(res.statusCode ?? 500, await readAll(res));
-      let buf = '';
+      const lines = new JsonLineSplitter({ malformed: 'throw' });
       for await (const chunk of res) {
-        buf += String(chunk);
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl).trim();
-          buf = buf.slice(nl + 1);
-          if (line) onEvent(JSON.parse(line) as { type: string; object: Record<string, unknown> });
-        }
+        for (const e of lines.push(chunk as Buffer)) onEvent(e as { type: string; object: Record<string, unknown> });
       }
     })().catch((err: Error) => {
       if (!closed) throw err;

@@ -2,8 +2,9 @@
 // as kubectl does ("deployment.apps/liveness-pod created|configured|unchanged"). Shared by the CLI and
 // the library. Updates carry the resourceVersion read just before, so a concurrent writer is never
 // overwritten silently: a 409 Conflict is retried on the newer copy.
-import { StatusError } from '../store/errors.js';
-import { byKind, type Kind } from '../store/kinds.js';
+import { StatusError } from '../kube/errors.js';
+import { canonicalJson } from '../kube/canonical-json.js';
+import { byKind, type Kind } from '../kube/kinds.js';
 import type { KubeObject, Stored } from '../store/store.js';
 import type { ApiClient } from './api-client.js';
 
@@ -100,9 +101,9 @@ function isServerAnnotation(key: string): boolean {
 }
 
 function sameContent(a: KubeObject, b: KubeObject): boolean {
-  return canonical(a['spec']) === canonical(b['spec']) &&
-    canonical(a.metadata?.labels ?? {}) === canonical(b.metadata?.labels ?? {}) &&
-    canonical(a.metadata?.annotations ?? {}) === canonical(b.metadata?.annotations ?? {});
+  return canonicalJson(a['spec']) === canonicalJson(b['spec']) &&
+    canonicalJson(a.metadata?.labels ?? {}) === canonicalJson(b.metadata?.labels ?? {}) &&
+    canonicalJson(a.metadata?.annotations ?? {}) === canonicalJson(b.metadata?.annotations ?? {});
 }
 
 function withoutLastApplied(obj: KubeObject): KubeObject {
@@ -116,12 +117,3 @@ function withoutLastApplied(obj: KubeObject): KubeObject {
   return copy;
 }
 
-/** JSON with sorted keys, so key order never makes two equal objects differ. */
-export function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, value: unknown) => {
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    }
-    return value;
-  });
-}

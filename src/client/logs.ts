@@ -1,7 +1,7 @@
 // A container's log over the API (GET .../pods/NAME/log), for `mini-kube logs` and the library's
 // cluster.logs(). Errors come back as the API's Status, so both say what the server said.
 import type { IncomingMessage } from 'node:http';
-import { StatusError } from '../store/errors.js';
+import { StatusError } from '../kube/errors.js';
 import { readAll, type ApiClient } from './api-client.js';
 
 export interface LogOptions {

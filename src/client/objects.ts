@@ -2,7 +2,7 @@
 // cluster.pods('x')) and the events of one object (`describe`, cluster.events()).
 import { formatSelector } from '../kube/labels.js';
 import type { Deployment, Event, Pod, ReplicaSet } from '../kube/types.js';
-import type { Kind } from '../store/kinds.js';
+import type { Kind } from '../kube/kinds.js';
 import type { Stored } from '../store/store.js';
 import type { ApiClient } from './api-client.js';
 

@@ -6,22 +6,23 @@ import { startApiServer, type ApiServer } from '../api/http/server.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { ObservedPods } from '../kubelet/observed-pods.js';
 import { DockerRuntime } from '../runtime/docker.js';
+import { networkName } from '../runtime/network.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { startControllers } from '../scheduler/controllers.js';
-import { EndpointsController } from '../service-proxy/endpoints-controller.js';
+import { startControllers } from '../controllers/controller-manager.js';
+import { EndpointsController } from '../controllers/endpoint/endpoints-controller.js';
 import { ServiceProxy } from '../service-proxy/proxy.js';
 import { Store, type KubeObject } from '../store/store.js';
 import { allocateServiceAddresses } from '../service-proxy/nodeport-allocator.js';
 import { PortReservations } from '../service-proxy/port-reservations.js';
 import type { Service } from '../kube/types.js';
 import {
-  clearState, homePaths, loadConfig, networkName, saveConfig, writeState, type ClusterConfig,
+  clearState, homePaths, loadConfig, saveConfig, writeState, type ClusterConfig,
 } from './home.js';
 import { acquireLock, type Lock } from './lock.js';
 import { kubeletStreams } from './kubelet-streams.js';
-import { ApiClient } from '../client/api-client.js';
-import { startDashboard, type Dashboard } from '../dashboard/server.js';
-import { registerDashboardLogin } from '../dashboard/login.js';
+import type { ApiServerOptions } from '../api/http/server.js';
+import type { ProbeHistory } from '../probes/history.js';
+import type { ConnectionStats } from '../service-proxy/proxy.js';
 import { startMemoryLog } from './memory-log.js';
 import { podSecurityGate } from '../manifests/pod-gate.js';
 
@@ -35,6 +36,31 @@ export interface ControlPlaneOptions {
   runtime?: Runtime;
   /** write control-plane.json so CLI clients find this process (false for in-process library use) */
   publishState?: boolean;
+  /** the page for people to serve beside the API (src/dashboard's dashboardAddon); none without it */
+  dashboard?: DashboardAddon;
+}
+
+/** A running dashboard: where it listens and a fresh one-time login link. */
+export interface Dashboard {
+  port: number;
+  loginUrl(): string;
+  close(): Promise<void>;
+}
+
+/**
+ * A front end run in the control plane's process (the dashboard). Front ends sit above the control plane
+ * and it does not import them: the caller passes one in (docs/decisions/097).
+ */
+export interface DashboardAddon {
+  /** the API route that hands out login links, behind the API's bearer check */
+  registerLogin(app: Parameters<NonNullable<ApiServerOptions['extraRoutes']>>[0], loginUrl: () => string | undefined): void;
+  start(parts: {
+    store: Store;
+    api: { url: string; token: string; caPem: string };
+    history: ProbeHistory;
+    stats: ConnectionStats;
+    log: (line: string) => void;
+  }): Promise<Dashboard>;
 }
 
 export interface ControlPlane {
@@ -93,7 +119,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         Service: async (obj, current) => allocateServiceAddresses(store, obj as Service, current as Service | undefined,
           reservations.probe) as Promise<KubeObject>,
       },
-      extraRoutes: (app) => registerDashboardLogin(app, () => dashboard?.loginUrl()),
+      extraRoutes: opts.dashboard ? (app) => opts.dashboard!.registerLogin(app, () => dashboard?.loginUrl()) : undefined,
     })).catch(async (err: unknown) => {
       await kubeletStarted;
       await kubelet.stop({ removeContainers: false });
@@ -112,8 +138,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     endpoints.start();
     proxy.start();
     // The dashboard is for people: if it cannot listen, the cluster still runs.
-    const dashClient = new ApiClient({ url: api.url, token: api.token, caPem: api.caPem });
-    dashboard = await startDashboard({ store, client: dashClient, history: kubelet.probes.history, stats: proxy.stats, log })
+    dashboard = await opts.dashboard?.start({ store, api, history: kubelet.probes.history, stats: proxy.stats, log })
       .catch((err: Error) => { log(`dashboard could not start: ${err.message}`); return undefined; });
 
     if (opts.publishState !== false) {
@@ -131,7 +156,6 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         stopping ??= (async () => {
           stopMemoryLog();
           await dashboard?.close();
-          dashClient.close();
           controllers.stop();
           endpoints.stop();
           await proxy.stop();

@@ -136,15 +136,3 @@ export function pidAlive(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
-
-/**
- * Every cluster on the machine shares one Docker network (docs/decisions/006): Docker has only about 30
- * address pools, and a network per cluster ran out of them when test files start clusters in parallel.
- * Clusters stay apart by their labels; the network is never removed by mini-kube.
- */
-export const SHARED_NETWORK = 'mini-kube';
-export const SHARED_NETWORK_LABELS = { 'io.mini-kube.network': 'shared' };
-
-export function networkName(_clusterId?: string): string {
-  return SHARED_NETWORK;
-}

@@ -15,6 +15,7 @@ import { Sessions } from './sessions.js';
 import { snapshot } from './snapshot.js';
 import { TrafficMeter } from './traffic.js';
 import { vendorModules } from './vendor.js';
+import type { Dashboard } from '../control-plane/control-plane.js';
 
 export interface DashboardOptions {
   store: Store;
@@ -27,12 +28,8 @@ export interface DashboardOptions {
   log?: (line: string) => void;
 }
 
-export interface Dashboard {
-  port: number;
-  /** a URL with a fresh one-time login code */
-  loginUrl(): string;
-  close(): Promise<void>;
-}
+// what the control plane holds of a running dashboard (the interface is the control plane's: it sits below)
+export type { Dashboard };
 
 const HEARTBEAT_MS = 15_000;
 

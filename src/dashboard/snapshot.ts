@@ -5,6 +5,8 @@ import { podReady, podRestartCount, podStatusReason } from '../printers/pod-stat
 import type { ProbeHistory, ProbeTick } from '../probes/history.js';
 import type { Store, Stored } from '../store/store.js';
 import type { PodTraffic } from './traffic.js';
+import { isPodReady } from '../kube/pod.js';
+import { APPS_DEFAULTS } from '../kube/defaults.js';
 
 export interface ContainerView {
   name: string;
@@ -82,7 +84,7 @@ export function snapshot(store: Store, history: ProbeHistory | undefined, traffi
     .sort((a, b) => a.name.localeCompare(b.name));
   const deployments = store.list<Deployment>('Deployment').map((d): DeploymentView => ({
     name: d.metadata.name, namespace: d.metadata.namespace ?? 'default',
-    replicas: d.spec?.replicas ?? 1, ready: d.status?.readyReplicas ?? 0,
+    replicas: d.spec?.replicas ?? APPS_DEFAULTS.replicas, ready: d.status?.readyReplicas ?? 0,
     updated: d.status?.updatedReplicas ?? 0, available: d.status?.availableReplicas ?? 0,
   })).sort((a, b) => a.name.localeCompare(b.name));
   const services = store.list<Service>('Service').filter((s) => s.metadata.name !== 'kubernetes').map((s) => serviceView(s, store))
@@ -123,7 +125,7 @@ function podView(p: Stored<Pod>, rsOwner: Map<string, string>, history: ProbeHis
     name: p.metadata.name, namespace: p.metadata.namespace ?? 'default',
     deployment: rs ? rsOwner.get(`${p.metadata.namespace}/${rs.name}`) : undefined,
     phase: p.status?.phase ?? 'Pending', status: podStatusReason(p), readyText: podReady(p),
-    ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    ready: isPodReady(p),
     restarts: podRestartCount(p), deleting: !!p.metadata.deletionTimestamp, containers,
     traffic: traffic[p.metadata.name] ?? { rate: 0, active: 0, total: 0 },
     createdAt: p.metadata.creationTimestamp ?? '',

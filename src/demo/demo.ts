@@ -13,13 +13,14 @@ import { connect } from '../client/connect.js';
 import { execInPod } from '../client/exec.js';
 import { resolveHome } from '../control-plane/home.js';
 import type { Event, Pod, Service } from '../kube/types.js';
-import type { Kind } from '../store/kinds.js';
+import type { Kind } from '../kube/kinds.js';
 import { parseManifests } from '../manifests/index.js';
 import { printTable } from '../printers/tabwriter.js';
 import { buildSampleImage } from '../runtime/sample-image.js';
 import type { KubeObject } from '../store/store.js';
 import { messages, pickLang, type Lang, type Messages } from './messages.js';
 import { Progress } from './progress.js';
+import { isPodReady } from '../kube/pod.js';
 
 export interface DemoOptions {
   lang?: string;
@@ -141,7 +142,7 @@ async function livenessPart(ctx: Ctx, objs: KubeObject[], created: KubeObject[])
   await narrateKubelet(ctx, first, 'Liveness probe failed', t.probeFailures,
     async () => {
       const pod = await client.get<Pod>('Pod', 'default', first);
-      return restartsOf(pod) >= 1 && isReady(pod);
+      return restartsOf(pod) >= 1 && isPodReady(pod);
     });
   command('mini-kube get pod');
   say(await getPodTable(client, 'app=liveness'));
@@ -174,7 +175,7 @@ async function readinessPart(ctx: Ctx, objs: KubeObject[], created: KubeObject[]
   command(`mini-kube exec -it ${target} -- rm /tmp/healthcheck`);
   await execQuiet(client, target, ['rm', '/tmp/healthcheck']);
   await narrateKubelet(ctx, target, 'Readiness probe failed', t.readinessFailures,
-    async () => !isReady(await client.get<Pod>('Pod', 'default', target)));
+    async () => !isPodReady(await client.get<Pod>('Pod', 'default', target)));
   say(t.markedNotReady(target));
   command('mini-kube get pod');
   say(await getPodTable(client, 'app=healthcheck'));
@@ -188,7 +189,7 @@ async function readinessPart(ctx: Ctx, objs: KubeObject[], created: KubeObject[]
   command(`mini-kube exec ${target} -- touch /tmp/healthcheck`);
   await execQuiet(client, target, ['touch', '/tmp/healthcheck']);
   progress.start(t.waitBack(target));
-  await waitFor(ctx, async () => isReady(await client.get<Pod>('Pod', 'default', target)), 60_000);
+  await waitFor(ctx, async () => isPodReady(await client.get<Pod>('Pod', 'default', target)), 60_000);
   progress.stop(t.backReady(target));
   command('mini-kube get pod');
   say(await getPodTable(client, 'app=healthcheck'));
@@ -250,10 +251,6 @@ async function getPodTable(client: ApiClient, selector: string): Promise<string>
   return printTable(await client.table('Pod', { labelSelector: selector }), { wide: false }).trimEnd();
 }
 
-function isReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-}
-
 function restartsOf(pod: Pod): number {
   return (pod.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0);
 }
@@ -263,7 +260,7 @@ async function waitPods(ctx: Ctx, selector: string, want: number, what: 'running
   ctx.progress.start(text(0, want));
   await waitFor(ctx, async () => {
     const pods = (await ctx.client.list<Pod>('Pod', { labelSelector: selector })).items.filter((p) => !p.metadata.deletionTimestamp);
-    const n = pods.filter((p) => (what === 'ready' ? isReady(p) : p.status?.phase === 'Running')).length;
+    const n = pods.filter((p) => (what === 'ready' ? isPodReady(p) : p.status?.phase === 'Running')).length;
     ctx.progress.update(text(n, want));
     return n >= want && pods.length === want;
   }, 180_000);

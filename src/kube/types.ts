@@ -39,3 +39,18 @@ export type ReplicaSetStatus = Mutable<apps.ReplicaSetStatus>;
 export type ObjectMeta = Mutable<meta.ObjectMeta>;
 export type LabelSelector = Mutable<meta.LabelSelector>;
 export type OwnerReference = Mutable<meta.OwnerReference>;
+
+/** Any object of any kind, as a client sends it. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** An object that has been stored: its metadata is filled in. */
+export type Stored<T extends KubeObject = KubeObject> = T & {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta & { name: string; uid: string; resourceVersion: string; creationTimestamp: string };
+};

@@ -54,8 +54,5 @@ export function groupByContainer(containers: ContainerInfo[]): Map<string, Conta
   return out;
 }
 
-export const DOCKER_ID_PREFIX = 'docker://';
-
-export function containerIdOf(containerID: string | undefined): string | undefined {
-  return containerID?.startsWith(DOCKER_ID_PREFIX) ? containerID.slice(DOCKER_ID_PREFIX.length) : containerID || undefined;
-}
+// the status form of container IDs is shared vocabulary (probes and the proxy read it): src/kube
+export { containerIdOf, DOCKER_ID_PREFIX } from '../kube/container-id.js';

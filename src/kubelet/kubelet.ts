@@ -13,7 +13,7 @@
 // store, which a client may write through pods/status. A status that differs from the observed one is
 // written over at once (docs/decisions/070).
 import type { Pod, PodStatus } from '../kube/types.js';
-import { SHARED_NETWORK_LABELS } from '../control-plane/home.js';
+import { SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import { ProbeManager, type ProbeUpdate } from '../probes/manager.js';
 import { KUBELET, NODE_NAME, recordEvent, type EventType } from '../store/events.js';
 import type { Store, Stored, WatchEvent } from '../store/store.js';

@@ -6,7 +6,7 @@
 //   4. start the containers to start: image, create, start (a back-off step is taken for a restart);
 //   5. plan the next look (a back-off running out; at once after a kill, whose restart is decided then).
 // Nothing here decides: every branch is an action the decision named, or an engine error reported.
-import { SHARED_NETWORK_LABELS } from '../control-plane/home.js';
+import { SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import type { Container, Pod } from '../kube/types.js';
 import { probePortsToPublish } from '../probes/in-pod-network.js';
 import type { EventType } from '../store/events.js';

@@ -12,14 +12,16 @@ import { readLogs } from '../client/logs.js';
 import { readManifestPaths } from '../client/manifests.js';
 import { eventsFor, podsBySelector, podsOf, sortEvents } from '../client/objects.js';
 import { startControlPlane, type ControlPlane } from '../control-plane/control-plane.js';
-import { loadConfig, networkName, SHARED_NETWORK_LABELS } from '../control-plane/home.js';
+import { loadConfig } from '../control-plane/home.js';
+import { networkName, SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import type { Deployment, Endpoints, Event, Pod, Service } from '../kube/types.js';
 import { parseManifests } from '../manifests/index.js';
-import type { Kind } from '../store/kinds.js';
+import type { Kind } from '../kube/kinds.js';
 import type { KubeObject, Stored } from '../store/store.js';
 import { forget, guard, reapAbandoned, register, removeClusterResources, unregister } from './reaper.js';
 import { rememberTls, seedTls } from './tls-cache.js';
 import { describeDeployment, describeEndpoints, describePod, waitUntil, type Observation } from './waits.js';
+import { dashboardAddon } from '../dashboard/addon.js';
 
 export interface ClusterOptions {
   /** home directory; default: a new temporary one, removed on stop */
@@ -84,6 +86,7 @@ export class Cluster implements AsyncDisposable {
         log: opts.log,
         // A home the caller chose is one the CLI may be pointed at (MINI_KUBE_HOME): let it find us.
         publishState: !ownsHome,
+        dashboard: dashboardAddon,
       });
     } catch (err) {
       forget(clusterId);

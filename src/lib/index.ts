@@ -5,4 +5,4 @@ export { LABEL_CLUSTER } from '../runtime/runtime.js';
 export type { ApplyResult, ApplyAction } from '../client/apply.js';
 export type { Deployment, Endpoints, Event, Pod, Service } from '../kube/types.js';
 export type { KubeObject, Stored } from '../store/store.js';
-export type { Kind } from '../store/kinds.js';
+export type { Kind } from '../kube/kinds.js';

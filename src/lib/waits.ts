@@ -2,6 +2,8 @@
 // "timed out after 30000 ms waiting for service "web" to have 3 ready endpoints; last seen:
 // ready=[web-1] notReady=[web-2, web-3]" instead of a bare timeout.
 import type { Deployment, Endpoints, Pod } from '../kube/types.js';
+import { isPodReady } from '../kube/pod.js';
+import { APPS_DEFAULTS } from '../kube/defaults.js';
 
 export interface Observation {
   ok: boolean;
@@ -33,7 +35,7 @@ export async function waitUntil(what: string, check: () => Promise<Observation>,
 }
 
 export function describeDeployment(d: Deployment): Observation {
-  const want = d.spec?.replicas ?? 1;
+  const want = d.spec?.replicas ?? APPS_DEFAULTS.replicas;
   const s = d.status ?? {};
   const observed = (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0);
   const ok = observed && (s.updatedReplicas ?? 0) === want && (s.availableReplicas ?? 0) === want && (s.replicas ?? 0) === want;
@@ -43,7 +45,7 @@ export function describeDeployment(d: Deployment): Observation {
 }
 
 export function describePod(p: Pod, wantReady: boolean): Observation {
-  const ready = p.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+  const ready = isPodReady(p);
   const cs = (p.status?.containerStatuses ?? []).map((c) => {
     const [state, detail] = Object.entries(c.state ?? {})[0] ?? ['unknown', {}];
     const reason = (detail as { reason?: string } | undefined)?.reason;

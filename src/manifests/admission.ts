@@ -5,7 +5,7 @@
 import type { Deployment, Endpoints, Event, Namespace, Pod, ReplicaSet, Service } from '../kube/types.js';
 import type { KubeObject } from '../store/store.js';
 import { MAX_DEPTH, type LegacyDeploymentVersion, type SupportedKind } from './constants.js';
-import { setDefaults } from './defaults.js';
+import { setDefaults } from '../kube/defaults.js';
 import { FieldPath } from './field-path.js';
 import { formatFieldError, type FieldError } from './field-errors.js';
 import { convertLegacyDeployment } from './legacy.js';

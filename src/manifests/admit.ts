@@ -2,7 +2,7 @@
 // Errors come back the way a real apiserver reports them: 400 for what cannot be decoded or mapped,
 // 422 Invalid with one cause per field for what fails validation.
 import type { KubeObject } from '../store/store.js';
-import { badRequest, invalid, StatusError } from '../store/errors.js';
+import { badRequest, invalid, StatusError } from '../kube/errors.js';
 import { runAdmission, type AdmissionIssue, type AdmitOptions } from './admission.js';
 import { KIND_GROUP, SERVED_VERSION } from './constants.js';
 import { toStatusCause } from './field-errors.js';

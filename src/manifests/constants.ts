@@ -1,5 +1,5 @@
 // Limits and names shared by the manifest pipeline.
-import { apiVersionOf, RESOURCE_TYPES, type Kind } from '../store/kinds.js';
+import { apiVersionOf, RESOURCE_TYPES, type Kind } from '../kube/kinds.js';
 
 /** Kubernetes' apiserver refuses request bodies over 3 MiB; one YAML document is one request. */
 export const MAX_DOCUMENT_BYTES = 3 * 1024 * 1024;

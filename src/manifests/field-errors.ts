@@ -1,6 +1,6 @@
 // Field errors with Kubernetes' exact wording (k8s.io/apimachinery/pkg/util/validation/field/errors.go):
 // "<path>: <Type>: <value>: <detail>". The same list feeds the API's 422 causes and the file:line report.
-import type { StatusCause } from '../store/errors.js';
+import type { StatusCause } from '../kube/errors.js';
 import type { FieldPath } from './field-path.js';
 
 export type FieldErrorType =

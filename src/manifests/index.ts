@@ -2,7 +2,7 @@
 export { parseManifests, type ParsedManifest, type ParseResult } from './parse.js';
 export { admit } from './admit.js';
 export type { AdmitOptions } from './admission.js';
-export { applyDefaults, imageTag } from './defaults.js';
+export { applyDefaults, imageTag } from '../kube/defaults.js';
 export { ManifestError, type ManifestIssue } from './manifest-error.js';
 export {
   ALLOW_PRIVILEGED_ADVICE, LEGACY_DEPLOYMENT_VERSIONS, MAX_ALIAS_COUNT, MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_FILE_BYTES,

@@ -4,8 +4,8 @@
 // naming the field; this gate holds for writers that never pass the API (controllers), so the
 // ReplicaSet controller reports FailedCreate instead of creating a privileged pod. Same rule, one home:
 // privilegedSettings() in security.ts, at the pod spec locations of pod-templates.ts.
-import { byKind, type Kind } from '../store/kinds.js';
-import { invalid } from '../store/errors.js';
+import { byKind, type Kind } from '../kube/kinds.js';
+import { invalid } from '../kube/errors.js';
 import type { Stored, WriteGuard } from '../store/store.js';
 import { formatFieldError, toStatusCause, type FieldError } from './field-errors.js';
 import { podSpecsOf } from './pod-templates.js';

@@ -3,7 +3,7 @@
 // kind does not compile until it says here where its pods come from (or that it makes none), and
 // test/unit/manifests/pod-templates.test.ts checks this table against the kinds' API schemas.
 import type { PodSpec } from '../kube/types.js';
-import type { Kind } from '../store/kinds.js';
+import type { Kind } from '../kube/kinds.js';
 import { FieldPath } from './field-path.js';
 
 export const POD_SPEC_PATHS: Readonly<Record<Kind, readonly (readonly string[])[]>> = {

@@ -5,7 +5,7 @@ import { endpointAddressProblem } from '../kube/endpoint-address.js';
 import type { Endpoints, Event, Namespace } from '../kube/types.js';
 import { FieldPath } from './field-path.js';
 import { duplicateField, invalidField, notSupportedField, requiredField, type FieldError } from './field-errors.js';
-import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortName, isValidPortNum } from './names.js';
+import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortName, isValidPortNum } from '../kube/validation.js';
 import { validateObjectMeta } from './validate-meta.js';
 
 export function validateNamespace(ns: Namespace): FieldError[] {

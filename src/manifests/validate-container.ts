@@ -5,7 +5,7 @@ import type { FieldPath } from './field-path.js';
 import {
   duplicateField, forbiddenField, invalidField, notFoundField, notSupportedField, requiredField, type FieldError,
 } from './field-errors.js';
-import { IS_NEGATIVE_ERROR, isDNS1123Label, isEnvVarName, isValidPortName, isValidPortNum } from './names.js';
+import { IS_NEGATIVE_ERROR, isDNS1123Label, isEnvVarName, isValidPortName, isValidPortNum } from '../kube/validation.js';
 import { parseQuantity, QUANTITY_FORMAT_ERROR } from './quantity.js';
 import { validateImage } from './validate-image.js';
 import { validateHandler, validateProbe } from './validate-probe.js';

@@ -5,7 +5,7 @@ import { FieldPath } from './field-path.js';
 import {
   forbiddenField, invalidField, notSupportedField, requiredField, type FieldError,
 } from './field-errors.js';
-import { IS_NEGATIVE_ERROR, isValidPercent } from './names.js';
+import { IS_NEGATIVE_ERROR, isValidPercent } from '../kube/validation.js';
 import { validateObjectMeta } from './validate-meta.js';
 import { validateReplicatedPods } from './validate-replicaset.js';
 

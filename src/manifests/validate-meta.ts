@@ -5,7 +5,7 @@ import type { FieldPath } from './field-path.js';
 import {
   forbiddenField, invalidField, requiredField, tooLongField, type FieldError,
 } from './field-errors.js';
-import { isDNS1123Label, isQualifiedName, isValidLabelValue, nameFormatErrors, type NameFormat } from './names.js';
+import { isDNS1123Label, isQualifiedName, isValidLabelValue, nameFormatErrors, type NameFormat } from '../kube/validation.js';
 
 const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 

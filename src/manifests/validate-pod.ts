@@ -5,7 +5,7 @@ import { FieldPath } from './field-path.js';
 import {
   duplicateField, forbiddenField, invalidField, notSupportedField, requiredField, type FieldError,
 } from './field-errors.js';
-import { IS_NEGATIVE_ERROR, inclusiveRangeError, isDNS1123Label } from './names.js';
+import { IS_NEGATIVE_ERROR, inclusiveRangeError, isDNS1123Label } from '../kube/validation.js';
 import { validateContainerList } from './validate-container.js';
 import { validateImage } from './validate-image.js';
 import { validateAnnotations, validateLabels, validateObjectMeta } from './validate-meta.js';

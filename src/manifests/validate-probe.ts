@@ -5,7 +5,7 @@ import type { FieldPath } from './field-path.js';
 import {
   forbiddenField, invalidField, notSupportedField, requiredField, type FieldError,
 } from './field-errors.js';
-import { IS_NEGATIVE_ERROR, isHTTPHeaderName, isValidPortName, isValidPortNum } from './names.js';
+import { IS_NEGATIVE_ERROR, isHTTPHeaderName, isValidPortName, isValidPortNum } from '../kube/validation.js';
 
 export type ProbeKind = 'livenessProbe' | 'readinessProbe' | 'startupProbe';
 

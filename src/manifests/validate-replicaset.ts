@@ -5,7 +5,7 @@ import type { Deployment, ReplicaSet } from '../kube/types.js';
 import { selectorMatches } from '../kube/labels.js';
 import { FieldPath } from './field-path.js';
 import { forbiddenField, invalidField, notSupportedField, requiredField, type FieldError } from './field-errors.js';
-import { IS_NEGATIVE_ERROR } from './names.js';
+import { IS_NEGATIVE_ERROR } from '../kube/validation.js';
 import { validateLabelSelector, validateObjectMeta } from './validate-meta.js';
 import { validatePodTemplateSpec } from './validate-pod.js';
 

@@ -8,7 +8,7 @@ import {
   duplicateField, forbiddenField, invalidField, notSupportedField, requiredField, type FieldError,
 } from './field-errors.js';
 import { NODE_PORT_RANGE } from './constants.js';
-import { isDNS1123Label, isQualifiedName, isValidPortNum } from './names.js';
+import { isDNS1123Label, isQualifiedName, isValidPortNum } from '../kube/validation.js';
 import { validateLabels, validateObjectMeta } from './validate-meta.js';
 import { validatePortNumOrName } from './validate-probe.js';
 

@@ -1,94 +1,58 @@
-// The defaults a real apiserver writes into every object (pkg/apis/*/v1/defaults.go, plus the Priority
-// and ServiceAccount admission plugins). kubectl's printers read objects that always carry them, so a
-// field left out of a mini-kube manifest must print as the default ("timeout=1s", "80/TCP",
-// "25% max unavailable"), not as Go's zero value. Printers apply these to a copy; stored objects are
+// What a real apiserver's objects always carry, for printers that read objects which may not (a manifest
+// read by the CLI, an object from before a default existed): Kubernetes' defaulting itself, from its one
+// home in src/kube/defaults.ts (so a 0 that Kubernetes replaces prints as the default here too), plus
+// what admission and allocation add (priority, service account, IP families) and the Go zero values
+// kubectl prints for fields left out ("delay=0s"). Printers apply these to a copy; stored objects are
 // not changed here.
+import { applyDefaults } from '../kube/defaults.js';
 import type { Container, Deployment, Pod, PodTemplateSpec, Probe, ReplicaSet, Service } from '../kube/types.js';
 
-export function defaultProbe(probe: Probe): Probe {
-  const p: Probe = {
-    ...probe,
-    initialDelaySeconds: probe.initialDelaySeconds ?? 0,
-    timeoutSeconds: probe.timeoutSeconds ?? 1,
-    periodSeconds: probe.periodSeconds ?? 10,
-    successThreshold: probe.successThreshold ?? 1,
-    failureThreshold: probe.failureThreshold ?? 3,
-  };
-  if (p.httpGet) p.httpGet = { ...p.httpGet, path: p.httpGet.path || '/', scheme: p.httpGet.scheme || 'HTTP' };
-  if (p.grpc) p.grpc = { ...p.grpc, service: p.grpc.service ?? '' };
-  return p;
+/** Go's zero values of the probe fields Kubernetes leaves without a default. */
+function probeZeroValues(p: Probe): void {
+  p.initialDelaySeconds ??= 0;
+  if (p.grpc) p.grpc.service ??= '';
 }
 
-export function defaultContainer(c: Container): Container {
-  const out: Container = { ...c };
-  if (c.ports) out.ports = c.ports.map((p) => ({ ...p, protocol: p.protocol || 'TCP' }));
-  if (c.livenessProbe) out.livenessProbe = defaultProbe(c.livenessProbe);
-  if (c.readinessProbe) out.readinessProbe = defaultProbe(c.readinessProbe);
-  if (c.startupProbe) out.startupProbe = defaultProbe(c.startupProbe);
-  return out;
+function containerZeroValues(c: Container): void {
+  for (const p of [c.livenessProbe, c.readinessProbe, c.startupProbe]) if (p) probeZeroValues(p);
 }
 
-function defaultTemplate(t: PodTemplateSpec | undefined): PodTemplateSpec {
-  const tpl: PodTemplateSpec = { ...(t ?? {}) };
-  if (tpl.spec) {
-    tpl.spec = {
-      ...tpl.spec,
-      containers: (tpl.spec.containers ?? []).map(defaultContainer),
-      ...(tpl.spec.initContainers ? { initContainers: tpl.spec.initContainers.map(defaultContainer) } : {}),
-    };
-  }
-  return tpl;
+function templateZeroValues(t: PodTemplateSpec | undefined): void {
+  for (const c of [...(t?.spec?.initContainers ?? []), ...(t?.spec?.containers ?? [])]) containerZeroValues(c);
 }
 
-export function defaultPod(pod: Pod): Pod {
-  const spec = pod.spec ?? { containers: [] };
-  return {
-    ...pod,
-    spec: {
-      ...spec,
-      // Admission: Priority sets 0 without a priorityClassName; ServiceAccount sets "default".
-      priority: spec.priority ?? 0,
-      serviceAccountName: spec.serviceAccountName || spec.serviceAccount || 'default',
-      containers: (spec.containers ?? []).map(defaultContainer),
-      ...(spec.initContainers ? { initContainers: spec.initContainers.map(defaultContainer) } : {}),
-    },
-  };
+export function defaultPod(input: Pod): Pod {
+  const pod = applyDefaults({ kind: 'Pod', ...input }) as Pod;
+  const spec = pod.spec!;
+  // Admission: Priority sets 0 without a priorityClassName; ServiceAccount sets "default".
+  spec.priority ??= 0;
+  spec.serviceAccountName = spec.serviceAccountName || spec.serviceAccount || 'default';
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) containerZeroValues(c);
+  return pod;
 }
 
-export function defaultDeployment(d: Deployment): Deployment {
-  const spec = d.spec ?? { selector: {}, template: {} };
-  const strategy = spec.strategy?.type === 'Recreate'
-    ? { type: 'Recreate' }
-    : {
-        type: 'RollingUpdate',
-        rollingUpdate: {
-          maxUnavailable: spec.strategy?.rollingUpdate?.maxUnavailable ?? '25%',
-          maxSurge: spec.strategy?.rollingUpdate?.maxSurge ?? '25%',
-        },
-      };
-  return {
-    ...d,
-    spec: { ...spec, replicas: spec.replicas ?? 1, minReadySeconds: spec.minReadySeconds ?? 0, strategy, template: defaultTemplate(spec.template) },
-  };
+export function defaultDeployment(input: Deployment): Deployment {
+  const d = applyDefaults({ kind: 'Deployment', ...input }) as Deployment;
+  d.spec!.minReadySeconds ??= 0;
+  templateZeroValues(d.spec!.template);
+  return d;
 }
 
-export function defaultReplicaSet(rs: ReplicaSet): ReplicaSet {
-  const spec = rs.spec ?? { selector: {} };
-  return { ...rs, spec: { ...spec, replicas: spec.replicas ?? 1, template: defaultTemplate(spec.template) } };
+export function defaultReplicaSet(input: ReplicaSet): ReplicaSet {
+  const rs = applyDefaults({ kind: 'ReplicaSet', ...input, spec: input.spec ?? { selector: {} } }) as ReplicaSet;
+  templateZeroValues(rs.spec!.template);
+  return rs;
 }
 
-export function defaultService(svc: Service): Service {
-  const spec = { ...(svc.spec ?? {}) };
-  const type = spec.type || 'ClusterIP';
-  spec.type = type;
-  spec.sessionAffinity = spec.sessionAffinity || 'None';
-  spec.ports = (spec.ports ?? []).map((p) => ({ ...p, protocol: p.protocol || 'TCP', targetPort: p.targetPort ?? p.port }));
-  if (type !== 'ExternalName') {
+export function defaultService(input: Service): Service {
+  const svc = applyDefaults({ kind: 'Service', ...input }) as Service;
+  const spec = svc.spec!;
+  // Allocation: a ClusterIP Service's IP families and the clusterIPs list that mirrors clusterIP.
+  if (spec.type !== 'ExternalName') {
     if (spec.clusterIP && !spec.clusterIPs?.length) spec.clusterIPs = [spec.clusterIP];
-    spec.ipFamilyPolicy = spec.ipFamilyPolicy ?? 'SingleStack';
+    spec.ipFamilyPolicy ??= 'SingleStack';
     if (!spec.ipFamilies?.length) spec.ipFamilies = ['IPv4'];
-    spec.internalTrafficPolicy = spec.internalTrafficPolicy ?? 'Cluster';
+    spec.internalTrafficPolicy ??= 'Cluster';
   }
-  if ((type === 'NodePort' || type === 'LoadBalancer') && !spec.externalTrafficPolicy) spec.externalTrafficPolicy = 'Cluster';
-  return { ...svc, spec };
+  return svc;
 }

@@ -1,9 +1,10 @@
 // `kubectl describe` pages for pods, deployments, replicasets and services, following kubectl 1.32's
 // describe.go field by field (describePod, describeDeployment, describeReplicaSet, describeService).
 // Objects are first given the apiserver's defaults (defaults.ts) so they read like a real cluster's.
-import type { Deployment, Endpoints, Event, OwnerReference, Pod, PodTemplateSpec, ReplicaSet, Service } from '../kube/types.js';
+import type { Deployment, Endpoints, Event, OwnerReference, Pod, ReplicaSet, Service } from '../kube/types.js';
 import type { KubeObject } from '../store/store.js';
 import { parseTimestamp, translateTimestampSince } from './age.js';
+import { equalIgnoreHash } from '../kube/pod-template.js';
 import { defaultDeployment, defaultPod, defaultReplicaSet, defaultService } from './defaults.js';
 import { describeContainers, describePodTemplate, describeVolumes, podQOS } from './describe-containers.js';
 import {
@@ -12,6 +13,7 @@ import {
 } from './describe-writer.js';
 import { formatLabels, formatLabelSelector, labelSelectorString } from './selectors.js';
 import { formatEndpoints } from './service-format.js';
+import { APPS_DEFAULTS } from '../kube/defaults.js';
 
 /** printController: "ReplicaSet/hello-5d59d67564" from the controller owner reference. */
 function controllerOf(obj: KubeObject): OwnerReference | undefined {
@@ -88,27 +90,6 @@ export function describePod(input: Pod, events: Event[] | undefined, now: Date, 
   });
 }
 
-/** deploymentutil.EqualIgnoreHash: the templates match once pod-template-hash labels are ignored. */
-function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
-  const strip = (t: PodTemplateSpec | undefined) => {
-    const labels = { ...(t?.metadata?.labels ?? {}) };
-    delete labels['pod-template-hash'];
-    return canonicalJson({ ...t, metadata: { ...t?.metadata, labels } });
-  };
-  return strip(a) === strip(b);
-}
-
-/** JSON with sorted keys and without empty maps, so two equal objects compare equal as text. */
-function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_k, value: unknown) => {
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      const entries = Object.entries(value as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-      return entries.length ? Object.fromEntries(entries) : undefined;
-    }
-    return value;
-  });
-}
-
 const intOrString = (v: number | string | undefined) => (v === undefined ? '' : String(v));
 
 /**
@@ -134,7 +115,7 @@ export function splitReplicaSets(d: Deployment, replicaSets: ReplicaSet[]): { ne
 }
 
 function printReplicaSets(list: ReplicaSet[]): string {
-  const s = list.map((rs) => `${rs.metadata?.name ?? ''} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? 1} replicas created)`).join(', ');
+  const s = list.map((rs) => `${rs.metadata?.name ?? ''} (${rs.status?.replicas ?? 0}/${rs.spec?.replicas ?? APPS_DEFAULTS.replicas} replicas created)`).join(', ');
   return s || '<none>';
 }
 

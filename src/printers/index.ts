@@ -14,4 +14,4 @@ export { formatRFC1123Z } from './describe-writer.js';
 export { asList, toJson, toYaml } from './yaml-json.js';
 export { formatLabels, formatLabelSelector, labelSelectorString } from './selectors.js';
 export { formatEndpoints, makePortString, serviceExternalIP } from './service-format.js';
-export { defaultContainer, defaultDeployment, defaultPod, defaultProbe, defaultReplicaSet, defaultService } from './defaults.js';
+export { defaultDeployment, defaultPod, defaultReplicaSet, defaultService } from './defaults.js';

@@ -11,6 +11,7 @@ import { summarizePod, podRestarts } from './pod-status.js';
 import { formatLabelSelector, formatLabels, labelSelectorString } from './selectors.js';
 import { formatEndpoints, makePortString, serviceExternalIP } from './service-format.js';
 import type { Table, TableColumnDefinition, TableRow } from './table-types.js';
+import { APPS_DEFAULTS } from '../kube/defaults.js';
 
 export type { Table, TableColumnDefinition, TableRow, TableRowCondition } from './table-types.js';
 
@@ -127,7 +128,7 @@ function deploymentCells(d: Deployment, now: Date): (string | number)[] {
   const [names, images] = containerCells(d.spec?.template?.spec?.containers);
   return [
     d.metadata?.name ?? '',
-    `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 1}`,
+    `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? APPS_DEFAULTS.replicas}`,
     d.status?.updatedReplicas ?? 0,
     d.status?.availableReplicas ?? 0,
     age(d, now),
@@ -141,7 +142,7 @@ function replicaSetCells(rs: ReplicaSet, now: Date): (string | number)[] {
   const [names, images] = containerCells(rs.spec?.template?.spec?.containers);
   return [
     rs.metadata?.name ?? '',
-    rs.spec?.replicas ?? 1,
+    rs.spec?.replicas ?? APPS_DEFAULTS.replicas,
     rs.status?.replicas ?? 0,
     rs.status?.readyReplicas ?? 0,
     age(rs, now),

@@ -19,6 +19,7 @@ import type { Container, Pod } from '../kube/types.js';
 import type { ContainerInfo } from '../runtime/runtime.js';
 import { resolveContainerPort } from './port.js';
 import type { DialTarget, ResolveAddress } from './types.js';
+import { containerIdOf } from '../kube/container-id.js';
 
 /** Long enough for docker-proxy to learn its backend refused (about 4 ms measured), short next to a probe. */
 export const DEFAULT_PROXY_SETTLE_MS = 100;
@@ -40,7 +41,7 @@ export function createPublishedPortResolver(opts: PublishedPortResolverOptions):
   return async (pod: Pod, container: Container, port: number): Promise<DialTarget> => {
     const status = pod.status?.containerStatuses?.find((s) => s.name === container.name) ??
       pod.status?.initContainerStatuses?.find((s) => s.name === container.name);
-    const id = status?.containerID?.replace(/^[a-z0-9-]+:\/\//, '');
+    const id = containerIdOf(status?.containerID);
     if (!id) throw new Error(`container "${container.name}" has no container ID yet`);
     let ports = cache.get(id);
     if (!ports) {

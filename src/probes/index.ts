@@ -2,7 +2,7 @@
 export { ProbeManager } from './manager.js';
 export type { ProbeManagerDeps } from './manager.js';
 export type { ProbeUpdate } from './results.js';
-export { parseContainerId } from './results.js';
+export { parseContainerId } from '../kube/container-id.js';
 export type { DialTarget, HandlerResult, ProbeOutcome, ProbeResult, ProbeType, ResolveAddress, Target } from './types.js';
 export { KUBE_PROBE_USER_AGENT, KUBE_PROBE_VERSION, MAX_PROBE_OUTPUT_BYTES } from './types.js';
 export * from './messages.js';

@@ -31,8 +31,3 @@ export class ResultsCache {
   }
 }
 
-/** `docker://3f2a...` (pod status form) → `3f2a...` (the engine's ID); bare IDs pass through. */
-export function parseContainerId(raw: string): string {
-  const i = raw.indexOf('://');
-  return i >= 0 ? raw.slice(i + 3) : raw;
-}

@@ -10,7 +10,7 @@ import type { Container, ContainerStatus, Pod, Probe } from '../kube/types.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { Prober } from './prober.js';
 import type { ResultsCache } from './results.js';
-import { parseContainerId } from './results.js';
+import { parseContainerId } from '../kube/container-id.js';
 import type { ProbeTimings } from './spec.js';
 import { probeTimings } from './spec.js';
 import type { ProbeResult, ProbeType } from './types.js';

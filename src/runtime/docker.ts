@@ -11,7 +11,8 @@ import { imagePathSegment, pathSegment, refusedImage } from './engine-paths.js';
 import { engineMessage, isNotFound, statusCodeOf } from './engine-errors.js';
 import { DockerodeExecCalls, type ExecCalls, localSocketOf, SocketExecCalls } from './engine-exec.js';
 import { freeSubnets, SUBNET_CANDIDATES } from './subnets.js';
-import { JsonLineSplitter, readProgress } from './json-lines.js';
+import { JsonLineSplitter } from '../kube/json-lines.js';
+import { readProgress } from './json-lines.js';
 import { EXEC_MARKER_ENV, inContainerKillCommand, killExecOnHost, processBelongsToContainer } from './process-tree.js';
 import {
   LABEL_CLUSTER,

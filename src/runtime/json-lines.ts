@@ -1,27 +1,6 @@
-// The engine streams events, build and pull progress as JSON objects, one per line, split across chunks
-// at arbitrary points. This reassembles lines and parses them.
-
-export class JsonLineSplitter {
-  private pending = '';
-
-  /** Complete JSON values in this chunk (plus what was pending); malformed lines are skipped. */
-  push(chunk: Buffer | string): unknown[] {
-    this.pending += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-    const out: unknown[] = [];
-    let nl: number;
-    while ((nl = this.pending.indexOf('\n')) >= 0) {
-      const line = this.pending.slice(0, nl).trim();
-      this.pending = this.pending.slice(nl + 1);
-      if (line === '') continue;
-      try {
-        out.push(JSON.parse(line));
-      } catch {
-        // a line that is not JSON carries nothing we can use
-      }
-    }
-    return out;
-  }
-}
+// The engine streams build and pull progress as JSON objects, one per line (split by src/kube/json-lines),
+// and reports a failure inside the stream rather than as an HTTP status.
+import { JsonLineSplitter } from '../kube/json-lines.js';
 
 export interface ProgressOutcome {
   /** the last `error` the engine streamed, if any */

@@ -4,7 +4,7 @@
 // The allocations are the Services' own fields in the store, so they survive restarts by construction.
 import * as net from 'node:net';
 import type { Service } from '../kube/types.js';
-import { invalid } from '../store/errors.js';
+import { invalid } from '../kube/errors.js';
 import type { Store } from '../store/store.js';
 
 export const NODE_PORT_MIN = 30000;

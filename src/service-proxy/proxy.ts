@@ -7,9 +7,9 @@
 import * as net from 'node:net';
 import type { Pod, Service } from '../kube/types.js';
 import type { Store, Stored } from '../store/store.js';
-import { endpointsOf, type AddressRule, type Endpoint } from './endpoint-view.js';
-import { upstreamAddressProblem } from './host-addresses.js';
-import { withObservedStatus, type KubeletObservations } from './observed.js';
+import { endpointsOf, type AddressRule, type Endpoint } from '../kube/endpoints.js';
+import { upstreamAddressProblem } from '../kube/host-addresses.js';
+import { withObservedStatus, type KubeletObservations } from '../kube/observed.js';
 import { guardedConnect, observedTargetCheck, type UpstreamConnect } from './upstream-guard.js';
 import { ClientIpAffinity } from './affinity.js';
 import * as http from 'node:http';

@@ -4,8 +4,8 @@
 // whatever put it in a backend list. In the published-ports mode the proxy dials 127.0.0.1 by design,
 // so there the port must be one the engine published for that pod's container.
 import * as net from 'node:net';
-import type { AddressRule } from './endpoint-view.js';
-import type { KubeletObservations } from './observed.js';
+import type { AddressRule } from '../kube/endpoints.js';
+import type { KubeletObservations } from '../kube/observed.js';
 
 export interface UpstreamTarget {
   podUid: string;

@@ -4,25 +4,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ObjectMeta } from '../kube/types.js';
-import { byKind, type Kind, type ResourceType } from './kinds.js';
-import { alreadyExists, conflict, notFound, StatusError } from './errors.js';
-import { qualifiedResource } from './errors.js';
+import type { KubeObject, Stored } from '../kube/types.js';
+import { byKind, type Kind, type ResourceType } from '../kube/kinds.js';
+import { alreadyExists, conflict, notFound, StatusError } from '../kube/errors.js';
+import { qualifiedResource } from '../kube/errors.js';
 import { tightenMode } from './file-modes.js';
 
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: ObjectMeta;
-  [field: string]: unknown;
-}
-
-/** An object that has been stored: its metadata is filled in. */
-export type Stored<T extends KubeObject = KubeObject> = T & {
-  apiVersion: string;
-  kind: string;
-  metadata: ObjectMeta & { name: string; uid: string; resourceVersion: string; creationTimestamp: string };
-};
+// The object shapes are shared vocabulary (src/kube); the store is where a Stored one comes from.
+export type { KubeObject, Stored } from '../kube/types.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 

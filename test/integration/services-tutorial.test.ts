@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster, Endpoints, Pod } from '../../src/lib/index.js';
 import { createDockerClient } from '../../src/runtime/docker-client.js';
 import { cli, ROOT, testCluster, until } from './harness.js';
+import { parseContainerId } from '../../src/kube/container-id.js';
 
 const HEALTHCHECK = path.join(ROOT, 'manifests/healthcheck.yaml');
 const SVC = path.join(ROOT, 'test/fixtures/tutorial/svc.yaml');
@@ -153,7 +154,7 @@ describe('tutorial: a NodePort Service round-robins over ready pods only', () =>
   // (`--ip`, which works because mini-kube gives its network a subnet).
   it('the IP of a killed pod, taken by another container, gets none of the traffic', async () => {
     const victimName = names[2]!;
-    const containerIdOf = (p: Pod): string => p.status!.containerStatuses![0]!.containerID!.replace(/^docker:\/\//, '');
+    const containerIdOf = (p: Pod): string => parseContainerId(p.status!.containerStatuses![0]!.containerID!);
     const first = containerIdOf(await cluster.get<Pod>('Pod', victimName));
     await docker('kill', first);
     // Restarted (at once, or after a back-off left by an earlier test) and serving again.

@@ -5,7 +5,7 @@
 // two, so `kubectl get deploy` stays apps/v1. The legacy entry has no short names and no `all` category,
 // so `kubectl get all` and `deploy` do not list Deployments twice. discovery.k8s.io/v1 serves the
 // read-only EndpointSlices (handlers/endpoint-slices.ts) that kubectl 1.32's describe svc reads.
-import { RESOURCE_TYPES, type ResourceType } from '../../store/kinds.js';
+import { RESOURCE_TYPES, type ResourceType } from '../../kube/kinds.js';
 import { sendJson } from '../http/errors.js';
 import type { Router } from '../http/router.js';
 import { ENDPOINT_SLICE_API_VERSION, ENDPOINT_SLICE_GROUP } from '../registry/endpoint-slices.js';

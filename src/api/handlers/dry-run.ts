@@ -2,7 +2,7 @@
 // `"dryRun": ["All"]` in the DeleteOptions body (kubectl delete --dry-run=server sends only the body).
 // "All" is the only value Kubernetes defines; anything else is refused with 422 naming the options kind,
 // before anything is read or written, so an unknown spelling can never fall through to a real write.
-import { invalid, StatusError } from '../../store/errors.js';
+import { invalid, StatusError } from '../../kube/errors.js';
 
 export type WriteOptionsKind = 'CreateOptions' | 'UpdateOptions' | 'PatchOptions' | 'DeleteOptions';
 

@@ -5,7 +5,7 @@
 // Writes answer 405: the slices follow the Endpoints, which the endpoints controller owns.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Endpoints, Service } from '../../kube/types.js';
-import { notFound } from '../../store/errors.js';
+import { notFound } from '../../kube/errors.js';
 import type { Stored } from '../../store/store.js';
 import type { ApiContext } from '../context.js';
 import { methodNotAllowed, sendJson } from '../http/errors.js';

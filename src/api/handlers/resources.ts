@@ -3,15 +3,15 @@
 // per-kind rules live in object-rules.ts (what may be written) and deletion.ts (what delete means).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Pod } from '../../kube/types.js';
-import { apiVersionOf, type ResourceType } from '../../store/kinds.js';
-import { notFound, StatusError } from '../../store/errors.js';
+import { apiVersionOf, type ResourceType } from '../../kube/kinds.js';
+import { notFound, StatusError } from '../../kube/errors.js';
 import type { KubeObject, Stored } from '../../store/store.js';
 import { readObjectBody, readOptionalObjectBody, readPatchBody, type PatchBody } from '../http/body.js';
 import type { ApiContext } from '../context.js';
 import { deleteObject, deleteOptions, deleteResponse } from '../registry/deletion.js';
 import { methodNotAllowed, sendJson } from '../http/errors.js';
 import { serveLogs } from '../streaming/logs.js';
-import { generateName } from '../registry/names.js';
+import { generateName } from '../../kube/names.js';
 import { negotiate } from '../http/negotiate.js';
 import { prepareCreate, prepareUpdate, type Admitted } from '../registry/object-rules.js';
 import { applyPatch } from '../patch/patch.js';

@@ -4,8 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { formatSelector } from '../../kube/labels.js';
 import type { LabelSelector } from '../../kube/types.js';
-import type { ResourceType } from '../../store/kinds.js';
-import { invalid, StatusError } from '../../store/errors.js';
+import type { ResourceType } from '../../kube/kinds.js';
+import { invalid, StatusError } from '../../kube/errors.js';
 import type { KubeObject, Stored } from '../../store/store.js';
 import { readObjectBody, readPatchBody } from '../http/body.js';
 import type { ApiContext } from '../context.js';

@@ -1,7 +1,7 @@
 // ?labelSelector= and ?fieldSelector= of list, watch and deletecollection, as one predicate.
 import { matches, parseSelector } from '../../kube/labels.js';
-import type { Kind } from '../../store/kinds.js';
-import { StatusError } from '../../store/errors.js';
+import type { Kind } from '../../kube/kinds.js';
+import { StatusError } from '../../kube/errors.js';
 import type { KubeObject } from '../../store/store.js';
 import { fieldsMatch, parseFieldSelector } from '../registry/field-selector.js';
 

@@ -2,7 +2,7 @@
 // they are wrapped the way the apiserver does, with each row's object reduced to PartialObjectMetadata
 // unless the client asked for includeObject=Object (--sort-by) or None.
 import type { KubeObject } from '../../store/store.js';
-import { StatusError } from '../../store/errors.js';
+import { StatusError } from '../../kube/errors.js';
 import { tableFor, type TableKind } from '../../printers/index.js';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';

@@ -6,9 +6,9 @@
 // A view (EndpointSlices) watches the kind it is computed from and turns each event into events on the
 // objects computed from it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Kind } from '../../store/kinds.js';
+import type { Kind } from '../../kube/kinds.js';
 import type { TableKind } from '../../printers/index.js';
-import { StatusError } from '../../store/errors.js';
+import { StatusError } from '../../kube/errors.js';
 import type { KubeObject, Stored, WatchEvent } from '../../store/store.js';
 import type { ApiContext } from '../context.js';
 import type { Representation } from '../http/negotiate.js';

@@ -2,7 +2,7 @@
 // evil.example to 127.0.0.1 still sends Host: evil.example) and carry the bearer token from <home>/token.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { StatusError } from '../../store/errors.js';
+import { StatusError } from '../../kube/errors.js';
 
 /** Throws 403 unless Host is 127.0.0.1:<port> or localhost:<port>. */
 export function checkHost(req: IncomingMessage, port: number): void {

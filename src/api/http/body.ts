@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { jsonSizeWithin } from '../../kube/json-size.js';
-import { StatusError } from '../../store/errors.js';
+import { StatusError } from '../../kube/errors.js';
 import { unsupportedMediaType } from './errors.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;

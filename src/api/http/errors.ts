@@ -1,7 +1,7 @@
 // Turning any failure into the metav1.Status body a real apiserver would send, so kubectl prints
 // "Error from server (<Reason>): <message>" and client-node surfaces the same code and reason.
 import type { ServerResponse } from 'node:http';
-import { StatusError, type StatusReason } from '../../store/errors.js';
+import { StatusError, type StatusReason } from '../../kube/errors.js';
 
 export { StatusError };
 

@@ -9,7 +9,7 @@
 // extensions/v1beta1 is served for Deployments only, as a 1.15 cluster still did, so that the tutorial's
 // `kubectl apply -f liveness.yaml` maps its kind (kubectl 1.32 resolves kinds through discovery). Such a
 // request works on the apps/v1 object (admission converts legacy bodies) and carries a Warning header.
-import { byResource, type ResourceType } from '../../store/kinds.js';
+import { byResource, type ResourceType } from '../../kube/kinds.js';
 
 export interface ResourcePath {
   type: ResourceType;

@@ -1,7 +1,7 @@
 // The parts of a request URL the handlers read: a path split into decoded segments and the query.
 // Parsed by hand, not with new URL(): "//host/x" must stay a path, never become a host.
 import type { IncomingMessage } from 'node:http';
-import { StatusError } from '../../store/errors.js';
+import { StatusError } from '../../kube/errors.js';
 
 export interface ParsedUrl {
   pathname: string;

@@ -1,7 +1,7 @@
 // RFC 6902 JSON Patch (application/json-patch+json): client-node's generated patch methods send it by
 // default, e.g. [{"op":"replace","path":"/spec/replicas","value":3}] for patchNamespacedDeploymentScale.
 import { jsonSizeWithin } from '../../kube/json-size.js';
-import { StatusError } from '../../store/errors.js';
+import { StatusError } from '../../kube/errors.js';
 import { MAX_BODY_BYTES } from '../http/body.js';
 
 type Json = unknown;

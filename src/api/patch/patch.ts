@@ -2,7 +2,7 @@
 // the same rules as a PUT (object-rules.ts). Server-side apply is simplified: the applied configuration
 // is the new desired state for the fields it carries (spec replaced wholesale, metadata maps merged),
 // with status and identity kept by the server. Real SSA field ownership is not modelled.
-import { StatusError } from '../../store/errors.js';
+import { StatusError } from '../../kube/errors.js';
 import type { KubeObject } from '../../store/store.js';
 import type { PatchBody } from '../http/body.js';
 import { applyJsonPatch } from './json-patch.js';

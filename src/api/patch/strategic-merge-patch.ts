@@ -7,7 +7,7 @@
 // Which lists merge, and on which key, comes from the Go struct tags of k8s.io/api; here it is written as
 // a function of the field path (field names only, list indices dropped), which is all the kinds mini-kube
 // serves need.
-import { StatusError } from '../../store/errors.js';
+import { StatusError } from '../../kube/errors.js';
 
 export type ListStrategy =
   | { type: 'replace' }

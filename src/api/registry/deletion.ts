@@ -4,10 +4,10 @@
 // with propagationPolicy=Orphan, where the dependents are cut loose here first. A namespace turns
 // Terminating, its contents are deleted, and it goes once its pods are gone.
 import type { Pod } from '../../kube/types.js';
-import type { ResourceType } from '../../store/kinds.js';
-import { RESOURCE_TYPES } from '../../store/kinds.js';
+import type { ResourceType } from '../../kube/kinds.js';
+import { RESOURCE_TYPES } from '../../kube/kinds.js';
 import { podAfterDeleteRequest, requestPodDeletion } from '../../store/graceful-delete.js';
-import { StatusError } from '../../store/errors.js';
+import { StatusError } from '../../kube/errors.js';
 import type { KubeObject, Store, Stored } from '../../store/store.js';
 import { timestamp } from '../../store/store.js';
 import type { ApiContext } from '../context.js';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type * as discovery from 'kubernetes-types/discovery/v1.js';
 import type { EndpointAddress, Endpoints, Mutable, Service } from '../../kube/types.js';
 import type { Stored } from '../../store/store.js';
-import { seededName } from './names.js';
+import { seededName } from '../../kube/names.js';
 
 export type EndpointSlice = Mutable<discovery.EndpointSlice>;
 type Endpoint = Mutable<discovery.Endpoint>;

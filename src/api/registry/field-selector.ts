@@ -1,9 +1,9 @@
 // ?fieldSelector=: the few fields each kind lets clients select on, as the apiserver does. kubectl
 // delete waits with metadata.name=X, describe finds events with involvedObject.*; anything else is a
 // 400 "field label not supported", exactly like a real cluster.
-import type { Kind } from '../../store/kinds.js';
+import type { Kind } from '../../kube/kinds.js';
 import type { KubeObject } from '../../store/store.js';
-import { StatusError } from '../../store/errors.js';
+import { StatusError } from '../../kube/errors.js';
 
 export interface FieldRequirement {
   field: string;

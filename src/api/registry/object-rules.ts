@@ -3,11 +3,12 @@
 // from the stored object, admission (validation + defaults + legacy conversion) runs on every write,
 // and some fields are immutable once set (a Deployment's selector, most of a Pod's spec).
 import type { Pod } from '../../kube/types.js';
-import { apiVersionOf, type ResourceType } from '../../store/kinds.js';
-import { invalid, StatusError } from '../../store/errors.js';
+import { canonicalJson } from '../../kube/canonical-json.js';
+import { apiVersionOf, type ResourceType } from '../../kube/kinds.js';
+import { invalid, StatusError } from '../../kube/errors.js';
 import type { KubeObject, Stored } from '../../store/store.js';
 import type { ApiContext } from '../context.js';
-import { nameProblem } from './names.js';
+import { nameProblem } from '../../kube/names.js';
 import { admit as admitManifest } from '../../manifests/index.js';
 
 export interface Admitted {
@@ -212,13 +213,4 @@ function mutablePodSpecView(pod: KubeObject): unknown {
   delete spec['tolerations'];
   delete spec['terminationGracePeriodSeconds'];
   return spec;
-}
-
-/** JSON with sorted keys: two objects that differ only in key order compare equal. */
-export function canonicalJson(v: unknown): string {
-  if (v === undefined) return 'null';
-  if (v === null || typeof v !== 'object') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
 }

@@ -4,7 +4,7 @@
 // command through the kubelet.
 import type { Readable } from 'node:stream';
 import type { Pod } from '../../kube/types.js';
-import { StatusError } from '../../store/errors.js';
+import { StatusError } from '../../kube/errors.js';
 import type { Store, Stored } from '../../store/store.js';
 import type { KubeletStreams } from './kubelet-streams.js';
 import { chooseContainer, containerInstances, waitingToStart } from './pod-containers.js';

@@ -14,7 +14,7 @@
 import type { Duplex } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import * as zlib from 'node:zlib';
-import { StatusError } from '../../store/errors.js';
+import { StatusError } from '../../kube/errors.js';
 import type { ExecRequest, ExecStatus, ExecTransport } from './exec-session.js';
 import { adler32, SPDY3_DICTIONARY } from './spdy-dictionary.js';
 import type { UpgradeExecProtocol } from './upgrade.js';

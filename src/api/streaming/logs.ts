@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Pod } from '../../kube/types.js';
-import { StatusError } from '../../store/errors.js';
+import { StatusError } from '../../kube/errors.js';
 import type { Stored } from '../../store/store.js';
 import type { ApiContext } from '../context.js';
 import { chooseContainer, containerInstances, previousInstance, waitingToStart } from './pod-containers.js';

@@ -3,7 +3,7 @@
 // pod's uid). Never an ID from status.containerStatuses: a client may write that through pods/status, and
 // exec or logs would then reach any container on the Docker host (docs/decisions/070).
 import type { Pod } from '../../kube/types.js';
-import { StatusError } from '../../store/errors.js';
+import { StatusError } from '../../kube/errors.js';
 import type { Stored } from '../../store/store.js';
 import type { ContainerInstance, KubeletStreams } from './kubelet-streams.js';
 

@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
-import { StatusError } from '../../store/errors.js';
+import { StatusError } from '../../kube/errors.js';
 import { checkHost, checkToken } from '../http/auth.js';
 import type { ApiContext } from '../context.js';
 import { rawStatusResponse, toStatusError } from '../http/errors.js';

@@ -5,8 +5,8 @@ import { applyObject, displayName } from '../../client/apply.js';
 import type { ApiClient } from '../../client/api-client.js';
 import { ManifestPathError, readManifestPaths } from '../../client/manifests.js';
 import type { ParsedManifest } from '../../manifests/index.js';
-import { StatusError } from '../../store/errors.js';
-import { byKind, type Kind } from '../../store/kinds.js';
+import { StatusError } from '../../kube/errors.js';
+import { byKind, type Kind } from '../../kube/kinds.js';
 import { action, CliError, connection } from '../context.js';
 import { resolveType } from './get.js';
 

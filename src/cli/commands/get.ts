@@ -2,7 +2,7 @@
 // -l, -n, -A, -w, several kinds at once (svc,ep) and `all`.
 import type { Command } from 'commander';
 import type { Table } from '../../client/api-client.js';
-import { byAnyName, RESOURCE_TYPES, type ResourceType } from '../../store/kinds.js';
+import { byAnyName, RESOURCE_TYPES, type ResourceType } from '../../kube/kinds.js';
 import { newKubectlTabWriter, noResourcesMessage, printTable } from '../../printers/tabwriter.js';
 import { toJson, toYaml } from '../../printers/yaml-json.js';
 import { action, CliError, connection } from '../context.js';

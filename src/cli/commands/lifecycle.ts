@@ -10,6 +10,7 @@ import { LABEL_CLUSTER } from '../../runtime/runtime.js';
 import { removeContainers } from '../../runtime/remove-containers.js';
 import { action, CliError, home } from '../context.js';
 import { mergeIntoUserKubeconfig, removeFromUserKubeconfig } from './kubeconfig.js';
+import { dashboardAddon } from '../../dashboard/addon.js';
 
 interface UpOptions {
   detach?: boolean;
@@ -132,6 +133,7 @@ async function runForeground(h: string, opts: UpOptions): Promise<void> {
     allowPrivileged: opts.allowPrivileged,
     publishPorts: opts.publishPorts,
     log,
+    dashboard: dashboardAddon,
   });
   log(`mini-kube is up: API ${cp.url} (home ${h}); stop with Ctrl-C or \`mini-kube down\``);
   if (cp.dashboard && !opts.foregroundDaemon) log(`dashboard: ${cp.dashboard.loginUrl()}   (one-time login link; \`mini-kube dashboard\` prints a new one)`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dryRunOf } from '../../../src/api/handlers/dry-run.js';
-import { StatusError } from '../../../src/store/errors.js';
+import { StatusError } from '../../../src/kube/errors.js';
 
 describe('dryRunOf', () => {
   it.each([

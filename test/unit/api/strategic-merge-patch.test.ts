@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { strategicMergePatch, kubernetesPatchMeta } from '../../../src/api/patch/strategic-merge-patch.js';
-import { StatusError } from '../../../src/store/errors.js';
+import { StatusError } from '../../../src/kube/errors.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 

@@ -2,7 +2,7 @@
 // field in Kubernetes' wording; what cannot be mapped to a served kind is a 400.
 import { describe, it, expect } from 'vitest';
 import { admit } from '../../../src/manifests/index.js';
-import { StatusError } from '../../../src/store/errors.js';
+import { StatusError } from '../../../src/kube/errors.js';
 import type { KubeObject } from '../../../src/store/store.js';
 import type { Deployment } from '../../../src/kube/types.js';
 

@@ -1,7 +1,7 @@
 // Image strings at admission: Docker's grammar at every place a pod spec holds an image, 422 with the path.
 import { describe, expect, it } from 'vitest';
 import { admit } from '../../../src/manifests/index.js';
-import { StatusError } from '../../../src/store/errors.js';
+import { StatusError } from '../../../src/kube/errors.js';
 import type { KubeObject } from '../../../src/store/store.js';
 
 function causes(fn: () => unknown): { field?: string; message: string }[] {

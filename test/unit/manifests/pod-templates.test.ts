@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { POD_SPEC_PATHS, podSpecsOf } from '../../../src/manifests/pod-templates.js';
 import { podSecurityGate } from '../../../src/manifests/pod-gate.js';
 import { fieldsOf, type FieldType } from '../../../src/manifests/schema/index.js';
-import { RESOURCE_TYPES } from '../../../src/store/kinds.js';
-import { StatusError } from '../../../src/store/errors.js';
+import { RESOURCE_TYPES } from '../../../src/kube/kinds.js';
+import { StatusError } from '../../../src/kube/errors.js';
 import { Store, type KubeObject } from '../../../src/store/store.js';
 
 /** Every path from a type down to a PodSpec (objects only; a PodSpec inside a list would need a path per element). */

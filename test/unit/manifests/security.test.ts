@@ -1,7 +1,7 @@
 // Settings that hand a container the machine are refused unless the control plane allows them.
 import { describe, it, expect } from 'vitest';
 import { admit, parseManifests } from '../../../src/manifests/index.js';
-import { StatusError } from '../../../src/store/errors.js';
+import { StatusError } from '../../../src/kube/errors.js';
 import type { KubeObject } from '../../../src/store/store.js';
 
 const ADVICE = 'start the control plane with --allow-privileged if you really mean it';

@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseManifests, admit, ManifestError } from '../../../src/manifests/index.js';
-import { StatusError } from '../../../src/store/errors.js';
+import { StatusError } from '../../../src/kube/errors.js';
 import type { Deployment } from '../../../src/kube/types.js';
 
 const healthcheck = readFileSync(new URL('../../../manifests/healthcheck.yaml', import.meta.url), 'utf8');

@@ -3,7 +3,7 @@
 // meets the same privileged-settings gate as a Pod's.
 import { describe, expect, it } from 'vitest';
 import { admit } from '../../../src/manifests/index.js';
-import { StatusError } from '../../../src/store/errors.js';
+import { StatusError } from '../../../src/kube/errors.js';
 import type { KubeObject } from '../../../src/store/store.js';
 
 function refusal(obj: object, opts = {}): string {

@@ -11,7 +11,8 @@ import {
   livenessKillMessage, probeErroredMessage, probeFailedMessage, probeWarningMessage, startupKillMessage,
 } from '../../../src/probes/messages.js';
 import { resolveContainerPort } from '../../../src/probes/port.js';
-import { ResultsCache, parseContainerId } from '../../../src/probes/results.js';
+import { parseContainerId } from '../../../src/kube/container-id.js';
+import { ResultsCache } from '../../../src/probes/results.js';
 import type { ProbeUpdate } from '../../../src/probes/results.js';
 import { probeTimings } from '../../../src/probes/spec.js';
 

@@ -2,7 +2,7 @@
 // observed, and "pods" are local servers on 127.0.0.x, so the address rule lets loopback through. The
 // real wiring never does either (control-plane passes the kubelet's ObservedPods and the default rule).
 import type { Pod } from '../../../src/kube/types.js';
-import type { KubeletObservations } from '../../../src/service-proxy/observed.js';
+import type { KubeletObservations } from '../../../src/kube/observed.js';
 import type { Store } from '../../../src/store/store.js';
 
 export function storeObservations(store: Store): KubeletObservations {

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Store, type WatchEvent } from '../../../src/store/store.js';
-import { StatusError } from '../../../src/store/errors.js';
+import { StatusError } from '../../../src/kube/errors.js';
 
 const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { containers: [] } });
 

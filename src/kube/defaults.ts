@@ -1,0 +1,154 @@
+// Kubernetes' defaulting (pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go), applied before
+// validation exactly as the apiserver does, so `get -o yaml` shows the same filled-in fields.
+import type {
+  Container, Deployment, Pod, PodSpec, Probe, ReplicaSet, Service,
+} from './types.js';
+import type { KubeObject } from './types.js';
+
+/**
+ * apps/v1's default values, named so that code reading an object that may have skipped defaulting (the
+ * controllers' accessors, the printers) uses these very values. Kubernetes defaults only a missing field
+ * here: replicas: 0 stays 0 (pointer fields), unlike the probe counts below, where 0 means unset.
+ */
+export const APPS_DEFAULTS = {
+  replicas: 1,
+  strategyType: 'RollingUpdate',
+  maxSurge: '25%',
+  maxUnavailable: '25%',
+  revisionHistoryLimit: 10,
+  progressDeadlineSeconds: 600,
+  minReadySeconds: 0,
+} as const;
+
+/** A defaulted copy of `obj`; the input is not changed. Unknown kinds only get a namespace. */
+export function applyDefaults(obj: KubeObject): KubeObject {
+  const copy = structuredClone(obj);
+  setDefaults(copy);
+  return copy;
+}
+
+/** Defaults `obj` in place. */
+export function setDefaults(obj: KubeObject): void {
+  obj.metadata ??= {};
+  if (obj.kind !== 'Namespace' && !obj.metadata.namespace) obj.metadata.namespace = 'default';
+  switch (obj.kind) {
+    case 'Pod': defaultPod(obj as Pod); break;
+    case 'Deployment': defaultDeployment(obj as Deployment); break;
+    case 'ReplicaSet': defaultReplicaSet(obj as ReplicaSet); break;
+    case 'Service': defaultService(obj as Service); break;
+  }
+}
+
+function defaultPod(pod: Pod): void {
+  pod.spec ??= { containers: [] };
+  const spec = pod.spec;
+  // SetDefaults_Pod (pods only, not templates): requests default to limits; service links on.
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+    const limits = c.resources?.limits;
+    if (!limits) continue;
+    c.resources!.requests ??= {};
+    for (const [k, v] of Object.entries(limits)) if (!(k in c.resources!.requests)) c.resources!.requests[k] = v;
+  }
+  spec.enableServiceLinks ??= true;
+  defaultPodSpec(spec);
+}
+
+export function defaultPodSpec(spec: PodSpec): void {
+  spec.dnsPolicy ||= 'ClusterFirst';
+  spec.restartPolicy ||= 'Always';
+  spec.securityContext ??= {};
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.schedulerName ||= 'default-scheduler';
+  for (const v of spec.volumes ?? []) {
+    const rec = v as Record<string, unknown>;
+    if (Object.keys(rec).every((k) => k === 'name')) v.emptyDir = {};
+    if (v.configMap) v.configMap.defaultMode ??= 420;
+    if (v.secret) v.secret.defaultMode ??= 420;
+    if (v.downwardAPI) v.downwardAPI.defaultMode ??= 420;
+    if (v.projected) v.projected.defaultMode ??= 420;
+    if (v.hostPath) v.hostPath.type ??= '';
+  }
+  for (const c of spec.initContainers ?? []) defaultContainer(c);
+  for (const c of spec.containers ?? []) defaultContainer(c);
+}
+
+export function defaultContainer(c: Container): void {
+  c.imagePullPolicy ||= imageTag(c.image ?? '') === 'latest' ? 'Always' : 'IfNotPresent';
+  c.terminationMessagePath ||= '/dev/termination-log';
+  c.terminationMessagePolicy ||= 'File';
+  c.resources ??= {};
+  for (const p of c.ports ?? []) p.protocol ||= 'TCP';
+  for (const e of c.env ?? []) if (e.valueFrom?.fieldRef) e.valueFrom.fieldRef.apiVersion ||= 'v1';
+  for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) if (probe) defaultProbe(probe);
+  for (const h of [c.lifecycle?.postStart, c.lifecycle?.preStop]) if (h?.httpGet) defaultHTTPGet(h.httpGet);
+}
+
+function defaultProbe(p: Probe): void {
+  // Zero means "unset" for these four, so a 0 becomes the default too.
+  p.timeoutSeconds ||= 1;
+  p.periodSeconds ||= 10;
+  p.successThreshold ||= 1;
+  p.failureThreshold ||= 3;
+  if (p.httpGet) defaultHTTPGet(p.httpGet);
+}
+
+function defaultHTTPGet(g: { path?: string; scheme?: string }): void {
+  g.path ||= '/';
+  g.scheme ||= 'HTTP';
+}
+
+/**
+ * The tag as docker/distribution's reference parser sees it: "latest" when the image has neither tag nor
+ * digest, "" when it has only a digest. A ':' before the last '/' belongs to a registry host:port.
+ */
+export function imageTag(image: string): string {
+  const at = image.indexOf('@');
+  const name = at >= 0 ? image.slice(0, at) : image;
+  const slash = name.lastIndexOf('/');
+  const colon = name.lastIndexOf(':');
+  if (colon > slash) return name.slice(colon + 1);
+  return at >= 0 ? '' : 'latest';
+}
+
+function defaultDeployment(d: Deployment): void {
+  d.spec ??= { selector: {}, template: {} };
+  const spec = d.spec;
+  spec.replicas ??= APPS_DEFAULTS.replicas;
+  spec.strategy ??= {};
+  spec.strategy.type ||= APPS_DEFAULTS.strategyType;
+  if (spec.strategy.type === 'RollingUpdate') {
+    spec.strategy.rollingUpdate ??= {};
+    spec.strategy.rollingUpdate.maxUnavailable ??= APPS_DEFAULTS.maxUnavailable;
+    spec.strategy.rollingUpdate.maxSurge ??= APPS_DEFAULTS.maxSurge;
+  }
+  spec.revisionHistoryLimit ??= APPS_DEFAULTS.revisionHistoryLimit;
+  spec.progressDeadlineSeconds ??= APPS_DEFAULTS.progressDeadlineSeconds;
+  if (spec.template?.spec) defaultPodSpec(spec.template.spec);
+}
+
+function defaultReplicaSet(rs: ReplicaSet): void {
+  if (!rs.spec) return;
+  rs.spec.replicas ??= APPS_DEFAULTS.replicas;
+  if (rs.spec.template?.spec) defaultPodSpec(rs.spec.template.spec);
+}
+
+function defaultService(svc: Service): void {
+  svc.spec ??= {};
+  const spec = svc.spec;
+  spec.sessionAffinity ||= 'None';
+  if (spec.sessionAffinity === 'None') delete spec.sessionAffinityConfig;
+  if (spec.sessionAffinity === 'ClientIP') {
+    spec.sessionAffinityConfig ??= {};
+    spec.sessionAffinityConfig.clientIP ??= {};
+    spec.sessionAffinityConfig.clientIP.timeoutSeconds ??= 10800;
+  }
+  spec.type ||= 'ClusterIP';
+  for (const p of spec.ports ?? []) {
+    p.protocol ||= 'TCP';
+    if (p.targetPort === undefined || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
+  }
+  const external = spec.type === 'NodePort' || spec.type === 'LoadBalancer' || (spec.externalIPs?.length ?? 0) > 0;
+  if (external) spec.externalTrafficPolicy ||= 'Cluster';
+  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer' || spec.type === 'ClusterIP') spec.internalTrafficPolicy ??= 'Cluster';
+  if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
+}
