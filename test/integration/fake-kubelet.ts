@@ -5,6 +5,7 @@ import type { Pod } from '../../src/kube/types.js';
 import type { ContainerInfo } from '../../src/runtime/runtime.js';
 import type { ContainerLookup } from '../../src/control-plane/kubelet-streams.js';
 import type { Store } from '../../src/store/store.js';
+import { parseContainerId } from '../../src/kube/container-id.js';
 
 export function statusKubelet(store: Store): ContainerLookup {
   return {
@@ -13,7 +14,7 @@ export function statusKubelet(store: Store): ContainerLookup {
       const cs = pod?.status?.containerStatuses?.find((c) => c.name === name);
       if (!cs?.containerID || !cs.state?.running) return [];
       return [{
-        id: cs.containerID.replace(/^docker:\/\//, ''), name, image: cs.image, labels: {}, status: 'running', running: true,
+        id: parseContainerId(cs.containerID), name, image: cs.image, labels: {}, status: 'running', running: true,
         exitCode: 0, oomKilled: false, error: '', publishedPorts: {},
       }];
     },

@@ -7,6 +7,7 @@ import type { Cluster, Pod, Stored } from '../../src/lib/index.js';
 import { podStatusReason } from '../../src/printers/pod-status.js';
 import { LABEL_POD_UID } from '../../src/runtime/runtime.js';
 import { cli, testCluster, until } from './harness.js';
+import { parseContainerId } from '../../src/kube/container-id.js';
 
 const IMAGE = 'ondalk8s/healthcheck:v1';
 
@@ -124,7 +125,7 @@ describe('kubelet: decide, then act, on the real engine', () => {
     }, 30_000);
     expect(again.status!.containerStatuses![0]!.image).toBe(IMAGE);
     expect(restarts(again)).toBe(2);
-    const id = again.status!.containerStatuses![0]!.containerID!.replace('docker://', '');
+    const id = parseContainerId(again.status!.containerStatuses![0]!.containerID!);
     expect((await cluster.controlPlane.runtime.inspectContainer(id))?.image).toBe(IMAGE);
     await cluster.delete('Pod', 'reimage').catch(() => {});
   }, 90_000);

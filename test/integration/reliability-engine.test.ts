@@ -22,6 +22,7 @@ import type { Stored } from '../../src/store/store.js';
 import { LABEL_CLUSTER } from '../../src/runtime/runtime.js';
 import { buildSampleImage } from '../../src/runtime/sample-image.js';
 import { until, cliIn } from './harness.js';
+import { containerIdOf } from '../../src/kube/container-id.js';
 
 const mk = (home: string, args: string[], env: Record<string, string>) => cliIn(home, args, { env, timeoutMs: 30_000 });
 
@@ -83,7 +84,7 @@ describe('reliability: the Docker engine behind mini-kube\'s back', () => {
   let client: ApiClient;
 
   const pods = async (): Promise<Stored<Pod>[]> => (await client.list<Pod>('Pod', { namespace: 'default', labelSelector: 'app=eng' })).items;
-  const containerOf = (p: Pod): string => p.status?.containerStatuses?.[0]?.containerID?.replace('docker://', '') ?? '';
+  const containerOf = (p: Pod): string => containerIdOf(p.status?.containerStatuses?.[0]?.containerID) ?? '';
   const runningWith = (p: Pod | undefined, restarts: number): boolean =>
     !!p && !!p.status?.containerStatuses?.[0]?.state?.running && p.status.containerStatuses[0]!.restartCount === restarts;
 

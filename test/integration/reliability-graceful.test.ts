@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster, Endpoints, Pod } from '../../src/lib/index.js';
 import { cli, testCluster, until } from './harness.js';
+import { parseContainerId } from '../../src/kube/container-id.js';
 
 /** long enough for a CLI `get` on a loaded machine to see the pod still Terminating */
 const GRACE = 8;
@@ -41,7 +42,7 @@ describe('reliability: graceful deletion', () => {
     await cluster.apply(MANIFEST);
     await cluster.waitForEndpoints('stubborn', 1);
     const pod = (await cluster.list<Pod>('Pod')).find((p) => p.metadata.name === 'stubborn')!;
-    const id = pod.status!.containerStatuses![0]!.containerID!.replace('docker://', '');
+    const id = parseContainerId(pod.status!.containerStatuses![0]!.containerID!);
 
     const started = Date.now();
     const deletion = cli(cluster, ['delete', 'pod', 'stubborn', `--grace-period=${GRACE}`]);

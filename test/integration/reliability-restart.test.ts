@@ -15,6 +15,7 @@ import { LABEL_CLUSTER, LABEL_POD_UID } from '../../src/runtime/runtime.js';
 import { buildSampleImage } from '../../src/runtime/sample-image.js';
 import { readState, type ControlPlaneState } from '../../src/control-plane/home.js';
 import { sleep, until, cliIn } from './harness.js';
+import { parseContainerId } from '../../src/kube/container-id.js';
 
 const mk = (home: string, args: string[], input?: string) => cliIn(home, args, { input });
 
@@ -152,7 +153,7 @@ describe('reliability: SIGKILL of the control plane', () => {
     }
     // not doubled: one container per pod, the very ones from before
     const ids = clusterContainers(clusterId).sort();
-    expect(ids).toEqual(after.map((p) => p.status!.containerStatuses![0]!.containerID!.replace('docker://', '')).sort());
+    expect(ids).toEqual(after.map((p) => parseContainerId(p.status!.containerStatuses![0]!.containerID!)).sort());
     // not ours: untouched and still running
     expect(docker(['inspect', '-f', '{{.State.Running}}', other])).toBe('true');
     expect(docker(['inspect', '-f', '{{.State.Running}}', unlabelled])).toBe('true');
