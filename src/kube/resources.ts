@@ -37,7 +37,8 @@ export function milliCpuToQuota(milliCpu: number): number {
 }
 
 export interface CgroupResources {
-  cpuShares: number;
+  /** absent without a cpu request or limit: see cgroupResources */
+  cpuShares?: number;
   /** absent without a cpu limit */
   cpuQuota?: number;
   cpuPeriod?: number;
@@ -45,13 +46,19 @@ export interface CgroupResources {
   memory?: number;
 }
 
-/** As the kubelet computes them: shares from the cpu request (the limit when only it is set), min 2. */
+/**
+ * As the kubelet computes them: shares from the cpu request (the limit when only it is set), min 2. A
+ * container without either keeps the engine's default shares: the kubelet gives it 2, but relative to
+ * the other pods inside the node's kubepods cgroup; mini-kube's containers have no such parent and
+ * compete with every other container on the machine, where 2 shares would starve them (decision 123).
+ */
 export function cgroupResources(c: Container): CgroupResources {
   const req = c.resources?.requests as ResourceList;
   const lim = c.resources?.limits as ResourceList;
   const cpuReq = milli(req?.['cpu']) ?? 0;
   const cpuLim = milli(lim?.['cpu']) ?? 0;
-  const out: CgroupResources = { cpuShares: milliCpuToShares(cpuReq === 0 && cpuLim !== 0 ? cpuLim : cpuReq) };
+  const out: CgroupResources = {};
+  if (cpuReq > 0 || cpuLim > 0) out.cpuShares = milliCpuToShares(cpuReq === 0 ? cpuLim : cpuReq);
   if (cpuLim > 0) { out.cpuQuota = milliCpuToQuota(cpuLim); out.cpuPeriod = QUOTA_PERIOD_US; }
   const mem = bytes(lim?.['memory']);
   if (mem !== undefined && mem > 0) out.memory = mem;

@@ -104,7 +104,7 @@ export function runAdmission(input: unknown, opts: AdmitOptions = {}): Admission
   }
 
   // Read as written (before defaults), reported once the object is otherwise valid: what is wrong
-  // first, then what mini-kube does not do (pod-fields.ts, docs/decisions/122).
+  // first, then what mini-kube does not do (pod-fields.ts, docs/decisions/122-implemented-fields-list.md).
   const unimplemented = unimplementedInPodSpecs(tm.kind, obj);
 
   const object = obj as KubeObject;

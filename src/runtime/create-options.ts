@@ -100,12 +100,12 @@ function createBody(spec: CreateContainerSpec): Docker.ContainerCreateOptions {
   };
 }
 
-/** requests/limits as the kubelet sets the cgroup: shares always, quota and memory with a limit. */
+/** requests/limits as the kubelet sets the cgroup: shares with a cpu request, quota and memory with a limit. */
 function resourceOptions(spec: CreateContainerSpec): Docker.HostConfig {
   const r = spec.resources;
   if (!r) return {};
   return {
-    CpuShares: r.cpuShares,
+    ...(r.cpuShares !== undefined ? { CpuShares: r.cpuShares } : {}),
     ...(r.cpuQuota !== undefined ? { CpuQuota: r.cpuQuota, CpuPeriod: r.cpuPeriod } : {}),
     // no swap beyond the limit, as on a Kubernetes node (swap off): the limit is where the OOM killer acts
     ...(r.memory !== undefined ? { Memory: r.memory, MemorySwap: r.memory } : {}),

@@ -15,14 +15,15 @@ describe('cgroupResources', () => {
     expect(cgroupResources(c({ requests: { cpu: '250m' }, limits: { cpu: '500m', memory: '16Mi' } })))
       .toEqual({ cpuShares: 256, cpuQuota: 50_000, cpuPeriod: 100_000, memory: 16 * 2 ** 20 });
   });
-  it('takes shares from the limit when only it is set, and 2 without either', () => {
+  it('takes shares from the limit when only it is set, and leaves the engine default without either', () => {
     expect(cgroupResources(c({ limits: { cpu: '1' } })).cpuShares).toBe(1024);
-    expect(cgroupResources(c({}))).toEqual({ cpuShares: 2 });
+    expect(cgroupResources(c({}))).toEqual({});
+    expect(cgroupResources(c({ requests: { cpu: '1m' } })).cpuShares).toBe(2);
     expect(cgroupResources(c({ limits: { cpu: '1m' } })).cpuQuota).toBe(1000); // min quota 1ms
   });
   it('reads memory quantities in every form', () => {
     expect(cgroupResources(c({ limits: { memory: '1G' } })).memory).toBe(1e9);
-    expect(cgroupResources(c({ limits: { memory: 134217728 } })).memory).toBe(134217728);
+    expect(cgroupResources(c({ limits: { memory: 134217728 as unknown as string } })).memory).toBe(134217728);
   });
 });
 

@@ -1,6 +1,6 @@
 // The implemented-fields list (src/manifests/pod-fields.ts) against the API schema, and its admission.
 import { describe, it, expect } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { admit, parseManifests } from '../../../src/manifests/index.js';
 import { StatusError } from '../../../src/kube/errors.js';
 import { POD_FIELDS, objectTypeOf } from '../../../src/manifests/pod-fields.js';
@@ -30,6 +30,13 @@ describe('the implemented-fields list', () => {
     expect(missing).toEqual([]);
     // every table is reached: no stale type left behind
     expect(Object.keys(POD_FIELDS).filter((t) => !seen.has(t))).toEqual([]);
+  });
+
+  it('names test files that exist', () => {
+    const named = Object.values(POD_FIELDS).flatMap((t) => Object.values(t))
+      .flatMap((e) => (e.status === 'implemented' ? e.by.match(/test\/[\w/.-]+\.test\.ts/g) ?? [] : []));
+    expect(named.length).toBeGreaterThan(20);
+    expect([...new Set(named)].filter((f) => !existsSync(new URL(`../../../${f}`, import.meta.url)))).toEqual([]);
   });
 });
 
@@ -120,5 +127,36 @@ describe('admission of what mini-kube does not implement', () => {
         expect(parseManifests(text, f).objects.length, f).toBeGreaterThan(0);
       }
     }
+  });
+});
+
+/** docs/pod.md's field list, rendered from the table: the page cannot drift from what admission does. */
+function renderFieldList(): string {
+  const lines: string[] = [];
+  const text = (e: (typeof POD_FIELDS)[string][string]): string => {
+    switch (e.status) {
+      case 'implemented': return `implemented — ${e.by}`;
+      case 'only': return `only ${e.values.map((v) => `\`${JSON.stringify(v)}\``).join(', ')} — ${e.why}; any other value is refused`;
+      case 'warned': return `accepted with a warning — ${e.why}`;
+      case 'refused': return `refused${e.note ? ` (${e.note})` : ''}`;
+    }
+  };
+  for (const [type, fields] of Object.entries(POD_FIELDS)) {
+    lines.push(`### ${type}`, '', '| field | status |', '|---|---|');
+    for (const [name, e] of Object.entries(fields)) lines.push(`| \`${name}\` | ${text(e).replace(/\|/g, '\\|')} |`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+describe('docs/pod.md', () => {
+  it('lists every field as the table says (UPDATE_DOCS=1 rewrites the list)', () => {
+    const url = new URL('../../../docs/pod.md', import.meta.url);
+    const page = readFileSync(url, 'utf8');
+    const [head, rest] = page.split('<!-- field list: generated from src/manifests/pod-fields.ts -->\n');
+    const tail = rest!.split('<!-- end of field list -->')[1]!;
+    const want = `${head}<!-- field list: generated from src/manifests/pod-fields.ts -->\n${renderFieldList()}<!-- end of field list -->${tail}`;
+    if (process.env['UPDATE_DOCS']) writeFileSync(url, want);
+    expect(page).toBe(want);
   });
 });

@@ -12,9 +12,10 @@ describe('resources in the create body', () => {
     const h = toCreateOptions({ ...base, resources: { cpuShares: 512, cpuQuota: 50_000, cpuPeriod: 100_000, memory: 16 * 2 ** 20 } }).HostConfig!;
     expect(h).toMatchObject({ CpuShares: 512, CpuQuota: 50_000, CpuPeriod: 100_000, Memory: 16 * 2 ** 20, MemorySwap: 16 * 2 ** 20 });
   });
-  it('sets no limit without one', () => {
-    const h = toCreateOptions({ ...base, resources: { cpuShares: 2 } }).HostConfig!;
-    expect(h.CpuShares).toBe(2);
+  it('sets no limit without one, and no shares without a cpu request', () => {
+    expect(toCreateOptions({ ...base, resources: { cpuShares: 2 } }).HostConfig!.CpuShares).toBe(2);
+    const h = toCreateOptions({ ...base, resources: {} }).HostConfig!;
+    expect(h).not.toHaveProperty('CpuShares');
     expect(h).not.toHaveProperty('Memory');
     expect(h).not.toHaveProperty('CpuQuota');
   });
