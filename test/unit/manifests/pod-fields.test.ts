@@ -119,8 +119,8 @@ describe('admission of what mini-kube does not implement', () => {
     expect(() => parseManifests(text, 'p.yaml')).toThrow('p.yaml:5:3: Pod "p" is refused: spec.subdomain: Forbidden: mini-kube does not implement spec.subdomain');
   });
 
-  it('admits every tutorial and example manifest', () => {
-    for (const dir of ['manifests', 'test/fixtures/tutorial']) {
+  it('admits every tutorial, example and library fixture manifest', () => {
+    for (const dir of ['manifests', 'test/fixtures/tutorial', 'examples', 'test/integration/library-fixtures']) {
       for (const f of readdirSync(new URL(`../../../${dir}`, import.meta.url))) {
         if (!/\.ya?ml$/.test(f) || f.includes('as-printed')) continue;
         const text = readFileSync(new URL(`../../../${dir}/${f}`, import.meta.url), 'utf8');
