@@ -2,12 +2,15 @@
 // and a process past it is OOMKilled (exit 137); cpu requests and limits are shares and quota; runAsUser,
 // runAsGroup and fsGroup are the process's ids; readOnlyRootFilesystem makes the root read-only;
 // runAsNonRoot with an image that runs as root waits in CreateContainerConfigError; the QoS class is in
-// the pod's status. Through the CLI (get, exec) as a user sees it.
+// the pod's status. Through the CLI (get, exec) and kubectl 1.32 as a user sees it.
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster, Pod } from '../../src/lib/index.js';
 import { parseContainerId } from '../../src/kube/container-id.js';
-import { cli, testCluster, until } from './harness.js';
+import { cli, until } from './harness.js';
+import { kubectlEnv, type KubectlEnv } from './kubectl-support.js';
+
+const KUBECTL = process.env['KUBECTL'] ?? '/usr/bin/kubectl';
 
 const IMAGE = 'ondalk8s/healthcheck:v1';
 
@@ -25,12 +28,14 @@ function inspect(id: string): { HostConfig: Record<string, unknown>; Config: { U
 }
 
 describe('resources and securityContext on the real engine', () => {
+  let k: KubectlEnv;
   let cluster: Cluster;
   beforeAll(async () => {
-    cluster = await testCluster();
+    k = await kubectlEnv(KUBECTL);
+    cluster = k.cluster;
   }, 180_000);
   afterAll(async () => {
-    await cluster?.stop();
+    await k?.stop();
   });
 
   const running = (name: string) => until(`${name} running`, async () => {
@@ -90,10 +95,29 @@ describe('resources and securityContext on the real engine', () => {
     expect(p.status!.qosClass).toBe('BestEffort');
     const get = await cli(cluster, ['get', 'pod', 'nonroot']);
     expect(get.stdout).toMatch(/nonroot\s+0\/1\s+CreateContainerConfigError\s+0/);
+    const kget = await k.run(['get', 'pod', 'nonroot']);
+    expect(kget.stdout).toMatch(/nonroot\s+0\/1\s+CreateContainerConfigError\s+0/);
+    const describe = await k.run(['describe', 'pod', 'nonroot']);
+    expect(describe.stdout).toMatch(/QoS Class:\s+BestEffort/);
+    expect(describe.stdout).toMatch(/Reason:\s+CreateContainerConfigError/);
     // with a non-root user it runs
     await cluster.apply(pod('nonroot-ok', { securityContext: { runAsNonRoot: true, runAsUser: 1000 } }, SLEEP));
     await running('nonroot-ok');
   }, 120_000);
+
+  it('kubectl 1.32: refuses a field it does not implement with the 422, and prints the warning of a warned one', async () => {
+    const refused = await k.run(['apply', '-f', '-'], {
+      input: 'apiVersion: v1\nkind: Pod\nmetadata: {name: k-aff}\nspec:\n  affinity: {nodeAffinity: {}}\n  containers: [{name: c, image: ondalk8s/healthcheck:v1}]\n',
+    });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('spec.affinity: Forbidden: mini-kube does not implement spec.affinity');
+    const warned = await k.run(['apply', '-f', '-'], {
+      input: 'apiVersion: v1\nkind: Pod\nmetadata: {name: k-sel}\nspec:\n  nodeSelector: {disk: ssd}\n  containers: [{name: c, image: ondalk8s/healthcheck:v1}]\n',
+    });
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toContain('Warning: spec.nodeSelector: mini-kube has one node and runs every pod on it; nodeSelector is not evaluated');
+    expect(warned.stdout).toContain('pod/k-sel created');
+  }, 60_000);
 
   it('refuses a field it does not implement, naming it', async () => {
     const r = await cli(cluster, ['apply', '-f', '-'], {
