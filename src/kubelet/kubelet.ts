@@ -153,6 +153,7 @@ export class Kubelet {
       onEvent: (e) => {
         const uid = e.labels[LABEL_POD_UID];
         if (e.action === 'start') this.status.markStarted(e.containerId);
+        if (uid && e.action === 'oom') this.status.markOomKilled(e.containerId);
         if (uid && e.action === 'die') this.status.markDied(uid, e.containerId, e.exitCode);
         if (uid && ['die', 'start', 'destroy', 'oom', 'stop', 'kill'].includes(e.action)) this.requestSync(uid);
       },

@@ -3,6 +3,7 @@
 // ContainersReady conditions from the probes' view of each container.
 import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../kube/types.js';
 import type { ContainerInfo } from '../runtime/runtime.js';
+import { podQOSClass } from '../kube/resources.js';
 import { attemptOf, DOCKER_ID_PREFIX } from './container-names.js';
 
 export interface WaitingReason {
@@ -124,6 +125,6 @@ export function computePodStatus(pod: Pod, views: ContainerView[], podIP: string
     ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
     startTime: pod.status?.startTime ?? now,
     containerStatuses: statuses,
-    qosClass: 'BestEffort',
+    qosClass: podQOSClass(pod),
   };
 }

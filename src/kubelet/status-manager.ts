@@ -36,12 +36,20 @@ export class StatusManager {
   readonly lastListed = new Map<string, ContainerInfo[]>();
   /** containers whose 'die' event came (id -> when, exit code): a listing begun before must not revive them */
   private readonly died = new Map<string, { at: number; exitCode?: number }>();
+  /** containers whose 'oom' event came (it precedes 'die'): their death is shown as OOMKilled at once */
+  private readonly oomKilled = new Set<string>();
 
   constructor(private readonly deps: StatusManagerDeps) {}
 
   /** The engine says the container started: a death recorded for its id no longer holds. */
   markStarted(containerId: string): void {
     this.died.delete(containerId);
+    this.oomKilled.delete(containerId);
+  }
+
+  /** The engine's 'oom' event: the container's cgroup ran out of memory and the kernel killed in it. */
+  markOomKilled(containerId: string): void {
+    this.oomKilled.add(containerId);
   }
 
   /**
@@ -52,7 +60,7 @@ export class StatusManager {
    */
   markDied(uid: string, containerId: string, exitCode?: number): void {
     const now = Date.now();
-    for (const [id, d] of this.died) if (now - d.at > 60_000) this.died.delete(id);
+    for (const [id, d] of this.died) if (now - d.at > 60_000) { this.died.delete(id); this.oomKilled.delete(id); }
     this.died.set(containerId, { at: now, exitCode });
     const listed = this.lastListed.get(uid);
     if (listed?.some((c) => c.id === containerId && c.running)) this.write(uid, groupByContainer(listed));
@@ -66,7 +74,10 @@ export class StatusManager {
       out.set(name, list.map((c) => {
         const d = c.running ? this.died.get(c.id) : undefined;
         if (!d) return c;
-        return { ...c, running: false, status: 'exited', exitCode: d.exitCode ?? c.exitCode, finishedAt: c.finishedAt ?? new Date(d.at).toISOString() };
+        return {
+          ...c, running: false, status: 'exited', exitCode: d.exitCode ?? c.exitCode, finishedAt: c.finishedAt ?? new Date(d.at).toISOString(),
+          oomKilled: c.oomKilled || this.oomKilled.has(c.id),
+        };
       }));
     }
     return out;

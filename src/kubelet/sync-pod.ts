@@ -15,6 +15,8 @@ import type { ContainerInfo, CreateContainerSpec, Runtime } from '../runtime/run
 import type { Backoff } from './backoff.js';
 import { containerLabels, dockerContainerName } from './container-names.js';
 import { staticEnv } from './env.js';
+import { cgroupResources } from '../kube/resources.js';
+import { containerSecurity, needsImageUser, verifyRunAsNonRoot } from './security-context.js';
 import type { ImageManager } from './images.js';
 import { backoffKey, type PodActions } from './pod-actions.js';
 import type { WaitingReason } from './pod-status.js';
@@ -109,6 +111,10 @@ export class SyncPod {
       }
       return;
     }
+    // runAsNonRoot is verified against the image's user before the container is made (security-context.ts)
+    const imageUser = needsImageUser(pod, c) ? await d.runtime.imageUser?.(c.image!).catch(() => '') ?? '' : '';
+    const nonRoot = verifyRunAsNonRoot(pod, c, imageUser);
+    if (nonRoot) return this.failed(pod, c, 'CreateContainerConfigError', new Error(nonRoot));
     const spec: CreateContainerSpec = {
       name: dockerContainerName(pod, c.name, attempt),
       image: c.image!,
@@ -116,7 +122,7 @@ export class SyncPod {
       args: c.args,
       env: staticEnv(pod, c),
       workingDir: c.workingDir,
-      hostname: pod.metadata.name,
+      hostname: pod.spec?.hostname || pod.metadata.name,
       labels: containerLabels(d.clusterId, pod, c.name, attempt, c.image),
       ports: [
         ...(c.ports ?? []).map((p) => ({
@@ -132,6 +138,8 @@ export class SyncPod {
       ],
       network: d.network,
       publishPorts: d.publishPorts,
+      resources: cgroupResources(c),
+      security: containerSecurity(pod, c, imageUser),
     };
     let id: string;
     try {

@@ -12,6 +12,7 @@ import { convertLegacyDeployment } from './legacy.js';
 import { rootTypeFor } from './schema/index.js';
 import { podSpecsOf } from './pod-templates.js';
 import { privilegedSettings } from './security.js';
+import { unimplementedInPodSpecs } from './unimplemented.js';
 import { legacyWarning, noMatchesForLegacy, resolveTypeMeta } from './type-meta.js';
 import { checkSchema, isPlainObject } from './unknown-fields.js';
 import { validateEndpoints, validateEvent, validateNamespace } from './validate-cluster-objects.js';
@@ -28,7 +29,8 @@ export interface AdmitOptions {
 }
 
 export type IssueCode =
-  | 'not-object' | 'too-deep' | 'type-meta' | 'legacy' | 'schema' | 'unknown-field' | 'privileged' | 'invalid';
+  | 'not-object' | 'too-deep' | 'type-meta' | 'legacy' | 'schema' | 'unknown-field' | 'privileged' | 'invalid'
+  | 'unimplemented';
 
 export interface AdmissionIssue {
   severity: 'error' | 'warning';
@@ -101,10 +103,18 @@ export function runAdmission(input: unknown, opts: AdmitOptions = {}): Admission
     for (const note of conv.notes) issues.push({ severity: 'warning', code: 'legacy', message: note, path: FieldPath.of('spec') });
   }
 
+  // Read as written (before defaults), reported once the object is otherwise valid: what is wrong
+  // first, then what mini-kube does not do (pod-fields.ts, docs/decisions/122-implemented-fields-list.md).
+  const unimplemented = unimplementedInPodSpecs(tm.kind, obj);
+
   const object = obj as KubeObject;
   setDefaults(object);
   const invalid = VALIDATORS[tm.kind](object);
   for (const e of invalid) issues.push(fieldIssue('invalid', e));
+  if (!issues.some((i) => i.severity === 'error')) {
+    for (const e of unimplemented.errors) issues.push(fieldIssue('unimplemented', e));
+    for (const w of unimplemented.warnings) issues.push({ severity: 'warning', code: 'unimplemented', message: w.message, path: w.path });
+  }
 
   if (!issues.some((i) => i.severity === 'error')) result.object = object;
   return result;

@@ -99,7 +99,7 @@ export function parseManifests(input: string | Uint8Array, source: string, opts:
       for (const issue of r.issues) {
         if (issue.severity === 'warning') { file.warning(where(issue), warningText(issue)); continue; }
         const subject = r.kind ? `${r.kind}${r.name ? ` "${r.name}"` : ''}` : undefined;
-        const verb = issue.code === 'privileged' ? 'is refused' : 'is invalid';
+        const verb = issue.code === 'privileged' || issue.code === 'unimplemented' ? 'is refused' : 'is invalid';
         const text = issue.fieldError && subject ? `${subject} ${verb}: ${issue.message}` : issue.message;
         file.error(where(issue), text, issue.hint, issue.path?.toString());
       }

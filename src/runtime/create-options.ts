@@ -93,6 +93,36 @@ function createBody(spec: CreateContainerSpec): Docker.ContainerCreateOptions {
       PortBindings: bindings,
       // the kubelet owns restarts (restartPolicy, back-off); the engine must not restart on its own
       RestartPolicy: { Name: 'no' },
+      ...resourceOptions(spec),
+      ...securityOptions(spec),
     },
+    ...(spec.security?.user !== undefined ? { User: spec.security.user } : {}),
+  };
+}
+
+/** requests/limits as the kubelet sets the cgroup: shares with a cpu request, quota and memory with a limit. */
+function resourceOptions(spec: CreateContainerSpec): Docker.HostConfig {
+  const r = spec.resources;
+  if (!r) return {};
+  return {
+    ...(r.cpuShares !== undefined ? { CpuShares: r.cpuShares } : {}),
+    ...(r.cpuQuota !== undefined ? { CpuQuota: r.cpuQuota, CpuPeriod: r.cpuPeriod } : {}),
+    // no swap beyond the limit, as on a Kubernetes node (swap off): the limit is where the OOM killer acts
+    ...(r.memory !== undefined ? { Memory: r.memory, MemorySwap: r.memory } : {}),
+  };
+}
+
+function securityOptions(spec: CreateContainerSpec): Docker.HostConfig {
+  const s = spec.security;
+  if (!s) return {};
+  return {
+    ...(s.groupAdd?.length ? { GroupAdd: s.groupAdd } : {}),
+    ...(s.readOnlyRootfs ? { ReadonlyRootfs: true } : {}),
+    ...(s.capAdd?.length ? { CapAdd: s.capAdd } : {}),
+    ...(s.capDrop?.length ? { CapDrop: s.capDrop } : {}),
+    ...(s.noNewPrivileges ? { SecurityOpt: ['no-new-privileges'] } : {}),
+    ...(s.privileged ? { Privileged: true } : {}),
+    ...(s.hostPID ? { PidMode: 'host' } : {}),
+    ...(s.hostIPC ? { IpcMode: 'host' } : {}),
   };
 }

@@ -212,6 +212,11 @@ export class DockerRuntime implements Runtime {
     }
   }
 
+  async imageUser(ref: string): Promise<string> {
+    const info = await bounded(ENGINE_CALL_TIMEOUT_MS, 'image inspect', (abortSignal) => this.docker.getImage(imagePathSegment(ref)).inspect({ abortSignal } as Docker.ImageInspectOptions));
+    return info.Config?.User ?? '';
+  }
+
   async pullImage(ref: string): Promise<PullResult> {
     // the reference travels in the query string (encoded), but a string Docker cannot parse has no business there
     const refused = refusedImage(ref);

@@ -1,6 +1,7 @@
 // The container runtime as the kubelet and probes see it. src/runtime/docker.ts is the one implementation
 // that talks to Docker (the only importer of dockerode); unit tests of timing logic may use a fake.
 import type { Duplex, Readable } from 'node:stream';
+import type { CgroupResources } from '../kube/resources.js';
 
 /** Labels put on every container mini-kube creates; nothing without LABEL_CLUSTER is ever touched. */
 export const LABEL_CLUSTER = 'io.mini-kube.cluster';
@@ -37,6 +38,24 @@ export interface CreateContainerSpec {
    * container IPs (Docker Desktop) or when the "published ports" mode is forced.
    */
   publishPorts: boolean;
+  /** cgroup limits from the container's resources (src/kube/resources.ts) */
+  resources?: CgroupResources;
+  security?: ContainerSecurity;
+}
+
+/** A container's securityContext in engine terms (src/kubelet/security-context.ts derives it). */
+export interface ContainerSecurity {
+  /** "uid" or "uid:gid" */
+  user?: string;
+  groupAdd?: string[];
+  readOnlyRootfs?: boolean;
+  capAdd?: string[];
+  capDrop?: string[];
+  /** allowPrivilegeEscalation: false */
+  noNewPrivileges?: boolean;
+  privileged?: boolean;
+  hostPID?: boolean;
+  hostIPC?: boolean;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -124,6 +143,8 @@ export interface Runtime {
   ensureNetwork(name: string, labels: Record<string, string>): Promise<void>;
   removeNetwork(name: string): Promise<void>;
   imageExists(ref: string): Promise<boolean>;
+  /** the image's USER ("" when it sets none: root); for runAsNonRoot */
+  imageUser?(ref: string): Promise<string>;
   /** tries a pull; never throws for registry failures, it reports them */
   pullImage(ref: string): Promise<PullResult>;
   createContainer(spec: CreateContainerSpec): Promise<string>;

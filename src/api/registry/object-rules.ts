@@ -2,6 +2,7 @@
 // server-owned fields (uid, creationTimestamp, status on the main resource, deletionTimestamp) are kept
 // from the stored object, admission (validation + defaults + legacy conversion) runs on every write,
 // and some fields are immutable once set (a Deployment's selector, most of a Pod's spec).
+import { podQOSClass } from '../../kube/resources.js';
 import type { Pod } from '../../kube/types.js';
 import { canonicalJson } from '../../kube/canonical-json.js';
 import { apiVersionOf, type ResourceType } from '../../kube/kinds.js';
@@ -81,14 +82,8 @@ function initialStatus(t: ResourceType, obj: KubeObject): unknown {
   }
 }
 
-function qosClass(pod: Pod): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-  const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
-  const r = containers.map((c) => ({ req: c.resources?.requests ?? {}, lim: c.resources?.limits ?? {} }));
-  const any = r.some(({ req, lim }) => ['cpu', 'memory'].some((k) => k in req || k in lim));
-  if (!any) return 'BestEffort';
-  const guaranteed = r.every(({ req, lim }) => ['cpu', 'memory'].every((k) => k in lim && (!(k in req) || String(req[k]) === String(lim[k]))));
-  return guaranteed ? 'Guaranteed' : 'Burstable';
-}
+/** GetPodQOS, one home for the API and the kubelet (src/kube/resources.ts). */
+const qosClass = (pod: Pod) => podQOSClass(pod);
 
 /** A POST body made ready for store.create (minus generateName, which the caller resolves). */
 export async function prepareCreate(ctx: ApiContext, t: ResourceType, urlNamespace: string | undefined, body: Record<string, unknown>): Promise<Admitted> {

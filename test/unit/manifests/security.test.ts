@@ -23,6 +23,9 @@ function forbidden(obj: KubeObject): string[] {
 }
 
 describe('privileged settings', () => {
+  // With --allow-privileged, a setting mini-kube applies is admitted; one it does not implement (yet) is
+  // refused for that instead (pod-fields.ts): hostNetwork, volumes (hostPath), init containers.
+  const NOT_IMPLEMENTED = new Set(['hostNetwork', 'hostPath', 'the Docker socket', 'a directory holding the Docker socket', 'an init container']);
   const cases: [string, object, string, string][] = [
     ['privileged', { containers: [{ name: 'c', image: 'x', securityContext: { privileged: true } }] },
       'spec.template.spec.containers[0].securityContext.privileged', 'a container with it controls the whole machine'],
@@ -45,9 +48,15 @@ describe('privileged settings', () => {
       expect(cause).toContain(why);
       expect(cause!.endsWith(ADVICE)).toBe(true);
     });
-    it(`accepts ${what} with allowPrivileged`, () => {
-      expect(admit(deployment(podSpec), { allowPrivileged: true }).object.kind).toBe('Deployment');
-    });
+    if (NOT_IMPLEMENTED.has(what)) {
+      it(`refuses ${what} with allowPrivileged as not implemented`, () => {
+        expect(() => admit(deployment(podSpec), { allowPrivileged: true })).toThrow('mini-kube does not implement spec.template.spec.');
+      });
+    } else {
+      it(`accepts ${what} with allowPrivileged`, () => {
+        expect(admit(deployment(podSpec), { allowPrivileged: true }).object.kind).toBe('Deployment');
+      });
+    }
   }
 
   it('accepts what is harmless: high hostPorts, dropped capabilities, privileged: false', () => {
@@ -60,8 +69,8 @@ describe('privileged settings', () => {
   });
 
   it('parseManifests honours allowPrivileged too', () => {
-    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: true\n  containers: [{name: c, image: nginx:1.25}]\n';
-    expect(() => parseManifests(text, 'p.yaml')).toThrow(`p.yaml:5:3: Pod "p" is refused: spec.hostNetwork: Forbidden: mini-kube refuses this because`);
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n  containers: [{name: c, image: nginx:1.25}]\n';
+    expect(() => parseManifests(text, 'p.yaml')).toThrow(`p.yaml:5:3: Pod "p" is refused: spec.hostPID: Forbidden: mini-kube refuses this because`);
     expect(parseManifests(text, 'p.yaml', { allowPrivileged: true }).objects).toHaveLength(1);
   });
 });

@@ -69,8 +69,7 @@ spec:
         resources: {limits: {cpu: 500m, memory: 128Mi}, requests: {cpu: 0.25}}
         env: [{name: POD, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]
         startupProbe: {grpc: {port: 9000}, failureThreshold: 30}
-        lifecycle: {preStop: {exec: {command: [sleep, "5"]}}}
-      volumes: [{name: scratch, emptyDir: {sizeLimit: 1Gi}}]
+        readinessProbe: {httpGet: {path: /ready, port: 80, httpHeaders: [{name: X-Probe, value: ready}]}, periodSeconds: 5}
 status:
   replicas: 1
   conditions: [{type: Available, status: "True", lastUpdateTime: "2024-01-01T00:00:00Z"}]
@@ -139,10 +138,10 @@ describe('YAML 1.1 scalars, read as kubectl reads them', () => {
   const pod = (extra: string, env = '') => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  creationTimestamp: 2024-01-01T00:00:00Z\nspec:\n${extra}  containers:\n    - name: c\n      image: nginx:1.25\n${env}`;
 
   it('yes/on are booleans and 0644 is octal', () => {
-    const { objects } = parseManifests(pod('  hostNetwork: off\n  volumes:\n    - name: cfg\n      secret: {secretName: s, defaultMode: 0644}\n'), 'p.yaml');
-    const spec = objects[0]!.object.spec as { hostNetwork: boolean; volumes: { secret: { defaultMode: number } }[] };
+    const { objects } = parseManifests(pod('  hostNetwork: off\n  terminationGracePeriodSeconds: 0644\n'), 'p.yaml');
+    const spec = objects[0]!.object.spec as { hostNetwork: boolean; terminationGracePeriodSeconds: number };
     expect(spec.hostNetwork).toBe(false);
-    expect(spec.volumes[0]!.secret.defaultMode).toBe(420);
+    expect(spec.terminationGracePeriodSeconds).toBe(420);
     expect(objects[0]!.object.metadata!.creationTimestamp).toBe('2024-01-01T00:00:00Z');
   });
 

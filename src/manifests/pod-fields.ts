@@ -1,0 +1,240 @@
+// The implemented-fields list: every field of a pod spec, by API type, with what mini-kube does with it.
+// Nothing is stored and ignored (issue #14): a field is
+//   - implemented: it happens as on Kubernetes (`by` names the test that shows it, or why one node
+//     makes it the same as Kubernetes);
+//   - only: accepted with the listed values (the Kubernetes default, or what mini-kube does), refused
+//     with any other;
+//   - warned: accepted with a `Warning:` as the apiserver sends one, where ignoring it is harmless;
+//   - refused: "mini-kube does not implement <path>" at admission (422 at the API, file:line in files).
+// An implemented field whose type is an object has its own table here, down to the leaves, so a new
+// field is never accepted unseen: test/unit/manifests/pod-fields.test.ts walks the schema (schema/) from
+// PodSpec and fails on a field without an entry. docs/pod.md is this list for users.
+import type { FieldPath } from './field-path.js';
+import { fieldsOf, type FieldType } from './schema/index.js';
+
+export type FieldEntry =
+  | { status: 'implemented'; by: string }
+  | { status: 'only'; values: readonly unknown[]; why: string; otherwise?: 'warn' }
+  | { status: 'warned'; why: string }
+  | { status: 'refused'; note?: string };
+
+const impl = (by: string): FieldEntry => ({ status: 'implemented', by });
+const only = (values: readonly unknown[], why: string, otherwise?: 'warn'): FieldEntry =>
+  ({ status: 'only', values, why, ...(otherwise ? { otherwise } : {}) });
+const warned = (why: string): FieldEntry => ({ status: 'warned', why });
+const refused = (note?: string): FieldEntry => ({ status: 'refused', ...(note ? { note } : {}) });
+const WT_I = refused('being implemented in #14 (wt-i)');
+const WT_E = refused('being implemented in #14 (wt-e)');
+
+const PROBE_TESTS = 'test/integration/probes-tutorial-liveness, probes-tutorial-readiness, probes-handlers';
+const NO_TAINTS = 'the node has no taints: tolerations have no effect, as on Kubernetes';
+const SEC_TEST = 'test/integration/pod-resources-security.test.ts';
+
+/** Type name → field name → entry. Types reached only through refused fields are not listed. */
+export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEntry>>>> = {
+  PodSpec: {
+    activeDeadlineSeconds: refused(),
+    affinity: refused(),
+    // mini-kube mounts no service account token: false is what happens; true (the default when unset) is not
+    automountServiceAccountToken: only([false], 'mini-kube mounts no service account token'),
+    containers: impl('test/integration/foundation.test.ts'),
+    dnsConfig: refused(),
+    dnsPolicy: only(['ClusterFirst'], 'the default (what defaulting writes, so `get -o yaml` round-trips)'),
+    // Kubernetes' default (true) adds <SERVICE>_SERVICE_HOST variables, which mini-kube does not (yet): an
+    // explicit true is warned; false is exactly what happens.
+    enableServiceLinks: only([true, false], 'true is the default on every pod; the <SERVICE>_SERVICE_HOST variables it adds are not set yet (docs/pod.md)'),
+    ephemeralContainers: refused(),
+    hostAliases: refused(),
+    hostIPC: impl('test/unit/runtime/create-options-resources-security.test.ts (only with --allow-privileged: security.ts)'),
+    hostname: impl('test/integration/pod-resources-security.test.ts (exec hostname)'),
+    // the pod's IP, probes and Services all assume the pod network; true also needs --allow-privileged
+    hostNetwork: only([false], 'the pod network is the only one mini-kube implements'),
+    hostPID: impl('test/unit/runtime/create-options-resources-security.test.ts (only with --allow-privileged: security.ts)'),
+    hostUsers: refused(),
+    imagePullSecrets: refused(),
+    initContainers: WT_I,
+    nodeName: only(['mini-kube'], 'the one node'),
+    // One node: Kubernetes would leave a pod whose selector does not match the node Pending; mini-kube runs it.
+    nodeSelector: warned('mini-kube has one node and runs every pod on it; nodeSelector is not evaluated'),
+    os: impl('the node is linux: PodOS.name is only "linux" (see PodOS)'),
+    overhead: refused(),
+    preemptionPolicy: refused(),
+    priority: refused(),
+    priorityClassName: refused(),
+    readinessGates: refused(),
+    resourceClaims: refused(),
+    restartPolicy: impl('test/unit/kubelet/pod-actions.test.ts'),
+    runtimeClassName: refused(),
+    schedulerName: only(['default-scheduler'], 'the default; mini-kube binds pods itself'),
+    schedulingGates: refused(),
+    securityContext: impl(SEC_TEST),
+    serviceAccount: only(['default'], 'no ServiceAccount objects; "default" names the one every namespace has'),
+    serviceAccountName: only(['default'], 'no ServiceAccount objects; "default" names the one every namespace has'),
+    setHostnameAsFQDN: refused(),
+    shareProcessNamespace: refused(),
+    subdomain: refused(),
+    terminationGracePeriodSeconds: impl('test/integration/reliability-graceful.test.ts'),
+    // The one node has no taints, so a toleration changes nothing, as on an untainted Kubernetes node.
+    tolerations: impl(NO_TAINTS),
+    topologySpreadConstraints: refused(),
+    volumes: WT_I,
+  },
+  Container: {
+    args: impl('test/unit/runtime/create-options.test.ts'),
+    command: impl('test/unit/runtime/create-options.test.ts'),
+    env: impl('test/unit/kubelet/env.test.ts'),
+    envFrom: WT_E,
+    image: impl('test/integration/foundation.test.ts'),
+    imagePullPolicy: impl('test/unit/kubelet/images.test.ts'),
+    lifecycle: refused(),
+    livenessProbe: impl(PROBE_TESTS),
+    name: impl('test/integration/foundation.test.ts'),
+    ports: impl('test/integration/services-tutorial.test.ts'),
+    readinessProbe: impl(PROBE_TESTS),
+    resizePolicy: refused(),
+    resources: impl(SEC_TEST),
+    restartPolicy: WT_I,
+    securityContext: impl(SEC_TEST),
+    startupProbe: impl(PROBE_TESTS),
+    stdin: only([false], 'containers get no stdin (kubectl run -i/attach is not implemented)'),
+    stdinOnce: only([false], 'containers get no stdin'),
+    terminationMessagePath: only(['/dev/termination-log'], 'the default; no termination message is read'),
+    terminationMessagePolicy: only(['File'], 'the default; no termination message is read'),
+    tty: only([false], 'containers get no terminal'),
+    volumeDevices: refused(),
+    volumeMounts: WT_I,
+    workingDir: impl('test/unit/runtime/create-options.test.ts'),
+  },
+  Toleration: {
+    effect: impl(NO_TAINTS), key: impl(NO_TAINTS), operator: impl(NO_TAINTS), tolerationSeconds: impl(NO_TAINTS), value: impl(NO_TAINTS),
+  },
+  PodOS: { name: only(['linux'], 'the node runs Linux containers') },
+  EnvVar: {
+    name: impl('test/unit/kubelet/env.test.ts'),
+    value: impl('test/unit/kubelet/env.test.ts'),
+    valueFrom: impl('test/unit/kubelet/env.test.ts'),
+  },
+  EnvVarSource: {
+    configMapKeyRef: WT_E,
+    fieldRef: impl('test/unit/kubelet/env.test.ts'),
+    resourceFieldRef: WT_E,
+    secretKeyRef: WT_E,
+  },
+  ObjectFieldSelector: {
+    apiVersion: impl('test/unit/manifests/defaults.test.ts'),
+    fieldPath: impl('test/unit/kubelet/env.test.ts'),
+  },
+  ContainerPort: {
+    containerPort: impl('test/integration/services-tutorial.test.ts'),
+    // the runtime publishes a hostPort on 127.0.0.1 only (create-options.ts); another address is refused
+    hostIP: refused(),
+    hostPort: impl('test/unit/runtime/create-options.test.ts'),
+    name: impl('test/integration/probes-handlers.test.ts (named probe ports)'),
+    protocol: impl('test/unit/runtime/create-options.test.ts'),
+  },
+  Probe: {
+    exec: impl(PROBE_TESTS),
+    failureThreshold: impl(PROBE_TESTS),
+    grpc: impl(PROBE_TESTS),
+    httpGet: impl(PROBE_TESTS),
+    initialDelaySeconds: impl(PROBE_TESTS),
+    periodSeconds: impl(PROBE_TESTS),
+    successThreshold: impl(PROBE_TESTS),
+    tcpSocket: impl(PROBE_TESTS),
+    terminationGracePeriodSeconds: impl('test/unit/kubelet/pod-actions.test.ts'),
+    timeoutSeconds: impl(PROBE_TESTS),
+  },
+  ExecAction: { command: impl(PROBE_TESTS) },
+  HTTPGetAction: {
+    host: impl('test/integration/probes-handlers.test.ts'),
+    httpHeaders: impl('test/integration/probes-handlers.test.ts'),
+    path: impl(PROBE_TESTS),
+    port: impl(PROBE_TESTS),
+    scheme: impl('test/integration/probes-handlers.test.ts'),
+  },
+  HTTPHeader: { name: impl('test/integration/probes-handlers.test.ts'), value: impl('test/integration/probes-handlers.test.ts') },
+  TCPSocketAction: { host: impl(PROBE_TESTS), port: impl(PROBE_TESTS) },
+  GRPCAction: { port: impl(PROBE_TESTS), service: impl(PROBE_TESTS) },
+  ResourceRequirements: {
+    claims: refused(),
+    // keys other than cpu and memory are refused by resources.ts (unimplementedResources)
+    limits: impl(SEC_TEST),
+    requests: impl(SEC_TEST),
+  },
+  PodSecurityContext: {
+    appArmorProfile: refused(),
+    fsGroup: impl(`${SEC_TEST} (a supplementary group: mini-kube has no volumes to chown yet)`),
+    fsGroupChangePolicy: refused(),
+    runAsGroup: impl(SEC_TEST),
+    runAsNonRoot: impl(SEC_TEST),
+    runAsUser: impl(SEC_TEST),
+    // Docker applies its default seccomp profile to every container: that is RuntimeDefault
+    seccompProfile: impl('SeccompProfile.type is only RuntimeDefault, which the engine applies to every container'),
+    seLinuxOptions: refused(),
+    supplementalGroups: impl('test/unit/runtime/create-options-resources-security.test.ts'),
+    sysctls: refused(),
+    windowsOptions: refused(),
+  },
+  SecurityContext: {
+    allowPrivilegeEscalation: impl('test/unit/runtime/create-options-resources-security.test.ts'),
+    appArmorProfile: refused(),
+    capabilities: impl('test/unit/runtime/create-options-resources-security.test.ts'),
+    privileged: impl('test/unit/runtime/create-options-resources-security.test.ts (only with --allow-privileged: security.ts)'),
+    procMount: only(['Default'], 'the default: the engine masks /proc as Kubernetes does'),
+    readOnlyRootFilesystem: impl(SEC_TEST),
+    runAsGroup: impl(SEC_TEST),
+    runAsNonRoot: impl(SEC_TEST),
+    runAsUser: impl(SEC_TEST),
+    seccompProfile: impl('SeccompProfile.type is only RuntimeDefault, which the engine applies to every container'),
+    seLinuxOptions: refused(),
+    windowsOptions: refused(),
+  },
+  SeccompProfile: {
+    localhostProfile: refused(),
+    type: only(['RuntimeDefault'], "the engine's default seccomp profile is applied to every container"),
+  },
+  Capabilities: {
+    add: impl('test/unit/runtime/create-options-resources-security.test.ts (only with --allow-privileged: security.ts)'),
+    drop: impl(SEC_TEST),
+  },
+};
+
+export interface PodFieldIssue {
+  path: FieldPath;
+  entry: Extract<FieldEntry, { status: 'refused' | 'warned' | 'only' }>;
+  value: unknown;
+}
+
+/** The object type of a field (through lists and maps), or undefined for scalars. */
+export function objectTypeOf(t: FieldType): string | undefined {
+  if (t.kind === 'object') return t.name;
+  if (t.kind === 'list' || t.kind === 'map') return objectTypeOf(t.of);
+  return undefined;
+}
+
+/**
+ * The fields of `value` (of API type `typeName`) that are not implemented: refused, warned, or set to a
+ * value an `only` entry does not accept. Values of the wrong type were refused by the schema before.
+ */
+export function unimplementedFields(value: unknown, typeName: string, path: FieldPath): PodFieldIssue[] {
+  const out: PodFieldIssue[] = [];
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
+  const table = POD_FIELDS[typeName];
+  const types = fieldsOf(typeName);
+  if (!table || !types) return out;
+  for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v === undefined || v === null) continue;
+    const entry = table[name];
+    const type = types.get(name);
+    if (!entry || !type) continue; // unknown fields: unknown-fields.ts
+    const at = path.child(name);
+    if (entry.status === 'refused' || entry.status === 'warned') { out.push({ path: at, entry, value: v }); continue; }
+    if (entry.status === 'only') { if (!entry.values.includes(v)) out.push({ path: at, entry, value: v }); continue; }
+    const child = objectTypeOf(type);
+    if (!child) continue;
+    if (type.kind === 'list' && Array.isArray(v)) v.forEach((x, i) => out.push(...unimplementedFields(x, child, at.index(i))));
+    else if (type.kind === 'map' && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push(...unimplementedFields(x, child, at.key(k)));
+    else out.push(...unimplementedFields(v, child, at));
+  }
+  return out;
+}
