@@ -406,7 +406,7 @@ export class Kubelet {
 
   /** Keeps the newest instance and the one before it (for `logs --previous`); removes older ones. */
   private async removeExtraInstances(byName: Map<string, ContainerInfo[]>, pod: Stored<Pod>): Promise<void> {
-    const names = new Set((pod.spec?.containers ?? []).map((c) => c.name));
+    const names = new Set([...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? []].map((c) => c.name));
     for (const [name, list] of byName) {
       const extra = names.has(name) ? list.slice(2) : list;
       for (const c of extra) {
@@ -471,7 +471,7 @@ export class Kubelet {
   private event(pod: Pod, type: EventType, reason: string, message: string, containerName?: string): void {
     recordEvent(this.store, pod, type, reason, message, {
       source: KUBELET,
-      ...(containerName ? { fieldPath: `spec.containers{${containerName}}` } : {}),
+      ...(containerName ? { fieldPath: `spec.${pod.spec?.initContainers?.some((c) => c.name === containerName) ? 'initContainers' : 'containers'}{${containerName}}` } : {}),
     });
   }
 }

@@ -8,7 +8,7 @@
 // decision (which sees it exited), not in the same pass. Every restart of an exited container therefore
 // goes through the one back-off check (doBackOff), a liveness kill included (docs/decisions/090).
 import { imageReferenceError, invalidImageNameMessage } from '../kube/image-reference.js';
-import type { Container, Pod, PodStatus } from '../kube/types.js';
+import type { Container, ContainerStatus, Pod, PodStatus } from '../kube/types.js';
 import type { ContainerInfo } from '../runtime/runtime.js';
 import { livenessKillMessage, startupKillMessage } from '../probes/messages.js';
 import { goDuration, type Backoff } from './backoff.js';
@@ -82,40 +82,60 @@ export function computePodActions(input: PodActionsInput): PodActions {
   const lookAgain = (ms: number): void => {
     out.lookAgainInMs = out.lookAgainInMs === undefined ? ms : Math.min(out.lookAgainInMs, ms);
   };
-  for (const c of input.pod.spec?.containers ?? []) {
-    const instances = input.instances.get(c.name) ?? [];
-    const latest = instances[0];
-    if (latest?.running) {
-      const kill = killOf(input, c, latest);
-      if (kill) {
-        out.kill.push(kill);
-        // the restart, if any, is the next decision's, through the back-off
-        lookAgain(0);
-      }
-      continue;
+  // Init containers first, one at a time and in order (computeInitContainerActions): the next starts only
+  // once the one before exited 0, and the app containers only once all of them did.
+  for (const c of input.pod.spec?.initContainers ?? []) {
+    const progress = initProgress(input, c);
+    if (progress === 'done') continue;
+    // a running one is left to exit (its die event syncs the pod again); a failed one restarts per policy
+    decideContainer(input, c, out, lookAgain);
+    return out;
+  }
+  for (const c of input.pod.spec?.containers ?? []) decideContainer(input, c, out, lookAgain);
+  return out;
+}
+
+/** Whether an init container is done: exited 0, or shown so and its instance since removed. */
+function initProgress(input: PodActionsInput, c: Container): 'done' | 'pending' {
+  const latest = input.instances.get(c.name)?.[0];
+  if (latest && !latest.running && isExited(latest)) return latest.exitCode === 0 ? 'done' : 'pending';
+  const shown = shownStatusOf(input.shown, c.name);
+  return !latest && shown?.state?.terminated?.exitCode === 0 ? 'done' : 'pending';
+}
+
+/** One container's decision: kill it (a probe, a changed definition), start it, or say why it waits. */
+function decideContainer(input: PodActionsInput, c: Container, out: PodActions, lookAgain: (ms: number) => void): void {
+  const instances = input.instances.get(c.name) ?? [];
+  const latest = instances[0];
+  if (latest?.running) {
+    const kill = killOf(input, c, latest);
+    if (kill) {
+      out.kill.push(kill);
+      // the restart, if any, is the next decision's, through the back-off
+      lookAgain(0);
     }
-    const decision = latest && isExited(latest) ? exitedContainer(input, c, instances)
-      : latest && latest.status === 'created' ? { start: { name: c.name, attempt: attemptOf(latest), existingId: latest.id } }
-      : { start: { name: c.name, attempt: firstOrVanishedAttempt(input.shown, c.name) } };
-    if (decision.wait) {
-      out.waiting.push(decision.wait);
-      if (decision.lookAgainInMs !== undefined) lookAgain(decision.lookAgainInMs);
-    }
-    if (decision.start) {
-      // An image string the engine cannot parse never reaches it: the container waits until the spec changes.
-      const invalid = c.image !== undefined && !decision.start.existingId ? imageReferenceError(c.image) : undefined;
-      if (invalid !== undefined) {
-        const message = invalidImageNameMessage(c.image!, invalid);
-        out.waiting.push(waitingWith(input, c.name, { reason: 'InvalidImageName', message }, [
-          { type: 'Warning', reason: 'InspectFailed', message },
-          { type: 'Warning', reason: 'Failed', message: 'Error: InvalidImageName' },
-        ]));
-      } else {
-        out.start.push(decision.start);
-      }
+    return;
+  }
+  const decision = latest && isExited(latest) ? exitedContainer(input, c, instances)
+    : latest && latest.status === 'created' ? { start: { name: c.name, attempt: attemptOf(latest), existingId: latest.id } }
+    : { start: { name: c.name, attempt: firstOrVanishedAttempt(input.shown, c.name) } };
+  if (decision.wait) {
+    out.waiting.push(decision.wait);
+    if (decision.lookAgainInMs !== undefined) lookAgain(decision.lookAgainInMs);
+  }
+  if (decision.start) {
+    // An image string the engine cannot parse never reaches it: the container waits until the spec changes.
+    const invalid = c.image !== undefined && !decision.start.existingId ? imageReferenceError(c.image) : undefined;
+    if (invalid !== undefined) {
+      const message = invalidImageNameMessage(c.image!, invalid);
+      out.waiting.push(waitingWith(input, c.name, { reason: 'InvalidImageName', message }, [
+        { type: 'Warning', reason: 'InspectFailed', message },
+        { type: 'Warning', reason: 'Failed', message: 'Error: InvalidImageName' },
+      ]));
+    } else {
+      out.start.push(decision.start);
     }
   }
-  return out;
 }
 
 function killOf(input: PodActionsInput, c: Container, latest: ContainerInfo): ContainerToKill | undefined {
@@ -187,7 +207,7 @@ function exitedContainer(input: PodActionsInput, c: Container, instances: readon
  * crash: the restart count goes on from what the status last showed.
  */
 function firstOrVanishedAttempt(shown: PodStatus | undefined, name: string): number {
-  const previous = shown?.containerStatuses?.find((s) => s.name === name);
+  const previous = shownStatusOf(shown, name);
   return previous?.containerID ? (previous.restartCount ?? 0) + 1 : previous?.restartCount ?? 0;
 }
 
@@ -198,12 +218,17 @@ function waitingWith(input: PodActionsInput, name: string, waiting: WaitingReaso
 
 /** True when the status shows an instance of the container that the engine no longer has. */
 export function shownInstanceVanished(status: PodStatus | undefined, name: string, instances: readonly ContainerInfo[]): boolean {
-  const shown = status?.containerStatuses?.find((s) => s.name === name);
+  const shown = shownStatusOf(status, name);
   return !!shown?.containerID && !instances.some((i) => shown.containerID!.endsWith(i.id));
 }
 
 /** The restart count the status shows for a container whose shown instance no longer exists, else 0. */
 function vanishedCount(status: PodStatus | undefined, name: string, instances: readonly ContainerInfo[]): number {
   if (!shownInstanceVanished(status, name, instances)) return 0;
-  return status?.containerStatuses?.find((s) => s.name === name)?.restartCount ?? 0;
+  return shownStatusOf(status, name)?.restartCount ?? 0;
+}
+
+/** The status shown for a container, app or init (names are unique across both lists). */
+function shownStatusOf(status: PodStatus | undefined, name: string): ContainerStatus | undefined {
+  return [...status?.containerStatuses ?? [], ...status?.initContainerStatuses ?? []].find((s) => s.name === name);
 }

@@ -36,16 +36,20 @@ export function terminatedState(c: ContainerInfo): ContainerState {
   };
 }
 
-function stateOf(c: ContainerInfo | undefined, waiting: WaitingReason | undefined): ContainerState {
+function stateOf(c: ContainerInfo | undefined, waiting: WaitingReason | undefined, notYet: string): ContainerState {
   if (c?.running) return { running: { startedAt: c.startedAt } };
   if (waiting) return { waiting: { reason: waiting.reason, ...(waiting.message ? { message: waiting.message } : {}) } };
   if (c && c.finishedAt) return terminatedState(c);
-  return { waiting: { reason: 'ContainerCreating' } };
+  return { waiting: { reason: notYet } };
 }
 
-export function containerStatusOf(v: ContainerView): ContainerStatus {
+/**
+ * A container's status. `notYet` is the waiting reason of a container not created yet: ContainerCreating,
+ * or PodInitializing for the containers of a pod with init containers (convertToAPIContainerStatuses).
+ */
+export function containerStatusOf(v: ContainerView, notYet = 'ContainerCreating'): ContainerStatus {
   const [latest, previous] = v.instances;
-  const state = stateOf(latest, v.waiting);
+  const state = stateOf(latest, v.waiting, notYet);
   // When the newest instance is waiting to be replaced, it is the one kubectl shows as Last State.
   const last = state.waiting && latest?.finishedAt ? latest : previous;
   const restartCount = Math.max(latest ? attemptOf(latest) : 0, v.restartFloor);
@@ -100,9 +104,25 @@ function condition(type: string, ok: boolean, previous: PodCondition[] | undefin
   };
 }
 
-export function computePodStatus(pod: Pod, views: ContainerView[], podIP: string | undefined, now: string): PodStatus {
-  const statuses = views.map(containerStatusOf);
-  const phase = podPhase(statuses, pod.spec?.restartPolicy ?? 'Always');
+/**
+ * The init containers' side of getPhase: undefined once every one exited 0; else Pending, or Failed when
+ * one failed and the restart policy (Never) will not run it again.
+ */
+export function initPhase(inits: ContainerStatus[], restartPolicy: string): 'Pending' | 'Failed' | undefined {
+  const incomplete = inits.filter((s) => s.state?.terminated?.exitCode !== 0);
+  if (incomplete.length === 0) return undefined;
+  const failed = incomplete.some((s) => (s.state?.terminated?.exitCode ?? 0) !== 0);
+  return failed && restartPolicy === 'Never' ? 'Failed' : 'Pending';
+}
+
+export function computePodStatus(pod: Pod, views: ContainerView[], podIP: string | undefined, now: string, initViews: ContainerView[] = []): PodStatus {
+  const hasInit = initViews.length > 0;
+  const inits = initViews.map((v) => containerStatusOf(v, 'PodInitializing'));
+  const statuses = views.map((v) => containerStatusOf(v, hasInit ? 'PodInitializing' : 'ContainerCreating'));
+  const policy = pod.spec?.restartPolicy ?? 'Always';
+  const initializing = initPhase(inits, policy);
+  const phase = initializing ?? podPhase(statuses, policy);
+  const incomplete = inits.filter((s) => s.state?.terminated?.exitCode !== 0).map((s) => s.name);
   const unready = statuses.filter((s) => !s.ready).map((s) => s.name);
   const prev = pod.status?.conditions;
   const allReady = unready.length === 0;
@@ -114,7 +134,7 @@ export function computePodStatus(pod: Pod, views: ContainerView[], podIP: string
     phase,
     conditions: [
       condition('PodReadyToStartContainers', anyRunning || !!podIP, prev, now),
-      condition('Initialized', true, prev, now),
+      condition('Initialized', incomplete.length === 0, prev, now, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`),
       condition('Ready', ready, prev, now, 'ContainersNotReady', notReadyMsg),
       condition('ContainersReady', ready, prev, now, 'ContainersNotReady', notReadyMsg),
       condition('PodScheduled', true, prev, now),
@@ -123,6 +143,7 @@ export function computePodStatus(pod: Pod, views: ContainerView[], podIP: string
     hostIPs: [{ ip: '127.0.0.1' }],
     ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
     startTime: pod.status?.startTime ?? now,
+    ...(hasInit ? { initContainerStatuses: inits } : {}),
     containerStatuses: statuses,
     qosClass: 'BestEffort',
   };

@@ -49,7 +49,7 @@ export class SyncPod {
   async execute(pod: Stored<Pod>, actions: PodActions, byName: Map<string, ContainerInfo[]>): Promise<boolean> {
     const d = this.deps;
     const uid = pod.metadata.uid;
-    const containers = new Map((pod.spec?.containers ?? []).map((c) => [c.name, c]));
+    const containers = new Map([...pod.spec?.initContainers ?? [], ...pod.spec?.containers ?? []].map((c) => [c.name, c]));
 
     // 1. Why containers wait. A running container waits for nothing.
     for (const [name, list] of byName) if (list[0]?.running) d.waiting.delete(`${uid}/${name}`);
