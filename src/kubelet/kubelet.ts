@@ -21,6 +21,7 @@ import {
   LABEL_CLUSTER, LABEL_CONTAINER, LABEL_POD_UID, type ContainerInfo, type Runtime,
 } from '../runtime/runtime.js';
 import { removeContainers } from '../runtime/remove-containers.js';
+import { removePodVolumes } from './volumes.js';
 import { Backoff } from './backoff.js';
 import { containerIdOf, groupByContainer } from './container-names.js';
 import { ImageManager } from './images.js';
@@ -209,6 +210,8 @@ export class Kubelet {
     if (!opts.removeContainers) return;
     const all = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId }).catch(() => []);
     await removeContainers(this.runtime, all, 5);
+    // their emptyDir volumes go with them, as a pod made again starts with empty ones
+    await this.runtime.removeVolumes({ [LABEL_CLUSTER]: this.opts.clusterId }).catch((err: Error) => this.log(err.message));
     // Pods come back from scratch on the next `up`: their containers are gone on purpose.
     for (const pod of this.store.list<Pod>('Pod')) {
       this.observed.delete(pod.metadata.uid);
@@ -445,6 +448,8 @@ export class Kubelet {
 
   private async cleanupPod(uid: string, containers: ContainerInfo[]): Promise<void> {
     await removeContainers(this.runtime, containers, 2);
+    // the pod is ending (deleted, or gone from the store): its emptyDir volumes go with its containers
+    await removePodVolumes(this.runtime, this.opts.clusterId, uid).catch((err: Error) => this.log(err.message));
     if (!this.podByUid(uid)) {
       this.probes.removePod(uid);
       this.known.delete(uid);
@@ -466,6 +471,9 @@ export class Kubelet {
     const orphans = all.filter((c) => !uids.has(c.labels[LABEL_POD_UID] ?? ''));
     for (const c of orphans) this.log(`removing container ${c.name}: its pod no longer exists`);
     await removeContainers(this.runtime, orphans, 2);
+    for (const uid of new Set(orphans.map((c) => c.labels[LABEL_POD_UID]!))) {
+      await removePodVolumes(this.runtime, this.opts.clusterId, uid).catch((err: Error) => this.log(err.message));
+    }
   }
 
   private event(pod: Pod, type: EventType, reason: string, message: string, containerName?: string): void {

@@ -17,6 +17,7 @@ import { containerLabels, dockerContainerName } from './container-names.js';
 import { staticEnv } from './env.js';
 import type { ImageManager } from './images.js';
 import { backoffKey, type PodActions } from './pod-actions.js';
+import { ensurePodVolumes, mountsOf } from './volumes.js';
 import type { WaitingReason } from './pod-status.js';
 
 export interface SyncPodDeps {
@@ -132,9 +133,11 @@ export class SyncPod {
       ],
       network: d.network,
       publishPorts: d.publishPorts,
+      mounts: mountsOf(pod, c),
     };
     let id: string;
     try {
+      await ensurePodVolumes(d.runtime, d.clusterId, pod);
       id = await d.runtime.createContainer(spec).catch(async (err: Error) => {
         // The shared network was removed behind our back (docker network prune): make it again, once.
         if (!/network .*not found/i.test(err.message)) throw err;

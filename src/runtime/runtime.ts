@@ -37,6 +37,16 @@ export interface CreateContainerSpec {
    * container IPs (Docker Desktop) or when the "published ports" mode is forced.
    */
   publishPorts: boolean;
+  /** named engine volumes mounted into the container (a pod's emptyDir volumes) */
+  mounts?: VolumeMountSpec[];
+}
+
+export interface VolumeMountSpec {
+  /** the engine's volume name */
+  volume: string;
+  /** the path inside the container */
+  target: string;
+  readOnly: boolean;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -123,6 +133,10 @@ export interface Runtime {
   ping(): Promise<boolean>;
   ensureNetwork(name: string, labels: Record<string, string>): Promise<void>;
   removeNetwork(name: string): Promise<void>;
+  /** creates a named volume with these labels (LABEL_CLUSTER among them), or keeps the one there */
+  ensureVolume(name: string, labels: Record<string, string>): Promise<void>;
+  /** removes the volumes carrying all these labels (LABEL_CLUSTER among them) */
+  removeVolumes(labels: Record<string, string>): Promise<string[]>;
   imageExists(ref: string): Promise<boolean>;
   /** tries a pull; never throws for registry failures, it reports them */
   pullImage(ref: string): Promise<PullResult>;
