@@ -30,7 +30,7 @@ import { EngineWatch } from './engine-watch.js';
 import { markEngineUnreachable, ENGINE_CONDITION } from './engine-condition.js';
 import type { ConnectionDrain } from './drain.js';
 import { ObservedPods } from './observed-pods.js';
-import { computePodActions } from './pod-actions.js';
+import { computePodActions, isSidecar } from './pod-actions.js';
 import { PodWorkers } from './pod-workers.js';
 import { StatusManager, PUBLISHED_PORTS_ANNOTATION } from './status-manager.js';
 import { SyncPod } from './sync-pod.js';
@@ -258,10 +258,16 @@ export class Kubelet {
     // manager does. A container that died meanwhile has a 'die' event and a sync of its own coming.
     if (current && (u.type === 'readiness' || (u.type === 'startup' && u.result === 'success'))) {
       this.status.write(u.podUid, groupByContainer(listed!));
+      // a sidecar that started lets the next init container (or the app) start
+      if (u.type === 'startup' && this.isSidecarOf(u.podUid, u.containerName)) this.requestSync(u.podUid);
       return;
     }
     // A liveness/startup failure of the running container: kill it without listing first.
     this.requestSync(u.podUid, { cached: current && u.result === 'failure' });
+  }
+
+  private isSidecarOf(uid: string, name: string): boolean {
+    return !!this.podByUid(uid)?.spec?.initContainers?.some((c) => c.name === name && isSidecar(c));
   }
 
   private resyncAll(): void {
@@ -370,6 +376,7 @@ export class Kubelet {
       instances: byName,
       shown: this.shownStatus(pod),
       probeFailures: this.probeFailures(pod, byName),
+      startedSidecars: this.startedSidecars(pod, byName),
       killedToRestart: this.killedToRestart,
       waiting: this.waitingOf(uid),
       backoff: this.backoff,
@@ -391,11 +398,22 @@ export class Kubelet {
   private probeFailures(pod: Pod, byName: Map<string, ContainerInfo[]>): Map<string, 'liveness' | 'startup'> {
     const uid = pod.metadata!.uid!;
     const out = new Map<string, 'liveness' | 'startup'>();
-    for (const c of pod.spec?.containers ?? []) {
+    for (const c of [...pod.spec?.containers ?? [], ...(pod.spec?.initContainers ?? []).filter(isSidecar)]) {
       const latest = byName.get(c.name)?.[0];
       if (!latest?.running) continue;
       if (this.probes.livenessFailed(uid, c.name, latest.id)) out.set(c.name, 'liveness');
       else if (this.probes.startupFailed(uid, c.name, latest.id)) out.set(c.name, 'startup');
+    }
+    return out;
+  }
+
+  /** The sidecars whose running instance has started (the next init container may start). */
+  private startedSidecars(pod: Pod, byName: Map<string, ContainerInfo[]>): Set<string> {
+    const uid = pod.metadata!.uid!;
+    const out = new Set<string>();
+    for (const c of (pod.spec?.initContainers ?? []).filter(isSidecar)) {
+      const latest = byName.get(c.name)?.[0];
+      if (latest?.running && this.probes.isStarted(uid, c.name, latest.id)) out.add(c.name);
     }
     return out;
   }

@@ -28,6 +28,8 @@ export interface PodActionsInput {
   shown?: PodStatus;
   /** the probes' verdict on each container's running instance, when it failed liveness or startup */
   probeFailures: ReadonlyMap<string, 'liveness' | 'startup'>;
+  /** sidecars (init containers with restartPolicy Always) whose running instance has started (startupProbe passed, or none) */
+  startedSidecars?: ReadonlySet<string>;
   /** instances this kubelet killed meaning to restart them: restarted whatever their exit code and the policy */
   killedToRestart: ReadonlySet<string>;
   /** the reason each container waits today (to record an event only when a reason first appears) */
@@ -83,16 +85,38 @@ export function computePodActions(input: PodActionsInput): PodActions {
     out.lookAgainInMs = out.lookAgainInMs === undefined ? ms : Math.min(out.lookAgainInMs, ms);
   };
   // Init containers first, one at a time and in order (computeInitContainerActions): the next starts only
-  // once the one before exited 0, and the app containers only once all of them did.
+  // once the one before exited 0 (a sidecar: once it started), and the app containers only once all did.
+  // Once the pod is initialized, a sidecar that exits is restarted without holding anything up.
+  const initialized = isInitialized(input);
   for (const c of input.pod.spec?.initContainers ?? []) {
-    const progress = initProgress(input, c);
-    if (progress === 'done') continue;
+    if (isSidecar(c)) {
+      decideContainer(input, c, out, lookAgain);
+      const latest = input.instances.get(c.name)?.[0];
+      if (initialized || (latest?.running && input.startedSidecars?.has(c.name))) continue;
+      return out;
+    }
+    if (initialized || initProgress(input, c) === 'done') continue;
     // a running one is left to exit (its die event syncs the pod again); a failed one restarts per policy
     decideContainer(input, c, out, lookAgain);
     return out;
   }
   for (const c of input.pod.spec?.containers ?? []) decideContainer(input, c, out, lookAgain);
   return out;
+}
+
+/** podutil.IsRestartableInitContainer: a native sidecar. */
+export function isSidecar(c: Container): boolean {
+  return c.restartPolicy === 'Always';
+}
+
+/**
+ * The pod was initialized: an app container has an instance, or the status shows it so (the init
+ * containers are not run again when their instances are removed, as the kubelet keeps a started pod's
+ * sandbox initialized).
+ */
+function isInitialized(input: PodActionsInput): boolean {
+  if ((input.pod.spec?.containers ?? []).some((c) => (input.instances.get(c.name)?.length ?? 0) > 0)) return true;
+  return !!input.shown?.conditions?.some((c) => c.type === 'Initialized' && c.status === 'True');
 }
 
 /** Whether an init container is done: exited 0, or shown so and its instance since removed. */
@@ -140,7 +164,7 @@ function decideContainer(input: PodActionsInput, c: Container, out: PodActions, 
 
 function killOf(input: PodActionsInput, c: Container, latest: ContainerInfo): ContainerToKill | undefined {
   const pod = input.pod;
-  const policy = pod.spec?.restartPolicy ?? 'Always';
+  const policy = isSidecar(c) ? 'Always' : pod.spec?.restartPolicy ?? 'Always';
   const podGrace = pod.spec?.terminationGracePeriodSeconds ?? 30;
   const ran = imageOf(latest);
   // Only the image may change on a live pod; an instance made before the label existed is left alone.
@@ -176,7 +200,8 @@ interface Decision {
 /** The newest instance exited: restart it now, after its back-off, or never (the restart policy). */
 function exitedContainer(input: PodActionsInput, c: Container, instances: readonly ContainerInfo[]): Decision {
   const latest = instances[0]!;
-  const policy = input.pod.spec?.restartPolicy ?? 'Always';
+  // a sidecar restarts whatever the pod's policy
+  const policy = isSidecar(c) ? 'Always' : input.pod.spec?.restartPolicy ?? 'Always';
   const restart = input.killedToRestart.has(latest.id)
     || policy === 'Always' || (policy === 'OnFailure' && latest.exitCode !== 0);
   if (!restart) return {};

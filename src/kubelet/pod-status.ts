@@ -1,7 +1,7 @@
 // Pod status as the kubelet computes it (kubelet_pods.go): container states from the runtime's
 // instances (newest = state, second newest = lastState), phase from the states, and the Ready /
 // ContainersReady conditions from the probes' view of each container.
-import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../kube/types.js';
+import type { Container, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../kube/types.js';
 import type { ContainerInfo } from '../runtime/runtime.js';
 import { attemptOf, DOCKER_ID_PREFIX } from './container-names.js';
 
@@ -105,25 +105,39 @@ function condition(type: string, ok: boolean, previous: PodCondition[] | undefin
 }
 
 /**
- * The init containers' side of getPhase: undefined once every one exited 0; else Pending, or Failed when
- * one failed and the restart policy (Never) will not run it again.
+ * The init containers' side of getPhase: undefined once every one is complete; else Pending, or Failed
+ * when one failed and the restart policy (Never) will not run it again. A sidecar never fails the pod.
  */
-export function initPhase(inits: ContainerStatus[], restartPolicy: string): 'Pending' | 'Failed' | undefined {
-  const incomplete = inits.filter((s) => s.state?.terminated?.exitCode !== 0);
-  if (incomplete.length === 0) return undefined;
-  const failed = incomplete.some((s) => (s.state?.terminated?.exitCode ?? 0) !== 0);
+export function initPhase(inits: ContainerStatus[], specs: Container[], restartPolicy: string): 'Pending' | 'Failed' | undefined {
+  if (inits.every((s, i) => initComplete(s, specs[i]))) return undefined;
+  const failed = inits.some((s, i) => !isRestartable(specs[i]) && (s.state?.terminated?.exitCode ?? 0) !== 0);
   return failed && restartPolicy === 'Never' ? 'Failed' : 'Pending';
+}
+
+const isRestartable = (c: Container | undefined): boolean => c?.restartPolicy === 'Always';
+
+/** An init container is complete once exited 0; a sidecar once running and started. */
+function initComplete(s: ContainerStatus, spec: Container | undefined): boolean {
+  return isRestartable(spec) ? !!s.state?.running && !!s.started : s.state?.terminated?.exitCode === 0;
 }
 
 export function computePodStatus(pod: Pod, views: ContainerView[], podIP: string | undefined, now: string, initViews: ContainerView[] = []): PodStatus {
   const hasInit = initViews.length > 0;
-  const inits = initViews.map((v) => containerStatusOf(v, 'PodInitializing'));
+  const specs = pod.spec?.initContainers ?? [];
+  const inits = initViews.map((v, i) => {
+    const s = containerStatusOf(v, 'PodInitializing');
+    // a classic init container is ready once it exited 0 (the prober manager's UpdatePodStatus)
+    if (!isRestartable(specs[i])) s.ready = s.state?.terminated?.exitCode === 0;
+    return s;
+  });
   const statuses = views.map((v) => containerStatusOf(v, hasInit ? 'PodInitializing' : 'ContainerCreating'));
   const policy = pod.spec?.restartPolicy ?? 'Always';
-  const initializing = initPhase(inits, policy);
-  const phase = initializing ?? podPhase(statuses, policy);
-  const incomplete = inits.filter((s) => s.state?.terminated?.exitCode !== 0).map((s) => s.name);
-  const unready = statuses.filter((s) => !s.ready).map((s) => s.name);
+  // Once an app container was created the pod stays initialized, whatever its sidecars do since.
+  const appStarted = statuses.some((s) => !!s.containerID);
+  const incomplete = appStarted ? [] : inits.filter((s, i) => !initComplete(s, specs[i])).map((s) => s.name);
+  const phase = (appStarted ? undefined : initPhase(inits, specs, policy)) ?? podPhase(statuses, policy);
+  const sidecars = inits.filter((_, i) => isRestartable(specs[i]));
+  const unready = [...sidecars, ...statuses].filter((s) => !s.ready).map((s) => s.name);
   const prev = pod.status?.conditions;
   const allReady = unready.length === 0;
   // Succeeded/Failed pods are not ready, whatever the containers said last.

@@ -382,3 +382,67 @@ describe('computePodActions: restartPolicy', () => {
     });
   }
 });
+
+// Native sidecars (initContainers[].restartPolicy: Always): started in order like init containers, the
+// next one starts once the sidecar has started (its startupProbe passed, or it has none); they keep
+// running beside the app and are restarted whenever they exit, whatever the pod's restartPolicy.
+describe('computePodActions: sidecars', () => {
+  const withSidecar = (restartPolicy: 'Always' | 'Never' = 'Always'): Pod => ({
+    metadata: { name: 'p', namespace: 'default', uid: UID },
+    spec: {
+      restartPolicy,
+      initContainers: [{ name: 'side', image: IMAGE, restartPolicy: 'Always' }, { name: 'i2', image: IMAGE }],
+      containers: [{ name: 'c', image: IMAGE }],
+    },
+  });
+  const named = (name: string, i: ContainerInfo): ContainerInfo => ({ ...i, id: `${name}-${i.id}`, labels: { ...i.labels, [LABEL_CONTAINER]: name } });
+  const decideAll = (p: Pod, byName: Record<string, ContainerInfo[]>, extra: Partial<PodActionsInput> = {}): PodActions => computePodActions({
+    pod: p, instances: new Map(Object.entries(byName)), probeFailures: new Map(), killedToRestart: new Set(),
+    waiting: new Map(), backoff: new Backoff(), now: NOW, ...extra,
+  });
+  const rows: { name: string; pod: Pod; byName: Record<string, ContainerInfo[]>; extra?: Partial<PodActionsInput>; want: PodActions }[] = [
+    {
+      name: 'nothing on the engine: the sidecar starts first, alone',
+      pod: withSidecar(), byName: {},
+      want: { kill: [], start: [{ name: 'side', attempt: 0 }], waiting: [] },
+    },
+    {
+      name: 'the sidecar runs but has not started (startupProbe pending): the next init container waits',
+      pod: withSidecar(), byName: { side: [named('side', instance(0, 'running'))] },
+      want: { kill: [], start: [], waiting: [] },
+    },
+    {
+      name: 'the sidecar started: the next init container starts, the sidecar keeps running',
+      pod: withSidecar(), byName: { side: [named('side', instance(0, 'running'))] },
+      extra: { startedSidecars: new Set(['side']) },
+      want: { kill: [], start: [{ name: 'i2', attempt: 0 }], waiting: [] },
+    },
+    {
+      name: 'the sidecar started and the init container exited 0: the app starts',
+      pod: withSidecar(), byName: { side: [named('side', instance(0, 'running'))], i2: [named('i2', instance(0, 'exited', { exitCode: 0 }))] },
+      extra: { startedSidecars: new Set(['side']) },
+      want: { kill: [], start: [{ name: 'c', attempt: 0 }], waiting: [] },
+    },
+    {
+      name: 'initialized, the sidecar exited 0 under restartPolicy Never: restarted anyway, the app left running',
+      pod: withSidecar('Never'),
+      byName: { side: [named('side', instance(0, 'exited', { exitCode: 0, finished: 1 }))], i2: [named('i2', instance(0, 'exited', { exitCode: 0 }))], c: [named('c', instance(0, 'running'))] },
+      want: { kill: [], start: [{ name: 'side', attempt: 1, backoffFrom: NOW - 1000 }], waiting: [] },
+    },
+    {
+      name: 'a sidecar failing liveness is killed to be restarted whatever the pod policy',
+      pod: withSidecar('Never'),
+      byName: { side: [named('side', instance(0, 'running'))], i2: [named('i2', instance(0, 'exited', { exitCode: 0 }))], c: [named('c', instance(0, 'running'))] },
+      extra: { probeFailures: new Map([['side', 'liveness' as const]]) },
+      want: {
+        kill: [{ name: 'side', containerId: 'side-id0', reason: 'liveness', message: 'Container side failed liveness probe, will be restarted', graceSeconds: 30, restart: true }],
+        start: [], waiting: [], lookAgainInMs: 0,
+      },
+    },
+  ];
+  for (const row of rows) {
+    it(row.name, () => {
+      expect(decideAll(row.pod, row.byName, row.extra)).toEqual(row.want);
+    });
+  }
+});

@@ -107,3 +107,24 @@ describe('pod status with restartPolicy Never and OnFailure', () => {
     expect(shown(podOf('OnFailure', []), [view('c', [inst('c', 'exited', 1)])])).toMatchObject({ phase: 'Running', status: 'Error' });
   });
 });
+
+describe('pod status with a sidecar', () => {
+  const sidecarPod = (): Pod => ({
+    metadata: { name: 'p', namespace: 'default', uid: 'u' },
+    spec: { restartPolicy: 'Always', initContainers: [{ name: 'side', image: IMAGE, restartPolicy: 'Always' }], containers: [{ name: 'c', image: IMAGE }] },
+  });
+  it('the sidecar started, the app not yet: Initialized, PodInitializing, READY counts the sidecar (1/2)', () => {
+    const got = shown(sidecarPod(), [view('c', [])], [view('side', [inst('side', 'running')])]);
+    expect(got).toMatchObject({ phase: 'Pending', initialized: 'True', status: 'PodInitializing', ready: '1/2' });
+  });
+  it('the sidecar and the app run: Running 2/2, Ready', () => {
+    const got = shown(sidecarPod(), [view('c', [inst('c', 'running')])], [view('side', [inst('side', 'running')])]);
+    expect(got).toMatchObject({ phase: 'Running', status: 'Running', ready: '2/2' });
+    expect(got.pod.status!.conditions!.find((c) => c.type === 'Ready')!.status).toBe('True');
+  });
+  it('the sidecar not ready: the pod is not Ready (1/2)', () => {
+    const got = shown(sidecarPod(), [view('c', [inst('c', 'running')])], [view('side', [inst('side', 'running')], { ready: false })]);
+    expect(got).toMatchObject({ ready: '1/2' });
+    expect(got.pod.status!.conditions!.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', message: 'containers with unready status: [side]' });
+  });
+});
