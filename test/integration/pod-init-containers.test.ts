@@ -147,4 +147,46 @@ describe('init containers, emptyDir and restartPolicy through kubectl 1.32', () 
     expect(await phase('never-bad')).toBe('Failed 1 0');
     await k.run(['delete', 'pod', 'never-ok', 'never-bad', '--wait=false']);
   });
+
+  it('a sidecar runs next to two app containers (READY 3/3); logs and exec pick containers with -c as kubectl does', async () => {
+    await k.run(['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1', kind: 'Pod',
+        metadata: { name: 'with-sidecar', annotations: { 'kubectl.kubernetes.io/default-container': 'b' } },
+        spec: {
+          terminationGracePeriodSeconds: 1,
+          volumes: [{ name: 'shared', emptyDir: {} }],
+          initContainers: [sh('side', 'echo side up; while true; do date >> /shared/beat; sleep 1; done', {
+            restartPolicy: 'Always', volumeMounts: [{ name: 'shared', mountPath: '/shared' }],
+          })],
+          containers: [
+            sh('a', 'echo a up; sleep 3600', { volumeMounts: [{ name: 'shared', mountPath: '/shared' }] }),
+            sh('b', 'echo b up; sleep 3600'),
+          ],
+        },
+      }),
+    });
+    await until('3/3 Running', async () => (await statusColumn('with-sidecar')) === '3/3 Running' || undefined, 60_000);
+    expect((await k.run(['logs', 'with-sidecar', '-c', 'side'])).stdout).toBe('side up\n');
+    expect((await k.run(['logs', 'with-sidecar', '-c', 'a'])).stdout).toBe('a up\n');
+    // no -c: kubectl takes the annotation's container and says so
+    const dflt = await k.run(['logs', 'with-sidecar']);
+    expect(dflt.stdout).toBe('b up\n');
+    // the app reads what the sidecar writes, through the shared emptyDir
+    const beat = await k.run(['exec', 'with-sidecar', '-c', 'a', '--', 'sh', '-c', 'test -s /shared/beat && echo seen']);
+    expect(beat.stdout).toBe('seen\n');
+    const inSide = await k.run(['exec', 'with-sidecar', '-c', 'side', '--', 'echo', 'in-side']);
+    expect(inSide.stdout).toBe('in-side\n');
+    const bad = await k.run(['logs', 'with-sidecar', '-c', 'nope']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('container nope is not valid for pod with-sidecar');
+    const p = JSON.parse((await k.run(['get', 'pod', 'with-sidecar', '-o', 'json'])).stdout) as Pod;
+    expect(p.status?.initContainerStatuses?.[0]).toMatchObject({ name: 'side', ready: true, started: true });
+    // without the annotation kubectl names the first container and the others
+    await k.run(['annotate', 'pod', 'with-sidecar', 'kubectl.kubernetes.io/default-container-']);
+    const first = await k.run(['logs', 'with-sidecar']);
+    expect(first.stdout).toBe('a up\n');
+    expect(first.stderr).toContain('Defaulted container "a" out of: a, b, side (init)');
+    await k.run(['delete', 'pod', 'with-sidecar', '--wait=false']);
+  });
 });
