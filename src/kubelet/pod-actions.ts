@@ -18,7 +18,7 @@ import type { WaitingReason } from './pod-status.js';
 /** Kubernetes' minimumGracePeriodInSeconds for kills. */
 export const MIN_GRACE_SECONDS = 2;
 
-export type KillReason = 'liveness' | 'startup' | 'definition-changed';
+export type KillReason = 'liveness' | 'startup' | 'definition-changed' | 'pod-completed';
 
 export interface PodActionsInput {
   pod: Pod;
@@ -88,7 +88,14 @@ export function computePodActions(input: PodActionsInput): PodActions {
   // once the one before exited 0 (a sidecar: once it started), and the app containers only once all did.
   // Once the pod is initialized, a sidecar that exits is restarted without holding anything up.
   const initialized = isInitialized(input);
+  const completed = initialized && appContainersCompleted(input);
   for (const c of input.pod.spec?.initContainers ?? []) {
+    if (isSidecar(c) && completed) {
+      // Every app container ended for good: the sidecars are stopped, not restarted.
+      const latest = input.instances.get(c.name)?.[0];
+      if (latest?.running) out.kill.push(stopCompleted(input, c, latest));
+      continue;
+    }
     if (isSidecar(c)) {
       decideContainer(input, c, out, lookAgain);
       const latest = input.instances.get(c.name)?.[0];
@@ -102,6 +109,30 @@ export function computePodActions(input: PodActionsInput): PodActions {
   }
   for (const c of input.pod.spec?.containers ?? []) decideContainer(input, c, out, lookAgain);
   return out;
+}
+
+/**
+ * Every app container exited and will not be restarted (restartPolicy Never, or OnFailure with exit 0):
+ * the pod is done, and its sidecars are stopped (computePodActions' "all regular containers terminated").
+ */
+function appContainersCompleted(input: PodActionsInput): boolean {
+  const policy = input.pod.spec?.restartPolicy ?? 'Always';
+  if (policy === 'Always') return false;
+  return (input.pod.spec?.containers ?? []).every((c) => {
+    const latest = input.instances.get(c.name)?.[0];
+    if (!latest || latest.running || !isExited(latest) || input.killedToRestart.has(latest.id)) return false;
+    return policy === 'Never' || latest.exitCode === 0;
+  });
+}
+
+function stopCompleted(input: PodActionsInput, c: Container, latest: ContainerInfo): ContainerToKill {
+  return {
+    name: c.name, containerId: latest.id, reason: 'pod-completed',
+    // the kubelet's killContainer message when none is given
+    message: `Stopping container ${c.name}`,
+    graceSeconds: Math.max(MIN_GRACE_SECONDS, input.pod.spec?.terminationGracePeriodSeconds ?? 30),
+    restart: false,
+  };
 }
 
 /** podutil.IsRestartableInitContainer: a native sidecar. */

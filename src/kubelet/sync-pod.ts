@@ -62,7 +62,7 @@ export class SyncPod {
     // 2. Kills.
     for (const k of actions.kill) {
       d.event(pod, 'Normal', 'Killing', k.message, k.name);
-      if (k.reason !== 'definition-changed') d.onStopBegun?.(uid, k.name);
+      if (k.reason === 'liveness' || k.reason === 'startup') d.onStopBegun?.(uid, k.name);
       if (k.restart) d.killedToRestart.add(k.containerId);
       await d.runtime.stopContainer(k.containerId, k.graceSeconds);
     }

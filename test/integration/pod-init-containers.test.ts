@@ -189,4 +189,22 @@ describe('init containers, emptyDir and restartPolicy through kubectl 1.32', () 
     expect(first.stderr).toContain('Defaulted container "a" out of: a, b, side (init)');
     await k.run(['delete', 'pod', 'with-sidecar', '--wait=false']);
   });
+
+  it('restartPolicy Never with a sidecar: the app exits 0, the sidecar is stopped, the pod is Completed', async () => {
+    await k.run(['apply', '-f', '-'], {
+      input: pod('job-like', {
+        restartPolicy: 'Never',
+        initContainers: [sh('side', 'trap "exit 0" TERM; while true; do sleep 1; done', { restartPolicy: 'Always' })],
+        containers: [sh('app', 'sleep 2; echo done')],
+      }),
+    });
+    await until('Completed', async () => (await statusColumn('job-like')) === '0/2 Completed' || undefined, 60_000);
+    const p = JSON.parse((await k.run(['get', 'pod', 'job-like', '-o', 'json'])).stdout) as Pod;
+    expect(p.status?.phase).toBe('Succeeded');
+    expect(p.status?.initContainerStatuses?.[0]?.state?.terminated).toBeDefined();
+    expect(p.status?.initContainerStatuses?.[0]?.restartCount).toBe(0);
+    const events = await k.run(['get', 'events']);
+    expect(events.stdout).toMatch(/pod\/job-like\s+Stopping container side/);
+    await k.run(['delete', 'pod', 'job-like', '--wait=false']);
+  });
 });

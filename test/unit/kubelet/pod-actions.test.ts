@@ -430,6 +430,21 @@ describe('computePodActions: sidecars', () => {
       want: { kill: [], start: [{ name: 'side', attempt: 1, backoffFrom: NOW - 1000 }], waiting: [] },
     },
     {
+      name: 'restartPolicy Never, the app exited: the pod is done, the running sidecar is stopped, not restarted',
+      pod: withSidecar('Never'),
+      byName: { side: [named('side', instance(0, 'running'))], i2: [named('i2', instance(0, 'exited', { exitCode: 0 }))], c: [named('c', instance(0, 'exited', { exitCode: 1 }))] },
+      want: {
+        kill: [{ name: 'side', containerId: 'side-id0', reason: 'pod-completed', message: 'Stopping container side', graceSeconds: 30, restart: false }],
+        start: [], waiting: [],
+      },
+    },
+    {
+      name: 'restartPolicy Never, the app exited and the sidecar too: nothing restarts',
+      pod: withSidecar('Never'),
+      byName: { side: [named('side', instance(0, 'exited', { exitCode: 143 }))], i2: [named('i2', instance(0, 'exited', { exitCode: 0 }))], c: [named('c', instance(0, 'exited', { exitCode: 0 }))] },
+      want: { kill: [], start: [], waiting: [] },
+    },
+    {
       name: 'a sidecar failing liveness is killed to be restarted whatever the pod policy',
       pod: withSidecar('Never'),
       byName: { side: [named('side', instance(0, 'running'))], i2: [named('i2', instance(0, 'exited', { exitCode: 0 }))], c: [named('c', instance(0, 'running'))] },
