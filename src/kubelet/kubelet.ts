@@ -21,6 +21,7 @@ import {
   LABEL_CLUSTER, LABEL_CONTAINER, LABEL_POD_UID, type ContainerInfo, type Runtime,
 } from '../runtime/runtime.js';
 import { removeContainers } from '../runtime/remove-containers.js';
+import { removePodVolumes } from './volumes.js';
 import { Backoff } from './backoff.js';
 import { containerIdOf, groupByContainer } from './container-names.js';
 import { ImageManager } from './images.js';
@@ -29,7 +30,7 @@ import { EngineWatch } from './engine-watch.js';
 import { markEngineUnreachable, ENGINE_CONDITION } from './engine-condition.js';
 import type { ConnectionDrain } from './drain.js';
 import { ObservedPods } from './observed-pods.js';
-import { computePodActions } from './pod-actions.js';
+import { computePodActions, isSidecar } from './pod-actions.js';
 import { PodWorkers } from './pod-workers.js';
 import { StatusManager, PUBLISHED_PORTS_ANNOTATION } from './status-manager.js';
 import { SyncPod } from './sync-pod.js';
@@ -210,6 +211,8 @@ export class Kubelet {
     if (!opts.removeContainers) return;
     const all = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId }).catch(() => []);
     await removeContainers(this.runtime, all, 5);
+    // their emptyDir volumes go with them, as a pod made again starts with empty ones
+    await this.runtime.removeVolumes({ [LABEL_CLUSTER]: this.opts.clusterId }).catch((err: Error) => this.log(err.message));
     // Pods come back from scratch on the next `up`: their containers are gone on purpose.
     for (const pod of this.store.list<Pod>('Pod')) {
       this.observed.delete(pod.metadata.uid);
@@ -256,10 +259,16 @@ export class Kubelet {
     // manager does. A container that died meanwhile has a 'die' event and a sync of its own coming.
     if (current && (u.type === 'readiness' || (u.type === 'startup' && u.result === 'success'))) {
       this.status.write(u.podUid, groupByContainer(listed!));
+      // a sidecar that started lets the next init container (or the app) start
+      if (u.type === 'startup' && this.isSidecarOf(u.podUid, u.containerName)) this.requestSync(u.podUid);
       return;
     }
     // A liveness/startup failure of the running container: kill it without listing first.
     this.requestSync(u.podUid, { cached: current && u.result === 'failure' });
+  }
+
+  private isSidecarOf(uid: string, name: string): boolean {
+    return !!this.podByUid(uid)?.spec?.initContainers?.some((c) => c.name === name && isSidecar(c));
   }
 
   private resyncAll(): void {
@@ -368,6 +377,7 @@ export class Kubelet {
       instances: byName,
       shown: this.shownStatus(pod),
       probeFailures: this.probeFailures(pod, byName),
+      startedSidecars: this.startedSidecars(pod, byName),
       killedToRestart: this.killedToRestart,
       waiting: this.waitingOf(uid),
       backoff: this.backoff,
@@ -389,11 +399,22 @@ export class Kubelet {
   private probeFailures(pod: Pod, byName: Map<string, ContainerInfo[]>): Map<string, 'liveness' | 'startup'> {
     const uid = pod.metadata!.uid!;
     const out = new Map<string, 'liveness' | 'startup'>();
-    for (const c of pod.spec?.containers ?? []) {
+    for (const c of [...pod.spec?.containers ?? [], ...(pod.spec?.initContainers ?? []).filter(isSidecar)]) {
       const latest = byName.get(c.name)?.[0];
       if (!latest?.running) continue;
       if (this.probes.livenessFailed(uid, c.name, latest.id)) out.set(c.name, 'liveness');
       else if (this.probes.startupFailed(uid, c.name, latest.id)) out.set(c.name, 'startup');
+    }
+    return out;
+  }
+
+  /** The sidecars whose running instance has started (the next init container may start). */
+  private startedSidecars(pod: Pod, byName: Map<string, ContainerInfo[]>): Set<string> {
+    const uid = pod.metadata!.uid!;
+    const out = new Set<string>();
+    for (const c of (pod.spec?.initContainers ?? []).filter(isSidecar)) {
+      const latest = byName.get(c.name)?.[0];
+      if (latest?.running && this.probes.isStarted(uid, c.name, latest.id)) out.add(c.name);
     }
     return out;
   }
@@ -407,7 +428,7 @@ export class Kubelet {
 
   /** Keeps the newest instance and the one before it (for `logs --previous`); removes older ones. */
   private async removeExtraInstances(byName: Map<string, ContainerInfo[]>, pod: Stored<Pod>): Promise<void> {
-    const names = new Set((pod.spec?.containers ?? []).map((c) => c.name));
+    const names = new Set([...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? []].map((c) => c.name));
     for (const [name, list] of byName) {
       const extra = names.has(name) ? list.slice(2) : list;
       for (const c of extra) {
@@ -446,6 +467,8 @@ export class Kubelet {
 
   private async cleanupPod(uid: string, containers: ContainerInfo[]): Promise<void> {
     await removeContainers(this.runtime, containers, 2);
+    // the pod is ending (deleted, or gone from the store): its emptyDir volumes go with its containers
+    await removePodVolumes(this.runtime, this.opts.clusterId, uid).catch((err: Error) => this.log(err.message));
     if (!this.podByUid(uid)) {
       this.probes.removePod(uid);
       this.known.delete(uid);
@@ -467,12 +490,15 @@ export class Kubelet {
     const orphans = all.filter((c) => !uids.has(c.labels[LABEL_POD_UID] ?? ''));
     for (const c of orphans) this.log(`removing container ${c.name}: its pod no longer exists`);
     await removeContainers(this.runtime, orphans, 2);
+    for (const uid of new Set(orphans.map((c) => c.labels[LABEL_POD_UID]!))) {
+      await removePodVolumes(this.runtime, this.opts.clusterId, uid).catch((err: Error) => this.log(err.message));
+    }
   }
 
   private event(pod: Pod, type: EventType, reason: string, message: string, containerName?: string): void {
     recordEvent(this.store, pod, type, reason, message, {
       source: KUBELET,
-      ...(containerName ? { fieldPath: `spec.containers{${containerName}}` } : {}),
+      ...(containerName ? { fieldPath: `spec.${pod.spec?.initContainers?.some((c) => c.name === containerName) ? 'initContainers' : 'containers'}{${containerName}}` } : {}),
     });
   }
 }

@@ -8,7 +8,7 @@
 // decision (which sees it exited), not in the same pass. Every restart of an exited container therefore
 // goes through the one back-off check (doBackOff), a liveness kill included (docs/decisions/090).
 import { imageReferenceError, invalidImageNameMessage } from '../kube/image-reference.js';
-import type { Container, Pod, PodStatus } from '../kube/types.js';
+import type { Container, ContainerStatus, Pod, PodStatus } from '../kube/types.js';
 import type { ContainerInfo } from '../runtime/runtime.js';
 import { livenessKillMessage, startupKillMessage } from '../probes/messages.js';
 import { goDuration, type Backoff } from './backoff.js';
@@ -18,7 +18,7 @@ import type { WaitingReason } from './pod-status.js';
 /** Kubernetes' minimumGracePeriodInSeconds for kills. */
 export const MIN_GRACE_SECONDS = 2;
 
-export type KillReason = 'liveness' | 'startup' | 'definition-changed';
+export type KillReason = 'liveness' | 'startup' | 'definition-changed' | 'pod-completed';
 
 export interface PodActionsInput {
   pod: Pod;
@@ -28,6 +28,8 @@ export interface PodActionsInput {
   shown?: PodStatus;
   /** the probes' verdict on each container's running instance, when it failed liveness or startup */
   probeFailures: ReadonlyMap<string, 'liveness' | 'startup'>;
+  /** sidecars (init containers with restartPolicy Always) whose running instance has started (startupProbe passed, or none) */
+  startedSidecars?: ReadonlySet<string>;
   /** instances this kubelet killed meaning to restart them: restarted whatever their exit code and the policy */
   killedToRestart: ReadonlySet<string>;
   /** the reason each container waits today (to record an event only when a reason first appears) */
@@ -82,45 +84,118 @@ export function computePodActions(input: PodActionsInput): PodActions {
   const lookAgain = (ms: number): void => {
     out.lookAgainInMs = out.lookAgainInMs === undefined ? ms : Math.min(out.lookAgainInMs, ms);
   };
-  for (const c of input.pod.spec?.containers ?? []) {
-    const instances = input.instances.get(c.name) ?? [];
-    const latest = instances[0];
-    if (latest?.running) {
-      const kill = killOf(input, c, latest);
-      if (kill) {
-        out.kill.push(kill);
-        // the restart, if any, is the next decision's, through the back-off
-        lookAgain(0);
-      }
+  // Init containers first, one at a time and in order (computeInitContainerActions): the next starts only
+  // once the one before exited 0 (a sidecar: once it started), and the app containers only once all did.
+  // Once the pod is initialized, a sidecar that exits is restarted without holding anything up.
+  const initialized = isInitialized(input);
+  const completed = initialized && appContainersCompleted(input);
+  for (const c of input.pod.spec?.initContainers ?? []) {
+    if (isSidecar(c) && completed) {
+      // Every app container ended for good: the sidecars are stopped, not restarted.
+      const latest = input.instances.get(c.name)?.[0];
+      if (latest?.running) out.kill.push(stopCompleted(input, c, latest));
       continue;
     }
-    const decision = latest && isExited(latest) ? exitedContainer(input, c, instances)
-      : latest && latest.status === 'created' ? { start: { name: c.name, attempt: attemptOf(latest), existingId: latest.id } }
-      : { start: { name: c.name, attempt: firstOrVanishedAttempt(input.shown, c.name) } };
-    if (decision.wait) {
-      out.waiting.push(decision.wait);
-      if (decision.lookAgainInMs !== undefined) lookAgain(decision.lookAgainInMs);
+    if (isSidecar(c)) {
+      decideContainer(input, c, out, lookAgain);
+      const latest = input.instances.get(c.name)?.[0];
+      if (initialized || (latest?.running && input.startedSidecars?.has(c.name))) continue;
+      return out;
     }
-    if (decision.start) {
-      // An image string the engine cannot parse never reaches it: the container waits until the spec changes.
-      const invalid = c.image !== undefined && !decision.start.existingId ? imageReferenceError(c.image) : undefined;
-      if (invalid !== undefined) {
-        const message = invalidImageNameMessage(c.image!, invalid);
-        out.waiting.push(waitingWith(input, c.name, { reason: 'InvalidImageName', message }, [
-          { type: 'Warning', reason: 'InspectFailed', message },
-          { type: 'Warning', reason: 'Failed', message: 'Error: InvalidImageName' },
-        ]));
-      } else {
-        out.start.push(decision.start);
-      }
+    if (initialized || initProgress(input, c) === 'done') continue;
+    // a running one is left to exit (its die event syncs the pod again); a failed one restarts per policy
+    decideContainer(input, c, out, lookAgain);
+    return out;
+  }
+  for (const c of input.pod.spec?.containers ?? []) decideContainer(input, c, out, lookAgain);
+  return out;
+}
+
+/**
+ * Every app container exited and will not be restarted (restartPolicy Never, or OnFailure with exit 0):
+ * the pod is done, and its sidecars are stopped (computePodActions' "all regular containers terminated").
+ */
+function appContainersCompleted(input: PodActionsInput): boolean {
+  const policy = input.pod.spec?.restartPolicy ?? 'Always';
+  if (policy === 'Always') return false;
+  return (input.pod.spec?.containers ?? []).every((c) => {
+    const latest = input.instances.get(c.name)?.[0];
+    if (!latest || latest.running || !isExited(latest) || input.killedToRestart.has(latest.id)) return false;
+    return policy === 'Never' || latest.exitCode === 0;
+  });
+}
+
+function stopCompleted(input: PodActionsInput, c: Container, latest: ContainerInfo): ContainerToKill {
+  return {
+    name: c.name, containerId: latest.id, reason: 'pod-completed',
+    // the kubelet's killContainer message when none is given
+    message: `Stopping container ${c.name}`,
+    graceSeconds: Math.max(MIN_GRACE_SECONDS, input.pod.spec?.terminationGracePeriodSeconds ?? 30),
+    restart: false,
+  };
+}
+
+/** podutil.IsRestartableInitContainer: a native sidecar. */
+export function isSidecar(c: Container): boolean {
+  return c.restartPolicy === 'Always';
+}
+
+/**
+ * The pod was initialized: an app container has an instance, or the status shows it so (the init
+ * containers are not run again when their instances are removed, as the kubelet keeps a started pod's
+ * sandbox initialized).
+ */
+function isInitialized(input: PodActionsInput): boolean {
+  if ((input.pod.spec?.containers ?? []).some((c) => (input.instances.get(c.name)?.length ?? 0) > 0)) return true;
+  return !!input.shown?.conditions?.some((c) => c.type === 'Initialized' && c.status === 'True');
+}
+
+/** Whether an init container is done: exited 0, or shown so and its instance since removed. */
+function initProgress(input: PodActionsInput, c: Container): 'done' | 'pending' {
+  const latest = input.instances.get(c.name)?.[0];
+  if (latest && !latest.running && isExited(latest)) return latest.exitCode === 0 ? 'done' : 'pending';
+  const shown = shownStatusOf(input.shown, c.name);
+  return !latest && shown?.state?.terminated?.exitCode === 0 ? 'done' : 'pending';
+}
+
+/** One container's decision: kill it (a probe, a changed definition), start it, or say why it waits. */
+function decideContainer(input: PodActionsInput, c: Container, out: PodActions, lookAgain: (ms: number) => void): void {
+  const instances = input.instances.get(c.name) ?? [];
+  const latest = instances[0];
+  if (latest?.running) {
+    const kill = killOf(input, c, latest);
+    if (kill) {
+      out.kill.push(kill);
+      // the restart, if any, is the next decision's, through the back-off
+      lookAgain(0);
+    }
+    return;
+  }
+  const decision = latest && isExited(latest) ? exitedContainer(input, c, instances)
+    : latest && latest.status === 'created' ? { start: { name: c.name, attempt: attemptOf(latest), existingId: latest.id } }
+    : { start: { name: c.name, attempt: firstOrVanishedAttempt(input.shown, c.name) } };
+  if (decision.wait) {
+    out.waiting.push(decision.wait);
+    if (decision.lookAgainInMs !== undefined) lookAgain(decision.lookAgainInMs);
+  }
+  if (decision.start) {
+    // An image string the engine cannot parse never reaches it: the container waits until the spec changes.
+    const invalid = c.image !== undefined && !decision.start.existingId ? imageReferenceError(c.image) : undefined;
+    if (invalid !== undefined) {
+      const message = invalidImageNameMessage(c.image!, invalid);
+      out.waiting.push(waitingWith(input, c.name, { reason: 'InvalidImageName', message }, [
+        { type: 'Warning', reason: 'InspectFailed', message },
+        { type: 'Warning', reason: 'Failed', message: 'Error: InvalidImageName' },
+      ]));
+    } else {
+      out.start.push(decision.start);
     }
   }
-  return out;
 }
 
 function killOf(input: PodActionsInput, c: Container, latest: ContainerInfo): ContainerToKill | undefined {
   const pod = input.pod;
-  const policy = pod.spec?.restartPolicy ?? 'Always';
+  const policy = isSidecar(c) ? 'Always' : pod.spec?.restartPolicy ?? 'Always';
   const podGrace = pod.spec?.terminationGracePeriodSeconds ?? 30;
   const ran = imageOf(latest);
   // Only the image may change on a live pod; an instance made before the label existed is left alone.
@@ -156,7 +231,8 @@ interface Decision {
 /** The newest instance exited: restart it now, after its back-off, or never (the restart policy). */
 function exitedContainer(input: PodActionsInput, c: Container, instances: readonly ContainerInfo[]): Decision {
   const latest = instances[0]!;
-  const policy = input.pod.spec?.restartPolicy ?? 'Always';
+  // a sidecar restarts whatever the pod's policy
+  const policy = isSidecar(c) ? 'Always' : input.pod.spec?.restartPolicy ?? 'Always';
   const restart = input.killedToRestart.has(latest.id)
     || policy === 'Always' || (policy === 'OnFailure' && latest.exitCode !== 0);
   if (!restart) return {};
@@ -187,7 +263,7 @@ function exitedContainer(input: PodActionsInput, c: Container, instances: readon
  * crash: the restart count goes on from what the status last showed.
  */
 function firstOrVanishedAttempt(shown: PodStatus | undefined, name: string): number {
-  const previous = shown?.containerStatuses?.find((s) => s.name === name);
+  const previous = shownStatusOf(shown, name);
   return previous?.containerID ? (previous.restartCount ?? 0) + 1 : previous?.restartCount ?? 0;
 }
 
@@ -198,12 +274,17 @@ function waitingWith(input: PodActionsInput, name: string, waiting: WaitingReaso
 
 /** True when the status shows an instance of the container that the engine no longer has. */
 export function shownInstanceVanished(status: PodStatus | undefined, name: string, instances: readonly ContainerInfo[]): boolean {
-  const shown = status?.containerStatuses?.find((s) => s.name === name);
+  const shown = shownStatusOf(status, name);
   return !!shown?.containerID && !instances.some((i) => shown.containerID!.endsWith(i.id));
 }
 
 /** The restart count the status shows for a container whose shown instance no longer exists, else 0. */
 function vanishedCount(status: PodStatus | undefined, name: string, instances: readonly ContainerInfo[]): number {
   if (!shownInstanceVanished(status, name, instances)) return 0;
-  return status?.containerStatuses?.find((s) => s.name === name)?.restartCount ?? 0;
+  return shownStatusOf(status, name)?.restartCount ?? 0;
+}
+
+/** The status shown for a container, app or init (names are unique across both lists). */
+function shownStatusOf(status: PodStatus | undefined, name: string): ContainerStatus | undefined {
+  return [...status?.containerStatuses ?? [], ...status?.initContainerStatuses ?? []].find((s) => s.name === name);
 }

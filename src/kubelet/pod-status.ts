@@ -1,7 +1,7 @@
 // Pod status as the kubelet computes it (kubelet_pods.go): container states from the runtime's
 // instances (newest = state, second newest = lastState), phase from the states, and the Ready /
 // ContainersReady conditions from the probes' view of each container.
-import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../kube/types.js';
+import type { Container, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../kube/types.js';
 import type { ContainerInfo } from '../runtime/runtime.js';
 import { podQOSClass } from '../kube/resources.js';
 import { attemptOf, DOCKER_ID_PREFIX } from './container-names.js';
@@ -37,16 +37,20 @@ export function terminatedState(c: ContainerInfo): ContainerState {
   };
 }
 
-function stateOf(c: ContainerInfo | undefined, waiting: WaitingReason | undefined): ContainerState {
+function stateOf(c: ContainerInfo | undefined, waiting: WaitingReason | undefined, notYet: string): ContainerState {
   if (c?.running) return { running: { startedAt: c.startedAt } };
   if (waiting) return { waiting: { reason: waiting.reason, ...(waiting.message ? { message: waiting.message } : {}) } };
   if (c && c.finishedAt) return terminatedState(c);
-  return { waiting: { reason: 'ContainerCreating' } };
+  return { waiting: { reason: notYet } };
 }
 
-export function containerStatusOf(v: ContainerView): ContainerStatus {
+/**
+ * A container's status. `notYet` is the waiting reason of a container not created yet: ContainerCreating,
+ * or PodInitializing for the containers of a pod with init containers (convertToAPIContainerStatuses).
+ */
+export function containerStatusOf(v: ContainerView, notYet = 'ContainerCreating'): ContainerStatus {
   const [latest, previous] = v.instances;
-  const state = stateOf(latest, v.waiting);
+  const state = stateOf(latest, v.waiting, notYet);
   // When the newest instance is waiting to be replaced, it is the one kubectl shows as Last State.
   const last = state.waiting && latest?.finishedAt ? latest : previous;
   const restartCount = Math.max(latest ? attemptOf(latest) : 0, v.restartFloor);
@@ -101,10 +105,40 @@ function condition(type: string, ok: boolean, previous: PodCondition[] | undefin
   };
 }
 
-export function computePodStatus(pod: Pod, views: ContainerView[], podIP: string | undefined, now: string): PodStatus {
-  const statuses = views.map(containerStatusOf);
-  const phase = podPhase(statuses, pod.spec?.restartPolicy ?? 'Always');
-  const unready = statuses.filter((s) => !s.ready).map((s) => s.name);
+/**
+ * The init containers' side of getPhase: undefined once every one is complete; else Pending, or Failed
+ * when one failed and the restart policy (Never) will not run it again. A sidecar never fails the pod.
+ */
+export function initPhase(inits: ContainerStatus[], specs: Container[], restartPolicy: string): 'Pending' | 'Failed' | undefined {
+  if (inits.every((s, i) => initComplete(s, specs[i]))) return undefined;
+  const failed = inits.some((s, i) => !isRestartable(specs[i]) && (s.state?.terminated?.exitCode ?? 0) !== 0);
+  return failed && restartPolicy === 'Never' ? 'Failed' : 'Pending';
+}
+
+const isRestartable = (c: Container | undefined): boolean => c?.restartPolicy === 'Always';
+
+/** An init container is complete once exited 0; a sidecar once running and started. */
+function initComplete(s: ContainerStatus, spec: Container | undefined): boolean {
+  return isRestartable(spec) ? !!s.state?.running && !!s.started : s.state?.terminated?.exitCode === 0;
+}
+
+export function computePodStatus(pod: Pod, views: ContainerView[], podIP: string | undefined, now: string, initViews: ContainerView[] = []): PodStatus {
+  const hasInit = initViews.length > 0;
+  const specs = pod.spec?.initContainers ?? [];
+  const inits = initViews.map((v, i) => {
+    const s = containerStatusOf(v, 'PodInitializing');
+    // a classic init container is ready once it exited 0 (the prober manager's UpdatePodStatus)
+    if (!isRestartable(specs[i])) s.ready = s.state?.terminated?.exitCode === 0;
+    return s;
+  });
+  const statuses = views.map((v) => containerStatusOf(v, hasInit ? 'PodInitializing' : 'ContainerCreating'));
+  const policy = pod.spec?.restartPolicy ?? 'Always';
+  // Once an app container was created the pod stays initialized, whatever its sidecars do since.
+  const appStarted = statuses.some((s) => !!s.containerID);
+  const incomplete = appStarted ? [] : inits.filter((s, i) => !initComplete(s, specs[i])).map((s) => s.name);
+  const phase = (appStarted ? undefined : initPhase(inits, specs, policy)) ?? podPhase(statuses, policy);
+  const sidecars = inits.filter((_, i) => isRestartable(specs[i]));
+  const unready = [...sidecars, ...statuses].filter((s) => !s.ready).map((s) => s.name);
   const prev = pod.status?.conditions;
   const allReady = unready.length === 0;
   // Succeeded/Failed pods are not ready, whatever the containers said last.
@@ -115,7 +149,7 @@ export function computePodStatus(pod: Pod, views: ContainerView[], podIP: string
     phase,
     conditions: [
       condition('PodReadyToStartContainers', anyRunning || !!podIP, prev, now),
-      condition('Initialized', true, prev, now),
+      condition('Initialized', incomplete.length === 0, prev, now, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`),
       condition('Ready', ready, prev, now, 'ContainersNotReady', notReadyMsg),
       condition('ContainersReady', ready, prev, now, 'ContainersNotReady', notReadyMsg),
       condition('PodScheduled', true, prev, now),
@@ -124,6 +158,7 @@ export function computePodStatus(pod: Pod, views: ContainerView[], podIP: string
     hostIPs: [{ ip: '127.0.0.1' }],
     ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
     startTime: pod.status?.startTime ?? now,
+    ...(hasInit ? { initContainerStatuses: inits } : {}),
     containerStatuses: statuses,
     qosClass: podQOSClass(pod),
   };

@@ -3,7 +3,7 @@
 // (observed-pods.ts, what everything acts on) and then writes it to the store (only a report of it).
 // It also keeps the engine's 'die' events: a container reported dead is shown dead at once, before the
 // next listing, and a listing begun before its death never shows it running again.
-import type { Pod } from '../kube/types.js';
+import type { Container, Pod } from '../kube/types.js';
 import type { ProbeManager } from '../probes/manager.js';
 import { timestamp, type Store, type Stored } from '../store/store.js';
 import type { ContainerInfo } from '../runtime/runtime.js';
@@ -90,12 +90,12 @@ export class StatusManager {
     if (!pod) return;
     const byName = this.withDeaths(listed);
     const shown = observed.status(uid) ?? pod.status;
-    const views: ContainerView[] = (pod.spec?.containers ?? []).map((c) => {
+    const viewOf = (c: Container): ContainerView => {
       const instances = byName.get(c.name) ?? [];
       const latest = instances[0];
       const id = latest?.id ?? '';
       const running = !!latest?.running;
-      const prev = shown?.containerStatuses?.find((s) => s.name === c.name);
+      const prev = [...shown?.containerStatuses ?? [], ...shown?.initContainerStatuses ?? []].find((s) => s.name === c.name);
       return {
         name: c.name,
         image: c.image!,
@@ -106,12 +106,14 @@ export class StatusManager {
         // the count never goes back: kept when the instance the status shows is gone (removed by hand)
         restartFloor: instances.length && !shownInstanceVanished(shown, c.name, instances) ? 0 : prev?.restartCount ?? 0,
       };
-    });
+    };
+    const views = (pod.spec?.containers ?? []).map(viewOf);
+    const initViews = (pod.spec?.initContainers ?? []).map(viewOf);
     const first = byName.get(pod.spec?.containers?.[0]?.name ?? '')?.[0];
     // The IP the first container has on the engine; while it is down, the one this kubelet saw last (the
     // proxy does not dial it, docs/decisions/023). Never an IP that only the stored status names.
     const podIP = (first?.running && first.ip) || observed.status(uid)?.podIP;
-    const status = computePodStatus({ ...pod, status: shown }, views, podIP, timestamp());
+    const status = computePodStatus({ ...pod, status: shown }, views, podIP, timestamp(), initViews);
     // A sync that read the engine just before it went away must not wipe the "engine unreachable" mark.
     const engineMark = !this.deps.engineReachable() && pod.status?.conditions?.find((x) => x.type === ENGINE_CONDITION);
     if (engineMark) status.conditions = [...(status.conditions ?? []), engineMark];

@@ -19,6 +19,7 @@ import { cgroupResources } from '../kube/resources.js';
 import { containerSecurity, needsImageUser, verifyRunAsNonRoot } from './security-context.js';
 import type { ImageManager } from './images.js';
 import { backoffKey, type PodActions } from './pod-actions.js';
+import { ensurePodVolumes, mountsOf } from './volumes.js';
 import type { WaitingReason } from './pod-status.js';
 
 export interface SyncPodDeps {
@@ -51,7 +52,7 @@ export class SyncPod {
   async execute(pod: Stored<Pod>, actions: PodActions, byName: Map<string, ContainerInfo[]>): Promise<boolean> {
     const d = this.deps;
     const uid = pod.metadata.uid;
-    const containers = new Map((pod.spec?.containers ?? []).map((c) => [c.name, c]));
+    const containers = new Map([...pod.spec?.initContainers ?? [], ...pod.spec?.containers ?? []].map((c) => [c.name, c]));
 
     // 1. Why containers wait. A running container waits for nothing.
     for (const [name, list] of byName) if (list[0]?.running) d.waiting.delete(`${uid}/${name}`);
@@ -63,7 +64,7 @@ export class SyncPod {
     // 2. Kills.
     for (const k of actions.kill) {
       d.event(pod, 'Normal', 'Killing', k.message, k.name);
-      if (k.reason !== 'definition-changed') d.onStopBegun?.(uid, k.name);
+      if (k.reason === 'liveness' || k.reason === 'startup') d.onStopBegun?.(uid, k.name);
       if (k.restart) d.killedToRestart.add(k.containerId);
       await d.runtime.stopContainer(k.containerId, k.graceSeconds);
     }
@@ -140,9 +141,11 @@ export class SyncPod {
       publishPorts: d.publishPorts,
       resources: cgroupResources(c),
       security: containerSecurity(pod, c, imageUser),
+      mounts: mountsOf(pod, c),
     };
     let id: string;
     try {
+      await ensurePodVolumes(d.runtime, d.clusterId, pod);
       id = await d.runtime.createContainer(spec).catch(async (err: Error) => {
         // The shared network was removed behind our back (docker network prune): make it again, once.
         if (!/network .*not found/i.test(err.message)) throw err;

@@ -23,7 +23,7 @@ const only = (values: readonly unknown[], why: string, otherwise?: 'warn'): Fiel
   ({ status: 'only', values, why, ...(otherwise ? { otherwise } : {}) });
 const warned = (why: string): FieldEntry => ({ status: 'warned', why });
 const refused = (note?: string): FieldEntry => ({ status: 'refused', ...(note ? { note } : {}) });
-const WT_I = refused('being implemented in #14 (wt-i)');
+const INIT_TEST = 'test/integration/pod-init-containers.test.ts';
 const WT_E = refused('being implemented in #14 (wt-e)');
 
 const PROBE_TESTS = 'test/integration/probes-tutorial-liveness, probes-tutorial-readiness, probes-handlers';
@@ -52,7 +52,7 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     hostPID: impl('test/unit/runtime/create-options-resources-security.test.ts (only with --allow-privileged: security.ts)'),
     hostUsers: refused(),
     imagePullSecrets: refused(),
-    initContainers: WT_I,
+    initContainers: impl(INIT_TEST),
     nodeName: only(['mini-kube'], 'the one node'),
     // One node: Kubernetes would leave a pod whose selector does not match the node Pending; mini-kube runs it.
     nodeSelector: warned('mini-kube has one node and runs every pod on it; nodeSelector is not evaluated'),
@@ -77,7 +77,7 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     // The one node has no taints, so a toleration changes nothing, as on an untainted Kubernetes node.
     tolerations: impl(NO_TAINTS),
     topologySpreadConstraints: refused(),
-    volumes: WT_I,
+    volumes: impl(INIT_TEST),
   },
   Container: {
     args: impl('test/unit/runtime/create-options.test.ts'),
@@ -93,7 +93,8 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     readinessProbe: impl(PROBE_TESTS),
     resizePolicy: refused(),
     resources: impl(SEC_TEST),
-    restartPolicy: WT_I,
+    // on an init container: a native sidecar (decision 119); app containers may not set it (validation)
+    restartPolicy: only(['Always'], 'native sidecars (initContainers[].restartPolicy: Always)'),
     securityContext: impl(SEC_TEST),
     startupProbe: impl(PROBE_TESTS),
     stdin: only([false], 'containers get no stdin (kubectl run -i/attach is not implemented)'),
@@ -102,8 +103,47 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     terminationMessagePolicy: only(['File'], 'the default; no termination message is read'),
     tty: only([false], 'containers get no terminal'),
     volumeDevices: refused(),
-    volumeMounts: WT_I,
+    volumeMounts: impl(INIT_TEST),
     workingDir: impl('test/unit/runtime/create-options.test.ts'),
+  },
+  Volume: {
+    name: impl(INIT_TEST),
+    emptyDir: impl(INIT_TEST),
+    awsElasticBlockStore: refused(),
+    azureDisk: refused(),
+    azureFile: refused(),
+    cephfs: refused(),
+    cinder: refused(),
+    configMap: refused(),
+    csi: refused(),
+    downwardAPI: refused(),
+    ephemeral: refused(),
+    fc: refused(),
+    flexVolume: refused(),
+    flocker: refused(),
+    gcePersistentDisk: refused(),
+    gitRepo: refused(),
+    glusterfs: refused(),
+    hostPath: refused(),
+    iscsi: refused(),
+    nfs: refused(),
+    persistentVolumeClaim: refused(),
+    photonPersistentDisk: refused(),
+    portworxVolume: refused(),
+    projected: refused(),
+    quobyte: refused(),
+    rbd: refused(),
+    scaleIO: refused(),
+    secret: refused(),
+    storageos: refused(),
+    vsphereVolume: refused(),
+  },
+  // a Docker volume per pod and volume (decision 120): no tmpfs that outlives a container restart, no size cap
+  EmptyDirVolumeSource: { medium: only([''], 'the node\'s disk (medium: Memory is not implemented: decision 120)'), sizeLimit: refused() },
+  VolumeMount: {
+    mountPath: impl(INIT_TEST), name: impl(INIT_TEST), readOnly: impl(INIT_TEST),
+    // Docker 20.10 mounts no volume sub-path (decision 120)
+    mountPropagation: refused(), recursiveReadOnly: refused(), subPath: refused(), subPathExpr: refused(),
   },
   Toleration: {
     effect: impl(NO_TAINTS), key: impl(NO_TAINTS), operator: impl(NO_TAINTS), tolerationSeconds: impl(NO_TAINTS), value: impl(NO_TAINTS),

@@ -47,7 +47,9 @@ export function privilegedInCreateBody(body: Docker.ContainerCreateOptions): str
   for (const [mode, what] of [[h.NetworkMode, 'network'], [h.PidMode, 'process'], [h.IpcMode, 'IPC'], [h.UTSMode, 'UTS'], [h.UsernsMode, 'user']] as const) {
     if (mode === 'host' || mode?.startsWith('container:')) found.push(`it joins ${mode === 'host' ? "the host's" : "another container's"} ${what} namespace`);
   }
-  if (h.Binds?.length || h.Mounts?.length) found.push('it mounts files of the machine');
+  // A named engine volume (an emptyDir) holds no file of the machine; binds, tmpfs options and driver
+  // options (which can bind a host path) do.
+  if (h.Binds?.length || h.Mounts?.some((m) => m.Type !== 'volume' || m.VolumeOptions)) found.push('it mounts files of the machine');
   if (h.Devices?.length) found.push('it maps devices of the machine');
   for (const [port, bindings] of Object.entries(h.PortBindings ?? {}) as [string, { HostPort?: string }[]][]) {
     for (const b of bindings ?? []) {
@@ -91,6 +93,9 @@ function createBody(spec: CreateContainerSpec): Docker.ContainerCreateOptions {
       Init: true,
       NetworkMode: spec.network,
       PortBindings: bindings,
+      ...(spec.mounts?.length
+        ? { Mounts: spec.mounts.map((m) => ({ Type: 'volume' as const, Source: m.volume, Target: m.target, ReadOnly: m.readOnly })) }
+        : {}),
       // the kubelet owns restarts (restartPolicy, back-off); the engine must not restart on its own
       RestartPolicy: { Name: 'no' },
       ...resourceOptions(spec),

@@ -11,6 +11,7 @@ import { imagePathSegment, pathSegment, refusedImage } from './engine-paths.js';
 import { engineMessage, isNotFound, statusCodeOf } from './engine-errors.js';
 import { DockerodeExecCalls, type ExecCalls, localSocketOf, SocketExecCalls } from './engine-exec.js';
 import { freeSubnets, SUBNET_CANDIDATES } from './subnets.js';
+import { ensureVolume, removeVolumes } from './volumes.js';
 import { JsonLineSplitter } from '../kube/json-lines.js';
 import { readProgress } from './json-lines.js';
 import { EXEC_MARKER_ENV, inContainerKillCommand, killExecOnHost, processBelongsToContainer } from './process-tree.js';
@@ -111,6 +112,16 @@ export class DockerRuntime implements Runtime {
     } catch {
       return false;
     }
+  }
+
+  // ---- volumes (volumes.ts) ----
+
+  ensureVolume(name: string, labels: Record<string, string>): Promise<void> {
+    return ensureVolume(this.docker, name, labels);
+  }
+
+  removeVolumes(labels: Record<string, string>): Promise<string[]> {
+    return removeVolumes(this.docker, labels);
   }
 
   // ---- networks ----

@@ -41,6 +41,16 @@ export interface CreateContainerSpec {
   /** cgroup limits from the container's resources (src/kube/resources.ts) */
   resources?: CgroupResources;
   security?: ContainerSecurity;
+  /** named engine volumes mounted into the container (a pod's emptyDir volumes) */
+  mounts?: VolumeMountSpec[];
+}
+
+export interface VolumeMountSpec {
+  /** the engine's volume name */
+  volume: string;
+  /** the path inside the container */
+  target: string;
+  readOnly: boolean;
 }
 
 /** A container's securityContext in engine terms (src/kubelet/security-context.ts derives it). */
@@ -142,6 +152,10 @@ export interface Runtime {
   ping(): Promise<boolean>;
   ensureNetwork(name: string, labels: Record<string, string>): Promise<void>;
   removeNetwork(name: string): Promise<void>;
+  /** creates a named volume with these labels (LABEL_CLUSTER among them), or keeps the one there */
+  ensureVolume(name: string, labels: Record<string, string>): Promise<void>;
+  /** removes the volumes carrying all these labels (LABEL_CLUSTER among them) */
+  removeVolumes(labels: Record<string, string>): Promise<string[]>;
   imageExists(ref: string): Promise<boolean>;
   /** the image's USER ("" when it sets none: root); for runAsNonRoot */
   imageUser?(ref: string): Promise<string>;

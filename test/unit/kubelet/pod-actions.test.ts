@@ -282,3 +282,182 @@ describe('computePodActions', () => {
     expect(attempt).toBe(8);
   });
 });
+
+// Init containers (computeInitContainerActions): one at a time, in order, each to exit 0 before the next;
+// the app containers only after the last. A failed one restarts per the pod's restartPolicy.
+describe('computePodActions: init containers', () => {
+  const withInits = (restartPolicy: 'Always' | 'OnFailure' | 'Never' = 'Always'): Pod => ({
+    metadata: { name: 'p', namespace: 'default', uid: UID },
+    spec: {
+      restartPolicy,
+      initContainers: [{ name: 'i1', image: IMAGE }, { name: 'i2', image: IMAGE }],
+      containers: [{ name: 'c', image: IMAGE }],
+    },
+  });
+  const named = (name: string, i: ContainerInfo): ContainerInfo => ({ ...i, id: `${name}-${i.id}`, labels: { ...i.labels, [LABEL_CONTAINER]: name } });
+  const decideAll = (p: Pod, byName: Record<string, ContainerInfo[]>, extra: Partial<PodActionsInput> = {}): PodActions => computePodActions({
+    pod: p, instances: new Map(Object.entries(byName)), probeFailures: new Map(), killedToRestart: new Set(),
+    waiting: new Map(), backoff: new Backoff(), now: NOW, ...extra,
+  });
+  const initBackoff = (name: string): Backoff => {
+    const b = new Backoff();
+    b.next(backoffKey(UID, { name, image: IMAGE }), NOW - 1000);
+    return b;
+  };
+
+  const rows: { name: string; pod: Pod; byName: Record<string, ContainerInfo[]>; extra?: Partial<PodActionsInput>; want: PodActions }[] = [
+    {
+      name: 'nothing on the engine: the first init container starts, alone',
+      pod: withInits(), byName: {},
+      want: { kill: [], start: [{ name: 'i1', attempt: 0 }], waiting: [] },
+    },
+    {
+      name: 'the first init container runs: nothing else starts',
+      pod: withInits(), byName: { i1: [named('i1', instance(0, 'running'))] },
+      want: { kill: [], start: [], waiting: [] },
+    },
+    {
+      name: 'the first exited 0: the second starts',
+      pod: withInits(), byName: { i1: [named('i1', instance(0, 'exited', { exitCode: 0 }))] },
+      want: { kill: [], start: [{ name: 'i2', attempt: 0 }], waiting: [] },
+    },
+    {
+      name: 'every init container exited 0: the app containers start',
+      pod: withInits(), byName: { i1: [named('i1', instance(0, 'exited', { exitCode: 0 }))], i2: [named('i2', instance(0, 'exited', { exitCode: 0 }))] },
+      want: { kill: [], start: [{ name: 'c', attempt: 0 }], waiting: [] },
+    },
+    {
+      name: 'an init container exited 0 and was removed since, as the status shows: not run again',
+      pod: withInits(), byName: { i2: [named('i2', instance(0, 'exited', { exitCode: 0 }))] },
+      extra: { shown: { initContainerStatuses: [{ name: 'i1', image: IMAGE, imageID: '', containerID: 'docker://i1-id0', restartCount: 0, ready: false, state: { terminated: { exitCode: 0 } } }] } },
+      want: { kill: [], start: [{ name: 'c', attempt: 0 }], waiting: [] },
+    },
+    {
+      name: 'a failed init container, restartPolicy Always: restarted (first restart at once), the next one waits',
+      pod: withInits('Always'), byName: { i1: [named('i1', instance(0, 'exited', { exitCode: 1, finished: 1 }))] },
+      want: { kill: [], start: [{ name: 'i1', attempt: 1, backoffFrom: NOW - 1000 }], waiting: [] },
+    },
+    {
+      name: 'a failed init container, restartPolicy OnFailure, in back-off: Init:CrashLoopBackOff, nothing starts',
+      pod: withInits('OnFailure'), byName: { i1: [named('i1', instance(1, 'exited', { exitCode: 1, finished: 1 }))] },
+      extra: { backoff: initBackoff('i1') },
+      want: {
+        kill: [], start: [], lookAgainInMs: 9050,
+        waiting: [{
+          name: 'i1', waiting: { reason: 'CrashLoopBackOff', message: `back-off 10s restarting failed container=i1 pod=${podRef}` },
+          events: [{ type: 'Warning', reason: 'BackOff', message: `Back-off restarting failed container i1 in pod ${podRef}` }],
+        }],
+      },
+    },
+    {
+      name: 'a failed init container, restartPolicy Never: not restarted, the app containers never start (pod Failed)',
+      pod: withInits('Never'), byName: { i1: [named('i1', instance(0, 'exited', { exitCode: 1 }))] },
+      want: { kill: [], start: [], waiting: [] },
+    },
+  ];
+  for (const row of rows) {
+    it(row.name, () => {
+      expect(decideAll(row.pod, row.byName, row.extra)).toEqual(row.want);
+    });
+  }
+});
+
+// restartPolicy of the app containers: Always restarts any exit, OnFailure a non-zero one, Never none.
+describe('computePodActions: restartPolicy', () => {
+  const rows: { policy: 'Always' | 'OnFailure' | 'Never'; exitCode: number; restarts: boolean }[] = [
+    { policy: 'Always', exitCode: 0, restarts: true },
+    { policy: 'Always', exitCode: 1, restarts: true },
+    { policy: 'OnFailure', exitCode: 0, restarts: false },
+    { policy: 'OnFailure', exitCode: 1, restarts: true },
+    { policy: 'Never', exitCode: 0, restarts: false },
+    { policy: 'Never', exitCode: 1, restarts: false },
+  ];
+  for (const row of rows) {
+    it(`${row.policy}, exit ${row.exitCode}: ${row.restarts ? 'restarted' : 'left exited'}`, () => {
+      const got = decide(pod({ restartPolicy: row.policy }), [instance(0, 'exited', { exitCode: row.exitCode, finished: 1 })]);
+      expect(got).toEqual({
+        kill: [], waiting: [],
+        start: row.restarts ? [{ name: 'c', attempt: 1, backoffFrom: NOW - 1000 }] : [],
+      });
+    });
+  }
+});
+
+// Native sidecars (initContainers[].restartPolicy: Always): started in order like init containers, the
+// next one starts once the sidecar has started (its startupProbe passed, or it has none); they keep
+// running beside the app and are restarted whenever they exit, whatever the pod's restartPolicy.
+describe('computePodActions: sidecars', () => {
+  const withSidecar = (restartPolicy: 'Always' | 'Never' = 'Always'): Pod => ({
+    metadata: { name: 'p', namespace: 'default', uid: UID },
+    spec: {
+      restartPolicy,
+      initContainers: [{ name: 'side', image: IMAGE, restartPolicy: 'Always' }, { name: 'i2', image: IMAGE }],
+      containers: [{ name: 'c', image: IMAGE }],
+    },
+  });
+  const named = (name: string, i: ContainerInfo): ContainerInfo => ({ ...i, id: `${name}-${i.id}`, labels: { ...i.labels, [LABEL_CONTAINER]: name } });
+  const decideAll = (p: Pod, byName: Record<string, ContainerInfo[]>, extra: Partial<PodActionsInput> = {}): PodActions => computePodActions({
+    pod: p, instances: new Map(Object.entries(byName)), probeFailures: new Map(), killedToRestart: new Set(),
+    waiting: new Map(), backoff: new Backoff(), now: NOW, ...extra,
+  });
+  const rows: { name: string; pod: Pod; byName: Record<string, ContainerInfo[]>; extra?: Partial<PodActionsInput>; want: PodActions }[] = [
+    {
+      name: 'nothing on the engine: the sidecar starts first, alone',
+      pod: withSidecar(), byName: {},
+      want: { kill: [], start: [{ name: 'side', attempt: 0 }], waiting: [] },
+    },
+    {
+      name: 'the sidecar runs but has not started (startupProbe pending): the next init container waits',
+      pod: withSidecar(), byName: { side: [named('side', instance(0, 'running'))] },
+      want: { kill: [], start: [], waiting: [] },
+    },
+    {
+      name: 'the sidecar started: the next init container starts, the sidecar keeps running',
+      pod: withSidecar(), byName: { side: [named('side', instance(0, 'running'))] },
+      extra: { startedSidecars: new Set(['side']) },
+      want: { kill: [], start: [{ name: 'i2', attempt: 0 }], waiting: [] },
+    },
+    {
+      name: 'the sidecar started and the init container exited 0: the app starts',
+      pod: withSidecar(), byName: { side: [named('side', instance(0, 'running'))], i2: [named('i2', instance(0, 'exited', { exitCode: 0 }))] },
+      extra: { startedSidecars: new Set(['side']) },
+      want: { kill: [], start: [{ name: 'c', attempt: 0 }], waiting: [] },
+    },
+    {
+      name: 'initialized, the sidecar exited 0 under restartPolicy Never: restarted anyway, the app left running',
+      pod: withSidecar('Never'),
+      byName: { side: [named('side', instance(0, 'exited', { exitCode: 0, finished: 1 }))], i2: [named('i2', instance(0, 'exited', { exitCode: 0 }))], c: [named('c', instance(0, 'running'))] },
+      want: { kill: [], start: [{ name: 'side', attempt: 1, backoffFrom: NOW - 1000 }], waiting: [] },
+    },
+    {
+      name: 'restartPolicy Never, the app exited: the pod is done, the running sidecar is stopped, not restarted',
+      pod: withSidecar('Never'),
+      byName: { side: [named('side', instance(0, 'running'))], i2: [named('i2', instance(0, 'exited', { exitCode: 0 }))], c: [named('c', instance(0, 'exited', { exitCode: 1 }))] },
+      want: {
+        kill: [{ name: 'side', containerId: 'side-id0', reason: 'pod-completed', message: 'Stopping container side', graceSeconds: 30, restart: false }],
+        start: [], waiting: [],
+      },
+    },
+    {
+      name: 'restartPolicy Never, the app exited and the sidecar too: nothing restarts',
+      pod: withSidecar('Never'),
+      byName: { side: [named('side', instance(0, 'exited', { exitCode: 143 }))], i2: [named('i2', instance(0, 'exited', { exitCode: 0 }))], c: [named('c', instance(0, 'exited', { exitCode: 0 }))] },
+      want: { kill: [], start: [], waiting: [] },
+    },
+    {
+      name: 'a sidecar failing liveness is killed to be restarted whatever the pod policy',
+      pod: withSidecar('Never'),
+      byName: { side: [named('side', instance(0, 'running'))], i2: [named('i2', instance(0, 'exited', { exitCode: 0 }))], c: [named('c', instance(0, 'running'))] },
+      extra: { probeFailures: new Map([['side', 'liveness' as const]]) },
+      want: {
+        kill: [{ name: 'side', containerId: 'side-id0', reason: 'liveness', message: 'Container side failed liveness probe, will be restarted', graceSeconds: 30, restart: true }],
+        start: [], waiting: [], lookAgainInMs: 0,
+      },
+    },
+  ];
+  for (const row of rows) {
+    it(row.name, () => {
+      expect(decideAll(row.pod, row.byName, row.extra)).toEqual(row.want);
+    });
+  }
+});
