@@ -14,7 +14,7 @@ import type { Stored } from '../store/store.js';
 import type { ContainerInfo, CreateContainerSpec, Runtime } from '../runtime/runtime.js';
 import type { Backoff } from './backoff.js';
 import { containerLabels, dockerContainerName } from './container-names.js';
-import { staticEnv } from './env.js';
+import { containerEnv, type ConfigSource } from './env.js';
 import type { ImageManager } from './images.js';
 import { backoffKey, type PodActions } from './pod-actions.js';
 import type { WaitingReason } from './pod-status.js';
@@ -26,6 +26,8 @@ export interface SyncPodDeps {
   network: string;
   publishPorts: boolean;
   backoff: Backoff;
+  /** the ConfigMaps and Secrets env and envFrom refer to */
+  configSource: ConfigSource;
   /** why a container is not running although it should, per `${uid}/${name}`; read by the status */
   waiting: Map<string, WaitingReason>;
   /** instances killed to be restarted (the next decision restarts them whatever the policy) */
@@ -109,12 +111,16 @@ export class SyncPod {
       }
       return;
     }
+    // generateContainerConfig: a missing ConfigMap/Secret (or key) stops here, retried on their watch.
+    const env = containerEnv(pod, c, d.configSource);
+    if (!env.ok) return this.failed(pod, c, 'CreateContainerConfigError', new Error(env.message));
+    for (const w of env.warnings) d.event(pod, 'Warning', 'InvalidEnvironmentVariableNames', w);
     const spec: CreateContainerSpec = {
       name: dockerContainerName(pod, c.name, attempt),
       image: c.image!,
       command: c.command,
       args: c.args,
-      env: staticEnv(pod, c),
+      env: env.env,
       workingDir: c.workingDir,
       hostname: pod.metadata.name,
       labels: containerLabels(d.clusterId, pod, c.name, attempt, c.image),
