@@ -6,7 +6,7 @@ import {
   duplicateField, forbiddenField, invalidField, notFoundField, notSupportedField, requiredField, type FieldError,
 } from './field-errors.js';
 import { validateEnv, validateEnvFrom } from './validate-env.js';
-import { IS_NEGATIVE_ERROR, isDNS1123Label, isEnvVarName, isValidPortName, isValidPortNum } from '../kube/validation.js';
+import { IS_NEGATIVE_ERROR, isDNS1123Label, isValidPortName, isValidPortNum } from '../kube/validation.js';
 import { parseQuantity, QUANTITY_FORMAT_ERROR } from './quantity.js';
 import { validateImage } from './validate-image.js';
 import { validateHandler, validateProbe } from './validate-probe.js';
