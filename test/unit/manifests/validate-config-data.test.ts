@@ -4,9 +4,10 @@ import { admit } from '../../../src/manifests/index.js';
 import { validateConfigDataUpdate } from '../../../src/manifests/validate-config-data.js';
 import { formatFieldError } from '../../../src/manifests/field-errors.js';
 import type { ConfigMap, Secret } from '../../../src/kube/types.js';
+import type { KubeObject } from '../../../src/store/store.js';
 
 const refusal = (obj: unknown): string => {
-  try { admit(obj); } catch (e) { return (e as Error).message; }
+  try { admit(obj as KubeObject); } catch (e) { return (e as Error).message; }
   throw new Error('admitted');
 };
 
