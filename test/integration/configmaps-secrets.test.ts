@@ -3,6 +3,7 @@
 // a pod waiting in CreateContainerConfigError until its ConfigMap appears, and Secret values that
 // `get` and `describe` never print.
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureKubectl120, kubectlEnv, type KubectlEnv, type Run } from './kubectl-support.js';
 import { until } from './harness.js';
@@ -80,8 +81,18 @@ describe('ConfigMaps and Secrets through kubectl, read by real containers', () =
     const s = await kubectl120(['create', 'secret', 'generic', 'creds', '--from-literal=password=s3cr3t-value', '--from-literal=USER=admin']);
     expect(s.code, s.stderr).toBe(0);
 
+    // kubectl 1.32's create sends protobuf, not decoded yet (issue #16): refused with 415, nothing stored
+    const created132 = await k.run(['create', 'configmap', 'proto', '--from-literal=a=b']);
+    expect(created132.stderr).toContain('failed to create configmap: the body of the request was in an unknown format (application/vnd.kubernetes.protobuf)');
+    const file = `${k.dir}/app.properties`;
+    writeFileSync(file, 'mode=fast\nlevel=3\n');
+    const fromFile = await kubectl120(['create', 'configmap', 'files', `--from-file=${file}`]);
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    expect((await k.run(['get', 'configmap', 'files', '-o', 'jsonpath={.data.app\\.properties}'])).stdout).toBe('mode=fast\nlevel=3\n');
+
     const got = await k.run(['get', 'configmap,secret']);
     expect(got.stdout).toMatch(/configmap\/settings\s+3\s+\S+/);
+    expect(got.stdout).toMatch(/configmap\/files\s+1\s+\S+/);
     expect(got.stdout).toMatch(/secret\/creds\s+Opaque\s+2\s+\S+/);
     const described = await k.run(['describe', 'secret', 'creds']);
     expect(described.stdout).toMatch(/Type:\s+Opaque/);
