@@ -4,6 +4,7 @@
 import type { Store } from '../store/store.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
 import { GarbageCollector } from './garbagecollector/garbage-collector.js';
+import { NamespaceController } from './namespace/namespace-controller.js';
 import { ReplicaSetController } from './replicaset/replicaset-controller.js';
 
 export interface RunningControllers {
@@ -15,6 +16,7 @@ export function startControllers(store: Store): RunningControllers {
     new DeploymentController(store),
     new ReplicaSetController(store),
     new GarbageCollector(store),
+    new NamespaceController(store),
   ];
   for (const c of controllers) c.start();
   return {
@@ -24,4 +26,4 @@ export function startControllers(store: Store): RunningControllers {
   };
 }
 
-export { DeploymentController, GarbageCollector, ReplicaSetController };
+export { DeploymentController, GarbageCollector, NamespaceController, ReplicaSetController };

@@ -1,7 +1,22 @@
-// The environment a container gets: `env` values with $(VAR) references expanded against the variables
-// defined before them, and the downward-API fields that make sense on one machine (fieldRef).
-// Secrets and ConfigMaps do not exist in mini-kube; such references are left out (describe shows them).
-import type { Container, Pod } from '../kube/types.js';
+// The environment a container gets, as the kubelet's makeEnvironmentVariables builds it: envFrom first
+// (ConfigMaps and Secrets, keys prefixed; keys that are not variable names skipped with an event), then
+// env in order, where a later variable overrides and $(VAR) expands against the variables before it.
+// A required ConfigMap/Secret or key that is missing fails the whole environment with the kubelet's
+// message; the caller reports it as CreateContainerConfigError and tries again when the object appears.
+import { cpus, totalmem } from 'node:os';
+import type { ConfigMap, Container, EnvVar, Pod, Secret } from '../kube/types.js';
+import { isEnvVarName } from '../kube/validation.js';
+import { parseQuantity } from '../manifests/quantity.js';
+
+/** Where the kubelet reads ConfigMaps and Secrets (the store; a map in tests). */
+export interface ConfigSource {
+  configMap(namespace: string, name: string): ConfigMap | undefined;
+  secret(namespace: string, name: string): Secret | undefined;
+}
+
+export type EnvResult =
+  | { ok: true; env: { name: string; value: string }[]; warnings: string[] }
+  | { ok: false; message: string };
 
 export function expandVars(value: string, vars: Map<string, string>): string {
   // $$ escapes a literal $; an unknown $(VAR) stays as written, as Kubernetes does.
@@ -11,30 +26,89 @@ export function expandVars(value: string, vars: Map<string, string>): string {
   });
 }
 
+/** podFieldSelectorRuntimeValue; status.podIP is refused at admission (the IP is known only after start). */
 function fieldRefValue(pod: Pod, fieldPath: string): string | undefined {
   switch (fieldPath) {
-    case 'metadata.name': return pod.metadata?.name;
+    case 'metadata.name': return pod.metadata?.name ?? '';
     case 'metadata.namespace': return pod.metadata?.namespace ?? 'default';
-    case 'metadata.uid': return pod.metadata?.uid;
+    case 'metadata.uid': return pod.metadata?.uid ?? '';
     case 'spec.nodeName': return pod.spec?.nodeName ?? 'mini-kube';
     case 'spec.serviceAccountName': return pod.spec?.serviceAccountName ?? 'default';
-    case 'status.hostIP': return '127.0.0.1';
+    // the node's address as the pod's status shows it (pod-status.ts)
+    case 'status.hostIP': case 'status.hostIPs': return '127.0.0.1';
     default: {
       const m = fieldPath.match(/^metadata\.(labels|annotations)\['(.+)'\]$/);
-      if (m) return (m[1] === 'labels' ? pod.metadata?.labels : pod.metadata?.annotations)?.[m[2]!];
+      if (m) return (m[1] === 'labels' ? pod.metadata?.labels : pod.metadata?.annotations)?.[m[2]!] ?? '';
       return undefined;
     }
   }
 }
 
-export function staticEnv(pod: Pod, c: Container): { name: string; value: string }[] {
+/**
+ * containerResourceRuntimeValue: a limit or request divided by the divisor, rounded up; an unset limit is
+ * the node's allocatable (this machine's CPUs and memory), as defaultPodLimitsForDownwardAPI fills it.
+ */
+export function resourceFieldValue(pod: Pod, c: Container, ref: NonNullable<EnvVar['valueFrom']>['resourceFieldRef']): string {
+  const target = ref?.containerName ? (pod.spec?.containers ?? []).find((x) => x.name === ref.containerName) ?? c : c;
+  const [part, name] = (ref?.resource ?? '').split('.') as ['limits' | 'requests', string];
+  let q = target.resources?.[part]?.[name];
+  if (q === undefined && part === 'requests') q = target.resources?.limits?.[name];
+  let value = q === undefined ? undefined : parseQuantity(q);
+  if (value === undefined && part === 'limits') value = name === 'cpu' ? cpus().length : name === 'memory' ? totalmem() : 0;
+  const divisor = parseQuantity(ref?.divisor ?? 1) || 1;
+  if (name === 'cpu') return String(Math.ceil(Math.round((value ?? 0) * 1000) / Math.round(divisor * 1000)));
+  return String(Math.ceil((value ?? 0) / divisor));
+}
+
+const b64 = (v: string): string => Buffer.from(v, 'base64').toString('utf8');
+
+export function containerEnv(pod: Pod, c: Container, source: ConfigSource): EnvResult {
+  const ns = pod.metadata?.namespace ?? 'default';
   const vars = new Map<string, string>();
-  for (const e of c.env ?? []) {
-    if (e.value !== undefined) vars.set(e.name, expandVars(e.value, vars));
-    else if (e.valueFrom?.fieldRef) {
-      const v = fieldRefValue(pod, e.valueFrom.fieldRef.fieldPath);
-      if (v !== undefined) vars.set(e.name, v);
-    } else if (e.value === undefined && !e.valueFrom) vars.set(e.name, '');
+  const warnings: string[] = [];
+  for (const from of c.envFrom ?? []) {
+    const ref = from.configMapRef ?? from.secretRef;
+    if (!ref) continue;
+    const isSecret = !from.configMapRef;
+    const name = ref.name ?? '';
+    const obj = isSecret ? source.secret(ns, name) : source.configMap(ns, name);
+    if (!obj) {
+      if (ref.optional) continue;
+      return { ok: false, message: `${isSecret ? 'secret' : 'configmap'} "${name}" not found` };
+    }
+    const invalid: string[] = [];
+    for (const [k, v] of Object.entries(obj.data ?? {})) {
+      const key = (from.prefix ?? '') + k;
+      if (isEnvVarName(key).length) { invalid.push(key); continue; }
+      vars.set(key, isSecret ? b64(v) : v);
+    }
+    if (invalid.length) {
+      warnings.push(`Keys [${invalid.sort().join(', ')}] from the EnvFrom ${isSecret ? 'secret' : 'configMap'} ${ns}/${name} were skipped since they are considered invalid environment variable names.`);
+    }
   }
-  return [...vars].map(([name, value]) => ({ name, value }));
+  for (const e of c.env ?? []) {
+    const from = e.valueFrom;
+    if (e.value || !from) { vars.set(e.name, expandVars(e.value ?? '', vars)); continue; }
+    if (from.fieldRef) {
+      vars.set(e.name, fieldRefValue(pod, from.fieldRef.fieldPath) ?? '');
+    } else if (from.resourceFieldRef) {
+      vars.set(e.name, resourceFieldValue(pod, c, from.resourceFieldRef));
+    } else if (from.configMapKeyRef || from.secretKeyRef) {
+      const ref = (from.configMapKeyRef ?? from.secretKeyRef)!;
+      const isSecret = !from.configMapKeyRef;
+      const name = ref.name ?? '';
+      const obj = isSecret ? source.secret(ns, name) : source.configMap(ns, name);
+      if (!obj) {
+        if (ref.optional) continue;
+        return { ok: false, message: `${isSecret ? 'secret' : 'configmap'} "${name}" not found` };
+      }
+      const value = obj.data?.[ref.key];
+      if (value === undefined) {
+        if (ref.optional) continue;
+        return { ok: false, message: `couldn't find key ${ref.key} in ${isSecret ? 'Secret' : 'ConfigMap'} ${ns}/${name}` };
+      }
+      vars.set(e.name, isSecret ? b64(value) : value);
+    }
+  }
+  return { ok: true, env: [...vars].map(([name, value]) => ({ name, value })), warnings };
 }

@@ -12,7 +12,7 @@
 // pod's uid) and from its own memory of what it observed (observed-pods.ts), never from the status in the
 // store, which a client may write through pods/status. A status that differs from the observed one is
 // written over at once (docs/decisions/070).
-import type { Pod, PodStatus } from '../kube/types.js';
+import type { ConfigMap, Pod, PodStatus, Secret } from '../kube/types.js';
 import { SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import { ProbeManager, type ProbeUpdate } from '../probes/manager.js';
 import { KUBELET, NODE_NAME, recordEvent, type EventType } from '../store/events.js';
@@ -93,6 +93,7 @@ export class Kubelet {
   /** last spec+deletion seen per uid, to skip re-syncs caused by our own status writes */
   private readonly seenSpec = new Map<string, string>();
   private unwatch?: () => void;
+  private unwatchConfig?: () => void;
   private engine?: EngineWatch;
   /** the engine network exists and orphans were removed (redone when the engine comes back) */
   private prepared = false;
@@ -135,6 +136,10 @@ export class Kubelet {
       network: opts.network,
       publishPorts: opts.publishPorts,
       backoff: this.backoff,
+      configSource: {
+        configMap: (ns, name) => this.store.get<ConfigMap>('ConfigMap', ns, name),
+        secret: (ns, name) => this.store.get<Secret>('Secret', ns, name),
+      },
       waiting: this.waiting,
       killedToRestart: this.killedToRestart,
       event: (pod, type, reason, message, name) => this.event(pod, type, reason, message, name),
@@ -163,6 +168,10 @@ export class Kubelet {
     });
     this.engine.start();
     this.unwatch = this.store.watch({ kind: 'Pod' }, (e) => this.onPodEvent(e));
+    // A pod waiting in CreateContainerConfigError starts as soon as what it refers to appears or changes.
+    this.unwatchConfig = this.store.watch({}, (e) => {
+      if (e.object.kind === 'ConfigMap' || e.object.kind === 'Secret') this.onConfigChange(e.object.metadata.namespace);
+    });
     if (!this.prepared) void this.engine.check();
     this.resyncTimer = setInterval(() => this.resyncAll(), this.opts.resyncMs ?? 10_000);
     this.resyncTimer.unref();
@@ -197,10 +206,19 @@ export class Kubelet {
     })();
   }
 
+  /** Syncs the pods of `namespace` whose containers wait for a ConfigMap or Secret. */
+  private onConfigChange(namespace: string | undefined): void {
+    for (const pod of this.store.list<Pod>('Pod', namespace)) {
+      const uid = pod.metadata.uid;
+      if ([...this.waitingOf(uid).values()].some((w) => w.reason === 'CreateContainerConfigError')) this.requestSync(uid);
+    }
+  }
+
   /** Stops syncing; with removeContainers (mini-kube down) also stops and removes every container. */
   async stop(opts: { removeContainers: boolean }): Promise<void> {
     this.stopped = true;
     this.unwatch?.();
+    this.unwatchConfig?.();
     this.engine?.stop();
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     const inFlight = this.workers.stop();

@@ -14,7 +14,7 @@ import type { Stored } from '../store/store.js';
 import type { ContainerInfo, CreateContainerSpec, Runtime } from '../runtime/runtime.js';
 import type { Backoff } from './backoff.js';
 import { containerLabels, dockerContainerName } from './container-names.js';
-import { staticEnv } from './env.js';
+import { containerEnv, type ConfigSource } from './env.js';
 import { cgroupResources } from '../kube/resources.js';
 import { containerSecurity, needsImageUser, verifyRunAsNonRoot } from './security-context.js';
 import type { ImageManager } from './images.js';
@@ -29,6 +29,8 @@ export interface SyncPodDeps {
   network: string;
   publishPorts: boolean;
   backoff: Backoff;
+  /** the ConfigMaps and Secrets env and envFrom refer to */
+  configSource: ConfigSource;
   /** why a container is not running although it should, per `${uid}/${name}`; read by the status */
   waiting: Map<string, WaitingReason>;
   /** instances killed to be restarted (the next decision restarts them whatever the policy) */
@@ -112,6 +114,10 @@ export class SyncPod {
       }
       return;
     }
+    // generateContainerConfig: a missing ConfigMap/Secret (or key) stops here, retried on their watch.
+    const env = containerEnv(pod, c, d.configSource);
+    if (!env.ok) return this.failed(pod, c, 'CreateContainerConfigError', new Error(env.message));
+    for (const w of env.warnings) d.event(pod, 'Warning', 'InvalidEnvironmentVariableNames', w);
     // runAsNonRoot is verified against the image's user before the container is made (security-context.ts)
     const imageUser = needsImageUser(pod, c) ? await d.runtime.imageUser?.(c.image!).catch(() => '') ?? '' : '';
     const nonRoot = verifyRunAsNonRoot(pod, c, imageUser);
@@ -121,7 +127,7 @@ export class SyncPod {
       image: c.image!,
       command: c.command,
       args: c.args,
-      env: staticEnv(pod, c),
+      env: env.env,
       workingDir: c.workingDir,
       hostname: pod.spec?.hostname || pod.metadata.name,
       labels: containerLabels(d.clusterId, pod, c.name, attempt, c.image),

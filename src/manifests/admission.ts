@@ -2,7 +2,7 @@
 // kind/version → schema (types, unknown fields) → privileged settings of every pod spec the kind carries
 // (pod-templates.ts) → legacy conversion → defaults → validation. Every served kind, on every write.
 // Results are location-free issues; parse.ts adds file:line, admit.ts turns them into API errors.
-import type { Deployment, Endpoints, Event, Namespace, Pod, ReplicaSet, Service } from '../kube/types.js';
+import type { ConfigMap, Deployment, Endpoints, Event, Namespace, Pod, ReplicaSet, Secret, Service } from '../kube/types.js';
 import type { KubeObject } from '../store/store.js';
 import { MAX_DEPTH, type LegacyDeploymentVersion, type SupportedKind } from './constants.js';
 import { setDefaults } from '../kube/defaults.js';
@@ -16,6 +16,7 @@ import { unimplementedInPodSpecs } from './unimplemented.js';
 import { legacyWarning, noMatchesForLegacy, resolveTypeMeta } from './type-meta.js';
 import { checkSchema, isPlainObject } from './unknown-fields.js';
 import { validateEndpoints, validateEvent, validateNamespace } from './validate-cluster-objects.js';
+import { foldStringData, validateConfigMap, validateSecret } from './validate-config-data.js';
 import { validateDeployment } from './validate-deployment.js';
 import { validatePod } from './validate-pod.js';
 import { validateReplicaSet } from './validate-replicaset.js';
@@ -108,6 +109,7 @@ export function runAdmission(input: unknown, opts: AdmitOptions = {}): Admission
   const unimplemented = unimplementedInPodSpecs(tm.kind, obj);
 
   const object = obj as KubeObject;
+  if (tm.kind === 'Secret') foldStringData(object as Secret);
   setDefaults(object);
   const invalid = VALIDATORS[tm.kind](object);
   for (const e of invalid) issues.push(fieldIssue('invalid', e));
@@ -129,6 +131,8 @@ const VALIDATORS: Record<SupportedKind, (obj: KubeObject) => FieldError[]> = {
   Namespace: (o) => validateNamespace(o as Namespace),
   Endpoints: (o) => validateEndpoints(o as Endpoints),
   Event: (o) => validateEvent(o as Event),
+  ConfigMap: (o) => validateConfigMap(o as ConfigMap),
+  Secret: (o) => validateSecret(o as Secret),
 };
 
 function fieldIssue(code: IssueCode, e: FieldError): AdmissionIssue {

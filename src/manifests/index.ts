@@ -9,3 +9,5 @@ export {
   NODE_PORT_RANGE, SUPPORTED_KINDS,
 } from './constants.js';
 export { parseQuantity } from './quantity.js';
+export { validateConfigDataUpdate } from './validate-config-data.js';
+export { toStatusCause } from './field-errors.js';

@@ -24,7 +24,7 @@ const only = (values: readonly unknown[], why: string, otherwise?: 'warn'): Fiel
 const warned = (why: string): FieldEntry => ({ status: 'warned', why });
 const refused = (note?: string): FieldEntry => ({ status: 'refused', ...(note ? { note } : {}) });
 const INIT_TEST = 'test/integration/pod-init-containers.test.ts';
-const WT_E = refused('being implemented in #14 (wt-e)');
+const ENV_TEST = 'test/integration/configmaps-secrets.test.ts, test/unit/kubelet/env.test.ts';
 
 const PROBE_TESTS = 'test/integration/probes-tutorial-liveness, probes-tutorial-readiness, probes-handlers';
 const NO_TAINTS = 'the node has no taints: tolerations have no effect, as on Kubernetes';
@@ -83,7 +83,7 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     args: impl('test/unit/runtime/create-options.test.ts'),
     command: impl('test/unit/runtime/create-options.test.ts'),
     env: impl('test/unit/kubelet/env.test.ts'),
-    envFrom: WT_E,
+    envFrom: impl(ENV_TEST),
     image: impl('test/integration/foundation.test.ts'),
     imagePullPolicy: impl('test/unit/kubelet/images.test.ts'),
     lifecycle: refused(),
@@ -155,11 +155,17 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     valueFrom: impl('test/unit/kubelet/env.test.ts'),
   },
   EnvVarSource: {
-    configMapKeyRef: WT_E,
+    configMapKeyRef: impl(ENV_TEST),
     fieldRef: impl('test/unit/kubelet/env.test.ts'),
-    resourceFieldRef: WT_E,
-    secretKeyRef: WT_E,
+    resourceFieldRef: impl(ENV_TEST),
+    secretKeyRef: impl(ENV_TEST),
   },
+  ConfigMapKeySelector: { key: impl(ENV_TEST), name: impl(ENV_TEST), optional: impl(ENV_TEST) },
+  SecretKeySelector: { key: impl(ENV_TEST), name: impl(ENV_TEST), optional: impl(ENV_TEST) },
+  ResourceFieldSelector: { containerName: impl(ENV_TEST), divisor: impl(ENV_TEST), resource: impl(ENV_TEST) },
+  EnvFromSource: { configMapRef: impl(ENV_TEST), prefix: impl(ENV_TEST), secretRef: impl(ENV_TEST) },
+  ConfigMapEnvSource: { name: impl(ENV_TEST), optional: impl(ENV_TEST) },
+  SecretEnvSource: { name: impl(ENV_TEST), optional: impl(ENV_TEST) },
   ObjectFieldSelector: {
     apiVersion: impl('test/unit/manifests/defaults.test.ts'),
     fieldPath: impl('test/unit/kubelet/env.test.ts'),

@@ -14,6 +14,8 @@ export const POD_SPEC_PATHS: Readonly<Record<Kind, readonly (readonly string[])[
   Endpoints: [],
   Event: [],
   Namespace: [],
+  ConfigMap: [],
+  Secret: [],
 };
 
 export interface PodSpecAt {

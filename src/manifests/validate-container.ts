@@ -5,7 +5,8 @@ import type { FieldPath } from './field-path.js';
 import {
   duplicateField, forbiddenField, invalidField, notFoundField, notSupportedField, requiredField, type FieldError,
 } from './field-errors.js';
-import { IS_NEGATIVE_ERROR, isDNS1123Label, isEnvVarName, isValidPortName, isValidPortNum } from '../kube/validation.js';
+import { validateEnv, validateEnvFrom } from './validate-env.js';
+import { IS_NEGATIVE_ERROR, isDNS1123Label, isValidPortName, isValidPortNum } from '../kube/validation.js';
 import { parseQuantity, QUANTITY_FORMAT_ERROR } from './quantity.js';
 import { validateImage } from './validate-image.js';
 import { validateHandler, validateProbe } from './validate-probe.js';
@@ -30,6 +31,7 @@ export function validateContainer(c: Container, path: FieldPath, ctx: ContainerC
 
   errs.push(...validateContainerPorts(c, path.child('ports')));
   errs.push(...validateEnv(c, path.child('env')));
+  errs.push(...validateEnvFrom(c, path.child('envFrom')));
   errs.push(...validateVolumeMounts(c, path.child('volumeMounts'), ctx.volumeNames));
 
   const pull = c.imagePullPolicy;
@@ -91,24 +93,6 @@ function validateContainerPorts(c: Container, path: FieldPath): FieldError[] {
     if (port.hostPort) for (const msg of isValidPortNum(port.hostPort)) errs.push(invalidField(p.child('hostPort'), port.hostPort, msg));
     if (!port.protocol) errs.push(requiredField(p.child('protocol')));
     else if (!PORT_PROTOCOLS.includes(port.protocol)) errs.push(notSupportedField(p.child('protocol'), port.protocol, PORT_PROTOCOLS));
-  });
-  return errs;
-}
-
-function validateEnv(c: Container, path: FieldPath): FieldError[] {
-  const errs: FieldError[] = [];
-  (c.env ?? []).forEach((ev, i) => {
-    const p = path.index(i);
-    if (!ev.name) errs.push(requiredField(p.child('name')));
-    else for (const msg of isEnvVarName(ev.name)) errs.push(invalidField(p.child('name'), ev.name, msg));
-    const from = ev.valueFrom;
-    if (!from) return;
-    const sources = ['fieldRef', 'resourceFieldRef', 'configMapKeyRef', 'secretKeyRef'].filter((k) => (from as Record<string, unknown>)[k] !== undefined);
-    const fp = p.child('valueFrom');
-    if (sources.length === 0) errs.push(invalidField(fp, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
-    else if (ev.value) errs.push(invalidField(fp, '', 'may not be specified when `value` is not empty'));
-    else if (sources.length > 1) errs.push(invalidField(fp, '', 'may not have more than one field specified at a time'));
-    if (from.fieldRef && !from.fieldRef.fieldPath) errs.push(requiredField(fp.child('fieldRef', 'fieldPath')));
   });
   return errs;
 }

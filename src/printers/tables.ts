@@ -1,7 +1,7 @@
 // Server-side Tables (`Accept: application/json;as=Table`) as the real apiserver builds them with
 // pkg/printers/internalversion/printers.go. The apiserver always generates the wide form (all cells);
 // kubectl drops the priority > 0 columns unless -o wide, so this does the same.
-import type { Container, Deployment, Endpoints, Event, Namespace, Pod, ReplicaSet, Service } from '../kube/types.js';
+import type { ConfigMap, Container, Deployment, Endpoints, Event, Namespace, Pod, ReplicaSet, Secret, Service } from '../kube/types.js';
 import type { KubeObject } from '../store/store.js';
 import { translateTimestampSince } from './age.js';
 import { DOCS } from './column-docs.js';
@@ -15,7 +15,7 @@ import { APPS_DEFAULTS } from '../kube/defaults.js';
 
 export type { Table, TableColumnDefinition, TableRow, TableRowCondition } from './table-types.js';
 
-export type TableKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Event' | 'Namespace';
+export type TableKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Event' | 'Namespace' | 'ConfigMap' | 'Secret';
 
 const col = (name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition =>
   ({ name, type, format, description, priority });
@@ -86,6 +86,14 @@ export const COLUMNS: Record<TableKind, TableColumnDefinition[]> = {
     col('Name', 'string', DOCS.name, 1, 'name'),
   ],
   Namespace: [nameCol, col('Status', 'string', 'The status of the namespace'), ageCol],
+  // printers.go: the number of keys only; a Secret's values never reach a table.
+  ConfigMap: [nameCol, col('Data', 'string', 'Data contains the configuration data. Each key must consist of alphanumeric characters, \'-\', \'_\' or \'.\'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.'), ageCol],
+  Secret: [
+    nameCol,
+    col('Type', 'string', 'Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types'),
+    col('Data', 'string', 'Data contains the secret data. Each key must consist of alphanumeric characters, \'-\', \'_\' or \'.\'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4'),
+    ageCol,
+  ],
 };
 
 /** layoutContainerCells: "a,b" and "img-a,img-b". */
@@ -223,5 +231,13 @@ function rowFor(kind: TableKind, obj: KubeObject, now: Date): TableRow {
     }
     case 'Event': return { cells: eventCells(obj as Event, now), object: obj };
     case 'Namespace': return { cells: [obj.metadata?.name ?? '', (obj as Namespace).status?.phase ?? '', age(obj, now)], object: obj };
+    case 'ConfigMap': {
+      const cm = obj as ConfigMap;
+      return { cells: [obj.metadata?.name ?? '', Object.keys(cm.data ?? {}).length + Object.keys(cm.binaryData ?? {}).length, age(obj, now)], object: obj };
+    }
+    case 'Secret': {
+      const secret = obj as Secret;
+      return { cells: [obj.metadata?.name ?? '', secret.type ?? '', Object.keys(secret.data ?? {}).length, age(obj, now)], object: obj };
+    }
   }
 }

@@ -10,6 +10,7 @@ import * as tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startApiServer, type ApiServer } from '../../src/api/http/server.js';
+import { NamespaceController } from '../../src/controllers/controller-manager.js';
 import { kubeletStreams, type ContainerLookup } from '../../src/control-plane/kubelet-streams.js';
 import type { Pod } from '../../src/kube/types.js';
 import { LABEL_ATTEMPT, LABEL_CONTAINER, LABEL_POD_UID, type ContainerInfo, type ExecSession, type LogOptions, type Runtime } from '../../src/runtime/runtime.js';
@@ -355,14 +356,19 @@ describe('namespaces', () => {
     expect(r.json.message).toBe('namespaces "nowhere" not found');
   });
 
-  it('deletes a namespace with its contents', async () => {
+  it('deletes a namespace with its contents (the API marks it Terminating, the namespace controller empties it)', async () => {
     await request('POST', '/api/v1/namespaces', { body: { metadata: { name: 'doomed' } } });
     expect((await request('POST', '/api/v1/namespaces/doomed/services', { body: { metadata: { name: 's' }, spec: { ports: [{ port: 80 }] } } })).status).toBe(201);
-    const del = await request('DELETE', '/api/v1/namespaces/doomed');
-    expect(del.status).toBe(200);
-    expect(del.json.status.phase).toBe('Terminating');
-    expect(store.get('Service', 'doomed', 's')).toBeUndefined();
-    await waitFor(() => !store.get('Namespace', undefined, 'doomed'));
+    const controller = new NamespaceController(store);
+    try {
+      const del = await request('DELETE', '/api/v1/namespaces/doomed');
+      expect(del.status).toBe(200);
+      expect(del.json.status.phase).toBe('Terminating');
+      controller.start();
+      await waitFor(() => !store.get('Service', 'doomed', 's') && !store.get('Namespace', undefined, 'doomed'));
+    } finally {
+      controller.stop();
+    }
   });
 });
 

@@ -145,19 +145,21 @@ function headerSafe(text: string): string {
     .replace(/[\\"]/g, (c) => `\\${c}`);
 }
 
-function requireNamespace(ctx: ApiContext, t: ResourceType, namespace: string | undefined): void {
+/** The NamespaceLifecycle admission plugin: no content in a namespace that is missing or going away. */
+function requireNamespace(ctx: ApiContext, t: ResourceType, namespace: string | undefined, name: unknown): void {
   if (!t.namespaced || namespace === undefined) return;
   const ns = ctx.store.get('Namespace', undefined, namespace);
   if (!ns) throw notFound('namespaces', '', namespace);
   if (ns.metadata.deletionTimestamp) {
-    throw new StatusError(403, 'Forbidden', `${t.resource} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
+    const what = typeof name === 'string' && name ? `${t.resource} "${name}"` : t.resource;
+    throw new StatusError(403, 'Forbidden', `${what} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
   }
 }
 
 async function create(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, query: URLSearchParams): Promise<void> {
   const dryRun = dryRunOf('CreateOptions', query);
   const body = await readObjectBody(req);
-  requireNamespace(ctx, t, namespace);
+  requireNamespace(ctx, t, namespace, (body['metadata'] as Record<string, unknown> | undefined)?.['name']);
   const admitted = await prepareCreate(ctx, t, namespace, body);
   const stored = storeNew(ctx, t, admitted, dryRun);
   sendJson(res, 201, stored, warningHeaders(admitted.warnings));
@@ -245,7 +247,7 @@ async function applyCreate(
     throw new StatusError(400, 'BadRequest', `the name of the object (${String(meta['name'])}) does not match the name on the URL (${name})`);
   }
   obj['metadata'] = { ...meta, name };
-  requireNamespace(ctx, t, namespace);
+  requireNamespace(ctx, t, namespace, name);
   const admitted = await prepareCreate(ctx, t, namespace, obj);
   const stored = storeNew(ctx, t, admitted, dryRun);
   sendJson(res, 201, stored, warningHeaders(admitted.warnings));

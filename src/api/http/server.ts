@@ -141,8 +141,16 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   };
 }
 
+/** The namespaces every cluster has (the apiserver's system namespaces controller), labelled with their name. */
 function ensureDefaultNamespace(store: Store): void {
-  if (!store.get('Namespace', undefined, 'default')) {
-    store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+  for (const name of ['default', 'kube-system', 'kube-public']) {
+    const labels = { 'kubernetes.io/metadata.name': name };
+    const ns = store.get('Namespace', undefined, name);
+    if (!ns) {
+      store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    } else if (ns.metadata.labels?.['kubernetes.io/metadata.name'] !== name) {
+      // stored by an older mini-kube
+      store.mutate('Namespace', undefined, name, (o) => { o.metadata.labels = { ...(o.metadata.labels ?? {}), ...labels }; });
+    }
   }
 }

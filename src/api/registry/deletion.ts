@@ -117,33 +117,7 @@ function orphanDependents(store: Store, owner: Stored): void {
   }
 }
 
+/** Marks the namespace Terminating; the namespace controller deletes its content, then the namespace. */
 function deleteNamespace(ctx: ApiContext, ns: Stored): Stored {
-  const name = ns.metadata.name;
-  const marked = ns.metadata.deletionTimestamp ? ns : ctx.store.update(terminating(ns) as KubeObject);
-  for (const t of RESOURCE_TYPES) {
-    if (!t.namespaced) continue;
-    for (const obj of ctx.store.list(t.kind, name)) {
-      try {
-        if (t.kind === 'Pod') requestPodDeletion(ctx.store, obj as Stored<Pod>);
-        else ctx.store.delete(t.kind, name, obj.metadata.name);
-      } catch {
-        // already gone: fine
-      }
-    }
-  }
-  // The namespace itself goes once the kubelet has removed its pods.
-  const timer = setInterval(() => {
-    if (ctx.store.list('Pod', name).length > 0) return;
-    stop();
-    try {
-      const still = ctx.store.get('Namespace', undefined, name);
-      if (still && still.metadata.uid === ns.metadata.uid) ctx.store.delete('Namespace', undefined, name);
-    } catch {
-      // deleted meanwhile
-    }
-  }, 250);
-  timer.unref();
-  const removeHook = ctx.onClose(() => clearInterval(timer));
-  const stop = () => { clearInterval(timer); removeHook(); };
-  return marked as Stored;
+  return (ns.metadata.deletionTimestamp ? ns : ctx.store.update(terminating(ns) as KubeObject)) as Stored;
 }

@@ -22,6 +22,8 @@ const FIELDS: Record<Kind, string[]> = {
   Service: COMMON,
   Endpoints: COMMON,
   Deployment: COMMON,
+  ConfigMap: COMMON,
+  Secret: [...COMMON, 'type'],
 };
 
 /** Parses "a=b,c!=d" with the apiserver's escapes (\, \= \\). Throws 400 on syntax or unknown fields. */

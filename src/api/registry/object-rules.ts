@@ -3,14 +3,14 @@
 // from the stored object, admission (validation + defaults + legacy conversion) runs on every write,
 // and some fields are immutable once set (a Deployment's selector, most of a Pod's spec).
 import { podQOSClass } from '../../kube/resources.js';
-import type { Pod } from '../../kube/types.js';
+import type { ConfigMap, Pod } from '../../kube/types.js';
 import { canonicalJson } from '../../kube/canonical-json.js';
 import { apiVersionOf, type ResourceType } from '../../kube/kinds.js';
 import { invalid, StatusError } from '../../kube/errors.js';
 import type { KubeObject, Stored } from '../../store/store.js';
 import type { ApiContext } from '../context.js';
 import { nameProblem } from '../../kube/names.js';
-import { admit as admitManifest } from '../../manifests/index.js';
+import { admit as admitManifest, toStatusCause, validateConfigDataUpdate } from '../../manifests/index.js';
 
 export interface Admitted {
   object: KubeObject;
@@ -97,6 +97,7 @@ export async function prepareCreate(ctx: ApiContext, t: ResourceType, urlNamespa
   if (t.kind === 'Namespace' && !(obj['spec'] as Record<string, unknown> | undefined)?.['finalizers']) {
     obj['spec'] = { ...(obj['spec'] as object | undefined), finalizers: ['kubernetes'] };
   }
+  labelNamespace(t, obj);
   const admitted = await runAdmission(ctx, t, obj);
   const status = initialStatus(t, admitted.object);
   if (status === undefined) {
@@ -149,6 +150,7 @@ export async function prepareUpdate(
   if (current.metadata.deletionTimestamp) meta.deletionTimestamp = current.metadata.deletionTimestamp;
   if (current.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = current.metadata.deletionGracePeriodSeconds;
 
+  labelNamespace(t, obj);
   const admitted = await runAdmission(ctx, t, obj);
   // Admission may rebuild metadata; the precondition the client sent must survive it.
   if (admitted.object.metadata) {
@@ -168,6 +170,12 @@ export async function prepareUpdate(
   return admitted;
 }
 
+/** The apiserver labels every namespace with its own name (namespace strategy's PrepareForCreate/Update). */
+function labelNamespace(t: ResourceType, obj: KubeObject): void {
+  if (t.kind !== 'Namespace' || !obj.metadata?.name) return;
+  obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name };
+}
+
 async function checkImmutable(ctx: ApiContext, t: ResourceType, current: Stored, next: KubeObject): Promise<void> {
   const name = current.metadata.name;
   if (t.kind === 'Deployment' || t.kind === 'ReplicaSet') {
@@ -179,6 +187,10 @@ async function checkImmutable(ctx: ApiContext, t: ResourceType, current: Stored,
         message: `Invalid value: ${JSON.stringify(after ?? null)}: field is immutable`,
       }]);
     }
+  }
+  if (t.kind === 'ConfigMap' || t.kind === 'Secret') {
+    const errs = validateConfigDataUpdate(t.kind, next as ConfigMap, current as ConfigMap);
+    if (errs.length) throw invalid(qualifiedKind(t), t.group, name, errs.map(toStatusCause));
   }
   if (t.kind === 'Pod') {
     // Compare both sides after admission, so defaults filled in on one side only never count as a change.

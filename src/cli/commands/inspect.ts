@@ -1,8 +1,9 @@
 // `describe`, `logs` and `scale`: reading one object in depth, its container output, and changing
 // a Deployment's replica count through the /scale subresource as kubectl does.
 import type { Command } from 'commander';
-import type { Deployment, Endpoints, Pod, ReplicaSet, Service } from '../../kube/types.js';
+import type { ConfigMap, Deployment, Endpoints, Namespace, Pod, ReplicaSet, Secret, Service } from '../../kube/types.js';
 import { describeDeployment, describePod, describeReplicaSet, describeService } from '../../printers/describe.js';
+import { describeConfigMap, describeNamespace, describeSecret } from '../../printers/describe-config.js';
 import type { ApiClient } from '../../client/api-client.js';
 import { openLogs } from '../../client/logs.js';
 import { eventsFor, podsOf } from '../../client/objects.js';
@@ -12,7 +13,7 @@ import { prefixOf, resolveType } from './get.js';
 
 export function registerInspect(program: Command): void {
   program.command('describe')
-    .description('show details and events: describe pod|deploy|rs|svc [NAME...]')
+    .description('show details and events: describe pod|deploy|rs|svc|cm|secret|ns [NAME...]')
     .argument('<type>', 'pod|deploy|rs|svc, or type/name')
     .argument('[names...]', 'object names (all of the type when none)')
     .option('-n, --namespace <ns>', 'namespace', 'default')
@@ -108,7 +109,15 @@ async function describeOne(client: ApiClient, kind: string, namespace: string, n
       const ep = await client.tryGet<Endpoints>('Endpoints', namespace, name);
       return describeService(svc, ep, await eventsFor(client, svc, { withKind: true }), now);
     }
+    case 'ConfigMap': {
+      const cm = await client.get<ConfigMap>('ConfigMap', namespace, name);
+      return describeConfigMap(cm, await eventsFor(client, cm), now);
+    }
+    case 'Secret':
+      return describeSecret(await client.get<Secret>('Secret', namespace, name));
+    case 'Namespace':
+      return describeNamespace(await client.get<Namespace>('Namespace', undefined, name));
     default:
-      throw new CliError(`describe supports pods, deployments, replicasets and services, not ${kind}`);
+      throw new CliError(`describe supports pods, deployments, replicasets, services, configmaps, secrets and namespaces, not ${kind}`);
   }
 }

@@ -15,6 +15,9 @@ const EXTRA_TYPES: Record<string, string> = {
   LegacyDeployment: 'apiVersion:string kind:string metadata:ObjectMeta spec:LegacyDeploymentSpec status:DeploymentStatus',
   LegacyDeploymentSpec: `${KUBE_TYPES.DeploymentSpec} rollbackTo:RollbackConfig`,
   RollbackConfig: 'revision:integer',
+  // ConfigMap and Secret (core/v1), written by hand: the generated table covers the pod-carrying kinds.
+  ConfigMap: 'apiVersion:string binaryData:{}string data:{}string immutable:boolean kind:string metadata:ObjectMeta',
+  Secret: 'apiVersion:string data:{}string immutable:boolean kind:string metadata:ObjectMeta stringData:{}string type:string',
 };
 
 export function parseTypeToken(token: string): FieldType {

@@ -7,7 +7,7 @@ import { ImageManager } from '../../../src/kubelet/images.js';
 import { backoffKey, type PodActions } from '../../../src/kubelet/pod-actions.js';
 import type { WaitingReason } from '../../../src/kubelet/pod-status.js';
 import { SyncPod } from '../../../src/kubelet/sync-pod.js';
-import type { Pod } from '../../../src/kube/types.js';
+import type { ConfigMap, Pod } from '../../../src/kube/types.js';
 import type { Stored } from '../../../src/store/store.js';
 import type { ContainerInfo, CreateContainerSpec, Runtime } from '../../../src/runtime/runtime.js';
 
@@ -17,7 +17,7 @@ const pod = {
   spec: { containers: [{ name: 'c', image: 'img:1' }] },
 } as Stored<Pod>;
 
-function setup(opts: { startFails?: boolean } = {}) {
+function setup(opts: { startFails?: boolean; configMaps?: Record<string, ConfigMap> } = {}) {
   const log: string[] = [];
   const runtime = {
     imageExists: async () => { log.push('imageExists'); return true; },
@@ -34,6 +34,7 @@ function setup(opts: { startFails?: boolean } = {}) {
   const syncer = new SyncPod({
     runtime, images: new ImageManager(runtime), clusterId: 'cl', network: 'net', publishPorts: false,
     backoff, waiting, killedToRestart,
+    configSource: { configMap: (_ns, name) => opts.configMaps?.[name], secret: () => undefined },
     event: (_pod, type, reason, message) => log.push(`event ${type} ${reason}: ${message}`),
     writeStatus: (uid) => log.push(`status ${uid} waiting=${waiting.get('u1/c')?.reason ?? '-'}`),
     syncAfter: (uid, ms) => log.push(`look again ${uid} in ${ms}`),
@@ -58,6 +59,15 @@ describe('SyncPod (the executor)', () => {
       'event Normal Started: Started container c',
     ]);
     expect(waiting.size).toBe(0);
+  });
+
+  it('a missing ConfigMap: CreateContainerConfigError with the kubelet\'s message, no container made', async () => {
+    const { log, syncer, waiting } = setup();
+    const withRef = { ...pod, spec: { containers: [{ name: 'c', image: 'img:1', env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'x', key: 'k' } } }] }] } } as Stored<Pod>;
+    await syncer.execute(withRef, { ...none, start: [{ name: 'c', attempt: 0 }] }, new Map());
+    expect(log.filter((l) => l.startsWith('create'))).toEqual([]);
+    expect(log).toContain('event Warning Failed: Error: configmap "x" not found');
+    expect(waiting.get('u1/c')).toEqual({ reason: 'CreateContainerConfigError', message: 'configmap "x" not found' });
   });
 
   it('a kill: Killing event, stop with the decided grace, remembered for the restart, look again at once', async () => {
