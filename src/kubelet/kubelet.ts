@@ -20,7 +20,6 @@ import type { Store, Stored, WatchEvent } from '../store/store.js';
 import {
   LABEL_CLUSTER, LABEL_CONTAINER, LABEL_POD_UID, type ContainerInfo, type Runtime,
 } from '../runtime/runtime.js';
-import { removeContainers } from '../runtime/remove-containers.js';
 import { Backoff } from './backoff.js';
 import { containerIdOf, groupByContainer } from './container-names.js';
 import { ImageManager } from './images.js';
@@ -30,6 +29,8 @@ import { markEngineUnreachable, ENGINE_CONDITION } from './engine-condition.js';
 import type { ConnectionDrain } from './drain.js';
 import { ObservedPods } from './observed-pods.js';
 import { computePodActions } from './pod-actions.js';
+import { removePodContainers, syncSandbox, type PodSandboxDeps } from './pod-sandbox.js';
+import { computeSandboxActions, SANDBOX_KEY } from './sandbox-actions.js';
 import { PodWorkers } from './pod-workers.js';
 import { StatusManager, PUBLISHED_PORTS_ANNOTATION } from './status-manager.js';
 import { SyncPod } from './sync-pod.js';
@@ -208,7 +209,7 @@ export class Kubelet {
     await inFlight;
     if (!opts.removeContainers) return;
     const all = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId }).catch(() => []);
-    await removeContainers(this.runtime, all, 5);
+    await removePodContainers(this.runtime, all, 5);
     // Pods come back from scratch on the next `up`: their containers are gone on purpose.
     for (const pod of this.store.list<Pod>('Pod')) {
       this.observed.delete(pod.metadata.uid);
@@ -313,8 +314,9 @@ export class Kubelet {
 
   /** Published-ports mode: where a probe reaches a container port, from the engine's listing of that container. */
   private publishedTarget(pod: Pod, containerName: string, port: number): { host: string; port: number } {
-    const latest = groupByContainer(this.status.lastListed.get(pod.metadata?.uid ?? '') ?? []).get(containerName)?.[0];
-    const host = latest?.publishedPorts[port];
+    // the pod's ports are published by its sandbox, whose network namespace every container shares
+    const sandbox = groupByContainer(this.status.lastListed.get(pod.metadata?.uid ?? '') ?? []).get(SANDBOX_KEY)?.[0];
+    const host = sandbox?.publishedPorts[port];
     if (host === undefined) throw new Error(`port ${port} of container "${containerName}" is not published on 127.0.0.1`);
     return { host: '127.0.0.1', port: host };
   }
@@ -361,7 +363,19 @@ export class Kubelet {
     }
 
     if (!pod.spec?.nodeName) this.bind(pod);
-    const byName = groupByContainer(containers);
+    let byName = groupByContainer(containers);
+    // The sandbox first (kuberuntime_manager.go's SyncPod steps 2-4): a pod whose sandbox died is killed
+    // and its containers restart in a new one, which they join.
+    const apps = new Map([...byName].filter(([name]) => name !== SANDBOX_KEY));
+    const sandboxActions = computeSandboxActions({ pod, sandboxes: byName.get(SANDBOX_KEY) ?? [], apps });
+    let sandboxId = sandboxActions.running?.id;
+    if (await syncSandbox(this.sandboxDeps, pod, sandboxActions)) {
+      const listed = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: uid });
+      this.status.lastListed.set(uid, listed);
+      byName = groupByContainer(listed);
+      const sandbox = byName.get(SANDBOX_KEY)?.[0];
+      sandboxId = sandbox?.running ? sandbox.id : undefined;
+    }
     const actions = computePodActions({
       pod,
       instances: byName,
@@ -372,7 +386,9 @@ export class Kubelet {
       backoff: this.backoff,
       now: Date.now(),
     });
-    const changed = await this.syncer.execute(pod, actions, byName);
+    // no sandbox to join (a pod that never restarts, killed with its sandbox): nothing more is started
+    if (sandboxId === undefined) actions.start = [];
+    const changed = await this.syncer.execute(pod, actions, byName, sandboxId ?? '');
     await this.removeExtraInstances(byName, pod);
     let fresh = byName;
     if (changed) {
@@ -426,6 +442,17 @@ export class Kubelet {
       { source: { component: 'default-scheduler' } });
   }
 
+  private get sandboxDeps(): PodSandboxDeps {
+    return {
+      runtime: this.runtime,
+      clusterId: this.opts.clusterId,
+      network: this.opts.network,
+      publishPorts: this.opts.publishPorts,
+      killedToRestart: this.killedToRestart,
+      event: (pod, type, reason, message, name) => this.event(pod, type, reason, message, name),
+    };
+  }
+
   private get terminateDeps(): TerminateDeps {
     return {
       runtime: this.runtime,
@@ -444,7 +471,7 @@ export class Kubelet {
   }
 
   private async cleanupPod(uid: string, containers: ContainerInfo[]): Promise<void> {
-    await removeContainers(this.runtime, containers, 2);
+    await removePodContainers(this.runtime, containers, 2);
     if (!this.podByUid(uid)) {
       this.probes.removePod(uid);
       this.known.delete(uid);
@@ -465,7 +492,7 @@ export class Kubelet {
     const all = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId });
     const orphans = all.filter((c) => !uids.has(c.labels[LABEL_POD_UID] ?? ''));
     for (const c of orphans) this.log(`removing container ${c.name}: its pod no longer exists`);
-    await removeContainers(this.runtime, orphans, 2);
+    await removePodContainers(this.runtime, orphans, 2);
   }
 
   private event(pod: Pod, type: EventType, reason: string, message: string, containerName?: string): void {

@@ -10,6 +10,7 @@ import { createDockerClient } from './docker-client.js';
 import { imagePathSegment, pathSegment, refusedImage } from './engine-paths.js';
 import { engineMessage, isNotFound, statusCodeOf } from './engine-errors.js';
 import { DockerodeExecCalls, type ExecCalls, localSocketOf, SocketExecCalls } from './engine-exec.js';
+import { ensureSandboxImage } from './sandbox-image.js';
 import { freeSubnets, SUBNET_CANDIDATES } from './subnets.js';
 import { JsonLineSplitter } from '../kube/json-lines.js';
 import { readProgress } from './json-lines.js';
@@ -111,6 +112,10 @@ export class DockerRuntime implements Runtime {
     } catch {
       return false;
     }
+  }
+
+  ensureSandboxImage(): Promise<string> {
+    return ensureSandboxImage(this.docker);
   }
 
   // ---- networks ----
