@@ -368,13 +368,13 @@ export class Kubelet {
     // and its containers restart in a new one, which they join.
     const apps = new Map([...byName].filter(([name]) => name !== SANDBOX_KEY));
     const sandboxActions = computeSandboxActions({ pod, sandboxes: byName.get(SANDBOX_KEY) ?? [], apps });
-    let sandboxId = sandboxActions.running?.id;
-    if (await syncSandbox(this.sandboxDeps, pod, sandboxActions)) {
+    const { sandboxId, started, killed } = await syncSandbox(this.sandboxDeps, pod, sandboxActions);
+    // Kills and removals change the instances the decision below reads; a new sandbox alone does not (the
+    // listing after the starts brings it to the status).
+    if (killed) {
       const listed = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: uid });
       this.status.lastListed.set(uid, listed);
       byName = groupByContainer(listed);
-      const sandbox = byName.get(SANDBOX_KEY)?.[0];
-      sandboxId = sandbox?.running ? sandbox.id : undefined;
     }
     const actions = computePodActions({
       pod,
@@ -388,7 +388,8 @@ export class Kubelet {
     });
     // no sandbox to join (a pod that never restarts, killed with its sandbox): nothing more is started
     if (sandboxId === undefined) actions.start = [];
-    const changed = await this.syncer.execute(pod, actions, byName, sandboxId ?? '');
+    const changed = await this.syncer.execute(pod, actions, byName, sandboxId ?? '', started) || sandboxId !== sandboxActions.running?.id;
+    await started;
     await this.removeExtraInstances(byName, pod);
     let fresh = byName;
     if (changed) {

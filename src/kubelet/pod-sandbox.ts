@@ -25,8 +25,13 @@ export interface PodSandboxDeps {
   event(pod: Pod, type: EventType, reason: string, message: string, containerName?: string): void;
 }
 
-/** Carries the sandbox actions out; true when it stopped, removed or created something. */
-export async function syncSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, actions: SandboxActions): Promise<boolean> {
+/**
+ * Carries the sandbox actions out; returns the id of the sandbox the containers join (undefined: none),
+ * a promise of its start (a new sandbox starts while the containers are created: the engine lets a
+ * container join a created sandbox, and checks that it runs only when that container starts), and
+ * whether it stopped or removed anything (the caller lists the pod again then).
+ */
+export async function syncSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, actions: SandboxActions): Promise<{ sandboxId?: string; started: Promise<void>; killed: boolean }> {
   if (actions.changed) deps.event(pod, 'Normal', 'SandboxChanged', SANDBOX_CHANGED_MESSAGE);
   const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
   await Promise.all(actions.kill.map(async (c) => {
@@ -36,18 +41,21 @@ export async function syncSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, action
     await deps.runtime.stopContainer(c.id, grace);
   }));
   for (const c of actions.remove) await deps.runtime.removeContainer(c.id);
-  if (actions.create) {
-    try {
-      await createSandbox(deps, pod, actions.create.attempt);
-    } catch (err) {
-      deps.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${(err as Error).message}`);
-      throw err;
-    }
-  }
-  return actions.kill.length > 0 || actions.remove.length > 0 || actions.create !== undefined;
+  const killed = actions.kill.length > 0 || actions.remove.length > 0;
+  if (!actions.create) return { sandboxId: actions.running?.id, started: Promise.resolve(), killed };
+  const failed = (err: Error): never => {
+    deps.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err.message}`);
+    throw err;
+  };
+  const sandboxId = await createSandbox(deps, pod, actions.create.attempt).catch(failed);
+  const started = deps.runtime.startContainer(sandboxId).catch(failed);
+  // whoever awaits it reports a failure; unawaited (nothing to start) it must not be an unhandled rejection
+  started.catch(() => {});
+  return { sandboxId, started, killed };
 }
 
-async function createSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, attempt: number): Promise<void> {
+/** Creates (does not start) the pod's sandbox container; returns its id. */
+async function createSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, attempt: number): Promise<string> {
   const image = await deps.runtime.ensureSandboxImage();
   const m = pod.metadata;
   const spec: CreateContainerSpec = {
@@ -68,13 +76,12 @@ async function createSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, attempt: nu
     network: deps.network,
     publishPorts: deps.publishPorts,
   };
-  const id = await deps.runtime.createContainer(spec).catch(async (err: Error) => {
+  return deps.runtime.createContainer(spec).catch(async (err: Error) => {
     // The shared network was removed behind our back (docker network prune): make it again, once.
     if (!/network .*not found/i.test(err.message)) throw err;
     await deps.runtime.ensureNetwork(deps.network, SHARED_NETWORK_LABELS);
     return deps.runtime.createContainer(spec);
   });
-  await deps.runtime.startContainer(id);
 }
 
 /**

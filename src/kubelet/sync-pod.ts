@@ -44,7 +44,7 @@ export class SyncPod {
   constructor(private readonly deps: SyncPodDeps) {}
 
   /** Carries the actions out; true when it created, started or stopped something (the caller lists again). */
-  async execute(pod: Stored<Pod>, actions: PodActions, byName: Map<string, ContainerInfo[]>, sandboxId: string): Promise<boolean> {
+  async execute(pod: Stored<Pod>, actions: PodActions, byName: Map<string, ContainerInfo[]>, sandboxId: string, sandboxStarted: Promise<void> = Promise.resolve()): Promise<boolean> {
     const d = this.deps;
     const uid = pod.metadata.uid;
     const containers = new Map((pod.spec?.containers ?? []).map((c) => [c.name, c]));
@@ -79,7 +79,7 @@ export class SyncPod {
         continue;
       }
       if (s.backoffFrom !== undefined) d.backoff.next(backoffKey(uid, c), s.backoffFrom);
-      await this.startContainer(pod, c, s.attempt, sandboxId);
+      await this.startContainer(pod, c, s.attempt, sandboxId, sandboxStarted);
     }
 
     // 5. The next look.
@@ -87,7 +87,7 @@ export class SyncPod {
     return actions.kill.length > 0 || actions.start.length > 0;
   }
 
-  private async startContainer(pod: Stored<Pod>, c: Container, attempt: number, sandboxId: string): Promise<void> {
+  private async startContainer(pod: Stored<Pod>, c: Container, attempt: number, sandboxId: string, sandboxStarted: Promise<void>): Promise<void> {
     const d = this.deps;
     const uid = pod.metadata.uid;
     const key = `${uid}/${c.name}`;
@@ -129,6 +129,8 @@ export class SyncPod {
       return this.failed(pod, c, 'CreateContainerError', err as Error);
     }
     d.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, c.name);
+    // a container starts in a running sandbox only; a sandbox that fails to start fails the sync
+    await sandboxStarted;
     try {
       await d.runtime.startContainer(id);
     } catch (err) {
