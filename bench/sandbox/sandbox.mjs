@@ -89,5 +89,6 @@ try {
 } finally {
   const mine = await runtime.listContainers(MARK);
   await Promise.all(mine.map((c) => runtime.removeContainer(c.id).catch(() => {})));
-  await runtime.removeNetwork(NETWORK).catch(() => {});
+  // Runtime.removeNetwork removes only the cluster networks it labels itself: this one goes by name
+  await docker('network', 'rm', NETWORK).catch(() => {});
 }
