@@ -20,7 +20,6 @@ import type { Store, Stored, WatchEvent } from '../store/store.js';
 import {
   LABEL_CLUSTER, LABEL_CONTAINER, LABEL_POD_UID, type ContainerInfo, type Runtime,
 } from '../runtime/runtime.js';
-import { removeContainers } from '../runtime/remove-containers.js';
 import { removePodVolumes } from './volumes.js';
 import { Backoff } from './backoff.js';
 import { containerIdOf, groupByContainer } from './container-names.js';
@@ -31,6 +30,8 @@ import { markEngineUnreachable, ENGINE_CONDITION } from './engine-condition.js';
 import type { ConnectionDrain } from './drain.js';
 import { ObservedPods } from './observed-pods.js';
 import { computePodActions, isSidecar } from './pod-actions.js';
+import { removePodContainers, syncSandbox, type PodSandboxDeps } from './pod-sandbox.js';
+import { computeSandboxActions, SANDBOX_KEY } from './sandbox-actions.js';
 import { PodWorkers } from './pod-workers.js';
 import { StatusManager, PUBLISHED_PORTS_ANNOTATION } from './status-manager.js';
 import { SyncPod } from './sync-pod.js';
@@ -228,7 +229,7 @@ export class Kubelet {
     await inFlight;
     if (!opts.removeContainers) return;
     const all = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId }).catch(() => []);
-    await removeContainers(this.runtime, all, 5);
+    await removePodContainers(this.runtime, all, 5);
     // their emptyDir volumes go with them, as a pod made again starts with empty ones
     await this.runtime.removeVolumes({ [LABEL_CLUSTER]: this.opts.clusterId }).catch((err: Error) => this.log(err.message));
     // Pods come back from scratch on the next `up`: their containers are gone on purpose.
@@ -341,8 +342,9 @@ export class Kubelet {
 
   /** Published-ports mode: where a probe reaches a container port, from the engine's listing of that container. */
   private publishedTarget(pod: Pod, containerName: string, port: number): { host: string; port: number } {
-    const latest = groupByContainer(this.status.lastListed.get(pod.metadata?.uid ?? '') ?? []).get(containerName)?.[0];
-    const host = latest?.publishedPorts[port];
+    // the pod's ports are published by its sandbox, whose network namespace every container shares
+    const sandbox = groupByContainer(this.status.lastListed.get(pod.metadata?.uid ?? '') ?? []).get(SANDBOX_KEY)?.[0];
+    const host = sandbox?.publishedPorts[port];
     if (host === undefined) throw new Error(`port ${port} of container "${containerName}" is not published on 127.0.0.1`);
     return { host: '127.0.0.1', port: host };
   }
@@ -389,7 +391,19 @@ export class Kubelet {
     }
 
     if (!pod.spec?.nodeName) this.bind(pod);
-    const byName = groupByContainer(containers);
+    let byName = groupByContainer(containers);
+    // The sandbox first (kuberuntime_manager.go's SyncPod steps 2-4): a pod whose sandbox died is killed
+    // and its containers restart in a new one, which they join.
+    const apps = new Map([...byName].filter(([name]) => name !== SANDBOX_KEY));
+    const sandboxActions = computeSandboxActions({ pod, sandboxes: byName.get(SANDBOX_KEY) ?? [], apps });
+    const { sandboxId, started, killed } = await syncSandbox(this.sandboxDeps, pod, sandboxActions);
+    // Kills and removals change the instances the decision below reads; a new sandbox alone does not (the
+    // listing after the starts brings it to the status).
+    if (killed) {
+      const listed = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: uid });
+      this.status.lastListed.set(uid, listed);
+      byName = groupByContainer(listed);
+    }
     const actions = computePodActions({
       pod,
       instances: byName,
@@ -401,7 +415,10 @@ export class Kubelet {
       backoff: this.backoff,
       now: Date.now(),
     });
-    const changed = await this.syncer.execute(pod, actions, byName);
+    // no sandbox to join (a pod that never restarts, killed with its sandbox): nothing more is started
+    if (sandboxId === undefined) actions.start = [];
+    const changed = await this.syncer.execute(pod, actions, byName, sandboxId ?? '', started) || sandboxId !== sandboxActions.running?.id;
+    await started;
     await this.removeExtraInstances(byName, pod);
     let fresh = byName;
     if (changed) {
@@ -466,6 +483,17 @@ export class Kubelet {
       { source: { component: 'default-scheduler' } });
   }
 
+  private get sandboxDeps(): PodSandboxDeps {
+    return {
+      runtime: this.runtime,
+      clusterId: this.opts.clusterId,
+      network: this.opts.network,
+      publishPorts: this.opts.publishPorts,
+      killedToRestart: this.killedToRestart,
+      event: (pod, type, reason, message, name) => this.event(pod, type, reason, message, name),
+    };
+  }
+
   private get terminateDeps(): TerminateDeps {
     return {
       runtime: this.runtime,
@@ -484,7 +512,7 @@ export class Kubelet {
   }
 
   private async cleanupPod(uid: string, containers: ContainerInfo[]): Promise<void> {
-    await removeContainers(this.runtime, containers, 2);
+    await removePodContainers(this.runtime, containers, 2);
     // the pod is ending (deleted, or gone from the store): its emptyDir volumes go with its containers
     await removePodVolumes(this.runtime, this.opts.clusterId, uid).catch((err: Error) => this.log(err.message));
     if (!this.podByUid(uid)) {
@@ -507,7 +535,7 @@ export class Kubelet {
     const all = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId });
     const orphans = all.filter((c) => !uids.has(c.labels[LABEL_POD_UID] ?? ''));
     for (const c of orphans) this.log(`removing container ${c.name}: its pod no longer exists`);
-    await removeContainers(this.runtime, orphans, 2);
+    await removePodContainers(this.runtime, orphans, 2);
     for (const uid of new Set(orphans.map((c) => c.labels[LABEL_POD_UID]!))) {
       await removePodVolumes(this.runtime, this.opts.clusterId, uid).catch((err: Error) => this.log(err.message));
     }

@@ -1,6 +1,6 @@
 // What the kubelet itself observed of each pod, kept in memory: the status it computed from the engine
-// (the status manager's cache in Kubernetes) and the host ports the engine published for the pod's first
-// container. The copy in the store is only a report of it: a client may write pods/status, but whatever
+// (the status manager's cache in Kubernetes) and the host ports the engine published for the pod's
+// sandbox. The copy in the store is only a report of it: a client may write pods/status, but whatever
 // acts on a pod (probes, the service proxy, endpoints) reads this copy. The control plane makes one and
 // passes it to the kubelet (the one writer) and to the service proxy and endpoints controller (readers,
 // through their own interface, service-proxy/observed.ts).
@@ -10,7 +10,7 @@ export interface PodObservation {
   namespace: string;
   name: string;
   status: PodStatus;
-  /** containerPort -> host port on 127.0.0.1 of the first (IP-holding) container, while it runs */
+  /** containerPort -> host port on 127.0.0.1 of the pod's sandbox (which holds its IP), while it runs */
   publishedPorts?: Readonly<Record<number, number>>;
 }
 

@@ -11,9 +11,10 @@ import { groupByContainer } from './container-names.js';
 import { ENGINE_CONDITION } from './engine-condition.js';
 import type { ObservedPods } from './observed-pods.js';
 import { shownInstanceVanished } from './pod-actions.js';
+import { SANDBOX_KEY } from './sandbox-actions.js';
 import { computePodStatus, type ContainerView, type WaitingReason } from './pod-status.js';
 
-/** The host ports of the pod's first container, as a report (`get pod -o yaml`); never read to dial. */
+/** The host ports of the pod's sandbox, as a report (`get pod -o yaml`); never read to dial. */
 export const PUBLISHED_PORTS_ANNOTATION = 'mini-kube.io/published-ports';
 
 /** 'ready-written' trace of bench/probes: a container's `ready` changed in the store. */
@@ -90,6 +91,9 @@ export class StatusManager {
     if (!pod) return;
     const byName = this.withDeaths(listed);
     const shown = observed.status(uid) ?? pod.status;
+    // Containers left in a namespace whose sandbox died have no network (their IP may be someone else's
+    // already): not ready, so nothing dials them while the kubelet kills and restarts them.
+    const sandboxDown = !byName.get(SANDBOX_KEY)?.[0]?.running;
     const viewOf = (c: Container): ContainerView => {
       const instances = byName.get(c.name) ?? [];
       const latest = instances[0];
@@ -102,26 +106,27 @@ export class StatusManager {
         instances,
         waiting: running ? undefined : waiting.get(`${uid}/${c.name}`),
         started: running && probes.isStarted(uid, c.name, id),
-        ready: running && probes.isStarted(uid, c.name, id) && probes.isReady(uid, c.name, id),
+        ready: running && !sandboxDown && probes.isStarted(uid, c.name, id) && probes.isReady(uid, c.name, id),
         // the count never goes back: kept when the instance the status shows is gone (removed by hand)
         restartFloor: instances.length && !shownInstanceVanished(shown, c.name, instances) ? 0 : prev?.restartCount ?? 0,
       };
     };
     const views = (pod.spec?.containers ?? []).map(viewOf);
     const initViews = (pod.spec?.initContainers ?? []).map(viewOf);
-    const first = byName.get(pod.spec?.containers?.[0]?.name ?? '')?.[0];
-    // The IP the first container has on the engine; while it is down, the one this kubelet saw last (the
-    // proxy does not dial it, docs/decisions/023). Never an IP that only the stored status names.
-    const podIP = (first?.running && first.ip) || observed.status(uid)?.podIP;
+    // The pod's IP and published ports are its sandbox's (pod-sandbox.ts), kept across container restarts;
+    // while it is down, the IP this kubelet saw last (the proxy does not dial it, docs/decisions/023).
+    // Never an IP that only the stored status names.
+    const sandbox = byName.get(SANDBOX_KEY)?.[0];
+    const podIP = (sandbox?.running && sandbox.ip) || observed.status(uid)?.podIP;
     const status = computePodStatus({ ...pod, status: shown }, views, podIP, timestamp(), initViews);
     // A sync that read the engine just before it went away must not wipe the "engine unreachable" mark.
     const engineMark = !this.deps.engineReachable() && pod.status?.conditions?.find((x) => x.type === ENGINE_CONDITION);
     if (engineMark) status.conditions = [...(status.conditions ?? []), engineMark];
-    const published = first?.running && Object.keys(first.publishedPorts).length ? JSON.stringify(first.publishedPorts) : undefined;
+    const published = sandbox?.running && Object.keys(sandbox.publishedPorts).length ? JSON.stringify(sandbox.publishedPorts) : undefined;
     // Observed first: a reader woken by the store write below already finds it.
     observed.set(uid, {
       namespace: pod.metadata.namespace!, name: pod.metadata.name, status,
-      ...(first?.running ? { publishedPorts: { ...first.publishedPorts } } : {}),
+      ...(sandbox?.running ? { publishedPorts: { ...sandbox.publishedPorts } } : {}),
     });
     const trace = this.deps.readyTrace?.();
     store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {

@@ -6,9 +6,7 @@
 //   4. start the containers to start: image, create, start (a back-off step is taken for a restart);
 //   5. plan the next look (a back-off running out; at once after a kill, whose restart is decided then).
 // Nothing here decides: every branch is an action the decision named, or an engine error reported.
-import { SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import type { Container, Pod } from '../kube/types.js';
-import { probePortsToPublish } from '../probes/in-pod-network.js';
 import type { EventType } from '../store/events.js';
 import type { Stored } from '../store/store.js';
 import type { ContainerInfo, CreateContainerSpec, Runtime } from '../runtime/runtime.js';
@@ -51,7 +49,7 @@ export class SyncPod {
   constructor(private readonly deps: SyncPodDeps) {}
 
   /** Carries the actions out; true when it created, started or stopped something (the caller lists again). */
-  async execute(pod: Stored<Pod>, actions: PodActions, byName: Map<string, ContainerInfo[]>): Promise<boolean> {
+  async execute(pod: Stored<Pod>, actions: PodActions, byName: Map<string, ContainerInfo[]>, sandboxId: string, sandboxStarted: Promise<void> = Promise.resolve()): Promise<boolean> {
     const d = this.deps;
     const uid = pod.metadata.uid;
     const containers = new Map([...pod.spec?.initContainers ?? [], ...pod.spec?.containers ?? []].map((c) => [c.name, c]));
@@ -86,7 +84,7 @@ export class SyncPod {
         continue;
       }
       if (s.backoffFrom !== undefined) d.backoff.next(backoffKey(uid, c), s.backoffFrom);
-      await this.startContainer(pod, c, s.attempt);
+      await this.startContainer(pod, c, s.attempt, sandboxId, sandboxStarted);
     }
 
     // 5. The next look.
@@ -94,7 +92,7 @@ export class SyncPod {
     return actions.kill.length > 0 || actions.start.length > 0;
   }
 
-  private async startContainer(pod: Stored<Pod>, c: Container, attempt: number): Promise<void> {
+  private async startContainer(pod: Stored<Pod>, c: Container, attempt: number, sandboxId: string, sandboxStarted: Promise<void>): Promise<void> {
     const d = this.deps;
     const uid = pod.metadata.uid;
     const key = `${uid}/${c.name}`;
@@ -131,37 +129,25 @@ export class SyncPod {
       workingDir: c.workingDir,
       hostname: pod.spec?.hostname || pod.metadata.name,
       labels: containerLabels(d.clusterId, pod, c.name, attempt, c.image),
-      ports: [
-        ...(c.ports ?? []).map((p) => ({
-          containerPort: p.containerPort,
-          protocol: (p.protocol ?? 'TCP') as 'TCP',
-          ...(p.hostPort ? { hostPort: p.hostPort } : {}),
-        })),
-        // Probes may dial ports the container never declared; in the published-ports mode those
-        // must be published too, or the probe could not reach them at all.
-        ...(d.publishPorts ? probePortsToPublish(c) : [])
-          .filter((port) => !(c.ports ?? []).some((p) => p.containerPort === port && (p.protocol ?? 'TCP') === 'TCP'))
-          .map((port) => ({ containerPort: port, protocol: 'TCP' as const })),
-      ],
+      // the pod's ports are the sandbox's (pod-sandbox.ts), whose network namespace this container joins
+      ports: [],
       network: d.network,
       publishPorts: d.publishPorts,
       resources: cgroupResources(c),
       security: containerSecurity(pod, c, imageUser),
       mounts: mountsOf(pod, c),
+      sandboxId,
     };
     let id: string;
     try {
       await ensurePodVolumes(d.runtime, d.clusterId, pod);
-      id = await d.runtime.createContainer(spec).catch(async (err: Error) => {
-        // The shared network was removed behind our back (docker network prune): make it again, once.
-        if (!/network .*not found/i.test(err.message)) throw err;
-        await d.runtime.ensureNetwork(d.network, SHARED_NETWORK_LABELS);
-        return d.runtime.createContainer(spec);
-      });
+      id = await d.runtime.createContainer(spec);
     } catch (err) {
       return this.failed(pod, c, 'CreateContainerError', err as Error);
     }
     d.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, c.name);
+    // a container starts in a running sandbox only; a sandbox that fails to start fails the sync
+    await sandboxStarted;
     try {
       await d.runtime.startContainer(id);
     } catch (err) {

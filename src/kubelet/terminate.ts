@@ -7,6 +7,7 @@ import type { Stored } from '../store/store.js';
 import { LABEL_CONTAINER, type ContainerInfo, type Runtime } from '../runtime/runtime.js';
 import { drainConnections, graceAfterDrain, type ConnectionDrain } from './drain.js';
 import { MIN_GRACE_SECONDS } from './pod-actions.js';
+import { isSandbox } from './sandbox-actions.js';
 
 export interface TerminateDeps {
   runtime: Runtime;
@@ -30,11 +31,13 @@ export async function terminatePod(deps: TerminateDeps, pod: Stored<Pod>, contai
       (reason, message) => deps.event(pod, 'Normal', reason, message));
     grace = graceAfterDrain(grace, drain.waitedMs, MIN_GRACE_SECONDS);
   }
-  await Promise.all(running.map(async (c) => {
+  // the containers first, the sandbox (their network namespace) after them, as the kubelet's killPod
+  await Promise.all(running.filter((c) => !isSandbox(c)).map(async (c) => {
     const name = c.labels[LABEL_CONTAINER] ?? '';
     deps.event(pod, 'Normal', 'Killing', `Stopping container ${name}`, name);
     await deps.runtime.stopContainer(c.id, grace);
   }));
+  await Promise.all(running.filter(isSandbox).map((c) => deps.runtime.stopContainer(c.id, MIN_GRACE_SECONDS)));
   await deps.cleanup(pod.metadata.uid, containers);
   deps.deletePod(pod.metadata.uid);
 }

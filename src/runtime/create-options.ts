@@ -29,7 +29,9 @@ export function portKey(containerPort: number, protocol: string): string {
 export function toCreateOptions(spec: CreateContainerSpec, opts: { allowPrivileged?: boolean } = {}): Docker.ContainerCreateOptions {
   const body = createBody(spec);
   if (!opts.allowPrivileged) {
-    const found = privilegedInCreateBody(body);
+    // Joining the pod's own sandbox is what every app container does; any other namespace join is refused.
+    const ownSandbox = spec.sandboxId !== undefined && body.HostConfig?.NetworkMode === `container:${spec.sandboxId}`;
+    const found = privilegedInCreateBody(ownSandbox ? { ...body, HostConfig: { ...body.HostConfig, NetworkMode: undefined } } : body);
     if (found.length) {
       throw new Error(`refusing to create container ${spec.name}: ${found.join('; ')}; `
         + 'admission should have refused this pod (report it as a bug), or start the control plane with --allow-privileged if you really mean it');
@@ -76,6 +78,9 @@ function createBody(spec: CreateContainerSpec): Docker.ContainerCreateOptions {
 
   const command = nonEmpty(spec.command);
   const args = nonEmpty(spec.args);
+  // In the sandbox's network namespace: the engine refuses a host name, exposed or published ports there
+  // ("conflicting options"); the sandbox carries them, and the engine gives this container its host name.
+  const joined = spec.sandboxId !== undefined;
   return {
     name: spec.name,
     Image: spec.image,
@@ -85,14 +90,13 @@ function createBody(spec: CreateContainerSpec): Docker.ContainerCreateOptions {
     ...(!command && args ? { Cmd: args } : {}),
     Env: spec.env.map((e) => `${e.name}=${e.value}`),
     ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
-    Hostname: podHostname(spec.hostname),
+    ...(joined ? {} : { Hostname: podHostname(spec.hostname), ExposedPorts: exposed }),
     Labels: { ...spec.labels },
-    ExposedPorts: exposed,
     HostConfig: {
       // docker-init as PID 1 forwards SIGTERM and reaps zombies: a plain `node app.js` stops at once
       Init: true,
-      NetworkMode: spec.network,
-      PortBindings: bindings,
+      NetworkMode: joined ? `container:${spec.sandboxId}` : spec.network,
+      ...(joined ? {} : { PortBindings: bindings }),
       ...(spec.mounts?.length
         ? { Mounts: spec.mounts.map((m) => ({ Type: 'volume' as const, Source: m.volume, Target: m.target, ReadOnly: m.readOnly })) }
         : {}),

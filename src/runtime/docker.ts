@@ -10,6 +10,7 @@ import { createDockerClient } from './docker-client.js';
 import { imagePathSegment, pathSegment, refusedImage } from './engine-paths.js';
 import { engineMessage, isNotFound, statusCodeOf } from './engine-errors.js';
 import { DockerodeExecCalls, type ExecCalls, localSocketOf, SocketExecCalls } from './engine-exec.js';
+import { ensureSandboxImage } from './sandbox-image.js';
 import { freeSubnets, SUBNET_CANDIDATES } from './subnets.js';
 import { ensureVolume, removeVolumes } from './volumes.js';
 import { JsonLineSplitter } from '../kube/json-lines.js';
@@ -122,6 +123,10 @@ export class DockerRuntime implements Runtime {
 
   removeVolumes(labels: Record<string, string>): Promise<string[]> {
     return removeVolumes(this.docker, labels);
+  }
+
+  ensureSandboxImage(): Promise<string> {
+    return ensureSandboxImage(this.docker);
   }
 
   // ---- networks ----

@@ -10,6 +10,8 @@ export const LABEL_POD = 'io.mini-kube.pod-name';
 export const LABEL_POD_UID = 'io.mini-kube.pod-uid';
 export const LABEL_CONTAINER = 'io.mini-kube.container-name';
 export const LABEL_ATTEMPT = 'io.mini-kube.attempt';
+/** on a pod's sandbox container (the one holding the pod's network namespace and IP), instead of LABEL_CONTAINER */
+export const LABEL_SANDBOX = 'io.mini-kube.pod-sandbox';
 
 export interface PortSpec {
   containerPort: number;
@@ -43,6 +45,12 @@ export interface CreateContainerSpec {
   security?: ContainerSecurity;
   /** named engine volumes mounted into the container (a pod's emptyDir volumes) */
   mounts?: VolumeMountSpec[];
+  /**
+   * The id of the pod's sandbox container: this container joins its network namespace (`localhost` and the
+   * pod IP are the sandbox's), so it has no IP, host name or published port of its own (those are the
+   * sandbox's); `network`, `hostname` and `ports` are then not used.
+   */
+  sandboxId?: string;
 }
 
 export interface VolumeMountSpec {
@@ -151,6 +159,8 @@ export interface Runtime {
   /** true when the engine answers */
   ping(): Promise<boolean>;
   ensureNetwork(name: string, labels: Record<string, string>): Promise<void>;
+  /** makes the pod sandbox image exist (built offline, sandbox-image.ts); returns its reference */
+  ensureSandboxImage(): Promise<string>;
   removeNetwork(name: string): Promise<void>;
   /** creates a named volume with these labels (LABEL_CLUSTER among them), or keeps the one there */
   ensureVolume(name: string, labels: Record<string, string>): Promise<void>;

@@ -156,7 +156,7 @@ export function splitTag(ref: string): [string, string] {
   return [ref, 'latest'];
 }
 
-async function findBusybox(): Promise<string> {
+export async function findBusybox(): Promise<string> {
   for (const candidate of ['/bin/busybox', '/usr/bin/busybox', '/usr/local/bin/busybox']) {
     if (existsSync(candidate)) return realpath(candidate);
   }
@@ -177,7 +177,7 @@ export function parseLdd(output: string): string[] {
   return libs;
 }
 
-async function sharedLibraries(binary: string): Promise<string[]> {
+export async function sharedLibraries(binary: string): Promise<string[]> {
   try {
     const { stdout } = await execFileAsync('ldd', [binary]);
     return parseLdd(stdout);

@@ -64,6 +64,7 @@ describe('dryRun=All changes nothing', () => {
     const deploy = await c.get('Deployment', 'dry', 'web') as Stored & { spec: { replicas: number } };
     const ns = await c.get('Namespace', undefined, 'dry') as Stored & { status: { phase: string } };
     for (const p of pods) expect(p.metadata.deletionTimestamp, `pod ${p.metadata.name}`).toBeUndefined();
+    // the pods' containers and their sandboxes: a pod and its sandbox go together
     const running = execFileSync('docker', ['ps', '-q', '--no-trunc', '--filter', `label=${LABEL_CLUSTER}=${env.cluster.controlPlane.clusterId}`], { encoding: 'utf8' })
       .split('\n').filter(Boolean).sort();
     return {
@@ -83,7 +84,7 @@ describe('dryRun=All changes nothing', () => {
 
   it('kubectl delete pod, deployment, -f file and namespace, and scale, with --dry-run=server: 1.32 is answered, 1.20 refuses by itself, nothing changed', async () => {
     const before = await snapshot();
-    expect(before.containers.length).toBe(2);
+    expect(before.containers.length).toBe(4);
     // kubectl 1.20 asks the OpenAPI document whether a kind supports dry-run; mini-kube serves none, so
     // 1.20 refuses on its own side and sends nothing (1.32 dropped that check). Either way: nothing changes.
     for (const args of [['-n', 'dry', 'delete', 'pod', 'solo', '--dry-run=server'], ['delete', 'namespace', 'dry', '--dry-run=server']]) {

@@ -37,7 +37,7 @@ function fakeRuntime(): Runtime {
   const unused = () => { throw new Error('not used by the API'); };
   return {
     ping: async () => true,
-    ensureNetwork: unused, removeNetwork: unused, ensureVolume: unused, removeVolumes: unused, imageExists: unused, pullImage: unused, createContainer: unused,
+    ensureNetwork: unused, ensureSandboxImage: unused, removeNetwork: unused, ensureVolume: unused, removeVolumes: unused, imageExists: unused, pullImage: unused, createContainer: unused,
     startContainer: unused, stopContainer: unused, removeContainer: unused, inspectContainer: unused, exec: unused, events: unused,
     listContainers: async () => [], logs: unused,
     async execInteractive(_id, cmd, opts): Promise<ExecSession> {

@@ -53,7 +53,7 @@ function fakeRuntime(): Runtime {
   const unused = () => { throw new Error('not used by the API'); };
   return {
     ping: async () => true,
-    ensureNetwork: unused, removeNetwork: unused, ensureVolume: unused, removeVolumes: unused, imageExists: unused, pullImage: unused, createContainer: unused,
+    ensureNetwork: unused, ensureSandboxImage: unused, removeNetwork: unused, ensureVolume: unused, removeVolumes: unused, imageExists: unused, pullImage: unused, createContainer: unused,
     startContainer: unused, stopContainer: unused, removeContainer: unused, inspectContainer: unused, exec: unused, events: unused,
     listContainers: async () => [],
     logs: async (id) => Readable.from([Buffer.from(`hello from ${id}\nsecond line\n`)]),

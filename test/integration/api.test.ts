@@ -153,7 +153,7 @@ function fakeRuntime(): FakeRuntime {
   const rt: FakeRuntime = {
     logCalls: [], resizes: [], followStreams: [],
     ping: async () => true,
-    ensureNetwork: unused, removeNetwork: unused, ensureVolume: unused, removeVolumes: unused, imageExists: unused, pullImage: unused, createContainer: unused,
+    ensureNetwork: unused, ensureSandboxImage: unused, removeNetwork: unused, ensureVolume: unused, removeVolumes: unused, imageExists: unused, pullImage: unused, createContainer: unused,
     startContainer: unused, stopContainer: unused, removeContainer: unused, inspectContainer: unused, exec: unused, events: unused,
     async listContainers(labels) {
       // The pod uid is only known once the test created the pod: containers are made up per uid.

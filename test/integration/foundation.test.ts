@@ -5,14 +5,16 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster, Pod, Stored } from '../../src/lib/index.js';
-import { LABEL_CLUSTER, LABEL_POD } from '../../src/runtime/runtime.js';
+import { LABEL_CLUSTER, LABEL_CONTAINER, LABEL_POD } from '../../src/runtime/runtime.js';
 import { CLI, cli, ROOT, testCluster, until } from './harness.js';
 
 const LIVENESS = path.join(ROOT, 'test/fixtures/tutorial/liveness.yaml');
 const PRINTED_HEALTHCHECK = path.join(ROOT, 'test/fixtures/tutorial/healthcheck-as-printed.yaml');
 
-function dockerPs(cluster: Cluster, extra: string[] = []): string[] {
-  const out = execFileSync('docker', ['ps', '-q', '--filter', `label=${LABEL_CLUSTER}=${cluster.clusterId}`, ...extra], { encoding: 'utf8' });
+/** The cluster's app containers (one per pod here), without the pods' sandboxes unless asked for. */
+function dockerPs(cluster: Cluster, extra: string[] = [], opts: { sandboxes?: boolean } = {}): string[] {
+  const apps = opts.sandboxes ? [] : ['--filter', `label=${LABEL_CONTAINER}`];
+  const out = execFileSync('docker', ['ps', '-q', '--filter', `label=${LABEL_CLUSTER}=${cluster.clusterId}`, ...apps, ...extra], { encoding: 'utf8' });
   return out.split('\n').filter(Boolean);
 }
 
@@ -123,7 +125,7 @@ describe('foundation: the tutorial Deployment on real containers', () => {
     expect(del.code).toBe(0);
     expect(del.stdout).toBe('deployment.apps "liveness-pod" deleted\n');
     await until('no pods and no containers', async () =>
-      (await cluster.list('Pod')).length === 0 && (await cluster.list('ReplicaSet')).length === 0 && dockerPs(cluster, ['-a']).length === 0);
+      (await cluster.list('Pod')).length === 0 && (await cluster.list('ReplicaSet')).length === 0 && dockerPs(cluster, ['-a'], { sandboxes: true }).length === 0);
   });
 
   it('refuses the printed healthcheck.yaml naming line 22, and creates nothing', async () => {
@@ -160,7 +162,7 @@ describe('two homes are two clusters', () => {
       expect(dockerPs(a)).toHaveLength(3);
       expect(dockerPs(b)).toHaveLength(3);
       await a.delete('Deployment', 'liveness-pod');
-      await until('a empty', async () => dockerPs(a, ['-a']).length === 0);
+      await until('a empty', async () => dockerPs(a, ['-a'], { sandboxes: true }).length === 0);
       expect(dockerPs(b)).toHaveLength(3);
       expect((await b.pods('app=liveness')).length).toBe(3);
     } finally {

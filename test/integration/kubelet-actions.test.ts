@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster, Pod, Stored } from '../../src/lib/index.js';
 import { podStatusReason } from '../../src/printers/pod-status.js';
-import { LABEL_POD_UID } from '../../src/runtime/runtime.js';
+import { LABEL_POD_UID, LABEL_SANDBOX } from '../../src/runtime/runtime.js';
 import { cli, testCluster, until } from './harness.js';
 import { parseContainerId } from '../../src/kube/container-id.js';
 
@@ -107,8 +107,10 @@ describe('kubelet: decide, then act, on the real engine', () => {
     expect(restarts(after)).toBe(1);
     // What the engine runs, not what the status says.
     const onEngine = await cluster.controlPlane.runtime.listContainers({ [LABEL_POD_UID]: after.metadata.uid });
-    const running = onEngine.filter((c) => c.running);
+    // one running container of the pod, beside the pod's sandbox (which the image change leaves alone)
+    const running = onEngine.filter((c) => c.running && c.labels[LABEL_SANDBOX] !== 'true');
     expect(running).toHaveLength(1);
+    expect(onEngine.filter((c) => c.running && c.labels[LABEL_SANDBOX] === 'true')).toHaveLength(1);
     expect(`docker://${running[0]!.id}`).toBe(after.status!.containerStatuses![0]!.containerID);
     expect((await cluster.controlPlane.runtime.inspectContainer(running[0]!.id))?.image).toBe(newImage);
     const events = await cluster.events({ object: 'reimage' });

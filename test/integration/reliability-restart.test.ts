@@ -1,6 +1,6 @@
 // Durability and recovery, with the control plane as a real child process (`mini-kube up
 // --foreground-daemon`, as the CLI starts it) killed with SIGKILL: no acknowledged object is lost, running
-// containers are adopted (same IDs, not restarted, not doubled), restart counts, pod IPs and the nodePort
+// containers and their pods' sandboxes are adopted (same IDs, not restarted, not doubled), restart counts, pod IPs and the nodePort
 // stay and answer within 5 s, containers of pods that no longer exist are removed, and containers without
 // this cluster's labels (none at all, or another cluster's) are left alone.
 import { execFileSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor } from '../../src/client/connect.js';
 import type { ApiClient } from '../../src/client/api-client.js';
 import type { Pod, Service } from '../../src/kube/types.js';
-import { LABEL_CLUSTER, LABEL_POD_UID } from '../../src/runtime/runtime.js';
+import { LABEL_CLUSTER, LABEL_POD_UID, LABEL_SANDBOX } from '../../src/runtime/runtime.js';
 import { buildSampleImage } from '../../src/runtime/sample-image.js';
 import { readState, type ControlPlaneState } from '../../src/control-plane/home.js';
 import { sleep, until, cliIn } from './harness.js';
@@ -31,6 +31,11 @@ function clusterContainers(clusterId: string): string[] {
 }
 
 /** `mini-kube up -d`: the CLI starts `up --foreground-daemon` as a detached child and waits for it. */
+function sandboxes(clusterId: string): string[] {
+  return docker(['ps', '-aq', '--no-trunc', '--filter', `label=${LABEL_CLUSTER}=${clusterId}`, '--filter', `label=${LABEL_SANDBOX}=true`])
+    .split('\n').filter(Boolean).sort();
+}
+
 async function startDaemon(home: string): Promise<ControlPlaneState> {
   const up = await mk(home, ['up', '-d', '--no-kubeconfig']);
   if (up.code !== 0) throw new Error(`up -d failed: ${up.stderr}`);
@@ -106,6 +111,9 @@ describe('reliability: SIGKILL of the control plane', () => {
     const url = `http://127.0.0.1:${nodePort}/`;
     await until('the nodePort answers', () => answers(url), 10_000);
     const before = new Map(pods.map((p) => [p.metadata.name, p.status!]));
+    // each pod's sandbox (which holds its IP): adopted as its containers are
+    const sandboxesBefore = sandboxes(clusterId);
+    expect(sandboxesBefore).toHaveLength(2);
 
     // Containers that are not ours: no labels at all, and another cluster's. Plus an orphan of ours:
     // a container of this cluster whose pod does not exist.
@@ -151,9 +159,10 @@ describe('reliability: SIGKILL of the control plane', () => {
       expect(p.status!.containerStatuses![0]!.restartCount).toBe(was.containerStatuses![0]!.restartCount);
       expect(p.status!.containerStatuses![0]!.state?.running?.startedAt).toBe(was.containerStatuses![0]!.state?.running?.startedAt);
     }
-    // not doubled: one container per pod, the very ones from before
+    // not doubled: one container and one sandbox per pod, the very ones from before
     const ids = clusterContainers(clusterId).sort();
-    expect(ids).toEqual(after.map((p) => parseContainerId(p.status!.containerStatuses![0]!.containerID!)).sort());
+    expect(sandboxes(clusterId)).toEqual(sandboxesBefore);
+    expect(ids).toEqual([...after.map((p) => parseContainerId(p.status!.containerStatuses![0]!.containerID!)), ...sandboxesBefore].sort());
     // not ours: untouched and still running
     expect(docker(['inspect', '-f', '{{.State.Running}}', other])).toBe('true');
     expect(docker(['inspect', '-f', '{{.State.Running}}', unlabelled])).toBe('true');

@@ -114,12 +114,13 @@ describe('security gate: no kind and no writer bypasses it', () => {
     } finally {
       store.setWriteGuard(podSecurityGate({ allowPrivileged: false }));
     }
-    const waiting = await until('the pod reported as not creatable', async () => {
-      const p = await env.cluster.client.get<Pod>('Pod', 'default', 'sneaky');
-      return p.status?.containerStatuses?.[0]?.state?.waiting;
-    });
-    expect(waiting.reason).toBe('CreateContainerError');
-    expect(waiting.message).toMatch(/refusing to create container .*privileged port 81.*--allow-privileged/);
+    // The pod's ports are its sandbox's (docs/decisions/110): the sandbox is what the runtime refuses, as
+    // the kubelet reports a sandbox it cannot create (FailedCreatePodSandBox); no container is started.
+    const refused = await until('the sandbox reported as not creatable', async () =>
+      (await env.cluster.events({ object: 'sneaky' })).find((e) => e.reason === 'FailedCreatePodSandBox'));
+    expect(refused.type).toBe('Warning');
+    expect(refused.message).toMatch(/^Failed to create pod sandbox: refusing to create container k8s_POD_sneaky_.*privileged port 81.*--allow-privileged/);
+    expect((await env.cluster.client.get<Pod>('Pod', 'default', 'sneaky')).status?.containerStatuses?.[0]?.state?.running).toBeUndefined();
     expect(clusterContainers()).not.toMatch(/sneaky/);
   });
 

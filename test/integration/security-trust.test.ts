@@ -14,7 +14,7 @@ import * as net from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster, Endpoints, Pod } from '../../src/lib/index.js';
-import { LABEL_ATTEMPT, LABEL_CLUSTER, LABEL_CONTAINER, LABEL_NAMESPACE, LABEL_POD, LABEL_POD_UID } from '../../src/runtime/runtime.js';
+import { LABEL_ATTEMPT, LABEL_CLUSTER, LABEL_CONTAINER, LABEL_NAMESPACE, LABEL_POD, LABEL_POD_UID, LABEL_SANDBOX } from '../../src/runtime/runtime.js';
 import { SAMPLE_IMAGE } from '../../src/runtime/sample-image.js';
 import { testCluster, until } from './harness.js';
 
@@ -202,7 +202,9 @@ describe('security: nothing acts on a pod status a client wrote', () => {
     });
 
     it('a forged podIP (loopback, mapped loopback, a name, this host\'s address) is never an endpoint and never dialled', async () => {
-      const gateway = await docker('inspect', realId, '--format', '{{range .NetworkSettings.Networks}}{{.Gateway}}{{end}}');
+      // the pod's network is its sandbox's (the container joins the sandbox's namespace)
+      const sandbox = await docker('ps', '-q', '--filter', `label=${LABEL_POD_UID}=${(await stored()).metadata.uid}`, '--filter', `label=${LABEL_SANDBOX}=true`);
+      const gateway = await docker('inspect', sandbox, '--format', '{{range .NetworkSettings.Networks}}{{.Gateway}}{{end}}');
       expect(gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
       const url = await cluster.serviceUrl('trust-svc');
       for (const forgedIP of ['127.0.0.1', '::ffff:127.0.0.1', 'localhost', '0.0.0.0', gateway]) {

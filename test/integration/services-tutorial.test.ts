@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster, Endpoints, Pod } from '../../src/lib/index.js';
 import { createDockerClient } from '../../src/runtime/docker-client.js';
 import { cli, ROOT, testCluster, until } from './harness.js';
-import { parseContainerId } from '../../src/kube/container-id.js';
+import { LABEL_POD_UID, LABEL_SANDBOX, type CreateContainerSpec } from '../../src/runtime/runtime.js';
 
 const HEALTHCHECK = path.join(ROOT, 'manifests/healthcheck.yaml');
 const SVC = path.join(ROOT, 'test/fixtures/tutorial/svc.yaml');
@@ -147,35 +147,30 @@ describe('tutorial: a NodePort Service round-robins over ready pods only', () =>
   }, 40_000);
 
   // Every cluster on the machine shares one Docker network (docs/decisions/006), and Docker hands a dead
-  // container's IP to the next container that starts on it, from any cluster. Here that other container
-  // takes the killed pod's IP (same port, answering "impostor"): no request may reach it. The set-up
-  // wins no race: the victim is killed twice, so its second exit falls in the kubelet's CrashLoopBackOff
-  // (10 s) and nothing of this cluster asks for the address; the impostor asks for exactly that address
-  // (`--ip`, which works because mini-kube gives its network a subnet).
+  // container's IP to the next container that starts on it, from any cluster. A pod's IP is its sandbox's
+  // (docs/decisions/110), so what frees it is the sandbox's death. Here another container takes the killed
+  // sandbox's IP (same port, answering "impostor"): no request may reach it. The set-up wins no race: the
+  // kubelet's new sandbox for the victim is held (its create waits at the runtime) until the impostor has
+  // the address, which it asks for exactly (`--ip`, which works because mini-kube gives its network a subnet).
   it('the IP of a killed pod, taken by another container, gets none of the traffic', async () => {
-    const victimName = names[2]!;
-    const containerIdOf = (p: Pod): string => parseContainerId(p.status!.containerStatuses![0]!.containerID!);
-    const first = containerIdOf(await cluster.get<Pod>('Pod', victimName));
-    await docker('kill', first);
-    // Restarted (at once, or after a back-off left by an earlier test) and serving again.
-    await until('the victim restarted and ready', async () => {
-      const p = await cluster.get<Pod>('Pod', victimName);
-      return containerIdOf(p) !== first && p.status?.containerStatuses?.[0]?.ready === true;
-    }, 40_000);
-    await cluster.waitForEndpoints('mysvc', 3, { timeoutMs: 20_000 });
-    const victim = await cluster.get<Pod>('Pod', victimName);
+    const victim = await cluster.get<Pod>('Pod', names[2]!);
+    const uid = victim.metadata.uid!;
     const ip = victim.status!.podIP!;
-    const containerId = containerIdOf(victim);
-    const network = await docker('inspect', '-f', '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}}{{end}}', containerId);
+    const sandboxOf = async (): Promise<string> => (await docker('ps', '-q', '--no-trunc', '--filter', `label=${LABEL_POD_UID}=${uid}`,
+      '--filter', `label=${LABEL_SANDBOX}=true`)).split('\n')[0]!;
+    const sandbox = await sandboxOf();
+    expect(await docker('inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', sandbox)).toBe(ip);
+    const network = await docker('inspect', '-f', '{{range $name, $_ := .NetworkSettings.Networks}}{{$name}}{{end}}', sandbox);
     const impostor = `mk-test-impostor-${process.pid}-${Date.now()}`;
     await docker('create', '--name', impostor, '--network', network, '--ip', ip, '--entrypoint', 'sh',
       victim.spec!.containers[0]!.image!, '-c', 'mkdir -p /w && echo impostor > /w/index.html && exec httpd -f -p 8080 -h /w');
+    const held = holdSandboxCreation(cluster, uid);
     const load = steadyLoad(url, () => names);
     try {
       await until('some load', async () => load.ok() > 50, 10_000);
       const before = load.ok();
-      await docker('kill', containerId);
-      // The engine frees the address once the container's network is torn down, a moment after the kill.
+      await docker('kill', sandbox);
+      // The engine frees the address once the sandbox's network is torn down, a moment after the kill.
       const box = createDockerClient().getContainer(impostor);
       let lastError = '';
       const started = await until('the dead pod\'s address to be free', async () =>
@@ -187,13 +182,19 @@ describe('tutorial: a NodePort Service round-robins over ready pods only', () =>
       }
       // The address really is the impostor's now (else this test would prove nothing) ...
       expect((await until('the impostor to answer', () => get(`http://${ip}:8080/`).catch(() => undefined), 10_000)).body).toBe('impostor\n');
-      // ... and the kubelet is holding the victim in back-off, as the set-up relies on.
-      const held = await cluster.get<Pod>('Pod', victimName);
-      expect(held.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe('CrashLoopBackOff');
       await until('the load to go on after the kill', async () => load.ok() > before + 200, 20_000);
+      // ... and the victim's new sandbox is still held, as the set-up relies on.
+      expect(held.requested()).toBe(true);
+      held.release();
+      const back = await until('the victim back, at another address', async () => {
+        const p = await cluster.get<Pod>('Pod', names[2]!);
+        return p.status?.containerStatuses?.[0]?.ready === true && p.status.podIP !== ip && p;
+      }, 40_000);
+      expect(back.status!.podIP).not.toBe(ip);
       await load.stop();
       expect(load.failures).toEqual([]);
     } finally {
+      held.release();
       await load.stop();
       await docker('rm', '-f', impostor).catch(() => '');
     }
@@ -207,3 +208,29 @@ describe('tutorial: a NodePort Service round-robins over ready pods only', () =>
     expect(r.body).toBe('mini-kube: service "mysvc" (namespace default) has no ready endpoint: 0 pod(s) match its selector, 0 ready\n');
   }, 45_000);
 });
+
+/**
+ * Holds the kubelet's creation of a new sandbox for the pod (at the runtime the control plane shares with
+ * this test) until release(): the address a dead sandbox freed stays free for the test to give away.
+ */
+function holdSandboxCreation(cluster: Cluster, podUid: string): { requested(): boolean; release(): void } {
+  const runtime = cluster.controlPlane.runtime;
+  const original = runtime.createContainer;
+  let asked = false;
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => { release = resolve; });
+  runtime.createContainer = async (spec: CreateContainerSpec) => {
+    if (spec.labels[LABEL_SANDBOX] === 'true' && spec.labels[LABEL_POD_UID] === podUid) {
+      asked = true;
+      await gate;
+    }
+    return original.call(runtime, spec);
+  };
+  return {
+    requested: () => asked,
+    release: () => {
+      runtime.createContainer = original;
+      release();
+    },
+  };
+}

@@ -21,7 +21,7 @@ function setup(opts: { startFails?: boolean; configMaps?: Record<string, ConfigM
   const log: string[] = [];
   const runtime = {
     imageExists: async () => { log.push('imageExists'); return true; },
-    createContainer: async (spec: CreateContainerSpec) => { log.push(`create ${spec.name} image=${spec.labels['io.mini-kube.container-image']}`); return 'new-id'; },
+    createContainer: async (spec: CreateContainerSpec) => { log.push(`create ${spec.name} image=${spec.labels['io.mini-kube.container-image']} in=${spec.sandboxId}`); return 'new-id'; },
     startContainer: async (id: string) => {
       log.push(`start ${id}`);
       if (opts.startFails) throw new Error('port is already allocated');
@@ -45,15 +45,15 @@ function setup(opts: { startFails?: boolean; configMaps?: Record<string, ConfigM
 const none: PodActions = { kill: [], start: [], waiting: [] };
 
 describe('SyncPod (the executor)', () => {
-  it('a first start: the status first (ContainerCreating), then image, create with the image label, start', async () => {
+  it('a first start: the status first (ContainerCreating), then image, create with the image label in the pod\'s sandbox, start', async () => {
     const { log, syncer, waiting } = setup();
-    const changed = await syncer.execute(pod, { ...none, start: [{ name: 'c', attempt: 0 }] }, new Map());
+    const changed = await syncer.execute(pod, { ...none, start: [{ name: 'c', attempt: 0 }] }, new Map(), 'sandbox-id');
     expect(changed).toBe(true);
     expect(log).toEqual([
       'status u1 waiting=-',
       'imageExists',
       'event Normal Pulled: Container image "img:1" already present on machine',
-      'create k8s_c_p_default_u1_0 image=img:1',
+      'create k8s_c_p_default_u1_0 image=img:1 in=sandbox-id',
       'event Normal Created: Created container: c',
       'start new-id',
       'event Normal Started: Started container c',
@@ -64,7 +64,7 @@ describe('SyncPod (the executor)', () => {
   it('a missing ConfigMap: CreateContainerConfigError with the kubelet\'s message, no container made', async () => {
     const { log, syncer, waiting } = setup();
     const withRef = { ...pod, spec: { containers: [{ name: 'c', image: 'img:1', env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'x', key: 'k' } } }] }] } } as Stored<Pod>;
-    await syncer.execute(withRef, { ...none, start: [{ name: 'c', attempt: 0 }] }, new Map());
+    await syncer.execute(withRef, { ...none, start: [{ name: 'c', attempt: 0 }] }, new Map(), 'sandbox-id');
     expect(log.filter((l) => l.startsWith('create'))).toEqual([]);
     expect(log).toContain('event Warning Failed: Error: configmap "x" not found');
     expect(waiting.get('u1/c')).toEqual({ reason: 'CreateContainerConfigError', message: 'configmap "x" not found' });
@@ -77,7 +77,7 @@ describe('SyncPod (the executor)', () => {
       ...none,
       kill: [{ name: 'c', containerId: 'old', reason: 'liveness', message: 'Container c failed liveness probe, will be restarted', graceSeconds: 3, restart: true }],
       lookAgainInMs: 0,
-    }, new Map([['c', [running]]]));
+    }, new Map([['c', [running]]]), 'sandbox-id');
     expect(log).toEqual([
       'event Normal Killing: Container c failed liveness probe, will be restarted',
       'stop old grace=3',
@@ -90,7 +90,7 @@ describe('SyncPod (the executor)', () => {
     const { log, syncer, backoff, killedToRestart } = setup();
     killedToRestart.add('old');
     const exited = { id: 'old', running: false, status: 'exited', labels: {} } as unknown as ContainerInfo;
-    await syncer.execute(pod, { ...none, start: [{ name: 'c', attempt: 1, backoffFrom: 5000 }] }, new Map([['c', [exited]]]));
+    await syncer.execute(pod, { ...none, start: [{ name: 'c', attempt: 1, backoffFrom: 5000 }] }, new Map([['c', [exited]]]), 'sandbox-id');
     expect(backoff.get(backoffKey('u1', pod.spec!.containers[0]!))).toBe(10_000);
     expect(log.some((l) => l.startsWith('status'))).toBe(false);
     expect(killedToRestart.size).toBe(0);
@@ -102,14 +102,14 @@ describe('SyncPod (the executor)', () => {
       ...none,
       waiting: [{ name: 'c', waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s' }, events: [{ type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container c' }] }],
       lookAgainInMs: 9050,
-    }, new Map());
+    }, new Map(), 'sandbox-id');
     expect(waiting.get('u1/c')).toEqual({ reason: 'CrashLoopBackOff', message: 'back-off 10s' });
     expect(log).toEqual(['event Warning BackOff: Back-off restarting failed container c', 'look again u1 in 9050']);
   });
 
   it('a start the engine refuses: RunContainerError, the Failed event, a retry in 10 s', async () => {
     const { log, syncer, waiting } = setup({ startFails: true });
-    await syncer.execute(pod, { ...none, start: [{ name: 'c', attempt: 0 }] }, new Map());
+    await syncer.execute(pod, { ...none, start: [{ name: 'c', attempt: 0 }] }, new Map(), 'sandbox-id');
     expect(waiting.get('u1/c')).toEqual({ reason: 'RunContainerError', message: 'port is already allocated' });
     expect(log.slice(-2)).toEqual(['event Warning Failed: Error: port is already allocated', 'look again u1 in 10000']);
   });

@@ -14,6 +14,19 @@ const base: CreateContainerSpec = {
 };
 
 describe('toCreateOptions', () => {
+  it('a container of a pod joins its sandbox: no host name, exposed or published port of its own (the engine refuses them there)', () => {
+    const o = toCreateOptions({ ...base, ports: [{ containerPort: 8080, protocol: 'TCP', hostPort: 8080 }], publishPorts: true, sandboxId: 'abc123' });
+    expect(o.HostConfig?.NetworkMode).toBe('container:abc123');
+    expect(o).not.toHaveProperty('Hostname');
+    expect(o).not.toHaveProperty('ExposedPorts');
+    expect(o.HostConfig).not.toHaveProperty('PortBindings');
+  });
+
+  it('joining its own sandbox is allowed; the same join written by other means is still refused', () => {
+    expect(() => toCreateOptions({ ...base, sandboxId: 'abc123' })).not.toThrow();
+    expect(() => toCreateOptions({ ...base, network: 'container:other' })).toThrow(/joins another container's network namespace/);
+  });
+
   it('sets init, hostname, network, labels, env and exposed ports', () => {
     const o = toCreateOptions(base);
     expect(o).toMatchObject({

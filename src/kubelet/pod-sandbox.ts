@@ -1,0 +1,113 @@
+// Carries out what sandbox-actions.ts decided: the SandboxChanged event, the kill of the containers left in
+// a namespace whose sandbox died, the removal of dead instances, and the creation of the new sandbox (the
+// kubelet's createPodSandbox: the container that holds the pod's network namespace, IP and published ports;
+// the app containers join it, sync-pod.ts). Also: the order in which a pod's containers are removed.
+import type { Pod } from '../kube/types.js';
+import type { EventType } from '../store/events.js';
+import type { Stored } from '../store/store.js';
+import { probePortsToPublish } from '../probes/in-pod-network.js';
+import { SHARED_NETWORK_LABELS } from '../runtime/network.js';
+import { removeContainers } from '../runtime/remove-containers.js';
+import {
+  LABEL_ATTEMPT, LABEL_CLUSTER, LABEL_CONTAINER, LABEL_NAMESPACE, LABEL_POD, LABEL_POD_UID, LABEL_SANDBOX,
+  type ContainerInfo, type CreateContainerSpec, type PortSpec, type Runtime,
+} from '../runtime/runtime.js';
+import { isSandbox, type SandboxActions } from './sandbox-actions.js';
+
+export const SANDBOX_CHANGED_MESSAGE = 'Pod sandbox changed, it will be killed and re-created.';
+
+export interface PodSandboxDeps {
+  runtime: Runtime;
+  clusterId: string;
+  network: string;
+  publishPorts: boolean;
+  killedToRestart: Set<string>;
+  event(pod: Pod, type: EventType, reason: string, message: string, containerName?: string): void;
+}
+
+/**
+ * Carries the sandbox actions out; returns the id of the sandbox the containers join (undefined: none),
+ * a promise of its start (a new sandbox starts while the containers are created: the engine lets a
+ * container join a created sandbox, and checks that it runs only when that container starts), and
+ * whether it stopped or removed anything (the caller lists the pod again then).
+ */
+export async function syncSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, actions: SandboxActions): Promise<{ sandboxId?: string; started: Promise<void>; killed: boolean }> {
+  if (actions.changed) deps.event(pod, 'Normal', 'SandboxChanged', SANDBOX_CHANGED_MESSAGE);
+  const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
+  await Promise.all(actions.kill.map(async (c) => {
+    const name = c.labels[LABEL_CONTAINER] ?? '';
+    deps.event(pod, 'Normal', 'Killing', `Stopping container ${name}`, name);
+    if (actions.restartKilled) deps.killedToRestart.add(c.id);
+    await deps.runtime.stopContainer(c.id, grace);
+  }));
+  for (const c of actions.remove) await deps.runtime.removeContainer(c.id);
+  const killed = actions.kill.length > 0 || actions.remove.length > 0;
+  if (!actions.create) return { sandboxId: actions.running?.id, started: Promise.resolve(), killed };
+  const failed = (err: Error): never => {
+    deps.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err.message}`);
+    throw err;
+  };
+  const sandboxId = await createSandbox(deps, pod, actions.create.attempt).catch(failed);
+  const started = deps.runtime.startContainer(sandboxId).catch(failed);
+  // whoever awaits it reports a failure; unawaited (nothing to start) it must not be an unhandled rejection
+  started.catch(() => {});
+  return { sandboxId, started, killed };
+}
+
+/** Creates (does not start) the pod's sandbox container; returns its id. */
+async function createSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, attempt: number): Promise<string> {
+  const image = await deps.runtime.ensureSandboxImage();
+  const m = pod.metadata;
+  const spec: CreateContainerSpec = {
+    // dockershim's name for the sandbox: k8s_POD_<pod>_<namespace>_<uid>_<attempt>
+    name: `k8s_POD_${m.name}_${m.namespace ?? 'default'}_${m.uid}_${attempt}`,
+    image,
+    env: [],
+    hostname: m.name,
+    labels: {
+      [LABEL_CLUSTER]: deps.clusterId,
+      [LABEL_NAMESPACE]: m.namespace ?? 'default',
+      [LABEL_POD]: m.name,
+      [LABEL_POD_UID]: m.uid,
+      [LABEL_ATTEMPT]: String(attempt),
+      [LABEL_SANDBOX]: 'true',
+    },
+    ports: sandboxPorts(pod, deps.publishPorts),
+    network: deps.network,
+    publishPorts: deps.publishPorts,
+  };
+  return deps.runtime.createContainer(spec).catch(async (err: Error) => {
+    // The shared network was removed behind our back (docker network prune): make it again, once.
+    if (!/network .*not found/i.test(err.message)) throw err;
+    await deps.runtime.ensureNetwork(deps.network, SHARED_NETWORK_LABELS);
+    return deps.runtime.createContainer(spec);
+  });
+}
+
+/**
+ * The ports of every container of the pod, which the sandbox publishes (hostPort, or every port in the
+ * published-ports mode, where the probes' ports are published too: they may dial undeclared ports).
+ */
+export function sandboxPorts(pod: Pod, publishPorts: boolean): PortSpec[] {
+  const out: PortSpec[] = [];
+  const has = (port: number, protocol: string): boolean => out.some((p) => p.containerPort === port && p.protocol === protocol);
+  for (const c of pod.spec?.containers ?? []) {
+    for (const p of c.ports ?? []) {
+      const protocol = (p.protocol ?? 'TCP') as PortSpec['protocol'];
+      if (has(p.containerPort, protocol)) continue;
+      out.push({ containerPort: p.containerPort, protocol, ...(p.hostPort ? { hostPort: p.hostPort } : {}) });
+    }
+  }
+  if (publishPorts) {
+    for (const c of pod.spec?.containers ?? []) {
+      for (const port of probePortsToPublish(c)) if (!has(port, 'TCP')) out.push({ containerPort: port, protocol: 'TCP' });
+    }
+  }
+  return out;
+}
+
+/** Removes a pod's containers, the sandbox last (the others live in its network namespace). */
+export async function removePodContainers(runtime: Pick<Runtime, 'stopContainer' | 'removeContainer'>, containers: ContainerInfo[], graceSeconds: number): Promise<void> {
+  await removeContainers(runtime, containers.filter((c) => !isSandbox(c)), graceSeconds);
+  await removeContainers(runtime, containers.filter(isSandbox), graceSeconds);
+}
