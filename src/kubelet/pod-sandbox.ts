@@ -63,7 +63,8 @@ async function createSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, attempt: nu
     name: `k8s_POD_${m.name}_${m.namespace ?? 'default'}_${m.uid}_${attempt}`,
     image,
     env: [],
-    hostname: m.name,
+    // the pod's host name is its sandbox's (UTS is the network namespace's here): spec.hostname or the name
+    hostname: pod.spec?.hostname || m.name,
     labels: {
       [LABEL_CLUSTER]: deps.clusterId,
       [LABEL_NAMESPACE]: m.namespace ?? 'default',

@@ -68,7 +68,10 @@ stringData: {a: b}
 ` });
     expect(deploy.code, deploy.stderr).toBe(0);
     await until('two pods running', async () => (await k.run(['get', 'pods', '-n', 'team', '--no-headers'])).stdout.match(/Running/g)?.length === 2, 60_000);
-    expect(await containersOf('team')).toHaveLength(2);
+    // each pod is its sandbox (k8s_POD_...) and its app container
+    const inTeam = await containersOf('team');
+    expect(inTeam.filter((n) => !n.startsWith('k8s_POD_'))).toHaveLength(2);
+    expect(inTeam.filter((n) => n.startsWith('k8s_POD_'))).toHaveLength(2);
 
     expect((await k.run(['delete', 'namespace', 'team', '--wait=false'])).code).toBe(0);
     expect((await k.run(['get', 'ns', 'team', '--no-headers'])).stdout).toMatch(/^team\s+Terminating/);
