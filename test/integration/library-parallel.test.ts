@@ -43,7 +43,7 @@ describe('library: clusters in parallel processes', () => {
     const da = await a.done;
     expect(da.stdout).toContain('"stopped":true');
     expect(await containersOf(ra.clusterId)).toEqual([]);
-    expect(await containersOf(rb.clusterId)).toHaveLength(1);
+    expect(await containersOf(rb.clusterId)).toHaveLength(2); // the pod's container and its sandbox
     expect(await hostnameAt(rb.url)).toBe(rb.pod);
 
     b.child.stdin!.end('stop\n');

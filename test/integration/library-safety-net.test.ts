@@ -20,10 +20,10 @@ describe('library: safety nets', () => {
     await buildSampleImage();
     const c = run([path.join(FIXTURES, 'abandon.mjs')], { env: { MODE: 'hang' } });
     const id = (await lineFrom(c, /CLUSTER=(\w+)/))[1]!;
-    expect((await containersOf(id)).length).toBe(1);
+    expect((await containersOf(id)).length).toBe(2); // the pod's container and its sandbox
     c.child.kill('SIGKILL');
     await c.done;
-    expect((await containersOf(id)).length).toBe(1); // nothing ran on the way out
+    expect((await containersOf(id)).length).toBe(2); // nothing ran on the way out
 
     // The reaping runs in the background of this start; stop() waits for it.
     const next = await startCluster();
