@@ -19,15 +19,24 @@ describe('library: safety nets', () => {
   it('a cluster of a SIGKILLed process is reaped by the next startCluster()', async () => {
     await buildSampleImage();
     const c = run([path.join(FIXTURES, 'abandon.mjs')], { env: { MODE: 'hang' } });
-    const id = (await lineFrom(c, /CLUSTER=(\w+)/))[1]!;
-    expect((await containersOf(id)).length).toBe(2); // the pod's container and its sandbox
-    c.child.kill('SIGKILL');
-    await c.done;
-    expect((await containersOf(id)).length).toBe(2); // nothing ran on the way out
+    try {
+      const id = (await lineFrom(c, /CLUSTER=(\w+)/))[1]!;
+      expect((await containersOf(id)).length).toBe(2); // the pod's container and its sandbox
+      c.child.kill('SIGKILL');
+      await c.done;
+      expect((await containersOf(id)).length).toBe(2); // nothing ran on the way out
 
-    // The reaping runs in the background of this start; stop() waits for it.
-    const next = await startCluster();
-    await next.stop();
-    expect(await containersOf(id)).toEqual([]);
+      // The reaping runs in the background of this start; stop() waits for it.
+      const next = await startCluster();
+      await next.stop();
+      expect(await containersOf(id)).toEqual([]);
+    } finally {
+      // a failed expectation above must not leave the hanging child (and its cluster) behind
+      if (c.child.exitCode === null && c.child.signalCode === null) {
+        c.child.kill('SIGKILL');
+        await c.done;
+        await (await startCluster()).stop(); // reaps the cluster it left
+      }
+    }
   }, 85_000);
 });
