@@ -11,7 +11,8 @@ import type { TableKind } from '../../printers/index.js';
 import { StatusError } from '../../kube/errors.js';
 import type { KubeObject, Stored, WatchEvent } from '../../store/store.js';
 import type { ApiContext } from '../context.js';
-import type { Representation } from '../http/negotiate.js';
+import { prefersProtobuf, type Representation } from '../http/negotiate.js';
+import { PROTOBUF, protobufCodec } from '../protobuf/lazy.js';
 import type { ObjectFilter } from './selectors.js';
 import { renderTable, type IncludeObject } from './tables.js';
 
@@ -48,7 +49,9 @@ function parseResourceVersion(rv: string | undefined): number | undefined {
 
 export function serveWatch(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, w: WatchRequest): void {
   const fromRv = parseResourceVersion(w.resourceVersion);
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  // Protobuf watch framing when asked for (client-go's typed informers); Tables stay JSON, as on the apiserver.
+  const codec = w.representation.as === 'json' && prefersProtobuf(req) ? protobufCodec() : undefined;
+  res.writeHead(200, { 'Content-Type': codec ? `${PROTOBUF};stream=watch` : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
   req.socket.setNoDelay(true);
   req.socket.setKeepAlive(true, 30_000);
@@ -73,7 +76,7 @@ export function serveWatch(ctx: ApiContext, req: IncomingMessage, res: ServerRes
 
   const send = (type: OutType, object: unknown) => {
     if (!open) return;
-    res.write(JSON.stringify({ type, object }) + '\n');
+    res.write(codec?.encodeWatchEvent(type, object) ?? JSON.stringify({ type, object }) + '\n');
     if (res.writableLength > MAX_BUFFERED_BYTES) finish();
   };
 

@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { jsonSizeWithin } from '../../kube/json-size.js';
 import { StatusError } from '../../kube/errors.js';
 import { unsupportedMediaType } from './errors.js';
+import { loadProtobuf, PROTOBUF } from '../protobuf/lazy.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -125,15 +126,22 @@ function requireObject(v: unknown, what: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-/** Body of POST and PUT: a JSON (or YAML) object. A missing Content-Type is taken as JSON. */
+const OBJECT_TYPES = ['application/json', 'application/yaml', PROTOBUF];
+
+/** A JSON, YAML or protobuf body as the object it holds. */
+async function parseObject(type: string, raw: Buffer, what: string): Promise<Record<string, unknown>> {
+  // Decoded into the object the same request in JSON would carry: everything downstream is unchanged.
+  if (type === PROTOBUF) return (await loadProtobuf()).decodeObject(raw);
+  return requireObject(type === 'application/yaml' ? parseYamlBody(raw) : parseJson(raw), what);
+}
+
+/** Body of POST and PUT: a JSON, YAML or protobuf object. A missing Content-Type is taken as JSON. */
 export async function readObjectBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const type = mediaType(req);
-  if (type !== '' && type !== 'application/json' && type !== 'application/yaml') {
-    throw unsupportedMediaType(type, ['application/json', 'application/yaml']);
-  }
+  if (type !== '' && !OBJECT_TYPES.includes(type)) throw unsupportedMediaType(type, OBJECT_TYPES);
   const raw = await readRaw(req);
   if (raw.length === 0) throw new StatusError(400, 'BadRequest', 'the request body is empty: expected a JSON object');
-  return requireObject(type === 'application/yaml' ? parseYamlBody(raw) : parseJson(raw), 'the request body');
+  return parseObject(type, raw, 'the request body');
 }
 
 export interface PatchBody {
@@ -162,8 +170,6 @@ export async function readOptionalObjectBody(req: IncomingMessage): Promise<Reco
   const raw = await readRaw(req);
   if (raw.length === 0) return undefined;
   const type = mediaType(req);
-  if (type !== '' && type !== 'application/json' && type !== 'application/yaml') {
-    throw unsupportedMediaType(type, ['application/json']);
-  }
-  return requireObject(type === 'application/yaml' ? parseYamlBody(raw) : parseJson(raw), 'DeleteOptions');
+  if (type !== '' && !OBJECT_TYPES.includes(type)) throw unsupportedMediaType(type, OBJECT_TYPES);
+  return parseObject(type, raw, 'DeleteOptions');
 }

@@ -2,6 +2,8 @@
 // "Error from server (<Reason>): <message>" and client-node surfaces the same code and reason.
 import type { ServerResponse } from 'node:http';
 import { StatusError, type StatusReason } from '../../kube/errors.js';
+import { PROTOBUF, protobufCodec } from '../protobuf/lazy.js';
+import { prefersProtobuf } from './negotiate.js';
 
 export { StatusError };
 
@@ -30,7 +32,20 @@ export function withoutPaths(message: string): string {
   return message.replace(/(^|[\s'"`(=:,])\/(?:[^\s'"`),/]+\/)*([^\s'"`),/]+)/g, (_m, before: string, last: string) => `${before}…/${last}`);
 }
 
+/**
+ * The body as JSON, or as protobuf when the request's Accept prefers it and the kind has a protobuf
+ * form (objects, lists, Status; not Tables or discovery documents, which stay JSON as on the apiserver).
+ */
 export function sendJson(res: ServerResponse, code: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
+  const codec = protobufCodec();
+  if (codec && res.req && prefersProtobuf(res.req)) {
+    const bytes = codec.encodeObject(body);
+    if (bytes) {
+      res.writeHead(code, { 'Content-Type': PROTOBUF, 'Content-Length': bytes.length, 'Cache-Control': 'no-cache, private', ...extraHeaders });
+      res.end(bytes);
+      return;
+    }
+  }
   const text = JSON.stringify(body);
   res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private', ...extraHeaders });
   res.end(text);
@@ -60,6 +75,7 @@ export const methodNotAllowed = (method: string) =>
 
 export const pathNotFound = () => new StatusError(404, 'NotFound', 'the server could not find the requested resource');
 
+/** The apiserver's 415 text: kubectl prints it after "Error from server (UnsupportedMediaType): ". */
 export const unsupportedMediaType = (type: string, accepted: string[]) =>
   new StatusError(415, 'UnsupportedMediaType',
     `the body of the request was in an unknown format (${type || 'none'}) - accepted media types include: ${accepted.join(', ')}`);

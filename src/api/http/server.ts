@@ -18,6 +18,7 @@ import { handleEndpointSliceRequest } from '../handlers/endpoint-slices.js';
 import { handleResourceRequest } from '../handlers/resources.js';
 import { ensureTls } from './tls.js';
 import { ensureToken } from './token.js';
+import { loadProtobuf, mentionsProtobuf } from '../protobuf/lazy.js';
 import { handleUpgrade, type UpgradeExecProtocol } from '../streaming/upgrade.js';
 import { spdyExecProtocol } from '../streaming/exec-spdy.js';
 
@@ -78,6 +79,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     try {
       checkHost(req, port);
       checkToken(req, token);
+      // Only now, and only for a request that speaks protobuf, is the codec loaded (lazy.ts).
+      if (mentionsProtobuf(req)) await loadProtobuf();
       const route = routes.match(req);
       if (route) return await route(req, res);
       if (await handleResourceRequest(ctx, req, res)) return;
