@@ -11,3 +11,5 @@ export {
 export { parseQuantity } from './quantity.js';
 export { validateConfigDataUpdate } from './validate-config-data.js';
 export { toStatusCause } from './field-errors.js';
+export { dropUnknownFields } from './strict-decoding.js';
+export type { FieldPath } from './field-path.js';

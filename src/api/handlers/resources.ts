@@ -17,6 +17,7 @@ import { prepareCreate, prepareUpdate, type Admitted } from '../registry/object-
 import { applyPatch } from '../patch/patch.js';
 import { LEGACY_WARNING, parseResourcePath, type ResourcePath } from '../http/paths.js';
 import { dryRunOf } from './dry-run.js';
+import { checkAppliedFields, checkFields, fieldValidationOf } from './field-validation.js';
 import { boolParam, intParam, parseUrl } from '../http/request.js';
 import { serveScale } from './scale.js';
 import { selectorFilter } from './selectors.js';
@@ -158,11 +159,13 @@ function requireNamespace(ctx: ApiContext, t: ResourceType, namespace: string | 
 
 async function create(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, query: URLSearchParams): Promise<void> {
   const dryRun = dryRunOf('CreateOptions', query);
+  const validation = fieldValidationOf('CreateOptions', query);
   const body = await readObjectBody(req);
+  const fieldWarnings = checkFields(validation, body, t, body, { verb: 'create', type: t, apiVersion: body['apiVersion'] });
   requireNamespace(ctx, t, namespace, (body['metadata'] as Record<string, unknown> | undefined)?.['name']);
   const admitted = await prepareCreate(ctx, t, namespace, body);
   const stored = storeNew(ctx, t, admitted, dryRun);
-  sendJson(res, 201, stored, warningHeaders(admitted.warnings));
+  sendJson(res, 201, stored, warningHeaders([...fieldWarnings, ...admitted.warnings]));
 }
 
 /** store.create, resolving generateName (a few tries: a random suffix can collide). */
@@ -196,11 +199,13 @@ async function update(
   query: URLSearchParams, subresource?: 'status',
 ): Promise<void> {
   const dryRun = dryRunOf('UpdateOptions', query);
+  const validation = fieldValidationOf('UpdateOptions', query);
   const body = await readObjectBody(req);
+  const fieldWarnings = subresource ? [] : checkFields(validation, body, t, body, { verb: 'update', type: t, apiVersion: body['apiVersion'] });
   const current = mustGet(ctx, t, namespace, name);
   const admitted = await prepareUpdate(ctx, t, namespace, name, body, current, subresource);
   const stored = dryRun ? dryRunResult(current, admitted.object) : ctx.store.update(admitted.object);
-  sendJson(res, 200, stored, warningHeaders(admitted.warnings));
+  sendJson(res, 200, stored, warningHeaders([...fieldWarnings, ...admitted.warnings]));
 }
 
 function dryRunResult(current: Stored, next: KubeObject): KubeObject {
@@ -214,7 +219,9 @@ async function patch(
   query: URLSearchParams, subresource?: 'status',
 ): Promise<void> {
   const dryRun = dryRunOf('PatchOptions', query);
+  const validation = fieldValidationOf('PatchOptions', query);
   const body: PatchBody = await readPatchBody(req, subresource ? ['json', 'merge', 'strategic'] : undefined);
+  if (body.type === 'apply') checkAppliedFields(body.patch as Record<string, unknown>, t);
   for (let attempt = 0; ; attempt++) {
     const current = ctx.store.get(t.kind, namespace, name);
     if (!current) {
@@ -222,6 +229,8 @@ async function patch(
       throw notFound(t.resource, t.group, name);
     }
     const patched = applyPatch(current, body);
+    // Only a strategic merge patch is decoded (strictly) as JSON itself; the others are merged first.
+    const fieldWarnings = subresource ? [] : checkFields(validation, patched, t, body.type === 'strategic' ? body.patch : undefined, { verb: 'patch' });
     // A resourceVersion the patch itself sets is a precondition; the one carried over from the current
     // object only guards against a write that slipped in while admission ran (then: patch again).
     const explicitRv = (patched['metadata'] as { resourceVersion?: string } | undefined)?.resourceVersion !== current.metadata.resourceVersion;
@@ -229,7 +238,7 @@ async function patch(
     if (!explicitRv && admitted.object.metadata) admitted.object.metadata.resourceVersion = current.metadata.resourceVersion;
     try {
       const stored = dryRun ? dryRunResult(current, admitted.object) : ctx.store.update(admitted.object);
-      return sendJson(res, 200, stored, warningHeaders(admitted.warnings));
+      return sendJson(res, 200, stored, warningHeaders([...fieldWarnings, ...admitted.warnings]));
     } catch (err) {
       if (!explicitRv && attempt < PATCH_RETRIES && err instanceof StatusError && err.reason === 'Conflict') continue;
       throw err;

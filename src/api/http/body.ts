@@ -74,13 +74,77 @@ function checkJsonDepth(buf: Buffer): void {
   }
 }
 
+/** Keys a JSON body repeats (JSON.parse keeps the last, as Go does): for fieldValidation (duplicate field "spec.replicas"). */
+const duplicates = new WeakMap<object, string[]>();
+
+export function duplicateFieldsOf(body: unknown): string[] {
+  return (body !== null && typeof body === 'object' && duplicates.get(body)) || [];
+}
+
 function parseJson(buf: Buffer): unknown {
   checkJsonDepth(buf);
+  let value: unknown;
+  const text = buf.toString('utf8');
   try {
-    return JSON.parse(buf.toString('utf8'));
+    value = JSON.parse(text);
   } catch (err) {
     throw new StatusError(400, 'BadRequest', `the request body is not valid JSON: ${(err as Error).message}`);
   }
+  if (value !== null && typeof value === 'object') {
+    const found = duplicateKeys(text);
+    if (found.length) duplicates.set(value, found);
+  }
+  return value;
+}
+
+/** The paths of repeated object keys in valid JSON text ("spec.replicas", "items[0].name"), in order. */
+export function duplicateKeys(text: string): string[] {
+  const found: string[] = [];
+  let i = 0;
+  const ws = () => { while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r' || text[i] === '\n')) i++; };
+  const string = (): string => {
+    const start = i++;
+    while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return text.slice(start, i);
+  };
+  // recursion depth is bounded by checkJsonDepth
+  const value = (path: string): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const seen = new Set<string>();
+      ws();
+      if (text[i] === '}') { i++; return; }
+      for (;;) {
+        ws();
+        const key = JSON.parse(string()) as string;
+        const at = path ? `${path}.${key}` : key;
+        if (seen.has(key)) found.push(at);
+        seen.add(key);
+        ws();
+        i++; // ':'
+        value(at);
+        ws();
+        if (text[i++] !== ',') return;
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') { i++; return; }
+      for (let n = 0; ; n++) {
+        value(`${path}[${n}]`);
+        ws();
+        if (text[i++] !== ',') return;
+      }
+    }
+    if (c === '"') { string(); return; }
+    while (i < text.length && !',}] \t\r\n'.includes(text[i]!)) i++;
+  };
+  value('');
+  return found;
 }
 
 /**
