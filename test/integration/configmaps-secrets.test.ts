@@ -1,5 +1,5 @@
 // ConfigMaps and Secrets on real containers, through kubectl: created with kubectl 1.20's `create`
-// (1.32 sends them as protobuf, issue #16) and 1.32's `apply`, read by pods through env and envFrom,
+// (JSON), 1.32's `create` (protobuf) and 1.32's `apply`, read by pods through env and envFrom,
 // a pod waiting in CreateContainerConfigError until its ConfigMap appears, and Secret values that
 // `get` and `describe` never print.
 import { execFile } from 'node:child_process';
@@ -81,9 +81,10 @@ describe('ConfigMaps and Secrets through kubectl, read by real containers', () =
     const s = await kubectl120(['create', 'secret', 'generic', 'creds', '--from-literal=password=s3cr3t-value', '--from-literal=USER=admin']);
     expect(s.code, s.stderr).toBe(0);
 
-    // kubectl 1.32's create sends protobuf, not decoded yet (issue #16): refused with 415, nothing stored
+    // kubectl 1.32's create sends protobuf (api-protobuf.test.ts): the same ConfigMap
     const created132 = await k.run(['create', 'configmap', 'proto', '--from-literal=a=b']);
-    expect(created132.stderr).toContain('failed to create configmap: the body of the request was in an unknown format (application/vnd.kubernetes.protobuf)');
+    expect(created132, created132.stderr).toMatchObject({ code: 0, stdout: 'configmap/proto created\n' });
+    expect((await k.run(['get', 'configmap', 'proto', '-o', 'jsonpath={.data.a}'])).stdout).toBe('b');
     const file = `${k.dir}/app.properties`;
     writeFileSync(file, 'mode=fast\nlevel=3\n');
     const fromFile = await kubectl120(['create', 'configmap', 'files', `--from-file=${file}`]);

@@ -1,5 +1,5 @@
-// Namespaces as first-class objects on real containers: created by kubectl 1.20 (1.32 sends protobuf,
-// issue #16), labelled with their name, content refused in a missing or terminating namespace, and a
+// Namespaces as first-class objects on real containers: created by kubectl 1.32 (protobuf) and 1.20
+// (JSON), labelled with their name, content refused in a missing or terminating namespace, and a
 // deletion that removes a Deployment's pods and their containers before the namespace itself goes.
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,9 +32,10 @@ describe('namespaces through kubectl', () => {
     for (const ns of ['default', 'kube-public', 'kube-system']) expect(got.stdout).toMatch(new RegExp(`^${ns}\\s+Active\\s+\\S+\\s+${ns}$`, 'm'));
   }, 60_000);
 
-  it('kubectl 1.32 create namespace is refused as protobuf (issue #16); 1.20 creates it, labelled', async () => {
-    const created132 = await k.run(['create', 'namespace', 'team']);
-    expect(created132.stderr).toContain('the body of the request was in an unknown format (application/vnd.kubernetes.protobuf)');
+  it('kubectl 1.32 (protobuf) and 1.20 (JSON) create namespaces, labelled with their name', async () => {
+    const created132 = await k.run(['create', 'namespace', 'team-132']);
+    expect(created132, created132.stderr).toMatchObject({ code: 0, stdout: 'namespace/team-132 created\n' });
+    expect((await k.run(['get', 'ns', 'team-132', '-o', "jsonpath={.metadata.labels['kubernetes\\.io/metadata\\.name']}"])).stdout).toBe('team-132');
     expect((await kubectl120(['create', 'namespace', 'team'])).code).toBe(0);
     expect((await k.run(['get', 'ns', 'team', '-o', "jsonpath={.metadata.labels['kubernetes\\.io/metadata\\.name']}"])).stdout).toBe('team');
   }, 60_000);
