@@ -26,12 +26,18 @@ const WATCH_EVENT = root.lookupType(`${META}WatchEvent`);
 /** apiVersion -> kind -> message: what may be decoded and encoded. */
 const MESSAGES: Record<string, Record<string, string>> = {
   v1: Object.fromEntries([
-    ...['Pod', 'Service', 'Endpoints', 'Namespace', 'ConfigMap', 'Secret', 'Event'].flatMap((k) => [[k, CORE + k], [`${k}List`, `${CORE}${k}List`]]),
+    ...['Pod', 'Service', 'Endpoints', 'Namespace', 'ConfigMap', 'Secret', 'Event', 'ServiceAccount', 'Node'].flatMap((k) => [[k, CORE + k], [`${k}List`, `${CORE}${k}List`]]),
     ['Status', `${META}Status`],
   ]),
   'apps/v1': Object.fromEntries(['Deployment', 'ReplicaSet'].flatMap((k) => [[k, APPS + k], [`${k}List`, `${APPS}${k}List`]])),
   'autoscaling/v1': { Scale: 'k8s.io.api.autoscaling.v1.Scale' },
   'discovery.k8s.io/v1': { EndpointSlice: 'k8s.io.api.discovery.v1.EndpointSlice', EndpointSliceList: 'k8s.io.api.discovery.v1.EndpointSliceList' },
+  // kubectl create token, auth whoami, auth can-i, drain: the bodies of those APIs, for whoever serves them
+  'authentication.k8s.io/v1': { TokenRequest: 'k8s.io.api.authentication.v1.TokenRequest', SelfSubjectReview: 'k8s.io.api.authentication.v1.SelfSubjectReview' },
+  'authorization.k8s.io/v1': {
+    SelfSubjectAccessReview: 'k8s.io.api.authorization.v1.SelfSubjectAccessReview', SelfSubjectRulesReview: 'k8s.io.api.authorization.v1.SelfSubjectRulesReview',
+  },
+  'policy/v1': { Eviction: 'k8s.io.api.policy.v1.Eviction' },
 };
 
 /** Kinds every group/version carries (client-go sends DeleteOptions under the resource's group/version). */
@@ -79,7 +85,7 @@ const ZERO_MEANS_SOMETHING = new Set([
   'DeploymentStatus.collisionCount', 'ObjectMeta.deletionGracePeriodSeconds', 'OwnerReference.controller', 'OwnerReference.blockOwnerDeletion',
   'DeleteOptions.gracePeriodSeconds', 'DeleteOptions.orphanDependents', 'ListMeta.remainingItemCount',
   'EndpointConditions.ready', 'EndpointConditions.serving', 'EndpointConditions.terminating', 'EndpointPort.port',
-  'ScaleSpec.replicas',
+  'ScaleSpec.replicas', 'ServiceAccount.automountServiceAccountToken', 'TokenRequestSpec.expirationSeconds',
 ]);
 
 /** IntOrString fields that are not pointers: the zero value (0) is "unset" (the apiserver defaults it). */

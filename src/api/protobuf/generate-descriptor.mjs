@@ -23,9 +23,14 @@ const FILES = [
   'k8s.io/api/apps/v1/generated.proto',
   'k8s.io/api/autoscaling/v1/generated.proto',
   'k8s.io/api/discovery/v1/generated.proto',
+  'k8s.io/api/authentication/v1/generated.proto',
+  'k8s.io/api/authorization/v1/generated.proto',
+  'k8s.io/api/policy/v1/generated.proto',
 ];
 
-const CORE = ['Pod', 'Service', 'Endpoints', 'Namespace', 'ConfigMap', 'Secret', 'Event'].flatMap((k) => [k, `${k}List`]);
+// The served kinds, and those the kubectl 1.32 commands of issue #16 send in protobuf for the APIs being
+// added beside this one (service accounts and their tokens, nodes and drain's evictions, auth can-i/whoami).
+const CORE = ['Pod', 'Service', 'Endpoints', 'Namespace', 'ConfigMap', 'Secret', 'Event', 'ServiceAccount', 'Node'].flatMap((k) => [k, `${k}List`]);
 const ROOTS = [
   'k8s.io.apimachinery.pkg.runtime.Unknown',
   ...['Status', 'DeleteOptions', 'WatchEvent', 'List'].map((k) => `k8s.io.apimachinery.pkg.apis.meta.v1.${k}`),
@@ -33,6 +38,9 @@ const ROOTS = [
   ...['Deployment', 'DeploymentList', 'ReplicaSet', 'ReplicaSetList'].map((k) => `k8s.io.api.apps.v1.${k}`),
   'k8s.io.api.autoscaling.v1.Scale',
   'k8s.io.api.discovery.v1.EndpointSlice', 'k8s.io.api.discovery.v1.EndpointSliceList',
+  'k8s.io.api.authentication.v1.TokenRequest', 'k8s.io.api.authentication.v1.SelfSubjectReview',
+  'k8s.io.api.authorization.v1.SelfSubjectAccessReview', 'k8s.io.api.authorization.v1.SelfSubjectRulesReview',
+  'k8s.io.api.policy.v1.Eviction',
 ];
 
 const root = new protobuf.Root();

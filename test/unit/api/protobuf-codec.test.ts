@@ -22,6 +22,7 @@ describe('protobuf bodies kubectl 1.32 sends', () => {
   it('were captured for every create command of the course', () => {
     expect(captures.map((c) => c.command.split(' ').slice(1, 3).join(' '))).toEqual([
       'create namespace', 'create deployment', 'create configmap', 'create secret', 'create secret', 'create service', 'create service',
+      'create serviceaccount', 'create token', 'auth can-i', 'auth whoami',
     ]);
     for (const c of captures) {
       expect(c.contentType).toBe('application/vnd.kubernetes.protobuf');
