@@ -26,7 +26,7 @@ const WATCH_EVENT = root.lookupType(`${META}WatchEvent`);
 /** apiVersion -> kind -> message: what may be decoded and encoded. */
 const MESSAGES: Record<string, Record<string, string>> = {
   v1: Object.fromEntries([
-    ...['Pod', 'Service', 'Endpoints', 'Namespace', 'ConfigMap', 'Secret', 'Event', 'ServiceAccount', 'Node'].flatMap((k) => [[k, CORE + k], [`${k}List`, `${CORE}${k}List`]]),
+    ...['Pod', 'Service', 'Endpoints', 'Namespace', 'ConfigMap', 'Secret', 'Event', 'ServiceAccount', 'Node', 'ResourceQuota'].flatMap((k) => [[k, CORE + k], [`${k}List`, `${CORE}${k}List`]]),
     ['Status', `${META}Status`],
   ]),
   'apps/v1': Object.fromEntries(['Deployment', 'ReplicaSet'].flatMap((k) => [[k, APPS + k], [`${k}List`, `${APPS}${k}List`]])),

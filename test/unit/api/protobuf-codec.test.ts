@@ -22,7 +22,7 @@ describe('protobuf bodies kubectl 1.32 sends', () => {
   it('were captured for every create command of the course', () => {
     expect(captures.map((c) => c.command.split(' ').slice(1, 3).join(' '))).toEqual([
       'create namespace', 'create deployment', 'create configmap', 'create secret', 'create secret', 'create service', 'create service',
-      'create serviceaccount', 'create token', 'auth can-i', 'auth whoami',
+      'create serviceaccount', 'create token', 'auth can-i', 'auth whoami', 'create quota',
     ]);
     for (const c of captures) {
       expect(c.contentType).toBe('application/vnd.kubernetes.protobuf');
@@ -40,6 +40,11 @@ describe('protobuf bodies kubectl 1.32 sends', () => {
     const svc = decodeObject(Buffer.from(captures[5]!.body, 'base64')) as { spec: { ports: Record<string, unknown>[] } };
     expect(svc.spec.ports[0]).toEqual({ name: '80-8080', protocol: 'TCP', port: 80, targetPort: 8080 });
     expect(svc.spec.ports[1]!['targetPort']).toBe('https');
+  });
+
+  it('reads Quantities as kubectl canonicalized them (0.5Ti is sent as 512Gi)', () => {
+    const quota = decodeObject(Buffer.from(captures.at(-1)!.body, 'base64')) as { spec: { hard: Record<string, string> } };
+    expect(quota.spec.hard).toEqual({ cpu: '1500m', memory: '1G', pods: '10', 'requests.storage': '512Gi' });
   });
 
   it('keeps binary data as base64, as JSON carries it', () => {
