@@ -39,7 +39,13 @@ export function withoutPaths(message: string): string {
 export function sendJson(res: ServerResponse, code: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
   const codec = protobufCodec();
   if (codec && res.req && prefersProtobuf(res.req)) {
-    const bytes = codec.encodeObject(body);
+    let bytes: Buffer | undefined;
+    try {
+      bytes = codec.encodeObject(body);
+    } catch (err) {
+      // a stored value protobuf cannot carry (never expected): the client accepts JSON too
+      console.error(`api: protobuf encoding failed, answering JSON: ${(err as Error).message}`);
+    }
     if (bytes) {
       res.writeHead(code, { 'Content-Type': PROTOBUF, 'Content-Length': bytes.length, 'Cache-Control': 'no-cache, private', ...extraHeaders });
       res.end(bytes);

@@ -147,7 +147,9 @@ function timeToJson(m: Json, micro: boolean): string | undefined {
   const seconds = Number(m['seconds'] ?? 0);
   const nanos = Number(m['nanos'] ?? 0);
   if (seconds === 0 && nanos === 0) return undefined;
-  const base = new Date(seconds * 1000).toISOString().slice(0, 19);
+  const date = new Date(seconds * 1000);
+  if (Number.isNaN(date.getTime())) throw new StatusError(400, 'BadRequest', `a timestamp in the protobuf body is out of range: ${seconds} s`);
+  const base = date.toISOString().slice(0, 19);
   return micro ? `${base}.${String(Math.floor(nanos / 1000)).padStart(6, '0')}Z` : `${base}Z`;
 }
 

@@ -6,7 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IncomingMessage } from 'node:http';
+import protobuf from 'protobufjs/light.js';
 import { describe, expect, it } from 'vitest';
+import { K8S_DESCRIPTOR } from '../../../src/api/protobuf/k8s-descriptor.generated.js';
 import { decodeObject, decodeWatchEvent, encodeObject, encodeWatchEvent, envelope, MAGIC, readEnvelope } from '../../../src/api/protobuf/codec.js';
 import { negotiate, prefersProtobuf } from '../../../src/api/http/negotiate.js';
 import { StatusError } from '../../../src/kube/errors.js';
@@ -159,5 +161,29 @@ describe('negotiation', () => {
   it('a protobuf range asking for a Table falls through to the JSON Table (Tables are JSON or YAML only)', () => {
     expect(negotiate(req('application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1;g=meta.k8s.io,application/json')))
       .toEqual({ as: 'table', apiVersion: 'meta.k8s.io/v1' });
+  });
+});
+
+describe('hostile bytes', () => {
+  it('mutated kubectl bodies decode or are a 4xx Status, never another error', () => {
+    let seed = 1;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const others: string[] = [];
+    for (let n = 0; n < 20_000; n++) {
+      const b = Buffer.from(captures[n % captures.length]!.body, 'base64');
+      for (let i = 0; i < 1 + Math.floor(rnd() * 4); i++) b[4 + Math.floor(rnd() * (b.length - 4))] = Math.floor(rnd() * 256);
+      try {
+        decodeObject(b);
+      } catch (e) {
+        if (!(e instanceof StatusError) || e.code >= 500) others.push(String(e));
+      }
+    }
+    expect(others).toEqual([]);
+  });
+
+  it('a timestamp out of range is a 400', () => {
+    const Namespace = protobuf.Root.fromJSON(K8S_DESCRIPTOR as protobuf.INamespace).lookupType('k8s.io.api.core.v1.Namespace');
+    const raw = Namespace.encode(Namespace.fromObject({ metadata: { name: 'x', creationTimestamp: { seconds: 9e15 } } })).finish();
+    expect(() => decodeObject(envelope('v1', 'Namespace', raw))).toThrow(/a timestamp in the protobuf body is out of range/);
   });
 });
