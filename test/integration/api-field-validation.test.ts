@@ -101,6 +101,19 @@ describe('kubectl 1.32', () => {
     expect(r.stderr).toBe('');
     expect(await replicas()).toBe(3);
   });
+
+  it('what `get -o yaml` prints (status of running pods included) is accepted back under Strict', async () => {
+    const rolled = await env.run(['rollout', 'status', 'deployment', 'web', '--timeout=90s'], { timeoutMs: 100_000 });
+    expect(rolled.code, rolled.stderr).toBe(0);
+    expect((await k(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].status.containerStatuses[0].state.running.startedAt}'])).stdout).toMatch(/\dZ/);
+    for (const kind of ['deployment', 'pod', 'replicaset']) {
+      const got = await k(['get', kind, '-l', kind === 'deployment' ? '' : 'app=web', '-o', 'yaml']);
+      expect(got.code, got.stderr).toBe(0);
+      const replaced = await env.run(['replace', '-f', '-'], { input: got.stdout });
+      expect(replaced.code, `${kind}: ${replaced.stderr}`).toBe(0);
+      expect(replaced.stderr).toBe('');
+    }
+  }, 120_000);
 });
 
 describe('kubectl 1.20 (no fieldValidation parameter: Warn)', () => {
