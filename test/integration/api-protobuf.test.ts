@@ -170,6 +170,36 @@ describe('on the wire', () => {
     expect(JSON.parse(table.body.toString()).kind).toBe('Table');
   });
 
+  it('every stored object reads the same in protobuf as in JSON (running pods, their status, events, endpoints...)', async () => {
+    // Go has no "absent" for a non-pointer field: compare without zeros, empty strings and empty lists.
+    // A metav1.Time has whole seconds in Go's JSON; mini-kube's JSON keeps the engine's nanoseconds
+    // (containerStatuses[].state.running.startedAt): compare timestamps to the second.
+    const normalize = (v: unknown): unknown => {
+      if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z$/.test(v)) return v.replace(/\.\d+Z$/, 'Z');
+      if (Array.isArray(v)) return v.map(normalize);
+      if (v === null || typeof v !== 'object') return v;
+      const out: Record<string, unknown> = {};
+      for (const [key, x] of Object.entries(v)) {
+        if (x === null || x === false || x === 0 || x === '' || (Array.isArray(x) && x.length === 0)) continue;
+        out[key] = normalize(x);
+      }
+      return out;
+    };
+    const paths = ['/api/v1/pods', '/api/v1/services', '/api/v1/endpoints', '/api/v1/events', '/api/v1/namespaces', '/api/v1/configmaps', '/api/v1/secrets',
+      '/apis/apps/v1/deployments', '/apis/apps/v1/replicasets', '/apis/discovery.k8s.io/v1/endpointslices'];
+    for (const p of paths) {
+      const json = JSON.parse((await wire('GET', p, { accept: 'application/json' })).body.toString()) as { items: Record<string, unknown>[] };
+      const pb = await wire('GET', p, { accept: PROTOBUF });
+      expect(pb.headers['content-type'], p).toBe(PROTOBUF);
+      const decoded = decodeObject(pb.body) as { items: Record<string, unknown>[] };
+      expect(json.items.length, p).toBeGreaterThan(0);
+      const jsonItems = json.items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest);
+      expect(normalize(decoded.items), p).toEqual(normalize(jsonItems));
+    }
+    const pod = decodeObject((await wire('GET', '/api/v1/namespaces/team-a/pods/solo', { accept: PROTOBUF })).body) as Record<string, any>;
+    expect(pod['status'].containerStatuses[0].state.running.startedAt).toMatch(/Z$/);
+  });
+
   it('a 404 Status in protobuf', async () => {
     const r = await wire('GET', '/api/v1/namespaces/team-a/configmaps/nope', { accept: PROTOBUF });
     expect(r.status).toBe(404);
