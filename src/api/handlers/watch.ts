@@ -76,7 +76,15 @@ export function serveWatch(ctx: ApiContext, req: IncomingMessage, res: ServerRes
 
   const send = (type: OutType, object: unknown) => {
     if (!open) return;
-    res.write(codec?.encodeWatchEvent(type, object) ?? JSON.stringify({ type, object }) + '\n');
+    let frame: Buffer | undefined;
+    try {
+      frame = codec?.encodeWatchEvent(type, object);
+    } catch (err) {
+      // never expected; a stream cannot switch to JSON midway: end it, the client re-lists
+      console.error(`api: protobuf watch encoding failed: ${(err as Error).message}`);
+      return finish();
+    }
+    res.write(frame ?? JSON.stringify({ type, object }) + '\n');
     if (res.writableLength > MAX_BUFFERED_BYTES) finish();
   };
 

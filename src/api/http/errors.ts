@@ -81,7 +81,7 @@ export const methodNotAllowed = (method: string) =>
 
 export const pathNotFound = () => new StatusError(404, 'NotFound', 'the server could not find the requested resource');
 
-/** The apiserver's 415 text: kubectl prints it after "Error from server (UnsupportedMediaType): ". */
+/** 415, naming the media type received and those accepted (kubectl prints it after "Error from server (UnsupportedMediaType): "). */
 export const unsupportedMediaType = (type: string, accepted: string[]) =>
   new StatusError(415, 'UnsupportedMediaType',
     `the body of the request was in an unknown format (${type || 'none'}) - accepted media types include: ${accepted.join(', ')}`);
