@@ -3,6 +3,7 @@
 // JSON the same kubectl prints for `--dry-run=client -o json`; objects mini-kube sends survive the
 // encode/decode round trip, including Time, MicroTime, IntOrString, Quantity, RawExtension, bytes maps
 // and pointer fields set to 0 or false.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IncomingMessage } from 'node:http';
@@ -185,5 +186,12 @@ describe('hostile bytes', () => {
     const Namespace = protobuf.Root.fromJSON(K8S_DESCRIPTOR as protobuf.INamespace).lookupType('k8s.io.api.core.v1.Namespace');
     const raw = Namespace.encode(Namespace.fromObject({ metadata: { name: 'x', creationTimestamp: { seconds: 9e15 } } })).finish();
     expect(() => decodeObject(envelope('v1', 'Namespace', raw))).toThrow(/a timestamp in the protobuf body is out of range/);
+  });
+});
+
+describe('the descriptor', () => {
+  it('is what the generator makes of the checked-in .proto files', () => {
+    const script = path.resolve(import.meta.dirname, '../../../src/api/protobuf/generate-descriptor.mjs');
+    expect(execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8' })).toMatch(/^\d+ messages\n$/);
   });
 });
