@@ -63,7 +63,7 @@ export function registerGet(program: Command): void {
         printedAny = true;
       }
       if (!printedAny && !names.length) process.stderr.write(noResourcesMessage(opts.allNamespaces ? undefined : opts.namespace) + '\n');
-    }));
+    }, { engine: true }));
 }
 
 export function resolveType(name: string): ResourceType {

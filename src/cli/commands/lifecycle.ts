@@ -9,6 +9,7 @@ import { fetchLoginUrl } from '../../dashboard/login.js';
 import { LABEL_CLUSTER } from '../../runtime/runtime.js';
 import { removeContainers } from '../../runtime/remove-containers.js';
 import { action, CliError, home } from '../context.js';
+import { engineAnswers, engineDownLine } from '../engine.js';
 import { mergeIntoUserKubeconfig, removeFromUserKubeconfig } from './kubeconfig.js';
 import { dashboardAddon } from '../../dashboard/addon.js';
 
@@ -43,15 +44,29 @@ export function registerLifecycle(program: Command): void {
         saveConfig(h, config);
       }
       const existing = runningState(h);
+      // Checked while the control plane starts: it starts anyway (it holds the pods and reconciles when
+      // the engine answers), but the user learns now why pods would stay Pending.
+      const engineUp = opts.foregroundDaemon ? Promise.resolve(true) : engineAnswers();
+      const warnEngine = async () => {
+        if (!(await engineUp)) process.stderr.write(`Warning: ${engineDownLine()}; pods stay Pending until it answers\n`);
+      };
       // The daemon runs with --no-kubeconfig: the process the user started merges (and says so).
       const say = (line: string) => process.stdout.write(line + '\n');
       if (existing && !opts.foregroundDaemon) {
+        refuseOtherPort(opts.port, existing);
         process.stdout.write(`mini-kube is already running (pid ${existing.pid}, ${existing.url})\n`);
         if (opts.kubeconfig !== false) mergeIntoUserKubeconfig(h, existing.url, say);
-        return;
+        return warnEngine();
       }
       if (opts.detach) {
-        const state = await startInBackground(h, { port: opts.port ? Number(opts.port) : undefined });
+        const { state, started } = await startInBackground(h, { port: opts.port ? Number(opts.port) : undefined });
+        if (!started) {
+          // another `up` on this home won the race: the same answer as when it had finished first
+          refuseOtherPort(opts.port, state);
+          process.stdout.write(`mini-kube is already running (pid ${state.pid}, ${state.url})\n`);
+          if (opts.kubeconfig !== false) mergeIntoUserKubeconfig(h, state.url, say);
+          return warnEngine();
+        }
         process.stdout.write(`mini-kube control plane started in the background (pid ${state.pid})\n`);
         process.stdout.write(`API server: ${state.url}   logs: ${homePaths(h).log}\n`);
         const client = clientFor(h, state);
@@ -59,8 +74,9 @@ export function registerLifecycle(program: Command): void {
         client.close();
         if (dash) process.stdout.write(`dashboard: ${dash}   (one-time login link; \`mini-kube dashboard\` prints a new one)\n`);
         if (opts.kubeconfig !== false) mergeIntoUserKubeconfig(h, state.url, say);
-        return;
+        return warnEngine();
       }
+      void warnEngine();
       await runForeground(h, opts);
     }));
 
@@ -157,6 +173,17 @@ async function removeLeftovers(h: string): Promise<number> {
   const list = await runtime.listContainers({ [LABEL_CLUSTER]: clusterId });
   await removeContainers(runtime, list, 5);
   return list.length;
+}
+
+/**
+ * `up --port N` on a cluster that runs on another port: refused rather than ignored, since whoever asked
+ * for N (a script, a kubeconfig written by hand) would otherwise talk to nothing. Same port: no change.
+ */
+function refuseOtherPort(port: string | undefined, running: { pid: number; url: string }): void {
+  if (port === undefined) return;
+  const runningPort = new URL(running.url).port;
+  if (runningPort === String(Number(port))) return;
+  throw new CliError(`mini-kube is already running on port ${runningPort} (pid ${running.pid}); --port ${port} takes effect on a new start: run \`mini-kube down\` first`);
 }
 
 function sleep(ms: number): Promise<void> {
