@@ -3,7 +3,8 @@
 import { connect, type Connection } from '../client/connect.js';
 import { resolveHome } from '../control-plane/home.js';
 import { StatusError } from '../kube/errors.js';
-import { ManifestError } from '../manifests/index.js';
+// the class alone, not the manifest pipeline (yaml, admission) that index.js brings: every command loads this
+import { ManifestError } from '../manifests/manifest-error.js';
 import { engineAnswers, engineDownLine, isEngineDownError } from './engine.js';
 
 export class CliError extends Error {

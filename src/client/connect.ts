@@ -85,7 +85,8 @@ export async function startInBackground(home: string, opts: StartOptions = {}): 
       client.close();
       if (ok) return { state, started: winner === child.pid };
     }
-    await new Promise((r) => setTimeout(r, 100));
+    // a file read per round until the state appears: polled often, since this is what `up -d` waits on
+    await new Promise((r) => setTimeout(r, 25));
   }
   const tail = fs.existsSync(p.log) ? fs.readFileSync(p.log, 'utf8').split('\n').slice(-15).join('\n') : '';
   throw new Error(`the control plane did not come up (see ${p.log}):\n${tail}`);

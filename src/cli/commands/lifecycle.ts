@@ -2,16 +2,16 @@
 // it (with its containers), and saying whether it and the Docker engine answer.
 import { Option, type Command } from 'commander';
 import { clientFor, healthy, runningState, startInBackground } from '../../client/connect.js';
-import { purgeStore, startControlPlane } from '../../control-plane/control-plane.js';
 import { clearState, homePaths, loadConfig, pidAlive, readState, saveConfig } from '../../control-plane/home.js';
-import { DockerRuntime } from '../../runtime/docker.js';
 import { fetchLoginUrl } from '../../dashboard/login.js';
-import { LABEL_CLUSTER } from '../../runtime/runtime.js';
-import { removeContainers } from '../../runtime/remove-containers.js';
 import { action, CliError, home } from '../context.js';
 import { engineAnswers, engineDownLine } from '../engine.js';
 import { mergeIntoUserKubeconfig, removeFromUserKubeconfig } from './kubeconfig.js';
-import { dashboardAddon } from '../../dashboard/addon.js';
+
+// The control plane, dockerode and the dashboard are loaded where they run (the foreground `up`, `down`'s
+// clean-up, `status`'s ping), not by `up -d`, which only spawns the daemon and waits for its API.
+const controlPlane = () => import('../../control-plane/control-plane.js');
+const dockerRuntime = async () => new (await import('../../runtime/docker.js')).DockerRuntime();
 
 interface UpOptions {
   detach?: boolean;
@@ -99,7 +99,7 @@ export function registerLifecycle(program: Command): void {
         process.stdout.write(removed ? `mini-kube was not running; removed ${removed} leftover container(s)\n` : 'mini-kube is not running\n');
       }
       if (opts.purge) {
-        purgeStore(h);
+        (await controlPlane()).purgeStore(h);
         process.stdout.write('every applied object was forgotten (--purge)\n');
         removeFromUserKubeconfig(h, (line) => process.stdout.write(line + '\n'));
       }
@@ -117,7 +117,7 @@ export function registerLifecycle(program: Command): void {
         apiAnswers = await healthy(client);
         client.close();
       }
-      const docker = await new DockerRuntime().ping().catch(() => false);
+      const docker = await (await dockerRuntime()).ping().catch(() => false);
       const status = {
         home: h,
         running: !!state && apiAnswers,
@@ -143,6 +143,8 @@ export function registerLifecycle(program: Command): void {
 
 async function runForeground(h: string, opts: UpOptions): Promise<void> {
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  const { startControlPlane } = await controlPlane();
+  const { dashboardAddon } = await import('../../dashboard/addon.js');
   const cp = await startControlPlane({
     home: h,
     port: opts.port ? Number(opts.port) : undefined,
@@ -167,7 +169,9 @@ async function runForeground(h: string, opts: UpOptions): Promise<void> {
 }
 
 async function removeLeftovers(h: string): Promise<number> {
-  const runtime = new DockerRuntime();
+  const runtime = await dockerRuntime();
+  const { LABEL_CLUSTER } = await import('../../runtime/runtime.js');
+  const { removeContainers } = await import('../../runtime/remove-containers.js');
   if (!(await runtime.ping().catch(() => false))) return 0;
   const { clusterId } = loadConfig(h);
   const list = await runtime.listContainers({ [LABEL_CLUSTER]: clusterId });
