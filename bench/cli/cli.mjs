@@ -81,14 +81,26 @@ try {
 }
 
 if (!args.includes('--skip-up')) {
-  // `up -d` until the API answers (up -d returns only then), on a home with no pods.
-  const ups = [];
+  // `up -d` until the API answers (up -d returns only then), on a home with no pods; with --compare, the
+  // other build's `up -d` in the same rounds, on a home of its own.
+  const builds = [['this build', BIN, home], ...(COMPARE ? [['compare', COMPARE, fs.mkdtempSync(path.join(os.tmpdir(), 'mk-bench-cli-cmp-'))]] : [])];
+  const ups = new Map(builds.map(([label]) => [label, []]));
   for (let i = 0; i < Math.min(N, 10); i++) {
-    ups.push(wall(process.execPath, [BIN, 'up', '-d', '--no-kubeconfig']));
-    mk(['down']);
+    for (const [label, bin, h] of builds) {
+      const e = { ...env, MINI_KUBE_HOME: h };
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, [bin, 'up', '-d', '--no-kubeconfig'], { env: e, stdio: 'ignore' });
+      ups.get(label).push(performance.now() - t0);
+      if (r.status !== 0) throw new Error(`${label}: up -d exited ${r.status}`);
+      execFileSync(process.execPath, [bin, 'down'], { env: e, stdio: 'ignore' });
+    }
   }
-  const s = stats(ups);
-  console.log(`\nup -d until the API answers: median ${s.median.toFixed(0)}ms, p90 ${s.p90.toFixed(0)}ms (${ups.length} runs), load ${load()}`);
-  mk(['down', '--purge']);
+  for (const [label, bin, h] of builds) {
+    const s = stats(ups.get(label));
+    console.log(`up -d until the API answers (${label}): median ${s.median.toFixed(0)}ms, p90 ${s.p90.toFixed(0)}ms (${ups.get(label).length} runs)`);
+    execFileSync(process.execPath, [bin, 'down', '--purge'], { env: { ...env, MINI_KUBE_HOME: h }, stdio: 'ignore' });
+    if (h !== home) fs.rmSync(h, { recursive: true, force: true });
+  }
+  console.log(`load ${load()}`);
 }
 fs.rmSync(home, { recursive: true, force: true });
