@@ -68,6 +68,9 @@ describe('CLI: no Docker engine', () => {
     const e = await mk(['exec', pod, '--', 'true']);
     expect(e.code).toBe(1);
     expect(e.stderr).toBe(`error: ${LINE}\n`);
+    const l = await mk(['logs', pod]);
+    expect(l.code).toBe(1);
+    expect(l.stderr).toBe(`error: ${LINE}\n`);
   }, 90_000);
 
   it('a NotFound stays a NotFound (the engine is not blamed for what it did not cause)', async () => {
