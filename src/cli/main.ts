@@ -49,7 +49,8 @@ const program = new Command('mini-kube')
 
 // The command is the first argument that is not a flag (the program's own flags are only -V and -h).
 const typed = process.argv.slice(2).find((a) => !a.startsWith('-'));
-const loaders = typed && Object.hasOwn(COMMANDS, typed) ? [COMMANDS[typed]!] : [...new Set(Object.values(COMMANDS))];
+const versionOnly = !typed && process.argv.slice(2).every((a) => a === '-V' || a === '--version') && process.argv.length > 2;
+const loaders = typed && Object.hasOwn(COMMANDS, typed) ? [COMMANDS[typed]!] : versionOnly ? [] : Object.values(COMMANDS);
 const registered = new Set<Register>();
 for (const register of await Promise.all(loaders.map((load) => load()))) {
   if (registered.has(register)) continue;
