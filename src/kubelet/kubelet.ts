@@ -313,6 +313,7 @@ export class Kubelet {
     // the pods that existed when it went (decision 040), not as a FailedSync. Pinged here, not read from
     // the watch, whose answer may be a check still in flight.
     void this.runtime.ping().catch(() => false).then((up) => {
+      if (this.stopped) return;
       if (up) return this.reportSyncFailure(uid, err.message);
       const pod = this.podByUid(uid);
       if (pod) this.markEngineDown(pod);

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ManifestError, ManifestPathError, StatusError, WaitTimeoutError, type Cluster, type Deployment, type Pod, type Stored } from '../../src/lib/index.js';
 import { testCluster, until } from './harness.js';
 
@@ -24,7 +24,9 @@ const deployment = (name: string, image: string, namespace?: string) => ({
 
 describe('library: what a test author uses', () => {
   it('kubeconfig() is a kubeconfig kubectl talks to the cluster with', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mk-kc-')), 'config');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-kc-'));
+    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'config');
     fs.writeFileSync(file, cluster.kubeconfig(), { mode: 0o600 });
     // asynchronously: the control plane runs on this process's event loop (execFileSync would starve it)
     const { stdout: out } = await promisify(execFile)('kubectl', ['--kubeconfig', file, 'get', 'namespaces', '-o', 'name'], { encoding: 'utf8' });
