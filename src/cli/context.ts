@@ -3,7 +3,9 @@
 import { connect, type Connection } from '../client/connect.js';
 import { resolveHome } from '../control-plane/home.js';
 import { StatusError } from '../kube/errors.js';
-import { ManifestError } from '../manifests/index.js';
+// the class alone, not the manifest pipeline (yaml, admission) that index.js brings: every command loads this
+import { ManifestError } from '../manifests/manifest-error.js';
+import { engineAnswers, engineDownLine, isEngineDownError } from './engine.js';
 
 export class CliError extends Error {
   constructor(message: string, readonly exitCode = 1) {
@@ -29,6 +31,7 @@ export function closeConnection(): void {
 
 /** Prints an error the way kubectl does and sets the exit code. */
 export function report(err: unknown): void {
+  if (isEngineDownError(err)) return reportEngineDown(err);
   if (err instanceof ManifestError) {
     process.stderr.write(`error: ${err.message}\n`);
     process.exitCode = 1;
@@ -56,15 +59,40 @@ export function report(err: unknown): void {
   process.exitCode = 1;
 }
 
+export interface ActionOptions {
+  /**
+   * The command's result depends on the Docker engine (pods run there): check it next to the command
+   * and say in one line when it does not answer (a warning after a success; instead of the server's
+   * relay of the engine's failure otherwise).
+   */
+  engine?: boolean;
+}
+
+/** A failure the engine's absence explains, as the one engine line (the original with MINI_KUBE_DEBUG). */
+function reportEngineDown(err: unknown): void {
+  process.stderr.write(`error: ${engineDownLine()}\n`);
+  if (process.env['MINI_KUBE_DEBUG']) process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+  process.exitCode = 1;
+}
+
 /** Wraps a command's action: connection closed afterwards, errors reported as one line. */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>, opts: ActionOptions = {}): (...args: A) => Promise<void> {
   return async (...args: A) => {
+    const engineUp = opts.engine ? engineAnswers() : undefined;
     try {
       await fn(...args);
+      if (engineUp && !(await engineUp)) process.stderr.write(`Warning: ${engineDownLine()}\n`);
     } catch (err) {
-      report(err);
+      if (engineUp && !(await engineUp) && engineFailure(err)) reportEngineDown(err);
+      else report(err);
     } finally {
       closeConnection();
     }
   };
+}
+
+/** A failure the engine's absence explains: not a refusal of the request itself (NotFound, Invalid...). */
+function engineFailure(err: unknown): boolean {
+  if (isEngineDownError(err)) return true;
+  return err instanceof StatusError && err.code >= 500;
 }

@@ -2,14 +2,32 @@
 // the control plane itself. Each command group lives in commands/<group>.ts.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { registerApply } from './commands/apply.js';
-import { registerExec } from './commands/exec.js';
-import { registerGet } from './commands/get.js';
-import { registerInspect } from './commands/inspect.js';
-import { registerKubeconfig } from './commands/kubeconfig.js';
-import { registerLifecycle } from './commands/lifecycle.js';
-import { registerDemo, registerTools } from './commands/tools.js';
 import { cliErrorText } from './flag-errors.js';
+
+type Register = (program: Command) => void;
+
+/**
+ * Every command, by name, with the module that registers it. Only the module of the command typed is
+ * loaded (a `get` does not load the control plane, dockerode or the manifest pipeline: module loading is
+ * most of a command's time, docs/performance.md); `--help`, no command or an unknown one load them all.
+ * To add a command: write commands/<group>.ts exporting a register function, and add its name(s) here.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  up: () => import('./commands/lifecycle.js').then((m) => m.registerLifecycle),
+  down: () => import('./commands/lifecycle.js').then((m) => m.registerLifecycle),
+  status: () => import('./commands/lifecycle.js').then((m) => m.registerLifecycle),
+  kubeconfig: () => import('./commands/kubeconfig.js').then((m) => m.registerKubeconfig),
+  apply: () => import('./commands/apply.js').then((m) => m.registerApply),
+  delete: () => import('./commands/apply.js').then((m) => m.registerApply),
+  get: () => import('./commands/get.js').then((m) => m.registerGet),
+  describe: () => import('./commands/inspect.js').then((m) => m.registerInspect),
+  logs: () => import('./commands/inspect.js').then((m) => m.registerInspect),
+  scale: () => import('./commands/inspect.js').then((m) => m.registerInspect),
+  exec: () => import('./commands/exec.js').then((m) => m.registerExec),
+  'build-sample-image': () => import('./commands/tools.js').then((m) => m.registerTools),
+  demo: () => import('./commands/tools.js').then((m) => m.registerDemo),
+  dashboard: () => import('./commands/tools.js').then((m) => m.registerDemo),
+};
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -29,13 +47,15 @@ const program = new Command('mini-kube')
   // Errors are kubectl's: an unknown flag is one line; other parse errors end with the hint to --help.
   .configureOutput({ outputError: (str, write) => write(cliErrorText(str)) });
 
-registerLifecycle(program);
-registerKubeconfig(program);
-registerApply(program);
-registerGet(program);
-registerInspect(program);
-registerExec(program);
-registerTools(program);
-registerDemo(program);
+// The command is the first argument that is not a flag (the program's own flags are only -V and -h).
+const typed = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const versionOnly = !typed && process.argv.slice(2).every((a) => a === '-V' || a === '--version') && process.argv.length > 2;
+const loaders = typed && Object.hasOwn(COMMANDS, typed) ? [COMMANDS[typed]!] : versionOnly ? [] : Object.values(COMMANDS);
+const registered = new Set<Register>();
+for (const register of await Promise.all(loaders.map((load) => load()))) {
+  if (registered.has(register)) continue;
+  registered.add(register);
+  register(program);
+}
 
 await program.parseAsync(process.argv);

@@ -45,8 +45,18 @@ export interface StartOptions {
   extraArgs?: string[];
 }
 
-/** Starts `mini-kube up` detached, logging to the home's control-plane.log, and waits until it answers. */
-export async function startInBackground(home: string, opts: StartOptions = {}): Promise<ControlPlaneState> {
+export interface Started {
+  state: ControlPlaneState;
+  /** false when another command started the same home's control plane at the same time (it won the lock) */
+  started: boolean;
+}
+
+/**
+ * Starts `mini-kube up` detached, logging to the home's control-plane.log, and waits until it answers.
+ * Two of these at once on one home (`up -d & up -d`, or two commands auto-starting) both spawn; the
+ * control-plane lock lets one win, the other exits, and both callers get the winner.
+ */
+export async function startInBackground(home: string, opts: StartOptions = {}): Promise<Started> {
   const p = homePaths(home);
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
   const out = fs.openSync(p.log, 'a', 0o600);
@@ -66,15 +76,17 @@ export async function startInBackground(home: string, opts: StartOptions = {}): 
   let exited: number | null = null;
   child.once('exit', (code) => { exited = code ?? 1; });
   while (Date.now() < deadline) {
-    if (exited !== null) break;
+    const winner = exited === null ? child.pid : lockHolder(p.lock);
+    if (winner === undefined) break;
     const state = readState(home);
-    if (state && state.pid === child.pid) {
+    if (state && state.pid === winner) {
       const client = clientFor(home, state);
       const ok = await healthy(client);
       client.close();
-      if (ok) return state;
+      if (ok) return { state, started: winner === child.pid };
     }
-    await new Promise((r) => setTimeout(r, 100));
+    // a file read per round until the state appears: polled often, since this is what `up -d` waits on
+    await new Promise((r) => setTimeout(r, 25));
   }
   const tail = fs.existsSync(p.log) ? fs.readFileSync(p.log, 'utf8').split('\n').slice(-15).join('\n') : '';
   throw new Error(`the control plane did not come up (see ${p.log}):\n${tail}`);
@@ -89,8 +101,17 @@ export async function connect(home: string, notice: (line: string) => void): Pro
     if (await healthy(client)) return { client, state, started };
     client.close();
   }
-  state = await startInBackground(home);
-  started = true;
-  notice(`mini-kube: the control plane was not running; started it in the background (pid ${state.pid}, ${state.url})`);
+  ({ state, started } = await startInBackground(home));
+  if (started) notice(`mini-kube: the control plane was not running; started it in the background (pid ${state.pid}, ${state.url})`);
   return { client: clientFor(home, state), state, started };
+}
+
+/** The live process holding the home's control-plane lock (the one that runs), if any. */
+function lockHolder(lockFile: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(lockFile, 'utf8'));
+    return pid && pidAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }

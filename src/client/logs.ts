@@ -1,7 +1,7 @@
 // A container's log over the API (GET .../pods/NAME/log), for `mini-kube logs` and the library's
 // cluster.logs(). Errors come back as the API's Status, so both say what the server said.
 import type { IncomingMessage } from 'node:http';
-import { StatusError } from '../kube/errors.js';
+import { StatusError, type StatusReason } from '../kube/errors.js';
 import { readAll, type ApiClient } from './api-client.js';
 
 export interface LogOptions {
@@ -25,8 +25,14 @@ export async function openLogs(client: ApiClient, namespace: string, pod: string
   if ((res.statusCode ?? 500) >= 400) {
     const text = await readAll(res);
     let message = text;
-    try { message = (JSON.parse(text) as { message: string }).message; } catch { /* plain text */ }
-    throw new StatusError(res.statusCode ?? 500, 'BadRequest', message);
+    // the server's own reason (NotFound for a pod that does not exist, as get and describe say)
+    let reason: StatusReason = 'BadRequest';
+    try {
+      const status = JSON.parse(text) as { message?: string; reason?: StatusReason };
+      message = status.message ?? text;
+      reason = status.reason ?? reason;
+    } catch { /* plain text */ }
+    throw new StatusError(res.statusCode ?? 500, reason, message);
   }
   return res;
 }

@@ -37,16 +37,36 @@ export function manifestsDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../manifests');
 }
 
+/**
+ * Where a printed command finds a manifest: `manifests/x.yaml` from the checkout's root, else the path of
+ * the installed package's copy (a user who installed mini-kube has no `manifests/` of their own).
+ */
+export function manifestPath(file: string, cwd = process.cwd()): string {
+  const full = path.join(manifestsDir(), file);
+  const rel = path.relative(cwd, full);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? full : rel;
+}
+
+/** Bold and cyan on a terminal; plain text into a file or pipe, and with NO_COLOR (no-color.org). */
+export function styles(out: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): { bold(s: string): string; cyan(s: string): string } {
+  const color = !!(out as NodeJS.WriteStream).isTTY && !env['NO_COLOR'];
+  return {
+    bold: (s) => (color ? `\x1b[1m${s}\x1b[0m` : s),
+    cyan: (s) => (color ? `\x1b[36m${s}\x1b[0m` : s),
+  };
+}
+
 export async function runDemo(opts: DemoOptions = {}): Promise<void> {
   const lang: Lang = pickLang(opts.lang);
   const t = messages(lang);
   const out = opts.out ?? process.stdout;
   const say = (line = '') => out.write(line + '\n');
   const progress = new Progress(out);
-  const step = (title: string) => say(`\n\x1b[1m== ${title}\x1b[0m`);
-  const command = (cmd: string) => say(`\x1b[36m$ ${cmd}\x1b[0m`);
+  const { bold, cyan } = styles(out);
+  const step = (title: string) => say(`\n${bold(`== ${title}`)}`);
+  const command = (cmd: string) => say(cyan(`$ ${cmd}`));
 
-  say(`\x1b[1m${t.title}\x1b[0m`);
+  say(bold(t.title));
   if (opts.fast) say(t.fast);
 
   progress.start(t.image);
@@ -61,19 +81,19 @@ export async function runDemo(opts: DemoOptions = {}): Promise<void> {
   const taken = await existing(client, objects.all);
   if (taken.length > 0) {
     client.close();
-    throw new DemoRefused(t.alreadyThere(taken));
+    throw new DemoRefused(t.alreadyThere(taken, ['liveness.yaml', 'healthcheck.yaml', 'svc.yaml'].map((f) => `-f ${manifestPath(f)}`).join(' ')));
   }
 
   // Ctrl-C: stop the steps at their next await, delete what was created, then exit 130. A second
   // Ctrl-C quits at once (the default handler is back by then).
   let interrupted = false;
   const created: KubeObject[] = [];
-  const ctx: Ctx = { client, t, say, progress, command, check: () => { if (interrupted) throw new Interrupted(); } };
+  const ctx: Ctx = { client, t, say, progress, command, step, check: () => { if (interrupted) throw new Interrupted(); } };
   let cleaning: Promise<void> | undefined;
   const cleanup = () => (cleaning ??= (async () => {
     progress.stop();
     step(t.cleanup);
-    for (const file of ['svc.yaml', 'healthcheck.yaml', 'liveness.yaml']) command(`mini-kube delete -f manifests/${file}`);
+    for (const file of ['svc.yaml', 'healthcheck.yaml', 'liveness.yaml']) command(`mini-kube delete -f ${manifestPath(file)}`);
     const deleteAll = () => Promise.all(objects.all.map((o) =>
       client.delete(o.kind as Kind, 'default', o.metadata!.name!).catch(() => {})));
     await deleteAll();
@@ -118,15 +138,16 @@ interface Ctx {
   say(line?: string): void;
   progress: Progress;
   command(cmd: string): void;
+  step(title: string): void;
   /** throws once Ctrl-C was pressed */
   check(): void;
 }
 
 async function livenessPart(ctx: Ctx, objs: KubeObject[], created: KubeObject[]): Promise<void> {
   const { client, t, say, command } = ctx;
-  say(`\n\x1b[1m== ${t.livenessTitle}\x1b[0m`);
+  ctx.step(t.livenessTitle);
   say(t.applyLiveness);
-  command('mini-kube apply -f manifests/liveness.yaml');
+  command(`mini-kube apply -f ${manifestPath('liveness.yaml')}`);
   await applyAll(ctx, objs, created);
   await waitPods(ctx, 'app=liveness', 3, 'running', t.waitRunning);
   command('mini-kube get pod');
@@ -152,11 +173,11 @@ async function livenessPart(ctx: Ctx, objs: KubeObject[], created: KubeObject[])
 
 async function readinessPart(ctx: Ctx, objs: KubeObject[], created: KubeObject[]): Promise<void> {
   const { client, t, say, command, progress } = ctx;
-  say(`\n\x1b[1m== ${t.readinessTitle}\x1b[0m`);
+  ctx.step(t.readinessTitle);
   say(t.applyReadiness);
-  command('mini-kube apply -f manifests/healthcheck.yaml');
+  command(`mini-kube apply -f ${manifestPath('healthcheck.yaml')}`);
   await applyAll(ctx, objs.filter((o) => o.kind === 'Deployment'), created);
-  command('mini-kube apply -f manifests/svc.yaml');
+  command(`mini-kube apply -f ${manifestPath('svc.yaml')}`);
   await applyAll(ctx, objs.filter((o) => o.kind === 'Service'), created);
   await waitPods(ctx, 'app=healthcheck', 3, 'ready', t.waitReady);
   command('mini-kube get pod');

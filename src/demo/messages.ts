@@ -14,8 +14,8 @@ const en = {
   image: 'Preparing the tutorial image ondalk8s/healthcheck:v1',
   imageReady: (how: string) => `image ready (${how})`,
   controlPlane: (url: string) => `control plane: ${url}`,
-  alreadyThere: (objs: string[]) => `the demo creates ${objs.join(', ')}, which already exist in this cluster; ` +
-    'it does not touch objects it did not create. Delete them first (mini-kube delete -f manifests/liveness.yaml -f manifests/healthcheck.yaml -f manifests/svc.yaml) ' +
+  alreadyThere: (objs: string[], files: string) => `the demo creates ${objs.join(', ')}, which already exist in this cluster; ` +
+    `it does not touch objects it did not create. Delete them first (mini-kube delete ${files}) ` +
     'or run the demo on a cluster of its own (MINI_KUBE_HOME=/tmp/demo mini-kube demo).',
   livenessTitle: 'Part 1 - Liveness probe: a failing container is restarted',
   applyLiveness: 'Deploy three pods whose liveness probe runs `cat /tmp/healthcheck` (every 5 seconds in the tutorial)',
@@ -55,8 +55,8 @@ const ko: Messages = {
   image: '튜토리얼 이미지 ondalk8s/healthcheck:v1 준비',
   imageReady: (how) => `이미지 준비 완료 (${how})`,
   controlPlane: (url) => `컨트롤 플레인: ${url}`,
-  alreadyThere: (objs) => `데모가 만드는 ${objs.join(', ')}이(가) 이미 클러스터에 있습니다. 데모는 자신이 만들지 않은 오브젝트를 건드리지 않습니다. ` +
-    '먼저 삭제하거나 (mini-kube delete -f manifests/liveness.yaml -f manifests/healthcheck.yaml -f manifests/svc.yaml) ' +
+  alreadyThere: (objs, files) => `데모가 만드는 ${objs.join(', ')}이(가) 이미 클러스터에 있습니다. 데모는 자신이 만들지 않은 오브젝트를 건드리지 않습니다. ` +
+    `먼저 삭제하거나 (mini-kube delete ${files}) ` +
     '별도의 클러스터에서 실행하세요 (MINI_KUBE_HOME=/tmp/demo mini-kube demo).',
   livenessTitle: '1부 - Liveness probe: 실패한 컨테이너는 재시작됩니다',
   applyLiveness: '`cat /tmp/healthcheck`를 실행하는 liveness probe를 가진 Pod 3개 배포 (튜토리얼에서는 5초마다)',

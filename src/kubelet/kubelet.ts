@@ -188,12 +188,7 @@ export class Kubelet {
   private onEngineChange(up: boolean): void {
     this.engineUp = up;
     if (!up) {
-      for (const pod of this.store.list<Pod>('Pod')) {
-        if (markEngineUnreachable(this.store, pod)) {
-          this.event(pod, 'Warning', 'ContainerRuntimeUnreachable',
-            'the Docker engine does not answer; the pod\'s containers are left as they are until it does');
-        }
-      }
+      for (const pod of this.store.list<Pod>('Pod')) this.markEngineDown(pod);
       return;
     }
     void (async () => {
@@ -205,6 +200,14 @@ export class Kubelet {
       }
       this.resyncAll();
     })();
+  }
+
+  /** The pod's ContainerRuntimeReachable=False condition and its event, once per outage. */
+  private markEngineDown(pod: Stored<Pod>): void {
+    if (markEngineUnreachable(this.store, pod)) {
+      this.event(pod, 'Warning', 'ContainerRuntimeUnreachable',
+        'the Docker engine does not answer; the pod\'s containers are left as they are until it does');
+    }
   }
 
   /** Syncs the pods of `namespace` whose containers wait for a ConfigMap or Secret. */
@@ -302,11 +305,19 @@ export class Kubelet {
 
   private onSyncError(uid: string, err: Error): void {
     this.log(`sync of pod ${this.known.get(uid)?.name ?? uid} failed: ${err.message}`);
-    this.reportSyncFailure(uid, err.message);
     // An engine that stopped answering is reported (and everything re-synced on its return) by the engine
     // watch; the pod is retried meanwhile either way.
     void this.engine?.check();
     this.workers.later(uid, 2000);
+    // A pod synced while the engine is away (created then, or the engine was never there) says so as
+    // the pods that existed when it went (decision 040), not as a FailedSync. Pinged here, not read from
+    // the watch, whose answer may be a check still in flight.
+    void this.runtime.ping().catch(() => false).then((up) => {
+      if (this.stopped) return;
+      if (up) return this.reportSyncFailure(uid, err.message);
+      const pod = this.podByUid(uid);
+      if (pod) this.markEngineDown(pod);
+    });
   }
 
   /** True when the stored status is not the one this kubelet observed last (nothing observed: false). */

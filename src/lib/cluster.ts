@@ -14,7 +14,10 @@ import { eventsFor, podsBySelector, podsOf, sortEvents } from '../client/objects
 import { startControlPlane, type ControlPlane } from '../control-plane/control-plane.js';
 import { loadConfig } from '../control-plane/home.js';
 import { networkName, SHARED_NETWORK_LABELS } from '../runtime/network.js';
-import type { Deployment, Endpoints, Event, Pod, Service } from '../kube/types.js';
+import { createDockerClient } from '../runtime/docker-client.js';
+import type { ConfigMap, Deployment, Endpoints, Event, Namespace, Pod, ReplicaSet, Secret, Service } from '../kube/types.js';
+import { formatSelector } from '../kube/labels.js';
+import { entryForHome, kubeconfigFor, renderKubeconfig } from '../control-plane/kubeconfig.js';
 import { parseManifests } from '../manifests/index.js';
 import type { Kind } from '../kube/kinds.js';
 import type { KubeObject, Stored } from '../store/store.js';
@@ -47,6 +50,29 @@ export interface ApplyOptions {
   namespace?: string;
   /** refuse what a current real cluster refuses (legacy apiVersions, unknown fields), as `apply --strict` */
   strict?: boolean;
+}
+
+/** The object type of each kind, so `get('Pod', name)` is a Stored<Pod> without naming the type. */
+export interface KindTypes {
+  Pod: Pod;
+  Service: Service;
+  Endpoints: Endpoints;
+  Event: Event;
+  Deployment: Deployment;
+  ReplicaSet: ReplicaSet;
+  Namespace: Namespace;
+  ConfigMap: ConfigMap;
+  Secret: Secret;
+}
+
+/**
+ * Where a call looks: `{ namespace }` (default "default"), as every other option of the library. A bare
+ * string is still read as the namespace, for code written before the options object.
+ */
+export type NamespaceOptions = { namespace?: string } | string;
+
+function namespaceOf(opts: NamespaceOptions | undefined): string {
+  return (typeof opts === 'string' ? opts : opts?.namespace) ?? 'default';
 }
 
 export interface ExecOutput {
@@ -140,23 +166,53 @@ export class Cluster implements AsyncDisposable {
     return out;
   }
 
-  get<T extends KubeObject>(kind: Kind, name: string, namespace = 'default'): Promise<Stored<T>> {
-    return this.client.get<T>(kind, namespace, name);
+  /**
+   * One object, typed by its kind (`get('Deployment', 'web')` is a Stored<Deployment>); an explicit type
+   * (`get<MyPod>('Pod', ...)`) still wins. Throws StatusError (reason NotFound) when it does not exist.
+   */
+  get<T extends KubeObject = never, K extends Kind = Kind>(kind: K, name: string, opts: NamespaceOptions = {}): Promise<Stored<[T] extends [never] ? KindTypes[K] : T>> {
+    return this.client.get(kind, namespaceOf(opts), name);
   }
 
-  async list<T extends KubeObject>(kind: Kind, opts: { namespace?: string; labelSelector?: string } = {}): Promise<Stored<T>[]> {
-    return (await this.client.list<T>(kind, opts)).items;
+  async list<T extends KubeObject = never, K extends Kind = Kind>(kind: K, opts: { namespace?: string; labelSelector?: string } = {}): Promise<Stored<[T] extends [never] ? KindTypes[K] : T>[]> {
+    return (await this.client.list(kind, opts)).items as Stored<[T] extends [never] ? KindTypes[K] : T>[];
   }
 
-  delete(kind: Kind, name: string, namespace = 'default'): Promise<void> {
-    return this.client.delete(kind, namespace, name);
+  delete(kind: Kind, name: string, opts: NamespaceOptions = {}): Promise<void> {
+    return this.client.delete(kind, namespaceOf(opts), name);
   }
 
   /** Pods of a Deployment (by name) or of a label selector ("app=web"), sorted by name, terminating ones left out. */
-  pods(deploymentOrSelector: string, namespace = 'default'): Promise<Stored<Pod>[]> {
+  pods(deploymentOrSelector: string, opts: NamespaceOptions = {}): Promise<Stored<Pod>[]> {
+    const namespace = namespaceOf(opts);
     return deploymentOrSelector.includes('=')
       ? podsBySelector(this.client, namespace, deploymentOrSelector)
       : podsOf(this.client, 'Deployment', namespace, deploymentOrSelector);
+  }
+
+  /**
+   * A kubeconfig (YAML text) for this cluster: server, CA and token, context current. Write it to a file
+   * for kubectl (`--kubeconfig FILE`) or load it into client-node (`kc.loadFromString(cluster.kubeconfig())`).
+   */
+  kubeconfig(): string {
+    return renderKubeconfig(kubeconfigFor(entryForHome(this.home, this.url)));
+  }
+
+  /**
+   * Kills a pod's container (its running instance; the first container unless named) with SIGKILL (or
+   * `signal`), as `docker kill` or an OOM kill would: for fault tests. The kubelet sees it die and applies the pod's
+   * restartPolicy (a restart with RESTARTS + 1 and the back-off, as on Kubernetes). Returns the killed
+   * container's id.
+   */
+  async killContainer(pod: string, opts: { container?: string; namespace?: string; signal?: string } = {}): Promise<string> {
+    const p = await this.client.get<Pod>('Pod', opts.namespace ?? 'default', pod);
+    const name = opts.container ?? p.spec?.containers?.[0]?.name;
+    if (!name) throw new Error(`pod "${pod}" has no containers`);
+    const running = (await this.controlPlane.kubelet.instances(p.metadata.uid, name)).find((c) => c.running);
+    if (!running) throw new Error(`container "${name}" of pod "${pod}" is not running`);
+    // the engine's kill (a stop would send SIGTERM first, which the app may handle and exit 0 on)
+    await createDockerClient().getContainer(running.id).kill({ signal: opts.signal ?? 'SIGKILL' });
+    return running.id;
   }
 
   /** Polls check every 100 ms until it reports ok; on timeout the error says what it saw last. */
@@ -166,8 +222,13 @@ export class Cluster implements AsyncDisposable {
 
   /** Every desired replica updated, available, and no old ones left (`kubectl rollout status`). */
   waitForDeploymentAvailable(name: string, opts: WaitOptions = {}): Promise<void> {
-    return this.waitFor(`deployment "${name}" to be available`, async () =>
-      describeDeployment(await this.client.get<Deployment>('Deployment', opts.namespace ?? 'default', name)), opts.timeoutMs);
+    const namespace = opts.namespace ?? 'default';
+    return this.waitFor(`deployment "${name}" to be available`, async () => {
+      const d = await this.client.get<Deployment>('Deployment', namespace, name);
+      const seen = describeDeployment(d);
+      // not yet: why, from its pods (ImagePullBackOff, CrashLoopBackOff, a failing probe ...)
+      return seen.ok ? seen : { ok: false, seen: `${seen.seen}${await this.whyPods(namespace, formatSelector(d.spec?.selector))}` };
+    }, opts.timeoutMs);
   }
 
   /** The pod's Ready condition is True (ready: false waits for False, e.g. after a readiness probe fails). */
@@ -190,13 +251,24 @@ export class Cluster implements AsyncDisposable {
   private async podsBehind(service: string, namespace: string): Promise<string> {
     const svc = await this.client.tryGet<Service>('Service', namespace, service);
     const selector = Object.entries(svc?.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    return selector ? this.whyPods(namespace, selector) : '';
+  }
+
+  /**
+   * "; pods: web-1 Pending waiting ImagePullBackOff (Warning Failed: ...)": each pod's phase, the reason its
+   * containers wait or were last terminated, and its last Warning event.
+   */
+  private async whyPods(namespace: string, selector: string): Promise<string> {
     if (!selector) return '';
     const pods = await podsBySelector(this.client, namespace, selector);
     if (!pods.length) return `; no pods match ${selector}`;
     const warnings = (await this.client.list<Event>('Event', { namespace, fieldSelector: 'type=Warning' })).items;
     return `; pods: ${pods.map((p) => {
       const last = sortEvents(warnings.filter((e) => e.involvedObject?.uid === p.metadata.uid)).at(-1);
-      return `${p.metadata.name} ${p.status?.phase ?? 'Pending'}${last ? ` (${last.reason}: ${last.message})` : ''}`;
+      const reasons = [...new Set((p.status?.containerStatuses ?? [])
+        .map((c) => c.state?.waiting?.reason ?? (c.state?.running ? undefined : c.lastState?.terminated?.reason))
+        .filter((r): r is string => !!r))];
+      return `${p.metadata.name} ${p.status?.phase ?? 'Pending'}${reasons.length ? ` ${reasons.join(',')}` : ''}${last ? ` (${last.reason}: ${last.message})` : ''}`;
     }).join(', ')}`;
   }
 

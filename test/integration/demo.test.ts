@@ -2,6 +2,7 @@
 // show every step of the tutorial; Ctrl-C in the middle must leave nothing behind; objects the user had
 // before are never touched.
 import { spawn } from 'node:child_process';
+import * as os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../src/lib/index.js';
 import type { Pod } from '../../src/kube/types.js';
@@ -14,13 +15,13 @@ afterAll(async () => { await cluster?.stop(); }, 60_000);
 
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
 
-interface Run { code: number | null; out: string }
+interface Run { code: number | null; out: string; raw: string }
 
 /** Runs the demo; `interruptWhen` sends SIGINT (Ctrl-C) once the transcript matches it. */
-function demo(args: string[], interruptWhen?: RegExp): Promise<Run> {
+function demo(args: string[], interruptWhen?: RegExp, cwd = ROOT): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, 'demo', '--fast', ...args], {
-      cwd: ROOT, env: { ...process.env, MINI_KUBE_HOME: cluster.home, LANG: 'C' },
+      cwd, env: { ...process.env, MINI_KUBE_HOME: cluster.home, LANG: 'C' },
     });
     let out = '';
     let sent = false;
@@ -34,7 +35,7 @@ function demo(args: string[], interruptWhen?: RegExp): Promise<Run> {
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     const timer = setTimeout(() => child.kill('SIGKILL'), 85_000);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, out: plain(out) }); });
+    child.on('close', (code) => { clearTimeout(timer); resolve({ code, out: plain(out), raw: out }); });
   });
 }
 
@@ -50,9 +51,11 @@ async function nothingLeft(): Promise<void> {
 
 describe('mini-kube demo', () => {
   it('walks both sections in English and cleans up', async () => {
-    const { code, out } = await demo(['--lang', 'en']);
+    const { code, out, raw } = await demo(['--lang', 'en']);
     expect(out, out).toContain('Done.');
     expect(code).toBe(0);
+    // into a pipe (not a terminal): no colour codes
+    expect(raw).not.toContain('\x1b');
     // Part 1: apply, get pod, rm, the kubelet's failures against the threshold, the kill, the restart.
     expect(out).toContain('$ mini-kube apply -f manifests/liveness.yaml');
     expect(out).toContain('deployment.apps/liveness-pod created');
@@ -102,9 +105,11 @@ describe('mini-kube demo', () => {
         template: { metadata: { labels: { app: 'mine' } }, spec: { containers: [{ name: 'c', image: 'ondalk8s/healthcheck:v1' }] } } },
     });
     const before = await cluster.client.get('Deployment', 'default', 'liveness-pod');
-    const { code, out } = await demo(['--lang', 'en']);
+    // from anywhere but the checkout (a user who installed the package), the paths printed are the package's
+    const { code, out } = await demo(['--lang', 'en'], undefined, os.tmpdir());
     expect(code).not.toBe(0);
     expect(out).toContain('deployment.apps/liveness-pod, which already exist');
+    expect(out).toContain(`(mini-kube delete -f ${ROOT}/manifests/liveness.yaml -f ${ROOT}/manifests/healthcheck.yaml -f ${ROOT}/manifests/svc.yaml)`);
     const after = await cluster.client.get('Deployment', 'default', 'liveness-pod');
     expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
     await cluster.delete('Deployment', 'liveness-pod');

@@ -24,7 +24,7 @@ export function registerApply(program: Command): void {
         for (const w of r.warnings) process.stderr.write(`Warning: ${w}\n`);
         process.stdout.write(`${displayName(r.kind, r.name)} ${r.action}\n`);
       }
-    }));
+    }, { engine: true }));
 
   program.command('delete')
     .description('delete objects: delete -f FILE, or delete TYPE NAME...')

@@ -43,5 +43,5 @@ export function registerExec(program: Command): void {
         if (raw) process.stdin.setRawMode(false);
         if (opts.stdin) process.stdin.pause();
       }
-    }));
+    }, { engine: true }));
 }

@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import type { Table } from '../../client/api-client.js';
 import { byAnyName, RESOURCE_TYPES, type ResourceType } from '../../kube/kinds.js';
 import { newKubectlTabWriter, noResourcesMessage, printTable } from '../../printers/tabwriter.js';
-import { toJson, toYaml } from '../../printers/yaml-json.js';
 import { action, CliError, connection } from '../context.js';
 
 export interface GetOptions {
@@ -63,7 +62,7 @@ export function registerGet(program: Command): void {
         printedAny = true;
       }
       if (!printedAny && !names.length) process.stderr.write(noResourcesMessage(opts.allNamespaces ? undefined : opts.namespace) + '\n');
-    }));
+    }, { engine: true }));
 }
 
 export function resolveType(name: string): ResourceType {
@@ -105,6 +104,8 @@ async function printObjects(types: ResourceType[], names: string[], opts: GetOpt
     return;
   }
   const doc = single ?? { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
+  // loaded only here: a table does not need the yaml package, and every module loaded is start-up time
+  const { toJson, toYaml } = await import('../../printers/yaml-json.js');
   process.stdout.write(output === 'json' ? toJson(doc) : toYaml(doc));
 }
 

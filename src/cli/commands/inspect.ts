@@ -34,7 +34,7 @@ export function registerInspect(program: Command): void {
       const parts: string[] = [];
       for (const name of names) parts.push(await describeOne(client, t.kind, opts.namespace, name));
       process.stdout.write(parts.join('\n\n') + (parts.length ? '\n' : ''));
-    }));
+    }, { engine: true }));
 
   program.command('logs')
     .description('print the logs of a pod\'s container')
@@ -54,7 +54,7 @@ export function registerInspect(program: Command): void {
       });
       process.once('SIGINT', () => res.destroy());
       for await (const chunk of res) process.stdout.write(chunk as Buffer);
-    }));
+    }, { engine: true }));
 
   program.command('scale')
     .description('set the number of replicas: scale deployment NAME --replicas N')

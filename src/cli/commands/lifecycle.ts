@@ -2,15 +2,16 @@
 // it (with its containers), and saying whether it and the Docker engine answer.
 import { Option, type Command } from 'commander';
 import { clientFor, healthy, runningState, startInBackground } from '../../client/connect.js';
-import { purgeStore, startControlPlane } from '../../control-plane/control-plane.js';
 import { clearState, homePaths, loadConfig, pidAlive, readState, saveConfig } from '../../control-plane/home.js';
-import { DockerRuntime } from '../../runtime/docker.js';
 import { fetchLoginUrl } from '../../dashboard/login.js';
-import { LABEL_CLUSTER } from '../../runtime/runtime.js';
-import { removeContainers } from '../../runtime/remove-containers.js';
 import { action, CliError, home } from '../context.js';
+import { engineAnswers, engineDownLine } from '../engine.js';
 import { mergeIntoUserKubeconfig, removeFromUserKubeconfig } from './kubeconfig.js';
-import { dashboardAddon } from '../../dashboard/addon.js';
+
+// The control plane, dockerode and the dashboard are loaded where they run (the foreground `up`, `down`'s
+// clean-up, `status`'s ping), not by `up -d`, which only spawns the daemon and waits for its API.
+const controlPlane = () => import('../../control-plane/control-plane.js');
+const dockerRuntime = async () => new (await import('../../runtime/docker.js')).DockerRuntime();
 
 interface UpOptions {
   detach?: boolean;
@@ -43,15 +44,29 @@ export function registerLifecycle(program: Command): void {
         saveConfig(h, config);
       }
       const existing = runningState(h);
+      // Checked while the control plane starts: it starts anyway (it holds the pods and reconciles when
+      // the engine answers), but the user learns now why pods would stay Pending.
+      const engineUp = opts.foregroundDaemon ? Promise.resolve(true) : engineAnswers();
+      const warnEngine = async () => {
+        if (!(await engineUp)) process.stderr.write(`Warning: ${engineDownLine()}; pods stay Pending until it answers\n`);
+      };
       // The daemon runs with --no-kubeconfig: the process the user started merges (and says so).
       const say = (line: string) => process.stdout.write(line + '\n');
       if (existing && !opts.foregroundDaemon) {
+        refuseOtherPort(opts.port, existing);
         process.stdout.write(`mini-kube is already running (pid ${existing.pid}, ${existing.url})\n`);
         if (opts.kubeconfig !== false) mergeIntoUserKubeconfig(h, existing.url, say);
-        return;
+        return warnEngine();
       }
       if (opts.detach) {
-        const state = await startInBackground(h, { port: opts.port ? Number(opts.port) : undefined });
+        const { state, started } = await startInBackground(h, { port: opts.port ? Number(opts.port) : undefined });
+        if (!started) {
+          // another `up` on this home won the race: the same answer as when it had finished first
+          refuseOtherPort(opts.port, state);
+          process.stdout.write(`mini-kube is already running (pid ${state.pid}, ${state.url})\n`);
+          if (opts.kubeconfig !== false) mergeIntoUserKubeconfig(h, state.url, say);
+          return warnEngine();
+        }
         process.stdout.write(`mini-kube control plane started in the background (pid ${state.pid})\n`);
         process.stdout.write(`API server: ${state.url}   logs: ${homePaths(h).log}\n`);
         const client = clientFor(h, state);
@@ -59,8 +74,9 @@ export function registerLifecycle(program: Command): void {
         client.close();
         if (dash) process.stdout.write(`dashboard: ${dash}   (one-time login link; \`mini-kube dashboard\` prints a new one)\n`);
         if (opts.kubeconfig !== false) mergeIntoUserKubeconfig(h, state.url, say);
-        return;
+        return warnEngine();
       }
+      void warnEngine();
       await runForeground(h, opts);
     }));
 
@@ -83,7 +99,7 @@ export function registerLifecycle(program: Command): void {
         process.stdout.write(removed ? `mini-kube was not running; removed ${removed} leftover container(s)\n` : 'mini-kube is not running\n');
       }
       if (opts.purge) {
-        purgeStore(h);
+        (await controlPlane()).purgeStore(h);
         process.stdout.write('every applied object was forgotten (--purge)\n');
         removeFromUserKubeconfig(h, (line) => process.stdout.write(line + '\n'));
       }
@@ -101,7 +117,7 @@ export function registerLifecycle(program: Command): void {
         apiAnswers = await healthy(client);
         client.close();
       }
-      const docker = await new DockerRuntime().ping().catch(() => false);
+      const docker = await (await dockerRuntime()).ping().catch(() => false);
       const status = {
         home: h,
         running: !!state && apiAnswers,
@@ -127,6 +143,8 @@ export function registerLifecycle(program: Command): void {
 
 async function runForeground(h: string, opts: UpOptions): Promise<void> {
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  const { startControlPlane } = await controlPlane();
+  const { dashboardAddon } = await import('../../dashboard/addon.js');
   const cp = await startControlPlane({
     home: h,
     port: opts.port ? Number(opts.port) : undefined,
@@ -151,12 +169,25 @@ async function runForeground(h: string, opts: UpOptions): Promise<void> {
 }
 
 async function removeLeftovers(h: string): Promise<number> {
-  const runtime = new DockerRuntime();
+  const runtime = await dockerRuntime();
+  const { LABEL_CLUSTER } = await import('../../runtime/runtime.js');
+  const { removeContainers } = await import('../../runtime/remove-containers.js');
   if (!(await runtime.ping().catch(() => false))) return 0;
   const { clusterId } = loadConfig(h);
   const list = await runtime.listContainers({ [LABEL_CLUSTER]: clusterId });
   await removeContainers(runtime, list, 5);
   return list.length;
+}
+
+/**
+ * `up --port N` on a cluster that runs on another port: refused rather than ignored, since whoever asked
+ * for N (a script, a kubeconfig written by hand) would otherwise talk to nothing. Same port: no change.
+ */
+function refuseOtherPort(port: string | undefined, running: { pid: number; url: string }): void {
+  if (port === undefined) return;
+  const runningPort = new URL(running.url).port;
+  if (runningPort === String(Number(port))) return;
+  throw new CliError(`mini-kube is already running on port ${runningPort} (pid ${running.pid}); --port ${port} takes effect on a new start: run \`mini-kube down\` first`);
 }
 
 function sleep(ms: number): Promise<void> {
