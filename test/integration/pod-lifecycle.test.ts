@@ -179,4 +179,46 @@ describe('container lifecycle through kubectl 1.32', () => {
     expect(describedLast).toMatch(/Last State:\s+Terminated\n\s+Reason:\s+Error\n\s+Message:\s+crashed\n/);
     expect((await k.run(['delete', 'pod', 'msg-file', 'msg-path', 'msg-logs', 'msg-last', '--wait=true'])).code).toBe(0);
   });
+
+  it('kubectl delete --grace-period=1 bounds the preStop hook and the stop; a pod deleted during its postStart stops too', async () => {
+    // the app ignores SIGTERM: only SIGKILL ends it, after the grace left (at least 2 s)
+    await apply(pod('grace-cli', {
+      terminationGracePeriodSeconds: 60,
+      containers: [sh('app', "trap '' TERM; while true; do sleep 0.2; done", { lifecycle: { preStop: { sleep: { seconds: 30 } } } })],
+    }));
+    // (validation wants a sleep shorter than the grace period)
+    await apply(pod('stuck-post-start', {
+      terminationGracePeriodSeconds: 3601,
+      containers: [sh('app', 'sleep 3600', { lifecycle: { postStart: { sleep: { seconds: 3600 } } } })],
+    }));
+    await until('Running', async () => (await statusColumn('grace-cli')) === 'Running' || undefined, 60_000);
+    await until('Started', async () => (await eventsOf('stuck-post-start', 'Started')).length > 0 || undefined, 60_000);
+    expect(await statusColumn('stuck-post-start')).toBe('ContainerCreating');
+    const uid = (await getPod('stuck-post-start')).metadata!.uid!;
+    const began = Date.now();
+    const deleted = await Promise.all([
+      k.run(['delete', 'pod', 'grace-cli', '--grace-period=1', '--wait=true'], { timeoutMs: 60_000 }),
+      k.run(['delete', 'pod', 'stuck-post-start', '--wait=true'], { timeoutMs: 60_000 }),
+    ]);
+    const tookMs = Date.now() - began;
+    expect(deleted.map((d) => d.code)).toEqual([0, 0]);
+    // 1 s of hook, 2 s of stop (the minimum), not the 30 s hook nor the pod's 60 s
+    expect(tookMs).toBeLessThan(20_000);
+    const cut = await until('FailedPostStartHook', async () => (await eventsOf('stuck-post-start', 'FailedPostStartHook'))[0], 30_000);
+    expect(cut.message).toBe(`Sleep lifecycle hook (3600) for Container "app" in Pod "stuck-post-start_default(${uid})" failed - error: container terminated before sleep hook finished`);
+  });
+
+  it('a liveness kill runs the preStop hook before SIGTERM too (kubectl logs --previous)', async () => {
+    await apply(pod('live-kill', {
+      containers: [sh('app', TERM_LOGGER('app'), {
+        livenessProbe: { exec: { command: ['false'] }, periodSeconds: 1, failureThreshold: 1 },
+        lifecycle: { preStop: { exec: { command: ['sh', '-c', 'echo pre-stop ran > /proc/1/fd/1'] } } },
+      })],
+    }));
+    await until('restarted', async () => ((await getPod('live-kill')).status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1 || undefined, 90_000);
+    const previous = (await k.run(['logs', 'live-kill', '--previous'])).stdout;
+    expect(previous).toContain('pre-stop ran');
+    expect(previous.indexOf('pre-stop ran')).toBeLessThan(previous.indexOf('app got TERM'));
+    expect((await k.run(['delete', 'pod', 'live-kill', '--wait=true'])).code).toBe(0);
+  });
 });
