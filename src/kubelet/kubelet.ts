@@ -334,9 +334,18 @@ export class Kubelet {
     return (sandbox?.running && sandbox.ip) || this.observed.status(uid)?.podIP;
   }
 
-  /** Published-ports mode: where probes and hooks reach a pod's port; undefined: the pod IP as is. */
-  private get resolveAddress(): ((pod: Pod, container: { name: string }, port: number) => { host: string; port: number }) | undefined {
-    return this.opts.publishPorts ? (pod, container, port) => this.publishedTarget(pod, container.name, port) : undefined;
+  /**
+   * Published-ports mode: where a hook reaches a pod's port; undefined: the pod IP as is. From a listing
+   * made now: a postStart may run in the sync that created the sandbox, before any listing has it.
+   */
+  private get resolveAddress(): ((pod: Pod, container: { name: string }, port: number) => Promise<{ host: string; port: number }>) | undefined {
+    if (!this.opts.publishPorts) return undefined;
+    return async (pod, container, port) => {
+      const listed = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: pod.metadata?.uid ?? '' });
+      const host = groupByContainer(listed).get(SANDBOX_KEY)?.[0]?.publishedPorts[port];
+      if (host === undefined) throw new Error(`port ${port} of container "${container.name}" is not published on 127.0.0.1`);
+      return { host: '127.0.0.1', port: host };
+    };
   }
 
   /** The pod with the status the kubelet observed (none before the first sync), for the probes. */

@@ -12,6 +12,7 @@ import type { Container, Pod } from '../kube/types.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { goQuote } from '../probes/go-format.js';
 import { newRequestForHttpGetAction, probeHttp } from '../probes/http.js';
+import { resolveContainerPort } from '../probes/port.js';
 import type { DialTarget, ResolveAddress, Target } from '../probes/types.js';
 import { KUBE_PROBE_VERSION } from '../probes/types.js';
 
@@ -34,6 +35,20 @@ export interface HookDeps {
 }
 
 export type HookResult = { ok: true } | { ok: false; message: string };
+
+/**
+ * The container ports its httpGet hooks dial on the pod itself: in the published-ports mode the sandbox
+ * publishes them, as it does the probes' ports.
+ */
+export function hookPortsToPublish(container: Container): number[] {
+  const out = new Set<number>();
+  for (const h of [container.lifecycle?.postStart, container.lifecycle?.preStop]) {
+    if (!h?.httpGet || h.httpGet.host) continue;
+    const r = resolveContainerPort(h.httpGet.port, container);
+    if ('port' in r) out.add(r.port);
+  }
+  return [...out].sort((a, b) => a - b);
+}
 
 /** format.Pod: `name_namespace(uid)`, as the kubelet names a pod in its messages. */
 export function formatPod(pod: Pod): string {

@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Event, Pod } from '../../src/lib/index.js';
-import { until } from './harness.js';
+import type { Cluster } from '../../src/lib/index.js';
+import { cli, testCluster, until } from './harness.js';
 import { kubectlEnv, type KubectlEnv } from './kubectl-support.js';
 
 const KUBECTL = process.env['KUBECTL'] ?? '/usr/bin/kubectl';
@@ -60,13 +61,17 @@ describe('container lifecycle through kubectl 1.32', () => {
     expect(await eventsOf('hook-exec', 'FailedPostStartHook')).toEqual([]);
   });
 
-  it('postStart (httpGet) reaches the pod on a named port with the headers and the lifecycle User-Agent', async () => {
+  it('postStart (httpGet) reaches the pod on a named port with the headers and the lifecycle User-Agent; preStop (httpGet) on delete', async () => {
     const answer = "printf 'HTTP/1.1 200 OK\\r\\nContent-Length: 0\\r\\nConnection: close\\r\\n\\r\\n'";
     await apply(pod('hook-http', {
-      initContainers: [sh('web', `while true; do ${answer} | nc -l -p 8080; done`, { restartPolicy: 'Always' })],
+      // started (so the app starts) once it listens
+      initContainers: [sh('web', `while true; do ${answer} | nc -l -p 8080; done`, { restartPolicy: 'Always', startupProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 } })],
       containers: [sh('app', 'sleep 3600', {
         ports: [{ name: 'web', containerPort: 8080 }],
-        lifecycle: { postStart: { httpGet: { path: '/started?x=1', port: 'web', httpHeaders: [{ name: 'X-Hook', value: 'post-start' }] } } },
+        lifecycle: {
+          postStart: { httpGet: { path: '/started?x=1', port: 'web', httpHeaders: [{ name: 'X-Hook', value: 'post-start' }] } },
+          preStop: { httpGet: { path: '/stopping', port: 8080 } },
+        },
       })],
     }));
     await until('Running', async () => (await statusColumn('hook-http')) === 'Running' || undefined, 60_000);
@@ -75,6 +80,12 @@ describe('container lifecycle through kubectl 1.32', () => {
     expect(request).toMatch(/^X-Hook: post-start\r?$/m);
     expect(request).toMatch(/^User-Agent: kube-lifecycle\/1\.32\r?$/m);
     expect(await eventsOf('hook-http', 'FailedPostStartHook')).toEqual([]);
+    // on delete, the app's preStop reaches the sidecar, which is stopped only after the app
+    const web = k.start(['logs', '-f', 'hook-http', '-c', 'web']);
+    await until('the log streams', async () => web.out().includes('/started') || undefined, 30_000);
+    expect((await k.run(['delete', 'pod', 'hook-http', '--wait=true'], { timeoutMs: 60_000 })).code).toBe(0);
+    await web.kill();
+    expect(web.out()).toMatch(/^GET \/stopping HTTP\/1\.1\r?$/m);
   });
 
   it('a failing postStart: FailedPostStartHook with the kubelet\'s message in describe, Killing, restarted with back-off', async () => {
@@ -220,5 +231,31 @@ describe('container lifecycle through kubectl 1.32', () => {
     expect(previous).toContain('pre-stop ran');
     expect(previous.indexOf('pre-stop ran')).toBeLessThan(previous.indexOf('app got TERM'));
     expect((await k.run(['delete', 'pod', 'live-kill', '--wait=true'])).code).toBe(0);
+  });
+});
+
+describe('lifecycle hooks in the published-ports mode (Docker Desktop)', () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = await testCluster({ publishPorts: true });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('a postStart httpGet reaches the pod through its published port', async () => {
+    const answer = "printf 'HTTP/1.1 204 No Content\\r\\nConnection: close\\r\\n\\r\\n'";
+    const applied = await cli(cluster, ['apply', '-f', '-'], {
+      input: pod('hook-published', {
+        initContainers: [sh('web', `while true; do ${answer} | nc -l -p 8081; done`, { restartPolicy: 'Always', startupProbe: { tcpSocket: { port: 8081 }, periodSeconds: 1 } })],
+        containers: [sh('app', 'sleep 3600', { lifecycle: { postStart: { httpGet: { path: '/published', port: 8081 } } } })],
+      }),
+    });
+    expect(applied.code).toBe(0);
+    await until('Running', async () => {
+      const p = JSON.parse((await cli(cluster, ['get', 'pod', 'hook-published', '-o', 'json'])).stdout) as Pod;
+      return p.status?.containerStatuses?.[0]?.state?.running ? p : undefined;
+    }, 60_000);
+    expect((await cli(cluster, ['logs', 'hook-published', '-c', 'web'])).stdout).toMatch(/^GET \/published HTTP\/1\.1\r?$/m);
   });
 });
