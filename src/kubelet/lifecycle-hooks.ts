@@ -74,8 +74,9 @@ export async function runLifecycleHandler(deps: HookDeps, pod: Pod, container: C
     try {
       const res = await abortable(deps.runtime.exec(containerId, command), signal);
       output = res.output.toString('utf8');
-      // the CRI's ExecSync error for a non-zero exit (remote_runtime.go), stderr being part of output here
-      if (res.exitCode !== 0) error = `command '${command.join(' ')}' exited with ${res.exitCode}: ${output}`;
+      // the CRI's ExecSync error for a non-zero exit (remote_runtime.go): it quotes stderr; the message, both
+      const stderr = (res.stderr ?? res.output).toString('utf8');
+      if (res.exitCode !== 0) error = `command '${command.join(' ')}' exited with ${res.exitCode}: ${stderr}`;
     } catch (err) {
       error = (err as Error).message;
     }

@@ -403,7 +403,7 @@ export class DockerRuntime implements Runtime {
       });
     }
     stream.destroy();
-    return { exitCode: await this.execExitCode(execId, timedOut), output: output.result(), timedOut };
+    return { exitCode: await this.execExitCode(execId, timedOut), output: output.result(), stderr: output.stderr(), timedOut };
   }
 
   /** The exit code from exec inspect; the engine may record it a moment after the streams close. */

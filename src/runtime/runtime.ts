@@ -111,6 +111,8 @@ export interface ExecResult {
   exitCode: number;
   /** stdout followed by stderr, capped */
   output: Buffer;
+  /** stderr alone (capped likewise), where the runtime keeps it apart */
+  stderr?: Buffer;
   timedOut: boolean;
 }
 

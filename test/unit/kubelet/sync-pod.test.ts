@@ -29,7 +29,8 @@ function setup(opts: { startFails?: boolean; configMaps?: Record<string, ConfigM
     stopContainer: async (id: string, grace: number) => { log.push(`stop ${id} grace=${grace}`); },
     exec: async (id: string, cmd: string[]) => {
       log.push(`exec ${id} ${cmd.join(' ')}`);
-      return { exitCode: opts.execExit ?? 0, output: Buffer.from(opts.execExit ? 'no such file\n' : ''), timedOut: false };
+      // stdout then stderr in output; stderr alone too, as the runtime keeps it
+      return { exitCode: opts.execExit ?? 0, output: Buffer.from(opts.execExit ? 'out\nno such file\n' : ''), stderr: Buffer.from(opts.execExit ? 'no such file\n' : ''), timedOut: false };
     },
   } as unknown as Runtime;
   const waiting = new Map<string, WaitingReason>();
@@ -137,7 +138,7 @@ describe('SyncPod (the executor)', () => {
       },
     } as Stored<Pod>;
     await syncer.execute(hooked, { ...none, start: [{ name: 'c', attempt: 0 }] }, new Map(), 'sandbox-id');
-    const message = 'Exec lifecycle hook ([cat /nope]) for Container "c" in Pod "p_default(u1)" failed - error: command \'cat /nope\' exited with 1: no such file\n, message: "no such file\\n"';
+    const message = 'Exec lifecycle hook ([cat /nope]) for Container "c" in Pod "p_default(u1)" failed - error: command \'cat /nope\' exited with 1: no such file\n, message: "out\\nno such file\\n"';
     expect(log.slice(log.indexOf('event Normal Started: Started container c'))).toEqual([
       'event Normal Started: Started container c',
       'exec new-id cat /nope',
