@@ -99,8 +99,9 @@ export class SyncPod {
       if (!c) continue;
       for (const i of byName.get(s.name) ?? []) d.killedToRestart.delete(i.id);
       if (s.existingId) {
-        // Created but never started (a crash of ours between create and start): start it now.
-        await d.runtime.startContainer(s.existingId).catch((err: Error) => this.failed(pod, c, 'RunContainerError', err));
+        // Created but never started (a crash of ours between create and start): start it now, hook included.
+        const started = await d.runtime.startContainer(s.existingId).then(() => true, (err: Error) => { this.failed(pod, c, 'RunContainerError', err); return false; });
+        if (started && c.lifecycle?.postStart) await this.postStart(pod, c, s.existingId);
         continue;
       }
       if (s.backoffFrom !== undefined) d.backoff.next(backoffKey(uid, c), s.backoffFrom);
