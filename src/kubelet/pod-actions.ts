@@ -91,9 +91,10 @@ export function computePodActions(input: PodActionsInput): PodActions {
   const completed = initialized && appContainersCompleted(input);
   for (const c of input.pod.spec?.initContainers ?? []) {
     if (isSidecar(c) && completed) {
-      // Every app container ended for good: the sidecars are stopped, not restarted.
+      // Every app container ended for good: the sidecars are stopped, not restarted, the last declared
+      // first (the kubelet's termination ordering; the executor kills in list order, one after the other).
       const latest = input.instances.get(c.name)?.[0];
-      if (latest?.running) out.kill.push(stopCompleted(input, c, latest));
+      if (latest?.running) out.kill.unshift(stopCompleted(input, c, latest));
       continue;
     }
     if (isSidecar(c)) {

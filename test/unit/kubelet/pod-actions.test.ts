@@ -441,6 +441,25 @@ describe('computePodActions: sidecars', () => {
       },
     },
     {
+      name: 'restartPolicy Never, the app exited: two running sidecars are stopped in reverse order (the last declared first)',
+      pod: {
+        metadata: { name: 'p', namespace: 'default', uid: UID },
+        spec: {
+          restartPolicy: 'Never',
+          initContainers: [{ name: 'side', image: IMAGE, restartPolicy: 'Always' }, { name: 'side2', image: IMAGE, restartPolicy: 'Always' }],
+          containers: [{ name: 'c', image: IMAGE }],
+        },
+      },
+      byName: { side: [named('side', instance(0, 'running'))], side2: [named('side2', instance(0, 'running'))], c: [named('c', instance(0, 'exited', { exitCode: 0 }))] },
+      want: {
+        kill: [
+          { name: 'side2', containerId: 'side2-id0', reason: 'pod-completed', message: 'Stopping container side2', graceSeconds: 30, restart: false },
+          { name: 'side', containerId: 'side-id0', reason: 'pod-completed', message: 'Stopping container side', graceSeconds: 30, restart: false },
+        ],
+        start: [], waiting: [],
+      },
+    },
+    {
       name: 'restartPolicy Never, the app exited and the sidecar too: nothing restarts',
       pod: withSidecar('Never'),
       byName: { side: [named('side', instance(0, 'exited', { exitCode: 143 }))], i2: [named('i2', instance(0, 'exited', { exitCode: 0 }))], c: [named('c', instance(0, 'exited', { exitCode: 0 }))] },
