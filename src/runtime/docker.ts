@@ -13,7 +13,7 @@ import { DockerodeExecCalls, type ExecCalls, localSocketOf, SocketExecCalls } fr
 import { ensureSandboxImage } from './sandbox-image.js';
 import { freeSubnets, SUBNET_CANDIDATES } from './subnets.js';
 import { ensureVolume, removeVolumes } from './volumes.js';
-import { createTerminationFile, isInside, lastBytesOfTarFile, readTail, removeTerminationFiles, terminationFilesDir } from './termination-file.js';
+import { createTerminationFile, lastBytesOfTarFile, removeTerminationFiles, terminationFilesDir } from './termination-file.js';
 import { JsonLineSplitter } from '../kube/json-lines.js';
 import { readProgress } from './json-lines.js';
 import { EXEC_MARKER_ENV, inContainerKillCommand, killExecOnHost, processBelongsToContainer } from './process-tree.js';
@@ -510,11 +510,6 @@ export class DockerRuntime implements Runtime {
 
   /** stdout and stderr as one byte stream, in the order the engine recorded them (containers are never TTY) */
   async readFileTail(id: string, filePath: string, maxBytes: number): Promise<Buffer | undefined> {
-    // Our own termination file: its last bytes straight from this machine, as the kubelet reads it (a
-    // file of any size costs one read); anything else through the engine's archive.
-    const info = await this.rawInspect(id).catch(() => undefined);
-    const own = info?.Mounts?.find((m) => m.Type === 'bind' && m.Destination === filePath && isInside(this.terminationDir, m.Source));
-    if (own) return readTail(own.Source, maxBytes);
     let stream: NodeJS.ReadableStream;
     try {
       stream = await bounded(ENGINE_CALL_TIMEOUT_MS, 'get archive', () => this.docker.getContainer(pathSegment(id, 'container id')).getArchive({ path: filePath }));

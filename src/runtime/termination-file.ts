@@ -7,7 +7,7 @@
 // socket); elsewhere a path outside /dev still works (the container's own layer), /dev does not
 // (docs/decisions/125). Reading goes through the engine's archive API (getArchive), which sees the bind
 // and the container's layer alike, on a stopped container too.
-import { chmod, mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile, chmod } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -32,32 +32,6 @@ export async function createTerminationFile(dir: string, podUid: string, contain
   // after the umask: the container's user (any uid) writes through the bind mount
   await chmod(file, 0o666);
   return file;
-}
-
-/** Whether `file` lies inside `dir` (after resolving both). */
-export function isInside(dir: string, file: string): boolean {
-  const rel = path.relative(path.resolve(dir), path.resolve(file));
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-}
-
-/** The last `maxBytes` bytes of a file of this machine (tail.ReadAtMost); undefined when it does not exist. */
-export async function readTail(file: string, maxBytes: number): Promise<Buffer | undefined> {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  try {
-    const { size } = await handle.stat();
-    const length = Math.min(size, maxBytes);
-    const buf = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buf, 0, length, size - length);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
 }
 
 export async function removeTerminationFiles(dir: string, podUid: string): Promise<void> {

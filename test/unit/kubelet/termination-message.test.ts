@@ -56,25 +56,3 @@ describe('lastBytesOfTarFile (getArchive of a file)', () => {
     expect((await lastBytesOfTarFile(archive([{ type: 'file', name: 'termination-log', content: Buffer.alloc(0) }]), 4096))?.length).toBe(0);
   });
 });
-
-describe('readTail (the runtime\'s own termination file)', () => {
-  it('the last bytes of a file, undefined for none; isInside keeps to the directory', async () => {
-    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const { isInside, readTail } = await import('../../../src/runtime/termination-file.js');
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'mk-tail-'));
-    try {
-      writeFileSync(path.join(dir, 'f'), `${'a'.repeat(5000)}THE END`);
-      const tail = await readTail(path.join(dir, 'f'), 4096);
-      expect(tail).toHaveLength(4096);
-      expect(tail!.toString().endsWith('THE END')).toBe(true);
-      expect(await readTail(path.join(dir, 'none'), 4096)).toBeUndefined();
-      expect(isInside(dir, path.join(dir, 'u', 'c'))).toBe(true);
-      expect(isInside(dir, path.join(dir, '..', 'x'))).toBe(false);
-      expect(isInside(dir, dir)).toBe(false);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
