@@ -171,6 +171,12 @@ describe('container lifecycle through kubectl 1.32', () => {
       restartPolicy: 'Never',
       containers: [sh('app', 'echo first line; echo boom in the log; exit 2', { terminationMessagePolicy: 'FallbackToLogsOnError' })],
     }));
+    // any user may write it (the file is 0666, as the kubelet makes it)
+    await apply(pod('msg-nonroot', {
+      restartPolicy: 'Never',
+      securityContext: { runAsUser: 1000, runAsGroup: 1000 },
+      containers: [sh('app', 'id -u > /dev/termination-log; exit 0')],
+    }));
     await apply(pod('msg-last', {
       containers: [sh('app', 'echo crashed > /dev/termination-log; sleep 1; exit 1')],
     }));
@@ -181,6 +187,7 @@ describe('container lifecycle through kubectl 1.32', () => {
     expect(await terminated('msg-file')).toMatchObject({ exitCode: 0, reason: 'Completed', message: 'all done\n' });
     expect(await terminated('msg-path')).toMatchObject({ exitCode: 1, reason: 'Error', message: 'custom\n' });
     expect(await terminated('msg-logs')).toMatchObject({ exitCode: 2, reason: 'Error', message: 'first line\nboom in the log\n' });
+    expect(await terminated('msg-nonroot')).toMatchObject({ exitCode: 0, message: '1000\n' });
     const last = await until('msg-last restarted', async () => (await getPod('msg-last')).status?.containerStatuses?.[0]?.lastState?.terminated, 60_000);
     expect(last).toMatchObject({ exitCode: 1, message: 'crashed\n' });
 
@@ -188,7 +195,7 @@ describe('container lifecycle through kubectl 1.32', () => {
     expect(described).toMatch(/State:\s+Terminated\n\s+Reason:\s+Completed\n\s+Message:\s+all done\n/);
     const describedLast = (await k.run(['describe', 'pod', 'msg-last'])).stdout;
     expect(describedLast).toMatch(/Last State:\s+Terminated\n\s+Reason:\s+Error\n\s+Message:\s+crashed\n/);
-    expect((await k.run(['delete', 'pod', 'msg-file', 'msg-path', 'msg-logs', 'msg-last', '--wait=true'])).code).toBe(0);
+    expect((await k.run(['delete', 'pod', 'msg-file', 'msg-path', 'msg-logs', 'msg-nonroot', 'msg-last', '--wait=true'])).code).toBe(0);
   });
 
   it('kubectl delete --grace-period=1 bounds the preStop hook and the stop; a pod deleted during its postStart stops too', async () => {
