@@ -48,7 +48,7 @@ describe('container lifecycle through kubectl 1.32', () => {
   it('postStart (exec) holds the container in ContainerCreating until it returns, then it runs', async () => {
     await apply(pod('hook-exec', {
       containers: [sh('app', 'sleep 3600', {
-        lifecycle: { postStart: { exec: { command: ['sh', '-c', 'sleep 4; echo from-post-start > /tmp/post-start'] } } },
+        lifecycle: { postStart: { exec: { command: ['sh', '-c', 'sleep 6; echo from-post-start > /tmp/post-start'] } } },
       })],
     }));
     // Started is recorded before the hook runs; the STATUS column still says ContainerCreating meanwhile
