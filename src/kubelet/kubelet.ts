@@ -36,6 +36,7 @@ import { PodWorkers } from './pod-workers.js';
 import { StatusManager, PUBLISHED_PORTS_ANNOTATION } from './status-manager.js';
 import { SyncPod } from './sync-pod.js';
 import { terminatePod, type TerminateDeps } from './terminate.js';
+import { TerminationMessages } from './termination-message.js';
 
 export interface KubeletOptions {
   store: Store;
@@ -85,6 +86,8 @@ export class Kubelet {
   private readonly workers: PodWorkers;
   private readonly status: StatusManager;
   private readonly syncer: SyncPod;
+  /** the termination messages of exited containers, read once each */
+  private readonly terminationMessages: TerminationMessages;
   /** uid -> namespace/name, so a DELETED pod can still be cleaned up by uid */
   private readonly known = new Map<string, { namespace: string; name: string }>();
   /** why a container is not running although it should (CrashLoopBackOff, ErrImagePull, ...), per uid/name */
@@ -107,6 +110,7 @@ export class Kubelet {
     this.store = opts.store;
     this.runtime = opts.runtime;
     this.images = new ImageManager(opts.runtime);
+    this.terminationMessages = new TerminationMessages(opts.runtime);
     this.log = opts.log ?? (() => {});
     this.observed = opts.observed ?? new ObservedPods();
     this.probes = new ProbeManager({
@@ -147,6 +151,8 @@ export class Kubelet {
       writeStatus: (uid, listed) => this.status.write(uid, listed),
       syncAfter: (uid, ms) => (ms <= 0 ? this.requestSync(uid) : this.workers.later(uid, ms)),
       onStopBegun: (podUid, containerName) => this.probeTrace?.({ kind: 'stop-begun', podUid, containerName, at: performance.now() }),
+      podIP: (pod) => this.podIP(pod),
+      resolveAddress: this.resolveAddress,
     });
   }
 
@@ -233,6 +239,9 @@ export class Kubelet {
     if (!opts.removeContainers) return;
     const all = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId }).catch(() => []);
     await removePodContainers(this.runtime, all, 5);
+    for (const uid of new Set(all.map((c) => c.labels[LABEL_POD_UID] ?? ''))) {
+      if (uid) await this.runtime.removePodFiles?.(uid).catch((err: Error) => this.log(err.message));
+    }
     // their emptyDir volumes go with them, as a pod made again starts with empty ones
     await this.runtime.removeVolumes({ [LABEL_CLUSTER]: this.opts.clusterId }).catch((err: Error) => this.log(err.message));
     // Pods come back from scratch on the next `up`: their containers are gone on purpose.
@@ -259,6 +268,8 @@ export class Kubelet {
       return;
     }
     this.known.set(uid, { namespace: pod.metadata.namespace!, name: pod.metadata.name });
+    // a postStart hook still running must not hold the pod's stop (its sync waits for the hook)
+    if (pod.metadata.deletionTimestamp) this.syncer.abortHooks(uid);
     const specKey = JSON.stringify([pod.spec, pod.metadata.deletionTimestamp ?? null, pod.status?.phase === undefined]);
     if (this.seenSpec.get(uid) === specKey) {
       // Someone else wrote the status (a client through pods/status): sync, which lists the engine and
@@ -326,6 +337,28 @@ export class Kubelet {
     return !!observed && JSON.stringify(stored) !== JSON.stringify(observed);
   }
 
+  /** The pod's IP: its sandbox's as the engine shows it now (a hook may run before any status has it). */
+  private async podIP(pod: Pod): Promise<string | undefined> {
+    const uid = pod.metadata?.uid ?? '';
+    const listed = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: uid }).catch(() => []);
+    const sandbox = groupByContainer(listed).get(SANDBOX_KEY)?.[0];
+    return (sandbox?.running && sandbox.ip) || this.observed.status(uid)?.podIP;
+  }
+
+  /**
+   * Published-ports mode: where a hook reaches a pod's port; undefined: the pod IP as is. From a listing
+   * made now: a postStart may run in the sync that created the sandbox, before any listing has it.
+   */
+  private get resolveAddress(): ((pod: Pod, container: { name: string }, port: number) => Promise<{ host: string; port: number }>) | undefined {
+    if (!this.opts.publishPorts) return undefined;
+    return async (pod, container, port) => {
+      const listed = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: pod.metadata?.uid ?? '' });
+      const host = groupByContainer(listed).get(SANDBOX_KEY)?.[0]?.publishedPorts[port];
+      if (host === undefined) throw new Error(`port ${port} of container "${container.name}" is not published on 127.0.0.1`);
+      return { host: '127.0.0.1', port: host };
+    };
+  }
+
   /** The pod with the status the kubelet observed (none before the first sync), for the probes. */
   private podAsObserved(uid: string): Pod | undefined {
     const pod = this.podByUid(uid);
@@ -389,7 +422,7 @@ export class Kubelet {
   private async syncPod(uid: string, useLastListing = false): Promise<void> {
     const pod = this.podByUid(uid);
     const last = useLastListing ? this.status.lastListed.get(uid) : undefined;
-    const containers = last ?? await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: uid });
+    const containers = last ?? await this.listPod(uid);
     if (!last) this.status.lastListed.set(uid, containers);
     this.engineUp = true;
     if (!pod) return this.cleanupPod(uid, containers);
@@ -411,7 +444,7 @@ export class Kubelet {
     // Kills and removals change the instances the decision below reads; a new sandbox alone does not (the
     // listing after the starts brings it to the status).
     if (killed) {
-      const listed = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: uid });
+      const listed = await this.listPod(uid);
       this.status.lastListed.set(uid, listed);
       byName = groupByContainer(listed);
     }
@@ -433,12 +466,18 @@ export class Kubelet {
     await this.removeExtraInstances(byName, pod);
     let fresh = byName;
     if (changed) {
-      const listed = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: uid });
+      const listed = await this.listPod(uid);
       this.status.lastListed.set(uid, listed);
       fresh = groupByContainer(listed);
     }
     this.status.write(uid, fresh);
     this.lastSyncError.delete(uid);
+  }
+
+  /** The pod's containers on the engine, the exited ones with their termination message. */
+  private async listPod(uid: string): Promise<ContainerInfo[]> {
+    const listed = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: uid });
+    return this.terminationMessages.annotate(listed);
   }
 
   /** The probes' verdicts on each container's running instance (only failures matter to the decision). */
@@ -480,6 +519,7 @@ export class Kubelet {
       for (const c of extra) {
         if (c.running) continue;
         await this.runtime.removeContainer(c.id).catch(() => {});
+        this.terminationMessages.forget([c.id]);
       }
     }
   }
@@ -508,6 +548,8 @@ export class Kubelet {
   private get terminateDeps(): TerminateDeps {
     return {
       runtime: this.runtime,
+      podIP: (pod) => this.podIP(pod),
+      resolveAddress: this.resolveAddress,
       connections: this.opts.connections,
       event: (pod, type, reason, message, name) => this.event(pod, type, reason, message, name),
       writeStatus: (uid, containers) => this.status.write(uid, groupByContainer(containers)),
@@ -524,6 +566,8 @@ export class Kubelet {
 
   private async cleanupPod(uid: string, containers: ContainerInfo[]): Promise<void> {
     await removePodContainers(this.runtime, containers, 2);
+    this.terminationMessages.forget(containers.map((c) => c.id));
+    await this.runtime.removePodFiles?.(uid).catch((err: Error) => this.log(err.message));
     // the pod is ending (deleted, or gone from the store): its emptyDir volumes go with its containers
     await removePodVolumes(this.runtime, this.opts.clusterId, uid).catch((err: Error) => this.log(err.message));
     if (!this.podByUid(uid)) {
@@ -548,6 +592,7 @@ export class Kubelet {
     for (const c of orphans) this.log(`removing container ${c.name}: its pod no longer exists`);
     await removePodContainers(this.runtime, orphans, 2);
     for (const uid of new Set(orphans.map((c) => c.labels[LABEL_POD_UID]!))) {
+      await this.runtime.removePodFiles?.(uid).catch((err: Error) => this.log(err.message));
       await removePodVolumes(this.runtime, this.opts.clusterId, uid).catch((err: Error) => this.log(err.message));
     }
   }

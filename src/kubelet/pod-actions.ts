@@ -91,9 +91,10 @@ export function computePodActions(input: PodActionsInput): PodActions {
   const completed = initialized && appContainersCompleted(input);
   for (const c of input.pod.spec?.initContainers ?? []) {
     if (isSidecar(c) && completed) {
-      // Every app container ended for good: the sidecars are stopped, not restarted.
+      // Every app container ended for good: the sidecars are stopped, not restarted, the last declared
+      // first (the kubelet's termination ordering; the executor kills in list order, one after the other).
       const latest = input.instances.get(c.name)?.[0];
-      if (latest?.running) out.kill.push(stopCompleted(input, c, latest));
+      if (latest?.running) out.kill.unshift(stopCompleted(input, c, latest));
       continue;
     }
     if (isSidecar(c)) {
@@ -287,4 +288,42 @@ function vanishedCount(status: PodStatus | undefined, name: string, instances: r
 /** The status shown for a container, app or init (names are unique across both lists). */
 function shownStatusOf(status: PodStatus | undefined, name: string): ContainerStatus | undefined {
   return [...status?.containerStatuses ?? [], ...status?.initContainerStatuses ?? []].find((s) => s.name === name);
+}
+
+// ---- stopping a container: the preStop hook's share of the grace period, and the order of a pod's stop ----
+
+/**
+ * The grace left after the preStop hook (or the wait for a sidecar's turn) took `spentSeconds` of it:
+ * killContainer's arithmetic, in whole seconds as the kubelet counts them (truncated). May reach 0 or less.
+ */
+export function graceLeft(graceSeconds: number, spentSeconds: number): number {
+  return graceSeconds - Math.floor(spentSeconds);
+}
+
+/** The stop's grace (SIGTERM → SIGKILL): whatever is left, but never under MIN_GRACE_SECONDS. */
+export function stopGrace(graceLeftSeconds: number): number {
+  return Math.max(MIN_GRACE_SECONDS, graceLeftSeconds);
+}
+
+/** killContainer runs the preStop hook only when there is a hook and grace left to run it in. */
+export function runsPreStop(c: Container | undefined, graceSeconds: number): boolean {
+  return !!c?.lifecycle?.preStop && graceSeconds > 0;
+}
+
+/**
+ * The kubelet's terminationOrdering (1.29+, kuberuntime_termination_order.go): when a pod stops, every
+ * container begins at once (its preStop hook runs), but a native sidecar receives SIGTERM only after
+ * every app container and every sidecar declared after it have exited: the apps first, then the sidecars
+ * in reverse order. Returns, per running container, the running containers it waits for.
+ */
+export function terminationPrerequisites(pod: Pod, running: readonly string[]): Map<string, string[]> {
+  const isRunning = new Set(running);
+  const apps = (pod.spec?.containers ?? []).map((c) => c.name).filter((n) => isRunning.has(n));
+  const sidecars = (pod.spec?.initContainers ?? []).filter(isSidecar).map((c) => c.name).filter((n) => isRunning.has(n));
+  const out = new Map<string, string[]>();
+  for (const name of running) {
+    const i = sidecars.indexOf(name);
+    out.set(name, i < 0 ? [] : [...apps, ...sidecars.slice(i + 1)]);
+  }
+  return out;
 }

@@ -13,6 +13,7 @@ import {
   type ContainerInfo, type CreateContainerSpec, type PortSpec, type Runtime,
 } from '../runtime/runtime.js';
 import { isSandbox, type SandboxActions } from './sandbox-actions.js';
+import { hookPortsToPublish } from './lifecycle-hooks.js';
 
 export const SANDBOX_CHANGED_MESSAGE = 'Pod sandbox changed, it will be killed and re-created.';
 
@@ -87,7 +88,7 @@ async function createSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, attempt: nu
 
 /**
  * The ports of every container of the pod, which the sandbox publishes (hostPort, or every port in the
- * published-ports mode, where the probes' ports are published too: they may dial undeclared ports).
+ * published-ports mode, where the probes' and httpGet hooks' ports are published too: they may dial undeclared ports).
  */
 export function sandboxPorts(pod: Pod, publishPorts: boolean): PortSpec[] {
   const out: PortSpec[] = [];
@@ -102,6 +103,10 @@ export function sandboxPorts(pod: Pod, publishPorts: boolean): PortSpec[] {
   if (publishPorts) {
     for (const c of pod.spec?.containers ?? []) {
       for (const port of probePortsToPublish(c)) if (!has(port, 'TCP')) out.push({ containerPort: port, protocol: 'TCP' });
+    }
+    // the ports lifecycle httpGet hooks dial (a sidecar's too)
+    for (const c of [...pod.spec?.initContainers ?? [], ...pod.spec?.containers ?? []]) {
+      for (const port of hookPortsToPublish(c)) if (!has(port, 'TCP')) out.push({ containerPort: port, protocol: 'TCP' });
     }
   }
   return out;

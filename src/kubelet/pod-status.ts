@@ -25,11 +25,13 @@ export interface ContainerView {
 }
 
 export function terminatedState(c: ContainerInfo): ContainerState {
+  // the runtime's own message, then what the container left (toKubeContainerStatus joins them with ": ")
+  const message = [c.error, c.terminationMessage].filter((m) => !!m).join(': ');
   return {
     terminated: {
       exitCode: c.exitCode,
       reason: c.oomKilled ? 'OOMKilled' : c.exitCode === 0 ? 'Completed' : 'Error',
-      ...(c.error ? { message: c.error } : {}),
+      ...(message ? { message } : {}),
       startedAt: c.startedAt,
       finishedAt: c.finishedAt,
       containerID: DOCKER_ID_PREFIX + c.id,

@@ -1,9 +1,11 @@
 // Carries out what pod-actions.ts decided, in numbered steps as kuberuntime_manager.go's SyncPod:
 //   1. record why containers wait (CrashLoopBackOff, InvalidImageName) and its events, once per reason;
-//   2. kill the containers to kill (Killing event, stop with the decided grace);
+//   2. kill the containers to kill (Killing event, preStop hook, stop with the grace left: kill-container.ts);
 //   3. write the status first when a container is about to be created (ContainerCreating while the
 //      image is checked or pulled and the container created, as the kubelet shows it);
-//   4. start the containers to start: image, create, start (a back-off step is taken for a restart);
+//   4. start the containers to start: image, create, start (a back-off step is taken for a restart), then
+//      the postStart hook: the sync (and so the status: ContainerCreating) waits for it; a failed hook is the
+//      FailedPostStartHook event, the container is killed and restarted per restartPolicy (back-off);
 //   5. plan the next look (a back-off running out; at once after a kill, whose restart is decided then).
 // Nothing here decides: every branch is an action the decision named, or an engine error reported.
 import type { Container, Pod } from '../kube/types.js';
@@ -16,7 +18,11 @@ import { containerEnv, type ConfigSource } from './env.js';
 import { cgroupResources } from '../kube/resources.js';
 import { containerSecurity, needsImageUser, verifyRunAsNonRoot } from './security-context.js';
 import type { ImageManager } from './images.js';
-import { backoffKey, type PodActions } from './pod-actions.js';
+import { killContainer } from './kill-container.js';
+import { LABEL_TERMINATION_MESSAGE_PATH, terminationLabels } from './termination-message.js';
+import { runLifecycleHandler } from './lifecycle-hooks.js';
+import { backoffKey, isSidecar, type PodActions } from './pod-actions.js';
+import type { ResolveAddress } from '../probes/types.js';
 import { ensurePodVolumes, mountsOf } from './volumes.js';
 import type { WaitingReason } from './pod-status.js';
 
@@ -40,13 +46,28 @@ export interface SyncPodDeps {
   syncAfter(uid: string, ms: number): void;
   /** bench/probes: a probe-failed container's stop begins */
   onStopBegun?(podUid: string, containerName: string): void;
+  /** the pod's IP (its sandbox's): the default host of an httpGet hook */
+  podIP(pod: Pod): Promise<string | undefined>;
+  /** published-ports mode: where this host reaches a pod's port */
+  resolveAddress?: ResolveAddress;
 }
+
+/** The waiting reason of a container whose postStart hook failed (the kubelet's ErrPostStartHook). */
+export const POST_START_HOOK_ERROR = 'PostStartHookError';
 
 /** Retry of a failed create or start, as the kubelet's resync of a pod whose sync failed. */
 const RETRY_FAILED_START_MS = 10_000;
 
 export class SyncPod {
+  /** postStart hooks running, per pod uid: a pod marked for deletion ends them (abortHooks) */
+  private readonly hooks = new Map<string, Set<AbortController>>();
+
   constructor(private readonly deps: SyncPodDeps) {}
+
+  /** The pod is being deleted: its running postStart hooks give up, so its sync (and its stop) goes on. */
+  abortHooks(uid: string): void {
+    for (const a of this.hooks.get(uid) ?? []) a.abort();
+  }
 
   /** Carries the actions out; true when it created, started or stopped something (the caller lists again). */
   async execute(pod: Stored<Pod>, actions: PodActions, byName: Map<string, ContainerInfo[]>, sandboxId: string, sandboxStarted: Promise<void> = Promise.resolve()): Promise<boolean> {
@@ -63,10 +84,9 @@ export class SyncPod {
 
     // 2. Kills.
     for (const k of actions.kill) {
-      d.event(pod, 'Normal', 'Killing', k.message, k.name);
       if (k.reason === 'liveness' || k.reason === 'startup') d.onStopBegun?.(uid, k.name);
       if (k.restart) d.killedToRestart.add(k.containerId);
-      await d.runtime.stopContainer(k.containerId, k.graceSeconds);
+      await killContainer(d, pod, { spec: containers.get(k.name), name: k.name, containerId: k.containerId, graceSeconds: k.graceSeconds, message: k.message });
     }
 
     // 3. The status first, while containers are created.
@@ -79,8 +99,9 @@ export class SyncPod {
       if (!c) continue;
       for (const i of byName.get(s.name) ?? []) d.killedToRestart.delete(i.id);
       if (s.existingId) {
-        // Created but never started (a crash of ours between create and start): start it now.
-        await d.runtime.startContainer(s.existingId).catch((err: Error) => this.failed(pod, c, 'RunContainerError', err));
+        // Created but never started (a crash of ours between create and start): start it now, hook included.
+        const started = await d.runtime.startContainer(s.existingId).then(() => true, (err: Error) => { this.failed(pod, c, 'RunContainerError', err); return false; });
+        if (started && c.lifecycle?.postStart) await this.postStart(pod, c, s.existingId);
         continue;
       }
       if (s.backoffFrom !== undefined) d.backoff.next(backoffKey(uid, c), s.backoffFrom);
@@ -128,7 +149,7 @@ export class SyncPod {
       env: env.env,
       workingDir: c.workingDir,
       hostname: pod.spec?.hostname || pod.metadata.name,
-      labels: containerLabels(d.clusterId, pod, c.name, attempt, c.image),
+      labels: { ...containerLabels(d.clusterId, pod, c.name, attempt, c.image), ...terminationLabels(c) },
       // the pod's ports are the sandbox's (pod-sandbox.ts), whose network namespace this container joins
       ports: [],
       network: d.network,
@@ -137,6 +158,7 @@ export class SyncPod {
       security: containerSecurity(pod, c, imageUser),
       mounts: mountsOf(pod, c),
       sandboxId,
+      terminationMessagePath: terminationLabels(c)[LABEL_TERMINATION_MESSAGE_PATH],
     };
     let id: string;
     try {
@@ -155,6 +177,37 @@ export class SyncPod {
     }
     d.waiting.delete(key);
     d.event(pod, 'Normal', 'Started', `Started container ${c.name}`, c.name);
+    if (c.lifecycle?.postStart) await this.postStart(pod, c, id);
+  }
+
+  /**
+   * startContainer's step 4: the postStart hook, right after the start. On failure the kubelet records
+   * FailedPostStartHook, kills the container (its preStop runs, with the pod's grace) and shows
+   * PostStartHookError until the next decision restarts it per restartPolicy, through the back-off.
+   */
+  private async postStart(pod: Stored<Pod>, c: Container, id: string): Promise<void> {
+    const d = this.deps;
+    const uid = pod.metadata.uid;
+    const abort = new AbortController();
+    const running = this.hooks.get(uid) ?? new Set();
+    this.hooks.set(uid, running.add(abort));
+    let result;
+    try {
+      result = await runLifecycleHandler(d, pod, c, id, c.lifecycle!.postStart!, abort.signal);
+    } finally {
+      running.delete(abort);
+      if (!running.size) this.hooks.delete(uid);
+    }
+    if (result.ok) return;
+    d.event(pod, 'Warning', 'FailedPostStartHook', result.message, c.name);
+    const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+    await killContainer(d, pod, { spec: c, name: c.name, containerId: id, graceSeconds: grace, message: 'FailedPostStartHook' });
+    // shown until the restart, for a container that will be restarted (the kubelet's reason cache); one
+    // that will not (restartPolicy Never) shows its termination
+    const policy = isSidecar(c) ? 'Always' : pod.spec?.restartPolicy ?? 'Always';
+    if (policy !== 'Never') d.waiting.set(`${uid}/${c.name}`, { reason: POST_START_HOOK_ERROR, message: result.message });
+    // the next decision sees it exited and restarts it per restartPolicy (a back-off step)
+    d.syncAfter(uid, 0);
   }
 
   private failed(pod: Stored<Pod>, c: Container, reason: string, err: Error): void {

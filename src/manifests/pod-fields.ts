@@ -29,6 +29,7 @@ const ENV_TEST = 'test/integration/configmaps-secrets.test.ts, test/unit/kubelet
 const PROBE_TESTS = 'test/integration/probes-tutorial-liveness, probes-tutorial-readiness, probes-handlers';
 const NO_TAINTS = 'the node has no taints: tolerations have no effect, as on Kubernetes';
 const SEC_TEST = 'test/integration/pod-resources-security.test.ts';
+const LIFECYCLE_TEST = 'test/integration/pod-lifecycle.test.ts';
 
 /** Type name → field name → entry. Types reached only through refused fields are not listed. */
 export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEntry>>>> = {
@@ -86,7 +87,7 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     envFrom: impl(ENV_TEST),
     image: impl('test/integration/foundation.test.ts'),
     imagePullPolicy: impl('test/unit/kubelet/images.test.ts'),
-    lifecycle: refused(),
+    lifecycle: impl(`${LIFECYCLE_TEST}, test/unit/kubelet/sync-pod.test.ts`),
     livenessProbe: impl(PROBE_TESTS),
     name: impl('test/integration/foundation.test.ts'),
     ports: impl('test/integration/services-tutorial.test.ts'),
@@ -99,8 +100,8 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     startupProbe: impl(PROBE_TESTS),
     stdin: only([false], 'containers get no stdin (kubectl run -i/attach is not implemented)'),
     stdinOnce: only([false], 'containers get no stdin'),
-    terminationMessagePath: only(['/dev/termination-log'], 'the default; no termination message is read'),
-    terminationMessagePolicy: only(['File'], 'the default; no termination message is read'),
+    terminationMessagePath: impl(`${LIFECYCLE_TEST}, test/unit/kubelet/termination-message.test.ts`),
+    terminationMessagePolicy: impl(`${LIFECYCLE_TEST}, test/unit/kubelet/termination-message.test.ts`),
     tty: only([false], 'containers get no terminal'),
     volumeDevices: refused(),
     volumeMounts: impl(INIT_TEST),
@@ -190,12 +191,23 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     terminationGracePeriodSeconds: impl('test/unit/kubelet/pod-actions.test.ts'),
     timeoutSeconds: impl(PROBE_TESTS),
   },
-  ExecAction: { command: impl(PROBE_TESTS) },
+  // postStart and preStop (lifecycle-hooks.ts, kill-container.ts, decision 124)
+  Lifecycle: { postStart: impl(LIFECYCLE_TEST), preStop: impl(LIFECYCLE_TEST) },
+  LifecycleHandler: {
+    exec: impl(LIFECYCLE_TEST),
+    httpGet: impl(LIFECYCLE_TEST),
+    sleep: impl(LIFECYCLE_TEST),
+    // Kubernetes accepts it (no validation) and its kubelet fails the hook when it runs ("invalid handler")
+    tcpSocket: warned('deprecated: TCPSocket is not supported as a LifecycleHandler; the hook fails when it runs, as on Kubernetes'),
+  },
+  SleepAction: { seconds: impl(LIFECYCLE_TEST) },
+  // the same types serve probes and lifecycle handlers
+  ExecAction: { command: impl(`${PROBE_TESTS}; ${LIFECYCLE_TEST}`) },
   HTTPGetAction: {
     host: impl('test/integration/probes-handlers.test.ts'),
-    httpHeaders: impl('test/integration/probes-handlers.test.ts'),
-    path: impl(PROBE_TESTS),
-    port: impl(PROBE_TESTS),
+    httpHeaders: impl(`test/integration/probes-handlers.test.ts, ${LIFECYCLE_TEST}`),
+    path: impl(`${PROBE_TESTS}; ${LIFECYCLE_TEST}`),
+    port: impl(`${PROBE_TESTS}; ${LIFECYCLE_TEST} (named port)`),
     scheme: impl('test/integration/probes-handlers.test.ts'),
   },
   HTTPHeader: { name: impl('test/integration/probes-handlers.test.ts'), value: impl('test/integration/probes-handlers.test.ts') },

@@ -80,4 +80,9 @@ export class CappedOutput {
     const all = Buffer.concat([...this.parts[1], ...this.parts[2]]);
     return all.length > this.max ? all.subarray(0, this.max) : all;
   }
+
+  /** stderr alone (the CRI's ExecSync error quotes it) */
+  stderr(): Buffer {
+    return Buffer.concat(this.parts[2]);
+  }
 }

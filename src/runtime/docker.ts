@@ -13,11 +13,13 @@ import { DockerodeExecCalls, type ExecCalls, localSocketOf, SocketExecCalls } fr
 import { ensureSandboxImage } from './sandbox-image.js';
 import { freeSubnets, SUBNET_CANDIDATES } from './subnets.js';
 import { ensureVolume, removeVolumes } from './volumes.js';
+import { createTerminationFile, lastBytesOfTarFile, removeTerminationFiles, terminationFilesDir } from './termination-file.js';
 import { JsonLineSplitter } from '../kube/json-lines.js';
 import { readProgress } from './json-lines.js';
 import { EXEC_MARKER_ENV, inContainerKillCommand, killExecOnHost, processBelongsToContainer } from './process-tree.js';
 import {
   LABEL_CLUSTER,
+  LABEL_POD_UID,
   type ContainerInfo,
   type CreateContainerSpec,
   type ExecOptions,
@@ -94,6 +96,9 @@ export class DockerRuntime implements Runtime {
   /** the engine calls of exec(): direct on a local socket, else through dockerode (engine-exec.ts) */
   private readonly execCalls: ExecCalls;
   private readonly allowPrivileged: boolean;
+  /** the engine runs on this machine (local socket): a file made here can be bind-mounted */
+  private readonly sharesFiles: boolean;
+  private readonly terminationDir = terminationFilesDir();
 
   constructor(opts: DockerRuntimeOptions | string = {}) {
     const o = typeof opts === 'string' ? { socketPath: opts } : opts;
@@ -101,6 +106,7 @@ export class DockerRuntime implements Runtime {
     this.execKill = o.execKill ?? 'auto';
     this.allowPrivileged = o.allowPrivileged ?? false;
     const local = localSocketOf(this.docker);
+    this.sharesFiles = local !== undefined;
     this.execCalls = local ? new SocketExecCalls(local.socketPath, local.pathPrefix) : new DockerodeExecCalls(this.docker, bounded);
   }
 
@@ -257,6 +263,13 @@ export class DockerRuntime implements Runtime {
   async createContainer(spec: CreateContainerSpec): Promise<string> {
     // Outside the engine call's try: a refused body is this process's decision, not an engine error.
     const body = toCreateOptions(spec, { allowPrivileged: this.allowPrivileged });
+    // Added after the privilege check, which refuses every bind a pod could ask for: this one is the
+    // runtime's own empty file (termination-file.ts), never a path a manifest names.
+    const podUid = spec.labels[LABEL_POD_UID];
+    if (spec.terminationMessagePath && podUid && this.sharesFiles) {
+      const source = await createTerminationFile(this.terminationDir, podUid, spec.name);
+      body.HostConfig = { ...body.HostConfig, Mounts: [...body.HostConfig?.Mounts ?? [], { Type: 'bind', Source: source, Target: spec.terminationMessagePath }] };
+    }
     try {
       const container = await bounded(ENGINE_CALL_TIMEOUT_MS, 'create container', (abortSignal) =>
         this.docker.createContainer({ ...body, abortSignal } as Docker.ContainerCreateOptions),
@@ -390,7 +403,7 @@ export class DockerRuntime implements Runtime {
       });
     }
     stream.destroy();
-    return { exitCode: await this.execExitCode(execId, timedOut), output: output.result(), timedOut };
+    return { exitCode: await this.execExitCode(execId, timedOut), output: output.result(), stderr: output.stderr(), timedOut };
   }
 
   /** The exit code from exec inspect; the engine may record it a moment after the streams close. */
@@ -496,6 +509,25 @@ export class DockerRuntime implements Runtime {
   // ---- logs and events ----
 
   /** stdout and stderr as one byte stream, in the order the engine recorded them (containers are never TTY) */
+  async readFileTail(id: string, filePath: string, maxBytes: number): Promise<Buffer | undefined> {
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await bounded(ENGINE_CALL_TIMEOUT_MS, 'get archive', () => this.docker.getContainer(pathSegment(id, 'container id')).getArchive({ path: filePath }));
+    } catch (err) {
+      if (statusCodeOf(err) === 404) return undefined;
+      throw new Error(`reading ${filePath} of container ${id.slice(0, 12)}: ${engineMessage(err)}`, { cause: err });
+    }
+    try {
+      return await lastBytesOfTarFile(stream, maxBytes);
+    } finally {
+      (stream as Readable).destroy?.();
+    }
+  }
+
+  async removePodFiles(podUid: string): Promise<void> {
+    await removeTerminationFiles(this.terminationDir, podUid);
+  }
+
   async logs(id: string, opts: LogOptions): Promise<Readable> {
     const query = {
       stdout: true,

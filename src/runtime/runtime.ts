@@ -51,6 +51,11 @@ export interface CreateContainerSpec {
    * sandbox's); `network`, `hostname` and `ports` are then not used.
    */
   sandboxId?: string;
+  /**
+   * terminationMessagePath: the runtime puts a file of its own there, kept after the container stops (a
+   * bind mount, where the engine shares this machine's files: termination-file.ts)
+   */
+  terminationMessagePath?: string;
 }
 
 export interface VolumeMountSpec {
@@ -95,6 +100,8 @@ export interface ContainerInfo {
   finishedAt?: string;
   /** IP on mini-kube's network */
   ip?: string;
+  /** the termination message the kubelet read from the exited container (src/kubelet/termination-message.ts) */
+  terminationMessage?: string;
   /** containerPort -> host port on 127.0.0.1, when published */
   publishedPorts: Record<number, number>;
 }
@@ -104,6 +111,8 @@ export interface ExecResult {
   exitCode: number;
   /** stdout followed by stderr, capped */
   output: Buffer;
+  /** stderr alone (capped likewise), where the runtime keeps it apart */
+  stderr?: Buffer;
   timedOut: boolean;
 }
 
@@ -182,6 +191,10 @@ export interface Runtime {
   exec(id: string, cmd: string[], opts?: ExecOptions): Promise<ExecResult>;
   execInteractive(id: string, cmd: string[], opts: InteractiveExecOptions): Promise<ExecSession>;
   logs(id: string, opts: LogOptions): Promise<Readable>;
+  /** the last maxBytes bytes of a file in a (stopped or running) container; undefined when there is no such file */
+  readFileTail?(id: string, path: string, maxBytes: number): Promise<Buffer | undefined>;
+  /** removes the files the runtime made for a pod's containers (termination message files) */
+  removePodFiles?(podUid: string): Promise<void>;
   /** container lifecycle events for containers with these labels; returns a stop function */
   events(labels: Record<string, string>, onEvent: (e: RuntimeEvent) => void, onError: (err: Error) => void): () => void;
 }

@@ -2,7 +2,9 @@
 // the probes and the back-off say → what to kill, what to start, why the rest waits, when to look again.
 import { describe, expect, it } from 'vitest';
 import { Backoff } from '../../../src/kubelet/backoff.js';
-import { backoffKey, computePodActions, type PodActions, type PodActionsInput } from '../../../src/kubelet/pod-actions.js';
+import {
+  backoffKey, computePodActions, graceLeft, runsPreStop, stopGrace, terminationPrerequisites, type PodActions, type PodActionsInput,
+} from '../../../src/kubelet/pod-actions.js';
 import type { WaitingReason } from '../../../src/kubelet/pod-status.js';
 import type { Container, Pod, PodStatus } from '../../../src/kube/types.js';
 import { LABEL_ATTEMPT, LABEL_CONTAINER, type ContainerInfo } from '../../../src/runtime/runtime.js';
@@ -439,6 +441,25 @@ describe('computePodActions: sidecars', () => {
       },
     },
     {
+      name: 'restartPolicy Never, the app exited: two running sidecars are stopped in reverse order (the last declared first)',
+      pod: {
+        metadata: { name: 'p', namespace: 'default', uid: UID },
+        spec: {
+          restartPolicy: 'Never',
+          initContainers: [{ name: 'side', image: IMAGE, restartPolicy: 'Always' }, { name: 'side2', image: IMAGE, restartPolicy: 'Always' }],
+          containers: [{ name: 'c', image: IMAGE }],
+        },
+      },
+      byName: { side: [named('side', instance(0, 'running'))], side2: [named('side2', instance(0, 'running'))], c: [named('c', instance(0, 'exited', { exitCode: 0 }))] },
+      want: {
+        kill: [
+          { name: 'side2', containerId: 'side2-id0', reason: 'pod-completed', message: 'Stopping container side2', graceSeconds: 30, restart: false },
+          { name: 'side', containerId: 'side-id0', reason: 'pod-completed', message: 'Stopping container side', graceSeconds: 30, restart: false },
+        ],
+        start: [], waiting: [],
+      },
+    },
+    {
       name: 'restartPolicy Never, the app exited and the sidecar too: nothing restarts',
       pod: withSidecar('Never'),
       byName: { side: [named('side', instance(0, 'exited', { exitCode: 143 }))], i2: [named('i2', instance(0, 'exited', { exitCode: 0 }))], c: [named('c', instance(0, 'exited', { exitCode: 0 }))] },
@@ -458,6 +479,60 @@ describe('computePodActions: sidecars', () => {
   for (const row of rows) {
     it(row.name, () => {
       expect(decideAll(row.pod, row.byName, row.extra)).toEqual(row.want);
+    });
+  }
+});
+
+describe('stopping a container: preStop and the grace period (killContainer)', () => {
+  const rows: { name: string; grace: number; hookSeconds: number; left: number; stop: number }[] = [
+    { name: 'a quick hook leaves the grace to the stop', grace: 30, hookSeconds: 0.4, left: 30, stop: 30 },
+    { name: 'the hook\'s whole seconds count against the grace', grace: 30, hookSeconds: 5.9, left: 25, stop: 25 },
+    { name: 'a hook that used the grace up: the stop still gets 2 s', grace: 3, hookSeconds: 3, left: 0, stop: 2 },
+    { name: 'a hook cut at the grace period: 2 s', grace: 10, hookSeconds: 10.2, left: 0, stop: 2 },
+    { name: 'a 1 s grace: 2 s for the stop', grace: 1, hookSeconds: 0, left: 1, stop: 2 },
+  ];
+  for (const row of rows) {
+    it(row.name, () => {
+      expect(graceLeft(row.grace, row.hookSeconds)).toBe(row.left);
+      expect(stopGrace(graceLeft(row.grace, row.hookSeconds))).toBe(row.stop);
+    });
+  }
+
+  it('the hook runs only when there is one and grace to run it in (not with --grace-period=0)', () => {
+    const hooked: Container = { name: 'c', lifecycle: { preStop: { sleep: { seconds: 1 } } } };
+    expect(runsPreStop(hooked, 30)).toBe(true);
+    expect(runsPreStop(hooked, 0)).toBe(false);
+    expect(runsPreStop({ name: 'c' }, 30)).toBe(false);
+    expect(runsPreStop({ name: 'c', lifecycle: { postStart: { sleep: { seconds: 1 } } } }, 30)).toBe(false);
+    expect(runsPreStop(undefined, 30)).toBe(false);
+  });
+});
+
+describe('the order of a pod\'s stop: app containers, then native sidecars in reverse (terminationOrdering)', () => {
+  const p: Pod = {
+    metadata: { name: 'p', namespace: 'default', uid: UID },
+    spec: {
+      initContainers: [
+        { name: 'init', image: IMAGE },
+        { name: 'log', image: IMAGE, restartPolicy: 'Always' },
+        { name: 'proxy', image: IMAGE, restartPolicy: 'Always' },
+      ],
+      containers: [{ name: 'a', image: IMAGE }, { name: 'b', image: IMAGE }],
+    },
+  };
+  const rows: { name: string; running: string[]; waits: Record<string, string[]> }[] = [
+    { name: 'no sidecar: nobody waits', running: ['a', 'b'], waits: { a: [], b: [] } },
+    {
+      name: 'two sidecars: the last declared waits for the apps, the first also for the last',
+      running: ['a', 'b', 'log', 'proxy'],
+      waits: { a: [], b: [], proxy: ['a', 'b'], log: ['a', 'b', 'proxy'] },
+    },
+    { name: 'an app already gone is not waited for', running: ['b', 'log', 'proxy'], waits: { b: [], proxy: ['b'], log: ['b', 'proxy'] } },
+    { name: 'only sidecars left: reverse order among them', running: ['log', 'proxy'], waits: { proxy: [], log: ['proxy'] } },
+  ];
+  for (const row of rows) {
+    it(row.name, () => {
+      expect(Object.fromEntries(terminationPrerequisites(p, row.running))).toEqual(row.waits);
     });
   }
 });

@@ -17,7 +17,7 @@ const pod = {
   spec: { containers: [{ name: 'c', image: 'img:1' }] },
 } as Stored<Pod>;
 
-function setup(opts: { startFails?: boolean; configMaps?: Record<string, ConfigMap> } = {}) {
+function setup(opts: { startFails?: boolean; configMaps?: Record<string, ConfigMap>; execExit?: number } = {}) {
   const log: string[] = [];
   const runtime = {
     imageExists: async () => { log.push('imageExists'); return true; },
@@ -27,6 +27,11 @@ function setup(opts: { startFails?: boolean; configMaps?: Record<string, ConfigM
       if (opts.startFails) throw new Error('port is already allocated');
     },
     stopContainer: async (id: string, grace: number) => { log.push(`stop ${id} grace=${grace}`); },
+    exec: async (id: string, cmd: string[]) => {
+      log.push(`exec ${id} ${cmd.join(' ')}`);
+      // stdout then stderr in output; stderr alone too, as the runtime keeps it
+      return { exitCode: opts.execExit ?? 0, output: Buffer.from(opts.execExit ? 'out\nno such file\n' : ''), stderr: Buffer.from(opts.execExit ? 'no such file\n' : ''), timedOut: false };
+    },
   } as unknown as Runtime;
   const waiting = new Map<string, WaitingReason>();
   const killedToRestart = new Set<string>();
@@ -38,6 +43,7 @@ function setup(opts: { startFails?: boolean; configMaps?: Record<string, ConfigM
     event: (_pod, type, reason, message) => log.push(`event ${type} ${reason}: ${message}`),
     writeStatus: (uid) => log.push(`status ${uid} waiting=${waiting.get('u1/c')?.reason ?? '-'}`),
     syncAfter: (uid, ms) => log.push(`look again ${uid} in ${ms}`),
+    podIP: async () => '10.0.0.9',
   });
   return { log, syncer, waiting, killedToRestart, backoff };
 }
@@ -112,5 +118,48 @@ describe('SyncPod (the executor)', () => {
     await syncer.execute(pod, { ...none, start: [{ name: 'c', attempt: 0 }] }, new Map(), 'sandbox-id');
     expect(waiting.get('u1/c')).toEqual({ reason: 'RunContainerError', message: 'port is already allocated' });
     expect(log.slice(-2)).toEqual(['event Warning Failed: Error: port is already allocated', 'look again u1 in 10000']);
+  });
+
+  it('postStart (exec) runs right after the start, before the sync ends; success changes nothing else', async () => {
+    const { log, syncer, waiting } = setup();
+    const hooked = { ...pod, spec: { containers: [{ name: 'c', image: 'img:1', lifecycle: { postStart: { exec: { command: ['sh', '-c', 'touch /ready'] } } } }] } } as Stored<Pod>;
+    await syncer.execute(hooked, { ...none, start: [{ name: 'c', attempt: 0 }] }, new Map(), 'sandbox-id');
+    expect(log.slice(-2)).toEqual(['event Normal Started: Started container c', 'exec new-id sh -c touch /ready']);
+    expect(waiting.size).toBe(0);
+  });
+
+  it('a failed postStart: FailedPostStartHook with the kubelet\'s message, Killing "FailedPostStartHook" (preStop first), PostStartHookError', async () => {
+    const { log, syncer, waiting } = setup({ execExit: 1 });
+    const hooked = {
+      ...pod,
+      spec: {
+        terminationGracePeriodSeconds: 7,
+        containers: [{ name: 'c', image: 'img:1', lifecycle: { postStart: { exec: { command: ['cat', '/nope'] } }, preStop: { exec: { command: ['sh', '-c', 'echo bye'] } } } }],
+      },
+    } as Stored<Pod>;
+    await syncer.execute(hooked, { ...none, start: [{ name: 'c', attempt: 0 }] }, new Map(), 'sandbox-id');
+    const message = 'Exec lifecycle hook ([cat /nope]) for Container "c" in Pod "p_default(u1)" failed - error: command \'cat /nope\' exited with 1: no such file\n, message: "out\\nno such file\\n"';
+    expect(log.slice(log.indexOf('event Normal Started: Started container c'))).toEqual([
+      'event Normal Started: Started container c',
+      'exec new-id cat /nope',
+      `event Warning FailedPostStartHook: ${message}`,
+      'event Normal Killing: FailedPostStartHook',
+      // the preStop hook fails too (same fake exec): its event, and the kill goes on with the grace left
+      'exec new-id sh -c echo bye',
+      expect.stringMatching(/^event Warning FailedPreStopHook: Exec lifecycle hook \(\[sh -c echo bye\]\)/),
+      'stop new-id grace=7',
+      'look again u1 in 0',
+    ]);
+    expect(waiting.get('u1/c')).toEqual({ reason: 'PostStartHookError', message });
+  });
+
+  it('a kill runs the preStop hook (sleep 0) before the stop; the grace left goes to the stop', async () => {
+    const { log, syncer } = setup();
+    const hooked = { ...pod, spec: { containers: [{ name: 'c', image: 'img:1', lifecycle: { preStop: { sleep: { seconds: 0 } } } }] } } as Stored<Pod>;
+    await syncer.execute(hooked, {
+      ...none,
+      kill: [{ name: 'c', containerId: 'old', reason: 'liveness', message: 'Container c failed liveness probe, will be restarted', graceSeconds: 5, restart: true }],
+    }, new Map([['c', [{ id: 'old', running: true, labels: {} } as ContainerInfo]]]), 'sandbox-id');
+    expect(log).toEqual(['event Normal Killing: Container c failed liveness probe, will be restarted', 'stop old grace=5']);
   });
 });

@@ -73,10 +73,10 @@ describe('admission of what mini-kube does not implement', () => {
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' },
       spec: {
         selector: { matchLabels: { a: 'b' } },
-        template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'x:1', lifecycle: { preStop: { exec: { command: ['true'] } } } }] } },
+        template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'x:1', resizePolicy: [{ resourceName: 'cpu', restartPolicy: 'NotRequired' }] }] } },
       },
     };
-    expect(causes(deploy)).toEqual(['spec.template.spec.containers[0].lifecycle: Forbidden: mini-kube does not implement spec.template.spec.containers[0].lifecycle']);
+    expect(causes(deploy)).toEqual(['spec.template.spec.containers[0].resizePolicy: Forbidden: mini-kube does not implement spec.template.spec.containers[0].resizePolicy']);
   });
 
   it('refuses a value other than the ones it implements', () => {
@@ -106,6 +106,13 @@ describe('admission of what mini-kube does not implement', () => {
   it('warns where ignoring is harmless, as the apiserver sends warnings', () => {
     const r = admit(pod({ nodeSelector: { disk: 'ssd' } }));
     expect(r.warnings).toEqual(['spec.nodeSelector: mini-kube has one node and runs every pod on it; nodeSelector is not evaluated']);
+  });
+
+  it('accepts lifecycle hooks, and the deprecated tcpSocket handler with a warning', () => {
+    const r = admit(pod({}, { lifecycle: { postStart: { sleep: { seconds: 1 } }, preStop: { tcpSocket: { port: 80 } } }, terminationMessagePolicy: 'FallbackToLogsOnError' }));
+    expect(r.warnings).toEqual([
+      'spec.containers[0].lifecycle.preStop.tcpSocket: deprecated: TCPSocket is not supported as a LifecycleHandler; the hook fails when it runs, as on Kubernetes',
+    ]);
   });
 
   it('reports what is invalid first, then what is not implemented', () => {
