@@ -28,6 +28,7 @@ import {
   type PullResult,
   type Runtime,
   type RuntimeEvent,
+  type VolumeOptions,
 } from './runtime.js';
 
 /** the kubelet keeps 10 KiB of probe output (maxReadLength) */
@@ -56,6 +57,8 @@ export interface DockerRuntimeOptions {
   execKill?: 'auto' | 'in-container';
   /** the control plane's --allow-privileged: without it, create refuses privileged bodies (create-options.ts) */
   allowPrivileged?: boolean;
+  /** <home>/pods: the one directory whose files a container may get by bind (the kubelet's file volumes) */
+  podFilesRoot?: string;
 }
 
 /**
@@ -94,12 +97,14 @@ export class DockerRuntime implements Runtime {
   /** the engine calls of exec(): direct on a local socket, else through dockerode (engine-exec.ts) */
   private readonly execCalls: ExecCalls;
   private readonly allowPrivileged: boolean;
+  private readonly podFilesRoot: string | undefined;
 
   constructor(opts: DockerRuntimeOptions | string = {}) {
     const o = typeof opts === 'string' ? { socketPath: opts } : opts;
     this.docker = o.docker ?? createDockerClient(o.socketPath);
     this.execKill = o.execKill ?? 'auto';
     this.allowPrivileged = o.allowPrivileged ?? false;
+    this.podFilesRoot = o.podFilesRoot;
     const local = localSocketOf(this.docker);
     this.execCalls = local ? new SocketExecCalls(local.socketPath, local.pathPrefix) : new DockerodeExecCalls(this.docker, bounded);
   }
@@ -117,8 +122,8 @@ export class DockerRuntime implements Runtime {
 
   // ---- volumes (volumes.ts) ----
 
-  ensureVolume(name: string, labels: Record<string, string>): Promise<void> {
-    return ensureVolume(this.docker, name, labels);
+  ensureVolume(name: string, labels: Record<string, string>, opts?: VolumeOptions): Promise<void> {
+    return ensureVolume(this.docker, name, labels, opts);
   }
 
   removeVolumes(labels: Record<string, string>): Promise<string[]> {
@@ -256,7 +261,7 @@ export class DockerRuntime implements Runtime {
 
   async createContainer(spec: CreateContainerSpec): Promise<string> {
     // Outside the engine call's try: a refused body is this process's decision, not an engine error.
-    const body = toCreateOptions(spec, { allowPrivileged: this.allowPrivileged });
+    const body = toCreateOptions(spec, { allowPrivileged: this.allowPrivileged, podFilesRoot: this.podFilesRoot });
     try {
       const container = await bounded(ENGINE_CALL_TIMEOUT_MS, 'create container', (abortSignal) =>
         this.docker.createContainer({ ...body, abortSignal } as Docker.ContainerCreateOptions),
