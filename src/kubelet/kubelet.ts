@@ -20,7 +20,11 @@ import type { Store, Stored, WatchEvent } from '../store/store.js';
 import {
   LABEL_CLUSTER, LABEL_CONTAINER, LABEL_POD_UID, type ContainerInfo, type Runtime,
 } from '../runtime/runtime.js';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ServiceAccountTokenSource } from '../kube/service-account-token.js';
 import { removePodVolumes } from './volumes.js';
+import { PodVolumeManager, volumesRefer } from './volume-manager.js';
 import { Backoff } from './backoff.js';
 import { containerIdOf, groupByContainer } from './container-names.js';
 import { ImageManager } from './images.js';
@@ -51,7 +55,17 @@ export interface KubeletOptions {
   connections?: ConnectionDrain;
   /** where the kubelet records what it observed; the control plane shares it with the service proxy */
   observed?: ObservedPods;
+  /**
+   * <home>/pods: the per-pod directories of configMap, secret, downwardAPI and projected volumes (the
+   * runtime allows binds from here only); default: a directory of this cluster under the system's tmp
+   */
+  podsDir?: string;
+  /** the token issuer for projected serviceAccountToken sources; without it those volumes fail to mount */
+  tokens?: ServiceAccountTokenSource;
 }
+
+/** How soon a pod whose volumes failed to mount is tried again (the object may also appear before: its watch). */
+const MOUNT_RETRY_MS = 5_000;
 
 /**
  * Timestamps (performance.now()) of a probe result crossing its threshold and of the effects it
@@ -85,6 +99,9 @@ export class Kubelet {
   private readonly workers: PodWorkers;
   private readonly status: StatusManager;
   private readonly syncer: SyncPod;
+  private readonly volumes: PodVolumeManager;
+  /** per pod uid: the renewal of its projected service-account tokens */
+  private readonly renewals = new Map<string, NodeJS.Timeout>();
   /** uid -> namespace/name, so a DELETED pod can still be cleaned up by uid */
   private readonly known = new Map<string, { namespace: string; name: string }>();
   /** why a container is not running although it should (CrashLoopBackOff, ErrImagePull, ...), per uid/name */
@@ -130,6 +147,12 @@ export class Kubelet {
       readyTrace: () => this.probeTrace && ((podUid, containerName, ready) =>
         this.probeTrace?.({ kind: 'ready-written', podUid, containerName, ready, at: performance.now() })),
     });
+    const configSource = {
+      configMap: (ns: string, name: string) => this.store.get<ConfigMap>('ConfigMap', ns, name),
+      secret: (ns: string, name: string) => this.store.get<Secret>('Secret', ns, name),
+    };
+    const podsDir = opts.podsDir ?? path.join(os.tmpdir(), `mini-kube-pods-${opts.clusterId}`);
+    this.volumes = new PodVolumeManager({ podsDir, config: configSource, tokens: opts.tokens });
     this.syncer = new SyncPod({
       runtime: this.runtime,
       images: this.images,
@@ -137,10 +160,8 @@ export class Kubelet {
       network: opts.network,
       publishPorts: opts.publishPorts,
       backoff: this.backoff,
-      configSource: {
-        configMap: (ns, name) => this.store.get<ConfigMap>('ConfigMap', ns, name),
-        secret: (ns, name) => this.store.get<Secret>('Secret', ns, name),
-      },
+      configSource,
+      podsDir,
       waiting: this.waiting,
       killedToRestart: this.killedToRestart,
       event: (pod, type, reason, message, name) => this.event(pod, type, reason, message, name),
@@ -171,7 +192,7 @@ export class Kubelet {
     this.unwatch = this.store.watch({ kind: 'Pod' }, (e) => this.onPodEvent(e));
     // A pod waiting in CreateContainerConfigError starts as soon as what it refers to appears or changes.
     this.unwatchConfig = this.store.watch({}, (e) => {
-      if (e.object.kind === 'ConfigMap' || e.object.kind === 'Secret') this.onConfigChange(e.object.metadata.namespace);
+      if (e.object.kind === 'ConfigMap' || e.object.kind === 'Secret') this.onConfigChange(e.object.kind, e.object.metadata.namespace, e.object.metadata.name);
     });
     if (!this.prepared) void this.engine.check();
     this.resyncTimer = setInterval(() => this.resyncAll(), this.opts.resyncMs ?? 10_000);
@@ -207,11 +228,15 @@ export class Kubelet {
     })();
   }
 
-  /** Syncs the pods of `namespace` whose containers wait for a ConfigMap or Secret. */
-  private onConfigChange(namespace: string | undefined): void {
+  /**
+   * Syncs the pods of `namespace` whose containers wait for a ConfigMap or Secret, and those whose volumes
+   * read the changed one: their files are written again at once (the kubelet's live update of mounted
+   * ConfigMaps and Secrets, which takes up to its sync period plus its cache's TTL there).
+   */
+  private onConfigChange(kind: 'ConfigMap' | 'Secret', namespace: string | undefined, name: string): void {
     for (const pod of this.store.list<Pod>('Pod', namespace)) {
       const uid = pod.metadata.uid;
-      if ([...this.waitingOf(uid).values()].some((w) => w.reason === 'CreateContainerConfigError')) this.requestSync(uid);
+      if (volumesRefer(pod, kind, name) || [...this.waitingOf(uid).values()].some((w) => w.reason === 'CreateContainerConfigError')) this.requestSync(uid);
     }
   }
 
@@ -222,6 +247,7 @@ export class Kubelet {
     this.unwatchConfig?.();
     this.engine?.stop();
     if (this.resyncTimer) clearInterval(this.resyncTimer);
+    for (const t of this.renewals.values()) clearTimeout(t);
     const inFlight = this.workers.stop();
     this.probes.stop();
     // A sync in flight may be creating a container right now: let it finish before listing, or that
@@ -232,6 +258,7 @@ export class Kubelet {
     await removePodContainers(this.runtime, all, 5);
     // their emptyDir volumes go with them, as a pod made again starts with empty ones
     await this.runtime.removeVolumes({ [LABEL_CLUSTER]: this.opts.clusterId }).catch((err: Error) => this.log(err.message));
+    for (const uid of this.volumes.podUids()) this.volumes.cleanup(uid);
     // Pods come back from scratch on the next `up`: their containers are gone on purpose.
     for (const pod of this.store.list<Pod>('Pod')) {
       this.observed.delete(pod.metadata.uid);
@@ -392,6 +419,8 @@ export class Kubelet {
 
     if (!pod.spec?.nodeName) this.bind(pod);
     let byName = groupByContainer(containers);
+    // The volumes first (WaitForAttachAndMount): a pod whose volume cannot be set up starts nothing.
+    if (!(await this.mountVolumes(pod))) return this.status.write(uid, byName);
     // The sandbox first (kuberuntime_manager.go's SyncPod steps 2-4): a pod whose sandbox died is killed
     // and its containers restart in a new one, which they join.
     const apps = new Map([...byName].filter(([name]) => name !== SANDBOX_KEY));
@@ -428,6 +457,25 @@ export class Kubelet {
     }
     this.status.write(uid, fresh);
     this.lastSyncError.delete(uid);
+  }
+
+  /**
+   * Writes the pod's file volumes (volume-manager.ts). A failure is the kubelet's FailedMount event (counted
+   * on each retry, as the kubelet repeats it) and a retry; false then. Tokens are renewed when due.
+   */
+  private async mountVolumes(pod: Stored<Pod>): Promise<boolean> {
+    const uid = pod.metadata.uid;
+    const result = await this.volumes.setUp(pod).catch((err: Error) => ({ ok: false as const, volume: '', message: err.message }));
+    if (!result.ok) {
+      this.event(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${result.volume}" : ${result.message}`);
+      this.workers.later(uid, MOUNT_RETRY_MS);
+      return false;
+    }
+    if (result.renewInMs !== undefined) {
+      clearTimeout(this.renewals.get(uid));
+      this.renewals.set(uid, setTimeout(() => { this.renewals.delete(uid); this.requestSync(uid); }, result.renewInMs).unref());
+    }
+    return true;
   }
 
   /** The probes' verdicts on each container's running instance (only failures matter to the decision). */
@@ -516,6 +564,9 @@ export class Kubelet {
     // the pod is ending (deleted, or gone from the store): its emptyDir volumes go with its containers
     await removePodVolumes(this.runtime, this.opts.clusterId, uid).catch((err: Error) => this.log(err.message));
     if (!this.podByUid(uid)) {
+      this.volumes.cleanup(uid);
+      clearTimeout(this.renewals.get(uid));
+      this.renewals.delete(uid);
       this.probes.removePod(uid);
       this.known.delete(uid);
       this.backoff.forgetPrefix(`${uid}/`);
@@ -539,6 +590,8 @@ export class Kubelet {
     for (const uid of new Set(orphans.map((c) => c.labels[LABEL_POD_UID]!))) {
       await removePodVolumes(this.runtime, this.opts.clusterId, uid).catch((err: Error) => this.log(err.message));
     }
+    // the file volumes of pods deleted while the control plane was down
+    for (const uid of this.volumes.podUids()) if (!uids.has(uid)) this.volumes.cleanup(uid);
   }
 
   private event(pod: Pod, type: EventType, reason: string, message: string, containerName?: string): void {
