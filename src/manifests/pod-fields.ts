@@ -230,7 +230,7 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
   },
   PodSecurityContext: {
     appArmorProfile: refused(),
-    fsGroup: impl(`${SEC_TEST} (a supplementary group: mini-kube has no volumes to chown yet)`),
+    fsGroup: impl(`${SEC_TEST} (a supplementary group; volume files are not chowned to it: decision 130)`),
     fsGroupChangePolicy: refused(),
     runAsGroup: impl(SEC_TEST),
     runAsNonRoot: impl(SEC_TEST),
