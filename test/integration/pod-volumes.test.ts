@@ -155,6 +155,13 @@ describe('configMap, secret, downwardAPI and projected volumes on the real engin
     expect(lines.slice(-3)).toEqual(['green', 'green', 'blue']);
   }, 60_000);
 
+  it('a downwardAPI volume follows a change of the pod\'s labels within the kubelet\'s resync', async () => {
+    const started = Date.now();
+    await cluster.apply(FILES_POD.replace('tier: "web"', 'tier: "api"'));
+    await until('the new label in the file', async () => (await sh('files', 'cat /etc/info/labels')).stdout === 'app="files"\ntier="api"', 30_000);
+    console.log(`downwardAPI labels file updated ${Date.now() - started} ms after the pod's labels changed`);
+  }, 60_000);
+
   it('the volume files live in a 0700 pod directory under the home, removed with the pod', async () => {
     const uid = (await pod('files'))!.metadata!.uid!;
     const dir = `${cluster.home}/pods/${uid}`;
