@@ -25,6 +25,7 @@ import * as path from 'node:path';
 import type { ServiceAccountTokenSource } from '../kube/service-account-token.js';
 import { removePodVolumes } from './volumes.js';
 import { PodVolumeManager, volumesRefer } from './volume-manager.js';
+import { emptyDirOverLimit, sizeLimitedEmptyDirs } from './volume-usage.js';
 import { Backoff } from './backoff.js';
 import { containerIdOf, groupByContainer } from './container-names.js';
 import { ImageManager } from './images.js';
@@ -66,6 +67,8 @@ export interface KubeletOptions {
 
 /** How soon a pod whose volumes failed to mount is tried again (the object may also appear before: its watch). */
 const MOUNT_RETRY_MS = 5_000;
+/** The eviction manager's monitoring interval (--eviction-monitoring-period, 10 s). */
+const EVICTION_MONITOR_MS = 10_000;
 
 /**
  * Timestamps (performance.now()) of a probe result crossing its threshold and of the effects it
@@ -102,6 +105,9 @@ export class Kubelet {
   private readonly volumes: PodVolumeManager;
   /** per pod uid: the renewal of its projected service-account tokens */
   private readonly renewals = new Map<string, NodeJS.Timeout>();
+  /** per pod uid: why the kubelet evicted it (an emptyDir over its sizeLimit); its containers stay stopped */
+  private readonly evicted = new Map<string, string>();
+  private evictionTimer?: NodeJS.Timeout;
   /** uid -> namespace/name, so a DELETED pod can still be cleaned up by uid */
   private readonly known = new Map<string, { namespace: string; name: string }>();
   /** why a container is not running although it should (CrashLoopBackOff, ErrImagePull, ...), per uid/name */
@@ -144,6 +150,7 @@ export class Kubelet {
       waiting: this.waiting,
       podByUid: (uid) => this.podByUid(uid),
       engineReachable: () => this.engine?.isReachable !== false,
+      evicted: (uid) => this.evicted.get(uid),
       readyTrace: () => this.probeTrace && ((podUid, containerName, ready) =>
         this.probeTrace?.({ kind: 'ready-written', podUid, containerName, ready, at: performance.now() })),
     });
@@ -197,6 +204,8 @@ export class Kubelet {
     if (!this.prepared) void this.engine.check();
     this.resyncTimer = setInterval(() => this.resyncAll(), this.opts.resyncMs ?? 10_000);
     this.resyncTimer.unref();
+    this.evictionTimer = setInterval(() => void this.checkEmptyDirUsage(), EVICTION_MONITOR_MS);
+    this.evictionTimer.unref();
   }
 
   private async prepare(): Promise<void> {
@@ -248,6 +257,7 @@ export class Kubelet {
     this.engine?.stop();
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     for (const t of this.renewals.values()) clearTimeout(t);
+    if (this.evictionTimer) clearInterval(this.evictionTimer);
     const inFlight = this.workers.stop();
     this.probes.stop();
     // A sync in flight may be creating a container right now: let it finish before listing, or that
@@ -410,6 +420,7 @@ export class Kubelet {
     this.engineUp = true;
     if (!pod) return this.cleanupPod(uid, containers);
     if (pod.metadata.deletionTimestamp) return terminatePod(this.terminateDeps, pod, containers);
+    if (this.evicted.has(uid)) return this.syncEvicted(pod, containers);
     const unrunnable = podShapeProblem(pod);
     // no retry timer: only a new spec (which brings a sync of its own) can change this
     if (unrunnable) {
@@ -476,6 +487,36 @@ export class Kubelet {
       this.renewals.set(uid, setTimeout(() => { this.renewals.delete(uid); this.requestSync(uid); }, result.renewInMs).unref());
     }
     return true;
+  }
+
+  /**
+   * The eviction manager's emptyDir check: a pod whose disk emptyDir exceeds its sizeLimit is evicted
+   * (Evicted event, its containers killed at once, phase Failed with reason Evicted; never restarted).
+   */
+  private async checkEmptyDirUsage(): Promise<void> {
+    for (const uid of this.known.keys()) {
+      const pod = this.podByUid(uid);
+      if (!pod || pod.metadata.deletionTimestamp || this.evicted.has(uid) || !sizeLimitedEmptyDirs(pod).length) continue;
+      const sandbox = groupByContainer(this.status.lastListed.get(uid) ?? []).get(SANDBOX_KEY)?.[0];
+      if (!sandbox?.running) continue;
+      const message = await emptyDirOverLimit(this.runtime, sandbox.id, pod);
+      if (!message || this.stopped) continue;
+      this.evicted.set(uid, message);
+      this.event(pod, 'Warning', 'Evicted', message);
+      this.requestSync(uid);
+    }
+  }
+
+  /** An evicted pod: every container stopped at once (grace 0, as the eviction manager kills), then its status. */
+  private async syncEvicted(pod: Stored<Pod>, containers: ContainerInfo[]): Promise<void> {
+    const running = containers.filter((c) => c.running);
+    for (const c of running) {
+      if (c.labels[LABEL_CONTAINER]) this.event(pod, 'Normal', 'Killing', `Stopping container ${c.labels[LABEL_CONTAINER]}`, c.labels[LABEL_CONTAINER]);
+    }
+    await removePodContainers({ stopContainer: (id, grace) => this.runtime.stopContainer(id, grace), removeContainer: async () => {} }, running, 0);
+    const listed = running.length ? await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: pod.metadata.uid }) : containers;
+    this.status.lastListed.set(pod.metadata.uid, listed);
+    this.status.write(pod.metadata.uid, groupByContainer(listed));
   }
 
   /** The probes' verdicts on each container's running instance (only failures matter to the decision). */
@@ -565,6 +606,7 @@ export class Kubelet {
     await removePodVolumes(this.runtime, this.opts.clusterId, uid).catch((err: Error) => this.log(err.message));
     if (!this.podByUid(uid)) {
       this.volumes.cleanup(uid);
+      this.evicted.delete(uid);
       clearTimeout(this.renewals.get(uid));
       this.renewals.delete(uid);
       this.probes.removePod(uid);

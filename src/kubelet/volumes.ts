@@ -17,12 +17,11 @@ import { parseQuantity } from '../manifests/quantity.js';
 import { LABEL_CLUSTER, LABEL_POD_UID, type Runtime, type VolumeMountSpec } from '../runtime/runtime.js';
 import { expandVars } from './env.js';
 import { fileVolumeDir, fileVolumeKind } from './volume-manager.js';
+import { SANDBOX_VOLUMES_DIR, sizeLimitedEmptyDirs } from './volume-usage.js';
 
 /** The pod volume a Docker volume backs. */
 export const LABEL_VOLUME = 'io.mini-kube.volume';
 
-/** Where the sandbox mounts the pod's memory-backed emptyDirs (it only holds them mounted). */
-export const SANDBOX_VOLUMES_DIR = '/.mini-kube-volumes';
 
 /** k8s_<volume>_<pod>_<namespace>_<uid>, as the containers are named; unique per pod (the uid). */
 export function emptyDirVolumeName(pod: Pod, volume: string): string {
@@ -59,9 +58,13 @@ export async function ensurePodVolumes(runtime: Runtime, clusterId: string, pod:
   }
 }
 
-/** The sandbox's mounts: every memory-backed emptyDir, so its tmpfs lives as long as the pod. */
+/**
+ * The sandbox's mounts: every memory-backed emptyDir, so its tmpfs lives as long as the pod, and every
+ * disk emptyDir with a sizeLimit, which the eviction check measures there (volume-usage.ts).
+ */
 export function sandboxMounts(pod: Pod): VolumeMountSpec[] {
-  return emptyDirs(pod).filter((v) => v.emptyDir?.medium === 'Memory').map((v) => ({
+  const limited = new Set(sizeLimitedEmptyDirs(pod).map((v) => v.name));
+  return emptyDirs(pod).filter((v) => v.emptyDir?.medium === 'Memory' || limited.has(v.name)).map((v) => ({
     volume: emptyDirVolumeName(pod, v.name), target: `${SANDBOX_VOLUMES_DIR}/${v.name}`, readOnly: false,
   }));
 }

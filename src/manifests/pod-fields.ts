@@ -142,7 +142,7 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     vsphereVolume: refused(),
   },
   // a Docker volume per pod and volume (decision 120); Memory: a tmpfs volume the sandbox holds (decision 133);
-  // sizeLimit only with Memory (the tmpfs size): on a disk emptyDir it is refused (validate-volumes.ts)
+  // sizeLimit: the tmpfs size with Memory; on disk, measured and the pod evicted over it (decision 133)
   EmptyDirVolumeSource: { medium: only(['', 'Memory'], 'the node\'s disk or memory (tmpfs); HugePages are not implemented'), sizeLimit: impl(VOL_TEST) },
   ConfigMapVolumeSource: { defaultMode: impl(VOL_TEST), items: impl(VOL_TEST), name: impl(VOL_TEST), optional: impl(VOL_TEST) },
   SecretVolumeSource: { defaultMode: impl(VOL_TEST), items: impl(VOL_TEST), optional: impl(VOL_TEST), secretName: impl(VOL_TEST) },

@@ -1,7 +1,7 @@
 // The volume sources mini-kube implements, as the apiserver validates them (validation.go validateVolumeSource
 // and friends): configMap, secret, downwardAPI, projected (names, items' key/path/mode, defaultMode, the
 // downward-API paths a volume may read, token lifetimes, duplicate projected paths), and a volumeMount's
-// subPath/subPathExpr. What mini-kube refuses of them is in unimplementedVolumes (docs/decisions/132, 133).
+// subPath/subPathExpr. What mini-kube refuses of them is in unimplementedVolumes (docs/decisions/132).
 import type * as core from 'kubernetes-types/core/v1.js';
 import type { Container, PodSpec } from '../kube/types.js';
 import { isQualifiedName } from '../kube/validation.js';
@@ -148,19 +148,12 @@ export function validateSubPath(m: core.VolumeMount, path: FieldPath): FieldErro
 
 /**
  * What mini-kube refuses of the volumes it implements: a sub-path of an emptyDir (Docker 20.10 mounts no
- * part of a named volume; a bind of its directory is the subPath symlink escape, decision 132) and
- * sizeLimit on a disk emptyDir (no faithful eviction, decision 133).
+ * part of a named volume; a bind of its directory is the subPath symlink escape, decision 132).
  */
 export function unimplementedVolumes(spec: PodSpec, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
   const emptyDirs = new Set(volumes.filter((v) => v?.emptyDir).map((v) => v.name));
-  volumes.forEach((v, i) => {
-    if (v?.emptyDir?.sizeLimit !== undefined && v.emptyDir.medium !== 'Memory') {
-      errs.push(notImplemented(path.child('volumes').index(i).child('emptyDir', 'sizeLimit'),
-        'on a disk emptyDir: the engine\'s volumes have no size limit and mini-kube does not evict; medium: Memory takes a sizeLimit'));
-    }
-  });
   const lists: [string, Container[] | undefined][] = [['initContainers', spec.initContainers], ['containers', spec.containers]];
   for (const [field, list] of lists) {
     (Array.isArray(list) ? list : []).forEach((c, i) => {

@@ -206,7 +206,42 @@ spec:
     await cluster.delete('Pod', 'mem');
   }, 180_000);
 
-  it('admission refuses a subPath on an emptyDir, sizeLimit on a disk emptyDir and mountPropagation other than None', async () => {
+  it('a disk emptyDir over its sizeLimit gets the pod evicted: Failed, reason Evicted, the kubelet\'s message, nothing restarted', async () => {
+    await cluster.apply(`apiVersion: v1
+kind: Pod
+metadata: {name: filler}
+spec:
+  terminationGracePeriodSeconds: 30
+  containers:
+  - name: main
+    image: ${IMAGE}
+    command: ["sh", "-c", "dd if=/dev/zero of=/data/big bs=1k count=2048; sleep 3600"]
+    volumeMounts: [{name: data, mountPath: /data}]
+  volumes:
+  - name: data
+    emptyDir: {sizeLimit: 1Mi}
+`);
+    const message = 'Usage of EmptyDir volume "data" exceeds the limit "1Mi".';
+    const started = Date.now();
+    const evicted = await until('the pod evicted', async () => {
+      const p = await pod('filler');
+      return p?.status?.phase === 'Failed' && p.status.reason === 'Evicted' ? p : undefined;
+    }, 60_000);
+    console.log(`emptyDir over its sizeLimit: evicted ${Date.now() - started} ms after the pod was applied`);
+    expect(evicted.status?.message).toBe(message);
+    expect(evicted.status?.conditions?.find((c) => c.type === 'DisruptionTarget')).toMatchObject({ status: 'True', reason: 'TerminationByKubelet' });
+    expect((await cluster.events({ object: 'filler' })).some((e) => e.reason === 'Evicted' && e.message === message && e.type === 'Warning')).toBe(true);
+    // killed at once (grace 0 whatever the pod says) and never restarted
+    await until('main terminated', async () => (await pod('filler'))?.status?.containerStatuses?.[0]?.state?.terminated, 30_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    const after = await pod('filler');
+    expect(after?.status?.phase).toBe('Failed');
+    expect(after?.status?.containerStatuses?.[0]?.restartCount).toBe(0);
+    expect(after?.status?.containerStatuses?.[0]?.state?.terminated).toBeDefined();
+    await cluster.delete('Pod', 'filler');
+  }, 120_000);
+
+  it('admission refuses a subPath on an emptyDir and mountPropagation other than None', async () => {
     const refused = async (yaml: string): Promise<string> => {
       try {
         await cluster.apply(yaml);
@@ -227,8 +262,6 @@ spec:
 `;
     expect(await refused(base('{name: d, emptyDir: {}}', '{name: d, mountPath: /d, subPath: x}')))
       .toContain('spec.containers[0].volumeMounts[0].subPath: Forbidden: mini-kube does not implement spec.containers[0].volumeMounts[0].subPath (on an emptyDir');
-    expect(await refused(base('{name: d, emptyDir: {sizeLimit: 1Mi}}', '{name: d, mountPath: /d}')))
-      .toContain('spec.volumes[0].emptyDir.sizeLimit: Forbidden: mini-kube does not implement spec.volumes[0].emptyDir.sizeLimit (on a disk emptyDir');
     expect(await refused(base('{name: c, configMap: {name: x}}', '{name: c, mountPath: /c, mountPropagation: HostToContainer}')))
       .toContain('spec.containers[0].volumeMounts[0].mountPropagation: Forbidden: mini-kube does not implement spec.containers[0].volumeMounts[0].mountPropagation ("HostToContainer"; it accepts only "None"');
     expect(await refused(base('{name: c, configMap: {name: x, items: [{key: a, path: ../a}]}}', '{name: c, mountPath: /c}')))

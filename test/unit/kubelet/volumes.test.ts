@@ -10,11 +10,14 @@ import { writeAtomic } from '../../../src/kubelet/volume-files.js';
 import { fileVolumeDir } from '../../../src/kubelet/volume-manager.js';
 import { mountsOf, sandboxMounts, tmpfsSizeBytes } from '../../../src/kubelet/volumes.js';
 import { isPodFileBind } from '../../../src/runtime/create-options.js';
+import { emptyDirOverLimit } from '../../../src/kubelet/volume-usage.js';
+import type { Runtime } from '../../../src/runtime/runtime.js';
 
 const volumes = [
   { name: 'scratch', emptyDir: {} },
   { name: 'mem', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
   { name: 'cfg', configMap: { name: 'cm' } },
+  { name: 'limited', emptyDir: { sizeLimit: '1Mi' } },
 ];
 const pod = { metadata: { name: 'p', namespace: 'default', uid: 'u1' }, spec: { volumes, containers: [] } } as unknown as Pod;
 
@@ -71,7 +74,11 @@ describe('mountsOf', () => {
 
 describe('memory emptyDir', () => {
   it('the sandbox holds it mounted; its size is the smaller of sizeLimit and the pod memory limit', () => {
-    expect(sandboxMounts(pod)).toEqual([{ volume: 'k8s_mem_p_default_u1', target: '/.mini-kube-volumes/mem', readOnly: false }]);
+    expect(sandboxMounts(pod)).toEqual([
+      { volume: 'k8s_mem_p_default_u1', target: '/.mini-kube-volumes/mem', readOnly: false },
+      // a disk emptyDir with a sizeLimit too: the eviction check measures it there
+      { volume: 'k8s_limited_p_default_u1', target: '/.mini-kube-volumes/limited', readOnly: false },
+    ]);
     const limited = { spec: { containers: [{ resources: { limits: { memory: '512Ki' } } }, { resources: { limits: { memory: '256Ki' } } }] } } as unknown as Pod;
     expect(tmpfsSizeBytes(limited, { name: 'm', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } })).toBe(768 * 1024);
     expect(tmpfsSizeBytes(limited, { name: 'm', emptyDir: { medium: 'Memory', sizeLimit: '512Ki' } })).toBe(512 * 1024);
@@ -90,5 +97,24 @@ describe('isPodFileBind (the create body\'s security check)', () => {
   ] as const)('%j: %s', (m, ok) => {
     expect(isPodFileBind({ ...m }, '/h/pods')).toBe(ok);
     expect(isPodFileBind({ ...m }, undefined)).toBe(false);
+  });
+});
+
+describe('emptyDirOverLimit (the eviction manager\'s emptyDir check)', () => {
+  const runtime = (kib: Record<string, number>, calls: string[][] = []) => ({
+    exec: async (id: string, cmd: string[]) => {
+      calls.push([id, ...cmd]);
+      const k = kib[cmd.at(-1)!];
+      return k === undefined ? { exitCode: 1, output: Buffer.from('du: no such file'), timedOut: false } : { exitCode: 0, output: Buffer.from(`${k}\t${cmd.at(-1)}\n`), timedOut: false };
+    },
+  }) as unknown as Runtime;
+
+  it('measures each disk emptyDir with a sizeLimit in the sandbox; over the limit is the kubelet\'s message', async () => {
+    const calls: string[][] = [];
+    expect(await emptyDirOverLimit(runtime({ '/.mini-kube-volumes/limited': 1024 }, calls), 'sb', pod)).toBeUndefined();
+    expect(calls).toEqual([['sb', '/bin/busybox', 'du', '-s', '-k', '/.mini-kube-volumes/limited']]);
+    expect(await emptyDirOverLimit(runtime({ '/.mini-kube-volumes/limited': 1025 }), 'sb', pod)).toBe('Usage of EmptyDir volume "limited" exceeds the limit "1Mi".');
+    // not measurable (the sandbox is going away): no eviction
+    expect(await emptyDirOverLimit(runtime({}), 'sb', pod)).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 // Admission of configMap, secret, downwardAPI and projected volumes and of subPath, as the apiserver
-// validates them, and what mini-kube refuses of them (a sub-path of an emptyDir, sizeLimit on disk).
+// validates them, and what mini-kube refuses of them (a sub-path of an emptyDir).
 import { describe, expect, it } from 'vitest';
 import { admit } from '../../../src/manifests/index.js';
 import { StatusError } from '../../../src/kube/errors.js';
@@ -28,6 +28,7 @@ describe('volume admission', () => {
       { name: 'c', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }, { path: 'mem', resourceFieldRef: { containerName: 'c', resource: 'limits.memory' } }] } },
       { name: 'd', projected: { sources: [{ configMap: { name: 'cm' } }, { serviceAccountToken: { path: 'token' } }, { downwardAPI: { items: [{ path: 'n', fieldRef: { fieldPath: 'metadata.name' } }] } }] } },
       { name: 'e', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } },
+      { name: 'f', emptyDir: { sizeLimit: '1Gi' } },
     ], [{ name: 'a', mountPath: '/a', subPath: 'dir' }, { name: 'd', mountPath: '/d', subPathExpr: '$(X)' }, { name: 'e', mountPath: '/e', mountPropagation: 'None' }]);
     expect(causes(obj)).toEqual([]);
     const admitted = admit(obj).object as { spec: { volumes: { downwardAPI?: { items: { fieldRef?: { apiVersion: string } }[] }; projected?: { sources: { serviceAccountToken?: { expirationSeconds: number } }[] } }[] } };
@@ -49,7 +50,6 @@ describe('volume admission', () => {
     [[{ name: 'a', configMap: { name: 'x' } }], [{ name: 'a', mountPath: '/a', subPath: '../x' }], "spec.containers[0].volumeMounts[0].subPath: Invalid value: \"../x\": must not contain '..'"],
     [[{ name: 'a', configMap: { name: 'x' } }], [{ name: 'a', mountPath: '/a', subPath: 'x', subPathExpr: 'y' }], 'spec.containers[0].volumeMounts[0].subPathExpr: Invalid value: "y": subPathExpr and subPath are mutually exclusive'],
     [[{ name: 'a', emptyDir: {} }], [{ name: 'a', mountPath: '/a', subPathExpr: '$(X)' }], 'spec.containers[0].volumeMounts[0].subPathExpr: Forbidden: mini-kube does not implement spec.containers[0].volumeMounts[0].subPathExpr (on an emptyDir'],
-    [[{ name: 'a', emptyDir: { sizeLimit: '1Gi' } }], [], 'spec.volumes[0].emptyDir.sizeLimit: Forbidden: mini-kube does not implement spec.volumes[0].emptyDir.sizeLimit (on a disk emptyDir'],
     [[{ name: 'a', emptyDir: { medium: 'HugePages' } }], [], 'spec.volumes[0].emptyDir.medium: Forbidden: mini-kube does not implement spec.volumes[0].emptyDir.medium ("HugePages"'],
   ])('refuses %j %j', (volumes, mounts, cause) => {
     expect(causes(pod(volumes, mounts)).join('\n')).toContain(cause);
