@@ -420,6 +420,9 @@ export class Kubelet {
     this.engineUp = true;
     if (!pod) return this.cleanupPod(uid, containers);
     if (pod.metadata.deletionTimestamp) return terminatePod(this.terminateDeps, pod, containers);
+    // An eviction this kubelet wrote before a restart of the control plane still holds (nothing observed yet:
+    // the stored status is the one it wrote, as shownStatus reads it).
+    if (!this.observed.status(uid) && pod.status?.phase === 'Failed' && pod.status.reason === 'Evicted') this.evicted.set(uid, pod.status.message ?? '');
     if (this.evicted.has(uid)) return this.syncEvicted(pod, containers);
     const unrunnable = podShapeProblem(pod);
     // no retry timer: only a new spec (which brings a sync of its own) can change this

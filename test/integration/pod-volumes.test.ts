@@ -105,7 +105,7 @@ describe('configMap, secret, downwardAPI and projected volumes on the real engin
     await until('the FailedMount event', async () => (await cluster.events({ object: 'files' })).some((e) => e.reason === 'FailedMount' && e.message === message && e.type === 'Warning'), 60_000);
     const waiting = await pod('files');
     expect(waiting?.status?.phase).toBe('Pending');
-    expect(waiting?.status?.containerStatuses?.[0]?.state?.waiting?.reason ?? 'ContainerCreating').toBe('ContainerCreating');
+    expect(waiting?.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe('ContainerCreating');
     await cluster.apply(CONFIG('blue'));
     await cluster.waitForPodReady('files', { timeoutMs: 90_000 });
   }, 150_000);
