@@ -153,6 +153,9 @@ describe('configMap, secret, downwardAPI and projected volumes on the real engin
     expect(lines.slice(1, -3).sort()).toEqual(['.', '..', '..data', lines[0], 'color', 'size'].sort());
     // the projected and the items volumes follow too; as on Kubernetes, a subPath mount is not updated
     expect(lines.slice(-3)).toEqual(['green', 'green', 'blue']);
+    // a Secret too, in its own volume and as a projected source
+    await cluster.apply(SECRET.replace('s3cr3t', 'rotated'));
+    await until('the new secret in both volumes', async () => (await sh('files', 'cat /etc/creds/password /etc/all/secret/password')).stdout === 'rotatedrotated', 30_000);
   }, 60_000);
 
   it('a downwardAPI volume follows a change of the pod\'s labels within the kubelet\'s resync', async () => {
