@@ -75,7 +75,20 @@ function merged(live: Stored, desired: KubeObject): Stored {
   const nodeName = (live['spec'] as { nodeName?: unknown } | undefined)?.nodeName;
   if (live.kind === 'Pod' && spec && spec['nodeName'] === undefined && nodeName !== undefined) spec['nodeName'] = nodeName;
   if (spec !== undefined) next['spec'] = spec;
+  // the content of kinds without a spec (a ConfigMap's or Secret's data, binaryData, immutable, type) is
+  // the applied one too: an apply that changes a ConfigMap's data changes it
+  for (const key of contentKeys(live, desired)) {
+    if (desired[key] === undefined) delete next[key];
+    else next[key] = structuredClone(desired[key]);
+  }
   return next;
+}
+
+/** The top-level fields besides type, metadata, spec and status (data, binaryData, stringData, immutable, type). */
+function contentKeys(a: KubeObject, b: KubeObject): string[] {
+  const skip = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+  // a Secret's type is defaulted by the server (Opaque): omitted in the file, the live one is kept
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !skip.has(k) && !(k === 'type' && b[k] === undefined));
 }
 
 interface ServiceSpecLike {
@@ -102,6 +115,7 @@ function isServerAnnotation(key: string): boolean {
 
 function sameContent(a: KubeObject, b: KubeObject): boolean {
   return canonicalJson(a['spec']) === canonicalJson(b['spec']) &&
+    contentKeys(a, b).every((k) => canonicalJson(a[k]) === canonicalJson(b[k])) &&
     canonicalJson(a.metadata?.labels ?? {}) === canonicalJson(b.metadata?.labels ?? {}) &&
     canonicalJson(a.metadata?.annotations ?? {}) === canonicalJson(b.metadata?.annotations ?? {});
 }

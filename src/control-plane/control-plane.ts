@@ -88,7 +88,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   try {
     const allowPrivileged = opts.allowPrivileged ?? config.allowPrivileged ?? false;
     // The runtime refuses on its own what admission refuses (defence in depth: create-options.ts).
-    const runtime = opts.runtime ?? new DockerRuntime({ allowPrivileged });
+    // the kubelet's configMap/secret/downwardAPI/projected volume files: the one place binds may come from
+    const podsDir = paths.pods;
+    const runtime = opts.runtime ?? new DockerRuntime({ allowPrivileged, podFilesRoot: podsDir });
     const publishPorts = opts.publishPorts ?? config.publishPorts ?? false;
     const store = new Store(paths.store);
     store.setWriteGuard(podSecurityGate({ allowPrivileged }));
@@ -103,7 +105,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const proxy = new ServiceProxy({ store, address: nodePortAddress, publishPorts, log, reserved: reservations, observed });
     const kubelet = new Kubelet({
       store, runtime, clusterId: config.clusterId, network: networkName(config.clusterId), publishPorts, log,
-      connections: proxy, observed,
+      connections: proxy, observed, podsDir,
     });
     // The kubelet's start (Docker network, orphans) and the API server's (TLS) overlap: a test cluster
     // pays the longer of the two, not their sum (bench/startup).

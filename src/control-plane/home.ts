@@ -15,6 +15,8 @@ export interface HomePaths {
   log: string;
   token: string;
   ca: string;
+  /** the kubelet's per-pod directories (configMap, secret, downwardAPI and projected volume files) */
+  pods: string;
 }
 
 export function resolveHome(explicit?: string): string {
@@ -32,6 +34,7 @@ export function homePaths(root: string): HomePaths {
     log: path.join(root, 'control-plane.log'),
     token: path.join(root, 'token'),
     ca: path.join(root, 'ca.crt'),
+    pods: path.join(root, 'pods'),
   };
 }
 

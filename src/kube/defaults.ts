@@ -66,6 +66,11 @@ export function defaultPodSpec(spec: PodSpec): void {
     if (v.secret) v.secret.defaultMode ??= 420;
     if (v.downwardAPI) v.downwardAPI.defaultMode ??= 420;
     if (v.projected) v.projected.defaultMode ??= 420;
+    // SetDefaults_ObjectFieldSelector and SetDefaults_ServiceAccountTokenProjection (one hour)
+    for (const f of [...v.downwardAPI?.items ?? [], ...(v.projected?.sources ?? []).flatMap((s) => s.downwardAPI?.items ?? [])]) {
+      if (f.fieldRef) f.fieldRef.apiVersion ||= 'v1';
+    }
+    for (const s of v.projected?.sources ?? []) if (s.serviceAccountToken) s.serviceAccountToken.expirationSeconds ??= 3600;
     if (v.hostPath) v.hostPath.type ??= '';
   }
   for (const c of spec.initContainers ?? []) defaultContainer(c);

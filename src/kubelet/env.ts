@@ -26,9 +26,22 @@ export function expandVars(value: string, vars: Map<string, string>): string {
   });
 }
 
-/** podFieldSelectorRuntimeValue; status.podIP is refused at admission (the IP is known only after start). */
-function fieldRefValue(pod: Pod, fieldPath: string): string | undefined {
+/** What the kubelet knows of the running pod when it makes a container's environment. */
+export interface PodRuntimeValues {
+  /** the sandbox's IP: known before the app containers are created (they join the sandbox) */
+  podIP?: string;
+}
+
+/** The downward-API paths whose value is the pod's IP: the caller waits for the sandbox's address first. */
+export function needsPodIP(c: Container): boolean {
+  return (c.env ?? []).some((e) => ['status.podIP', 'status.podIPs'].includes(e.valueFrom?.fieldRef?.fieldPath ?? ''));
+}
+
+/** podFieldSelectorRuntimeValue. */
+function fieldRefValue(pod: Pod, fieldPath: string, values: PodRuntimeValues): string | undefined {
   switch (fieldPath) {
+    // one address family on the pod network: podIPs is the one IP, as the kubelet joins them with ","
+    case 'status.podIP': case 'status.podIPs': return values.podIP ?? '';
     case 'metadata.name': return pod.metadata?.name ?? '';
     case 'metadata.namespace': return pod.metadata?.namespace ?? 'default';
     case 'metadata.uid': return pod.metadata?.uid ?? '';
@@ -62,7 +75,7 @@ export function resourceFieldValue(pod: Pod, c: Container, ref: NonNullable<EnvV
 
 const b64 = (v: string): string => Buffer.from(v, 'base64').toString('utf8');
 
-export function containerEnv(pod: Pod, c: Container, source: ConfigSource): EnvResult {
+export function containerEnv(pod: Pod, c: Container, source: ConfigSource, values: PodRuntimeValues = {}): EnvResult {
   const ns = pod.metadata?.namespace ?? 'default';
   const vars = new Map<string, string>();
   const warnings: string[] = [];
@@ -90,7 +103,7 @@ export function containerEnv(pod: Pod, c: Container, source: ConfigSource): EnvR
     const from = e.valueFrom;
     if (e.value || !from) { vars.set(e.name, expandVars(e.value ?? '', vars)); continue; }
     if (from.fieldRef) {
-      vars.set(e.name, fieldRefValue(pod, from.fieldRef.fieldPath) ?? '');
+      vars.set(e.name, fieldRefValue(pod, from.fieldRef.fieldPath, values) ?? '');
     } else if (from.resourceFieldRef) {
       vars.set(e.name, resourceFieldValue(pod, c, from.resourceFieldRef));
     } else if (from.configMapKeyRef || from.secretKeyRef) {

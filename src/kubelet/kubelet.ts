@@ -20,7 +20,12 @@ import type { Store, Stored, WatchEvent } from '../store/store.js';
 import {
   LABEL_CLUSTER, LABEL_CONTAINER, LABEL_POD_UID, type ContainerInfo, type Runtime,
 } from '../runtime/runtime.js';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ServiceAccountTokenSource } from '../kube/service-account-token.js';
 import { removePodVolumes } from './volumes.js';
+import { PodVolumeManager, volumesRefer } from './volume-manager.js';
+import { emptyDirOverLimit, sizeLimitedEmptyDirs } from './volume-usage.js';
 import { Backoff } from './backoff.js';
 import { containerIdOf, groupByContainer } from './container-names.js';
 import { ImageManager } from './images.js';
@@ -52,7 +57,19 @@ export interface KubeletOptions {
   connections?: ConnectionDrain;
   /** where the kubelet records what it observed; the control plane shares it with the service proxy */
   observed?: ObservedPods;
+  /**
+   * <home>/pods: the per-pod directories of configMap, secret, downwardAPI and projected volumes (the
+   * runtime allows binds from here only); default: a directory of this cluster under the system's tmp
+   */
+  podsDir?: string;
+  /** the token issuer for projected serviceAccountToken sources; without it those volumes fail to mount */
+  tokens?: ServiceAccountTokenSource;
 }
+
+/** How soon a pod whose volumes failed to mount is tried again (the object may also appear before: its watch). */
+const MOUNT_RETRY_MS = 5_000;
+/** The eviction manager's monitoring interval (--eviction-monitoring-period, 10 s). */
+const EVICTION_MONITOR_MS = 10_000;
 
 /**
  * Timestamps (performance.now()) of a probe result crossing its threshold and of the effects it
@@ -88,6 +105,12 @@ export class Kubelet {
   private readonly syncer: SyncPod;
   /** the termination messages of exited containers, read once each */
   private readonly terminationMessages: TerminationMessages;
+  private readonly volumes: PodVolumeManager;
+  /** per pod uid: the renewal of its projected service-account tokens */
+  private readonly renewals = new Map<string, NodeJS.Timeout>();
+  /** per pod uid: why the kubelet evicted it (an emptyDir over its sizeLimit); its containers stay stopped */
+  private readonly evicted = new Map<string, string>();
+  private evictionTimer?: NodeJS.Timeout;
   /** uid -> namespace/name, so a DELETED pod can still be cleaned up by uid */
   private readonly known = new Map<string, { namespace: string; name: string }>();
   /** why a container is not running although it should (CrashLoopBackOff, ErrImagePull, ...), per uid/name */
@@ -131,9 +154,16 @@ export class Kubelet {
       waiting: this.waiting,
       podByUid: (uid) => this.podByUid(uid),
       engineReachable: () => this.engine?.isReachable !== false,
+      evicted: (uid) => this.evicted.get(uid),
       readyTrace: () => this.probeTrace && ((podUid, containerName, ready) =>
         this.probeTrace?.({ kind: 'ready-written', podUid, containerName, ready, at: performance.now() })),
     });
+    const configSource = {
+      configMap: (ns: string, name: string) => this.store.get<ConfigMap>('ConfigMap', ns, name),
+      secret: (ns: string, name: string) => this.store.get<Secret>('Secret', ns, name),
+    };
+    const podsDir = opts.podsDir ?? path.join(os.tmpdir(), `mini-kube-pods-${opts.clusterId}`);
+    this.volumes = new PodVolumeManager({ podsDir, config: configSource, tokens: opts.tokens });
     this.syncer = new SyncPod({
       runtime: this.runtime,
       images: this.images,
@@ -141,10 +171,8 @@ export class Kubelet {
       network: opts.network,
       publishPorts: opts.publishPorts,
       backoff: this.backoff,
-      configSource: {
-        configMap: (ns, name) => this.store.get<ConfigMap>('ConfigMap', ns, name),
-        secret: (ns, name) => this.store.get<Secret>('Secret', ns, name),
-      },
+      configSource,
+      podsDir,
       waiting: this.waiting,
       killedToRestart: this.killedToRestart,
       event: (pod, type, reason, message, name) => this.event(pod, type, reason, message, name),
@@ -177,11 +205,13 @@ export class Kubelet {
     this.unwatch = this.store.watch({ kind: 'Pod' }, (e) => this.onPodEvent(e));
     // A pod waiting in CreateContainerConfigError starts as soon as what it refers to appears or changes.
     this.unwatchConfig = this.store.watch({}, (e) => {
-      if (e.object.kind === 'ConfigMap' || e.object.kind === 'Secret') this.onConfigChange(e.object.metadata.namespace);
+      if (e.object.kind === 'ConfigMap' || e.object.kind === 'Secret') this.onConfigChange(e.object.kind, e.object.metadata.namespace, e.object.metadata.name);
     });
     if (!this.prepared) void this.engine.check();
     this.resyncTimer = setInterval(() => this.resyncAll(), this.opts.resyncMs ?? 10_000);
     this.resyncTimer.unref();
+    this.evictionTimer = setInterval(() => void this.checkEmptyDirUsage(), EVICTION_MONITOR_MS);
+    this.evictionTimer.unref();
   }
 
   private async prepare(): Promise<void> {
@@ -216,11 +246,15 @@ export class Kubelet {
     }
   }
 
-  /** Syncs the pods of `namespace` whose containers wait for a ConfigMap or Secret. */
-  private onConfigChange(namespace: string | undefined): void {
+  /**
+   * Syncs the pods of `namespace` whose containers wait for a ConfigMap or Secret, and those whose volumes
+   * read the changed one: their files are written again at once (the kubelet's live update of mounted
+   * ConfigMaps and Secrets, which takes up to its sync period plus its cache's TTL there).
+   */
+  private onConfigChange(kind: 'ConfigMap' | 'Secret', namespace: string | undefined, name: string): void {
     for (const pod of this.store.list<Pod>('Pod', namespace)) {
       const uid = pod.metadata.uid;
-      if ([...this.waitingOf(uid).values()].some((w) => w.reason === 'CreateContainerConfigError')) this.requestSync(uid);
+      if (volumesRefer(pod, kind, name) || [...this.waitingOf(uid).values()].some((w) => w.reason === 'CreateContainerConfigError')) this.requestSync(uid);
     }
   }
 
@@ -231,6 +265,8 @@ export class Kubelet {
     this.unwatchConfig?.();
     this.engine?.stop();
     if (this.resyncTimer) clearInterval(this.resyncTimer);
+    for (const t of this.renewals.values()) clearTimeout(t);
+    if (this.evictionTimer) clearInterval(this.evictionTimer);
     const inFlight = this.workers.stop();
     this.probes.stop();
     // A sync in flight may be creating a container right now: let it finish before listing, or that
@@ -244,6 +280,7 @@ export class Kubelet {
     }
     // their emptyDir volumes go with them, as a pod made again starts with empty ones
     await this.runtime.removeVolumes({ [LABEL_CLUSTER]: this.opts.clusterId }).catch((err: Error) => this.log(err.message));
+    for (const uid of this.volumes.podUids()) this.volumes.cleanup(uid);
     // Pods come back from scratch on the next `up`: their containers are gone on purpose.
     for (const pod of this.store.list<Pod>('Pod')) {
       this.observed.delete(pod.metadata.uid);
@@ -427,6 +464,10 @@ export class Kubelet {
     this.engineUp = true;
     if (!pod) return this.cleanupPod(uid, containers);
     if (pod.metadata.deletionTimestamp) return terminatePod(this.terminateDeps, pod, containers);
+    // An eviction this kubelet wrote before a restart of the control plane still holds (nothing observed yet:
+    // the stored status is the one it wrote, as shownStatus reads it).
+    if (!this.observed.status(uid) && pod.status?.phase === 'Failed' && pod.status.reason === 'Evicted') this.evicted.set(uid, pod.status.message ?? '');
+    if (this.evicted.has(uid)) return this.syncEvicted(pod, containers);
     const unrunnable = podShapeProblem(pod);
     // no retry timer: only a new spec (which brings a sync of its own) can change this
     if (unrunnable) {
@@ -436,6 +477,8 @@ export class Kubelet {
 
     if (!pod.spec?.nodeName) this.bind(pod);
     let byName = groupByContainer(containers);
+    // The volumes first (WaitForAttachAndMount): a pod whose volume cannot be set up starts nothing.
+    if (!(await this.mountVolumes(pod))) return this.status.write(uid, byName);
     // The sandbox first (kuberuntime_manager.go's SyncPod steps 2-4): a pod whose sandbox died is killed
     // and its containers restart in a new one, which they join.
     const apps = new Map([...byName].filter(([name]) => name !== SANDBOX_KEY));
@@ -478,6 +521,55 @@ export class Kubelet {
   private async listPod(uid: string): Promise<ContainerInfo[]> {
     const listed = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: uid });
     return this.terminationMessages.annotate(listed);
+  }
+
+  /**
+   * Writes the pod's file volumes (volume-manager.ts). A failure is the kubelet's FailedMount event (counted
+   * on each retry, as the kubelet repeats it) and a retry; false then. Tokens are renewed when due.
+   */
+  private async mountVolumes(pod: Stored<Pod>): Promise<boolean> {
+    const uid = pod.metadata.uid;
+    const result = await this.volumes.setUp(pod).catch((err: Error) => ({ ok: false as const, volume: '', message: err.message }));
+    if (!result.ok) {
+      this.event(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${result.volume}" : ${result.message}`);
+      this.workers.later(uid, MOUNT_RETRY_MS);
+      return false;
+    }
+    if (result.renewInMs !== undefined) {
+      clearTimeout(this.renewals.get(uid));
+      this.renewals.set(uid, setTimeout(() => { this.renewals.delete(uid); this.requestSync(uid); }, result.renewInMs).unref());
+    }
+    return true;
+  }
+
+  /**
+   * The eviction manager's emptyDir check: a pod whose disk emptyDir exceeds its sizeLimit is evicted
+   * (Evicted event, its containers killed at once, phase Failed with reason Evicted; never restarted).
+   */
+  private async checkEmptyDirUsage(): Promise<void> {
+    for (const uid of this.known.keys()) {
+      const pod = this.podByUid(uid);
+      if (!pod || pod.metadata.deletionTimestamp || this.evicted.has(uid) || !sizeLimitedEmptyDirs(pod).length) continue;
+      const sandbox = groupByContainer(this.status.lastListed.get(uid) ?? []).get(SANDBOX_KEY)?.[0];
+      if (!sandbox?.running) continue;
+      const message = await emptyDirOverLimit(this.runtime, sandbox.id, pod);
+      if (!message || this.stopped) continue;
+      this.evicted.set(uid, message);
+      this.event(pod, 'Warning', 'Evicted', message);
+      this.requestSync(uid);
+    }
+  }
+
+  /** An evicted pod: every container stopped at once (grace 0, as the eviction manager kills), then its status. */
+  private async syncEvicted(pod: Stored<Pod>, containers: ContainerInfo[]): Promise<void> {
+    const running = containers.filter((c) => c.running);
+    for (const c of running) {
+      if (c.labels[LABEL_CONTAINER]) this.event(pod, 'Normal', 'Killing', `Stopping container ${c.labels[LABEL_CONTAINER]}`, c.labels[LABEL_CONTAINER]);
+    }
+    await removePodContainers({ stopContainer: (id, grace) => this.runtime.stopContainer(id, grace), removeContainer: async () => {} }, running, 0);
+    const listed = running.length ? await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: pod.metadata.uid }) : containers;
+    this.status.lastListed.set(pod.metadata.uid, listed);
+    this.status.write(pod.metadata.uid, groupByContainer(listed));
   }
 
   /** The probes' verdicts on each container's running instance (only failures matter to the decision). */
@@ -571,6 +663,10 @@ export class Kubelet {
     // the pod is ending (deleted, or gone from the store): its emptyDir volumes go with its containers
     await removePodVolumes(this.runtime, this.opts.clusterId, uid).catch((err: Error) => this.log(err.message));
     if (!this.podByUid(uid)) {
+      this.volumes.cleanup(uid);
+      this.evicted.delete(uid);
+      clearTimeout(this.renewals.get(uid));
+      this.renewals.delete(uid);
       this.probes.removePod(uid);
       this.known.delete(uid);
       this.backoff.forgetPrefix(`${uid}/`);
@@ -595,6 +691,8 @@ export class Kubelet {
       await this.runtime.removePodFiles?.(uid).catch((err: Error) => this.log(err.message));
       await removePodVolumes(this.runtime, this.opts.clusterId, uid).catch((err: Error) => this.log(err.message));
     }
+    // the file volumes of pods deleted while the control plane was down
+    for (const uid of this.volumes.podUids()) if (!uids.has(uid)) this.volumes.cleanup(uid);
   }
 
   private event(pod: Pod, type: EventType, reason: string, message: string, containerName?: string): void {

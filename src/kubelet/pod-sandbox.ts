@@ -14,6 +14,7 @@ import {
 } from '../runtime/runtime.js';
 import { isSandbox, type SandboxActions } from './sandbox-actions.js';
 import { hookPortsToPublish } from './lifecycle-hooks.js';
+import { ensurePodVolumes, sandboxMounts } from './volumes.js';
 
 export const SANDBOX_CHANGED_MESSAGE = 'Pod sandbox changed, it will be killed and re-created.';
 
@@ -58,6 +59,8 @@ export async function syncSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, action
 /** Creates (does not start) the pod's sandbox container; returns its id. */
 async function createSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, attempt: number): Promise<string> {
   const image = await deps.runtime.ensureSandboxImage();
+  // the sandbox holds the pod's memory-backed emptyDirs mounted (volumes.ts), so they exist before it
+  await ensurePodVolumes(deps.runtime, deps.clusterId, pod);
   const m = pod.metadata;
   const spec: CreateContainerSpec = {
     // dockershim's name for the sandbox: k8s_POD_<pod>_<namespace>_<uid>_<attempt>
@@ -77,6 +80,7 @@ async function createSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, attempt: nu
     ports: sandboxPorts(pod, deps.publishPorts),
     network: deps.network,
     publishPorts: deps.publishPorts,
+    mounts: sandboxMounts(pod),
   };
   return deps.runtime.createContainer(spec).catch(async (err: Error) => {
     // The shared network was removed behind our back (docker network prune): make it again, once.

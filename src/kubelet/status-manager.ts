@@ -30,6 +30,8 @@ export interface StatusManagerDeps {
   /** false while the engine does not answer: its condition on the pod must survive a status write */
   engineReachable(): boolean;
   readyTrace?(): ReadyTrace | undefined;
+  /** the eviction message of a pod the kubelet evicted (volume-usage.ts), else undefined */
+  evicted?(uid: string): string | undefined;
 }
 
 export class StatusManager {
@@ -122,6 +124,16 @@ export class StatusManager {
     // A sync that read the engine just before it went away must not wipe the "engine unreachable" mark.
     const engineMark = !this.deps.engineReachable() && pod.status?.conditions?.find((x) => x.type === ENGINE_CONDITION);
     if (engineMark) status.conditions = [...(status.conditions ?? []), engineMark];
+    // An evicted pod is Failed for good, with the eviction manager's reason, message and condition.
+    const evicted = this.deps.evicted?.(uid);
+    if (evicted) {
+      status.phase = 'Failed';
+      status.reason = 'Evicted';
+      status.message = evicted;
+      const since = shown?.conditions?.find((x) => x.type === 'DisruptionTarget')?.lastTransitionTime ?? timestamp();
+      status.conditions = [...(status.conditions ?? []).filter((x) => x.type !== 'DisruptionTarget'),
+        { type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message: evicted, lastTransitionTime: since }];
+    }
     const published = sandbox?.running && Object.keys(sandbox.publishedPorts).length ? JSON.stringify(sandbox.publishedPorts) : undefined;
     // Observed first: a reader woken by the store write below already finds it.
     observed.set(uid, {

@@ -14,7 +14,7 @@ import type { Stored } from '../store/store.js';
 import type { ContainerInfo, CreateContainerSpec, Runtime } from '../runtime/runtime.js';
 import type { Backoff } from './backoff.js';
 import { containerLabels, dockerContainerName } from './container-names.js';
-import { containerEnv, type ConfigSource } from './env.js';
+import { containerEnv, needsPodIP, type ConfigSource } from './env.js';
 import { cgroupResources } from '../kube/resources.js';
 import { containerSecurity, needsImageUser, verifyRunAsNonRoot } from './security-context.js';
 import type { ImageManager } from './images.js';
@@ -35,6 +35,8 @@ export interface SyncPodDeps {
   backoff: Backoff;
   /** the ConfigMaps and Secrets env and envFrom refer to */
   configSource: ConfigSource;
+  /** <home>/pods, where the file volumes the containers bind live (volume-manager.ts); the kubelet sets it */
+  podsDir?: string;
   /** why a container is not running although it should, per `${uid}/${name}`; read by the status */
   waiting: Map<string, WaitingReason>;
   /** instances killed to be restarted (the next decision restarts them whatever the policy) */
@@ -134,8 +136,12 @@ export class SyncPod {
       return;
     }
     // generateContainerConfig: a missing ConfigMap/Secret (or key) stops here, retried on their watch.
-    const env = containerEnv(pod, c, d.configSource);
+    // status.podIP is the sandbox's address, known once the sandbox runs.
+    const podIP = needsPodIP(c) ? await sandboxStarted.then(() => d.runtime.inspectContainer(sandboxId)).then((i) => i?.ip, () => undefined) : undefined;
+    const env = containerEnv(pod, c, d.configSource, { podIP });
     if (!env.ok) return this.failed(pod, c, 'CreateContainerConfigError', new Error(env.message));
+    const mounts = mountsOf(pod, c, d.podsDir ?? '', env.env);
+    if (!mounts.ok) return this.failed(pod, c, 'CreateContainerConfigError', new Error(mounts.message));
     for (const w of env.warnings) d.event(pod, 'Warning', 'InvalidEnvironmentVariableNames', w);
     // runAsNonRoot is verified against the image's user before the container is made (security-context.ts)
     const imageUser = needsImageUser(pod, c) ? await d.runtime.imageUser?.(c.image!).catch(() => '') ?? '' : '';
@@ -156,7 +162,7 @@ export class SyncPod {
       publishPorts: d.publishPorts,
       resources: cgroupResources(c),
       security: containerSecurity(pod, c, imageUser),
-      mounts: mountsOf(pod, c),
+      mounts: mounts.mounts,
       sandboxId,
       terminationMessagePath: terminationLabels(c)[LABEL_TERMINATION_MESSAGE_PATH],
     };

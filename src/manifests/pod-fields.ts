@@ -30,6 +30,9 @@ const PROBE_TESTS = 'test/integration/probes-tutorial-liveness, probes-tutorial-
 const NO_TAINTS = 'the node has no taints: tolerations have no effect, as on Kubernetes';
 const SEC_TEST = 'test/integration/pod-resources-security.test.ts';
 const LIFECYCLE_TEST = 'test/integration/pod-lifecycle.test.ts';
+const VOL_TEST = 'test/integration/pod-volumes.test.ts';
+const VOL_UNIT = 'test/unit/kubelet/volume-sources.test.ts';
+const KUBECTL_VOL_TEST = 'test/integration/pod-volumes-kubectl.test.ts';
 
 /** Type name → field name → entry. Types reached only through refused fields are not listed. */
 export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEntry>>>> = {
@@ -115,9 +118,9 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     azureFile: refused(),
     cephfs: refused(),
     cinder: refused(),
-    configMap: refused(),
+    configMap: impl(`${VOL_TEST}, ${KUBECTL_VOL_TEST}`),
     csi: refused(),
-    downwardAPI: refused(),
+    downwardAPI: impl(VOL_TEST),
     ephemeral: refused(),
     fc: refused(),
     flexVolume: refused(),
@@ -131,20 +134,38 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     persistentVolumeClaim: refused(),
     photonPersistentDisk: refused(),
     portworxVolume: refused(),
-    projected: refused(),
+    projected: impl(`${VOL_TEST}, ${VOL_UNIT}`),
     quobyte: refused(),
     rbd: refused(),
     scaleIO: refused(),
-    secret: refused(),
+    secret: impl(VOL_TEST),
     storageos: refused(),
     vsphereVolume: refused(),
   },
-  // a Docker volume per pod and volume (decision 120): no tmpfs that outlives a container restart, no size cap
-  EmptyDirVolumeSource: { medium: only([''], 'the node\'s disk (medium: Memory is not implemented: decision 120)'), sizeLimit: refused() },
+  // a Docker volume per pod and volume (decision 120); Memory: a tmpfs volume the sandbox holds (decision 133);
+  // sizeLimit: the tmpfs size with Memory; on disk, measured and the pod evicted over it (decision 133)
+  EmptyDirVolumeSource: { medium: only(['', 'Memory'], 'the node\'s disk or memory (tmpfs); HugePages are not implemented'), sizeLimit: impl(VOL_TEST) },
+  ConfigMapVolumeSource: { defaultMode: impl(VOL_TEST), items: impl(VOL_TEST), name: impl(VOL_TEST), optional: impl(VOL_TEST) },
+  SecretVolumeSource: { defaultMode: impl(VOL_TEST), items: impl(VOL_TEST), optional: impl(VOL_TEST), secretName: impl(VOL_TEST) },
+  DownwardAPIVolumeSource: { defaultMode: impl(VOL_TEST), items: impl(VOL_TEST) },
+  DownwardAPIVolumeFile: { fieldRef: impl(VOL_TEST), mode: impl(VOL_UNIT), path: impl(VOL_TEST), resourceFieldRef: impl(VOL_TEST) },
+  ProjectedVolumeSource: { defaultMode: impl(VOL_UNIT), sources: impl(VOL_TEST) },
+  VolumeProjection: {
+    clusterTrustBundle: refused(),
+    configMap: impl(VOL_TEST), downwardAPI: impl(VOL_TEST), secret: impl(VOL_TEST), serviceAccountToken: impl(VOL_UNIT),
+  },
+  ConfigMapProjection: { items: impl(VOL_UNIT), name: impl(VOL_TEST), optional: impl(VOL_UNIT) },
+  SecretProjection: { items: impl(VOL_TEST), name: impl(VOL_TEST), optional: impl(VOL_UNIT) },
+  DownwardAPIProjection: { items: impl(VOL_TEST) },
+  ServiceAccountTokenProjection: { audience: impl(VOL_UNIT), expirationSeconds: impl(VOL_UNIT), path: impl(VOL_UNIT) },
+  KeyToPath: { key: impl(VOL_TEST), mode: impl(VOL_TEST), path: impl(VOL_TEST) },
   VolumeMount: {
     mountPath: impl(INIT_TEST), name: impl(INIT_TEST), readOnly: impl(INIT_TEST),
-    // Docker 20.10 mounts no volume sub-path (decision 120)
-    mountPropagation: refused(), recursiveReadOnly: refused(), subPath: refused(), subPathExpr: refused(),
+    // every mount is private: None is what happens (the kubelet's default), the others need host mounts
+    mountPropagation: only(['None'], 'mounts are private to the container (the default)'),
+    recursiveReadOnly: refused(),
+    // on configMap, secret, downwardAPI and projected volumes; refused on an emptyDir (decision 132)
+    subPath: impl(`${VOL_TEST}, ${KUBECTL_VOL_TEST}`), subPathExpr: impl(VOL_TEST),
   },
   Toleration: {
     effect: impl(NO_TAINTS), key: impl(NO_TAINTS), operator: impl(NO_TAINTS), tolerationSeconds: impl(NO_TAINTS), value: impl(NO_TAINTS),
@@ -157,7 +178,7 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
   },
   EnvVarSource: {
     configMapKeyRef: impl(ENV_TEST),
-    fieldRef: impl('test/unit/kubelet/env.test.ts'),
+    fieldRef: impl(`test/unit/kubelet/env.test.ts, ${VOL_TEST} (status.podIP)`),
     resourceFieldRef: impl(ENV_TEST),
     secretKeyRef: impl(ENV_TEST),
   },
@@ -221,7 +242,7 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
   },
   PodSecurityContext: {
     appArmorProfile: refused(),
-    fsGroup: impl(`${SEC_TEST} (a supplementary group: mini-kube has no volumes to chown yet)`),
+    fsGroup: impl(`${SEC_TEST} (a supplementary group; volume files are not chowned to it: decision 130)`),
     fsGroupChangePolicy: refused(),
     runAsGroup: impl(SEC_TEST),
     runAsNonRoot: impl(SEC_TEST),

@@ -3,11 +3,13 @@
 // <path>", a 422 naming the field at the API, file:line in files — or, where ignoring it is harmless,
 // admitted with a warning. Read on the object as written, before defaulting, so a default never counts.
 import type { Kind } from '../kube/kinds.js';
+import type { PodSpec } from '../kube/types.js';
 import type { FieldPath } from './field-path.js';
 import { formatValue, forbiddenField, type FieldError } from './field-errors.js';
 import { podSpecsOf } from './pod-templates.js';
 import { unimplementedFields, type PodFieldIssue } from './pod-fields.js';
 import { unimplementedResources } from './resources.js';
+import { unimplementedVolumes } from './validate-volumes.js';
 
 export interface Unimplemented {
   errors: FieldError[];
@@ -39,6 +41,7 @@ export function unimplementedInPodSpecs(kind: Kind, obj: unknown): Unimplemented
   for (const at of podSpecsOf(kind, obj)) {
     for (const i of unimplementedFields(at.spec, 'PodSpec', at.path)) issue(i, out);
     out.errors.push(...unimplementedResources(at.spec, at.path));
+    out.errors.push(...unimplementedVolumes(at.spec as PodSpec, at.path));
   }
   return out;
 }

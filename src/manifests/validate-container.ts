@@ -9,6 +9,7 @@ import { validateEnv, validateEnvFrom } from './validate-env.js';
 import { IS_NEGATIVE_ERROR, isDNS1123Label, isValidPortName, isValidPortNum } from '../kube/validation.js';
 import { parseQuantity, QUANTITY_FORMAT_ERROR } from './quantity.js';
 import { validateImage } from './validate-image.js';
+import { validateSubPath } from './validate-volumes.js';
 import { validateHandler, validateProbe } from './validate-probe.js';
 
 export interface ContainerContext {
@@ -107,6 +108,7 @@ function validateVolumeMounts(c: Container, path: FieldPath, volumes: ReadonlySe
     if (!m.mountPath) errs.push(requiredField(p.child('mountPath')));
     if (mountPoints.has(m.mountPath)) errs.push(invalidField(p.child('mountPath'), m.mountPath, 'must be unique'));
     mountPoints.add(m.mountPath);
+    errs.push(...validateSubPath(m, p));
   });
   return errs;
 }

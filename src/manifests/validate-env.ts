@@ -1,7 +1,7 @@
 // A container's env and envFrom, as the apiserver's ValidateEnv and validateEnvFrom check them: names,
 // exactly one source, the downward-API paths and resources an env var may read, ConfigMap/Secret
-// references. The one thing mini-kube cannot give yet is refused: status.podIP (the pod's address is
-// known only once its container runs, after the environment is fixed).
+// references. status.podIP is the sandbox's address, which the kubelet reads before it creates the
+// container (docs/decisions/134).
 import type { Container } from '../kube/types.js';
 import { isDNS1123Subdomain, isEnvVarName, isQualifiedName } from '../kube/validation.js';
 import type { FieldPath } from './field-path.js';
@@ -13,7 +13,6 @@ const FIELD_PATHS = [
   'metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName',
   'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs',
 ];
-const NOT_YET = ['status.podIP', 'status.podIPs'];
 const RESOURCES = ['limits.cpu', 'limits.ephemeral-storage', 'limits.memory', 'requests.cpu', 'requests.ephemeral-storage', 'requests.memory'];
 const CPU_DIVISORS = ['1m', '1'];
 const BYTE_DIVISORS = ['1', '1k', '1M', '1G', '1T', '1P', '1E', '1Ki', '1Mi', '1Gi', '1Ti', '1Pi', '1Ei'];
@@ -53,9 +52,6 @@ function fieldRef(ref: { apiVersion?: string; fieldPath: string }, path: FieldPa
   const m = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(fp);
   if (m) return isQualifiedName(m[2]!.toLowerCase()).map((msg) => invalidField(path.child('fieldPath'), fp, msg));
   if (!FIELD_PATHS.includes(fp)) return [notSupportedField(path.child('fieldPath'), fp, FIELD_PATHS)];
-  if (NOT_YET.includes(fp)) {
-    return [invalidField(path.child('fieldPath'), fp, 'mini-kube does not implement the pod IP in env yet: the IP is known only once the container has started')];
-  }
   return [];
 }
 

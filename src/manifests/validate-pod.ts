@@ -8,6 +8,7 @@ import {
 import { IS_NEGATIVE_ERROR, inclusiveRangeError, isDNS1123Label } from '../kube/validation.js';
 import { validateContainerList } from './validate-container.js';
 import { validateImage } from './validate-image.js';
+import { validateFileVolume } from './validate-volumes.js';
 import { validateAnnotations, validateLabels, validateObjectMeta } from './validate-meta.js';
 
 /** Every volume source field of core/v1 Volume; exactly one may be set. */
@@ -50,6 +51,7 @@ export function validatePodSpec(spec: PodSpec | undefined, path: FieldPath): Fie
     const set = VOLUME_SOURCES.filter((s) => (v as Record<string, unknown>)[s] !== undefined);
     if (set.length === 0) errs.push(requiredField(p, 'must specify a volume type'));
     for (const extra of set.slice(1)) errs.push(forbiddenField(p.child(extra), 'may not specify more than 1 volume type'));
+    if (set.length === 1) errs.push(...validateFileVolume(v, p));
   });
 
   const gracePeriod = spec.terminationGracePeriodSeconds;

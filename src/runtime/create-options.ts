@@ -1,4 +1,5 @@
 // CreateContainerSpec (Kubernetes terms) -> the engine's container create body.
+import * as path from 'node:path';
 import type Docker from 'dockerode';
 import type { CreateContainerSpec } from './runtime.js';
 
@@ -26,18 +27,31 @@ export function portKey(containerPort: number, protocol: string): string {
  * a body that would hand the container the machine is refused here, whatever produced it: admission and
  * the store's gate refuse such pods first, and this is the last check before Docker (defence in depth).
  */
-export function toCreateOptions(spec: CreateContainerSpec, opts: { allowPrivileged?: boolean } = {}): Docker.ContainerCreateOptions {
+export function toCreateOptions(spec: CreateContainerSpec, opts: { allowPrivileged?: boolean; podFilesRoot?: string } = {}): Docker.ContainerCreateOptions {
   const body = createBody(spec);
   if (!opts.allowPrivileged) {
     // Joining the pod's own sandbox is what every app container does; any other namespace join is refused.
     const ownSandbox = spec.sandboxId !== undefined && body.HostConfig?.NetworkMode === `container:${spec.sandboxId}`;
-    const found = privilegedInCreateBody(ownSandbox ? { ...body, HostConfig: { ...body.HostConfig, NetworkMode: undefined } } : body);
+    // A read-only bind of the kubelet's own files for the pod (configMap, secret, downwardAPI, projected
+    // volumes under <home>/pods) hands the container nothing of the machine it was not meant to read.
+    const h = body.HostConfig ?? {};
+    const mounts = h.Mounts?.filter((m) => !isPodFileBind(m, opts.podFilesRoot));
+    const checked = { ...h, ...(ownSandbox ? { NetworkMode: undefined } : {}), ...(h.Mounts ? { Mounts: mounts } : {}) };
+    const found = privilegedInCreateBody({ ...body, HostConfig: checked });
     if (found.length) {
       throw new Error(`refusing to create container ${spec.name}: ${found.join('; ')}; `
         + 'admission should have refused this pod (report it as a bug), or start the control plane with --allow-privileged if you really mean it');
     }
   }
   return body;
+}
+
+/** A read-only bind whose source is strictly inside the pods directory (no `..` can climb out of it). */
+export function isPodFileBind(m: Docker.MountSettings, root: string | undefined): boolean {
+  if (!root || m.Type !== 'bind' || m.ReadOnly !== true || typeof m.Source !== 'string') return false;
+  const base = path.resolve(root);
+  const source = path.resolve(m.Source);
+  return source === m.Source && source.startsWith(base + path.sep);
 }
 
 /** What in an engine create body gives a container power over the machine; empty when nothing does. */
@@ -98,7 +112,12 @@ function createBody(spec: CreateContainerSpec): Docker.ContainerCreateOptions {
       NetworkMode: joined ? `container:${spec.sandboxId}` : spec.network,
       ...(joined ? {} : { PortBindings: bindings }),
       ...(spec.mounts?.length
-        ? { Mounts: spec.mounts.map((m) => ({ Type: 'volume' as const, Source: m.volume, Target: m.target, ReadOnly: m.readOnly })) }
+        ? {
+          Mounts: spec.mounts.map((m) => (m.bind !== undefined
+            // a bind never propagates mounts (mountPropagation: None), as the kubelet's private mounts
+            ? { Type: 'bind' as const, Source: m.bind, Target: m.target, ReadOnly: m.readOnly, BindOptions: { Propagation: 'rprivate' as const } }
+            : { Type: 'volume' as const, Source: m.volume ?? '', Target: m.target, ReadOnly: m.readOnly })),
+        }
         : {}),
       // the kubelet owns restarts (restartPolicy, back-off); the engine must not restart on its own
       RestartPolicy: { Name: 'no' },

@@ -30,6 +30,7 @@ import {
   type PullResult,
   type Runtime,
   type RuntimeEvent,
+  type VolumeOptions,
 } from './runtime.js';
 
 /** the kubelet keeps 10 KiB of probe output (maxReadLength) */
@@ -58,6 +59,8 @@ export interface DockerRuntimeOptions {
   execKill?: 'auto' | 'in-container';
   /** the control plane's --allow-privileged: without it, create refuses privileged bodies (create-options.ts) */
   allowPrivileged?: boolean;
+  /** <home>/pods: the one directory whose files a container may get by bind (the kubelet's file volumes) */
+  podFilesRoot?: string;
 }
 
 /**
@@ -99,12 +102,14 @@ export class DockerRuntime implements Runtime {
   /** the engine runs on this machine (local socket): a file made here can be bind-mounted */
   private readonly sharesFiles: boolean;
   private readonly terminationDir = terminationFilesDir();
+  private readonly podFilesRoot: string | undefined;
 
   constructor(opts: DockerRuntimeOptions | string = {}) {
     const o = typeof opts === 'string' ? { socketPath: opts } : opts;
     this.docker = o.docker ?? createDockerClient(o.socketPath);
     this.execKill = o.execKill ?? 'auto';
     this.allowPrivileged = o.allowPrivileged ?? false;
+    this.podFilesRoot = o.podFilesRoot;
     const local = localSocketOf(this.docker);
     this.sharesFiles = local !== undefined;
     this.execCalls = local ? new SocketExecCalls(local.socketPath, local.pathPrefix) : new DockerodeExecCalls(this.docker, bounded);
@@ -123,8 +128,8 @@ export class DockerRuntime implements Runtime {
 
   // ---- volumes (volumes.ts) ----
 
-  ensureVolume(name: string, labels: Record<string, string>): Promise<void> {
-    return ensureVolume(this.docker, name, labels);
+  ensureVolume(name: string, labels: Record<string, string>, opts?: VolumeOptions): Promise<void> {
+    return ensureVolume(this.docker, name, labels, opts);
   }
 
   removeVolumes(labels: Record<string, string>): Promise<string[]> {
@@ -262,7 +267,7 @@ export class DockerRuntime implements Runtime {
 
   async createContainer(spec: CreateContainerSpec): Promise<string> {
     // Outside the engine call's try: a refused body is this process's decision, not an engine error.
-    const body = toCreateOptions(spec, { allowPrivileged: this.allowPrivileged });
+    const body = toCreateOptions(spec, { allowPrivileged: this.allowPrivileged, podFilesRoot: this.podFilesRoot });
     // Added after the privilege check, which refuses every bind a pod could ask for: this one is the
     // runtime's own empty file (termination-file.ts), never a path a manifest names.
     const podUid = spec.labels[LABEL_POD_UID];

@@ -43,7 +43,7 @@ export interface CreateContainerSpec {
   /** cgroup limits from the container's resources (src/kube/resources.ts) */
   resources?: CgroupResources;
   security?: ContainerSecurity;
-  /** named engine volumes mounted into the container (a pod's emptyDir volumes) */
+  /** the pod's volumes mounted into the container: named engine volumes (emptyDir) and binds (file volumes) */
   mounts?: VolumeMountSpec[];
   /**
    * The id of the pod's sandbox container: this container joins its network namespace (`localhost` and the
@@ -58,9 +58,18 @@ export interface CreateContainerSpec {
   terminationMessagePath?: string;
 }
 
+export interface VolumeOptions {
+  tmpfs?: { sizeBytes?: number };
+}
+
 export interface VolumeMountSpec {
-  /** the engine's volume name */
-  volume: string;
+  /** the engine's volume name (an emptyDir) */
+  volume?: string;
+  /**
+   * a directory or file of the machine, bind-mounted: only under the cluster's pods directory, where the
+   * kubelet writes configMap, secret, downwardAPI and projected volumes (create-options.ts checks it)
+   */
+  bind?: string;
   /** the path inside the container */
   target: string;
   readOnly: boolean;
@@ -171,8 +180,11 @@ export interface Runtime {
   /** makes the pod sandbox image exist (built offline, sandbox-image.ts); returns its reference */
   ensureSandboxImage(): Promise<string>;
   removeNetwork(name: string): Promise<void>;
-  /** creates a named volume with these labels (LABEL_CLUSTER among them), or keeps the one there */
-  ensureVolume(name: string, labels: Record<string, string>): Promise<void>;
+  /**
+   * creates a named volume with these labels (LABEL_CLUSTER among them), or keeps the one there; with
+   * `tmpfs`, backed by memory (the local driver's tmpfs, `size` in bytes when given)
+   */
+  ensureVolume(name: string, labels: Record<string, string>, opts?: VolumeOptions): Promise<void>;
   /** removes the volumes carrying all these labels (LABEL_CLUSTER among them) */
   removeVolumes(labels: Record<string, string>): Promise<string[]>;
   imageExists(ref: string): Promise<boolean>;

@@ -42,7 +42,7 @@ describe('ConfigMap and Secret admission', () => {
   });
 
   it.each([
-    [{ fieldRef: { fieldPath: 'status.podIP' } }, 'mini-kube does not implement the pod IP in env yet'],
+    [{ fieldRef: { fieldPath: 'status.phase' } }, 'env[0].valueFrom.fieldRef.fieldPath: Unsupported value: "status.phase"'],
     [{ fieldRef: { fieldPath: 'spec.hostname' } }, 'env[0].valueFrom.fieldRef.fieldPath: Unsupported value: "spec.hostname": supported values: "metadata.name"'],
     [{ resourceFieldRef: { resource: 'limits.cpu', divisor: '2' } }, "only divisor's values 1m, 1 are supported with the cpu resource"],
     [{ configMapKeyRef: { name: 'x', key: 'a b' } }, 'env[0].valueFrom.configMapKeyRef.key: Invalid value: "a b"'],
