@@ -137,6 +137,7 @@ export class SyncPod {
       security: containerSecurity(pod, c, imageUser),
       mounts: mountsOf(pod, c),
       sandboxId,
+      terminal: { stdin: c.stdin === true, stdinOnce: c.stdinOnce === true, tty: c.tty === true },
     };
     let id: string;
     try {

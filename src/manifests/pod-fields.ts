@@ -29,6 +29,7 @@ const ENV_TEST = 'test/integration/configmaps-secrets.test.ts, test/unit/kubelet
 const PROBE_TESTS = 'test/integration/probes-tutorial-liveness, probes-tutorial-readiness, probes-handlers';
 const NO_TAINTS = 'the node has no taints: tolerations have no effect, as on Kubernetes';
 const SEC_TEST = 'test/integration/pod-resources-security.test.ts';
+const STREAMS_ATTACH_TEST = 'test/integration/streams-attach.test.ts';
 
 /** Type name → field name → entry. Types reached only through refused fields are not listed. */
 export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEntry>>>> = {
@@ -97,11 +98,11 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     restartPolicy: only(['Always'], 'native sidecars (initContainers[].restartPolicy: Always)'),
     securityContext: impl(SEC_TEST),
     startupProbe: impl(PROBE_TESTS),
-    stdin: only([false], 'containers get no stdin (kubectl run -i/attach is not implemented)'),
-    stdinOnce: only([false], 'containers get no stdin'),
+    stdin: impl(STREAMS_ATTACH_TEST),
+    stdinOnce: impl(STREAMS_ATTACH_TEST),
     terminationMessagePath: only(['/dev/termination-log'], 'the default; no termination message is read'),
     terminationMessagePolicy: only(['File'], 'the default; no termination message is read'),
-    tty: only([false], 'containers get no terminal'),
+    tty: impl(STREAMS_ATTACH_TEST),
     volumeDevices: refused(),
     volumeMounts: impl(INIT_TEST),
     workingDir: impl('test/unit/runtime/create-options.test.ts'),

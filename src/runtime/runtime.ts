@@ -51,6 +51,14 @@ export interface CreateContainerSpec {
    * sandbox's); `network`, `hostname` and `ports` are then not used.
    */
   sandboxId?: string;
+  /** the container's stdin, stdinOnce and tty (Docker OpenStdin, StdinOnce, Tty): for attach and `run -it` */
+  terminal?: TerminalSpec;
+}
+
+export interface TerminalSpec {
+  stdin: boolean;
+  stdinOnce: boolean;
+  tty: boolean;
 }
 
 export interface VolumeMountSpec {
@@ -181,6 +189,8 @@ export interface Runtime {
   listContainers(labels: Record<string, string>): Promise<ContainerInfo[]>;
   exec(id: string, cmd: string[], opts?: ExecOptions): Promise<ExecResult>;
   execInteractive(id: string, cmd: string[], opts: InteractiveExecOptions): Promise<ExecSession>;
+  /** attaches to the main process's stdin/stdout/stderr (kubectl attach); resize() resizes the container's terminal */
+  attach?(id: string, opts: InteractiveExecOptions): Promise<ExecSession>;
   logs(id: string, opts: LogOptions): Promise<Readable>;
   /** container lifecycle events for containers with these labels; returns a stop function */
   events(labels: Record<string, string>, onEvent: (e: RuntimeEvent) => void, onError: (err: Error) => void): () => void;

@@ -41,6 +41,7 @@ export function acceptExecWebSocket(wss: WebSocketServer, req: IncomingMessage, 
 export class WebSocketExecTransport implements ExecTransport {
   readonly stdin: PassThrough | undefined;
   private readonly resizeFns: ((w: number, h: number) => void)[] = [];
+  private lastSize: { width: number; height: number } | undefined;
   private readonly closeFns: (() => void)[] = [];
   private done = false;
   private readonly version: number;
@@ -65,9 +66,7 @@ export class WebSocketExecTransport implements ExecTransport {
       case RESIZE: {
         try {
           const size = JSON.parse(payload.toString('utf8')) as { Width?: unknown; Height?: unknown };
-          if (typeof size.Width === 'number' && typeof size.Height === 'number') {
-            for (const fn of this.resizeFns) fn(size.Width, size.Height);
-          }
+          if (typeof size.Width === 'number' && typeof size.Height === 'number') this.resized(size.Width, size.Height);
         } catch {
           // a malformed resize is ignored, as the kubelet does
         }
@@ -88,8 +87,15 @@ export class WebSocketExecTransport implements ExecTransport {
     for (const fn of fns) fn();
   }
 
+  private resized(width: number, height: number): void {
+    this.lastSize = { width, height };
+    for (const fn of this.resizeFns) fn(width, height);
+  }
+
   onResize(fn: (w: number, h: number) => void): void {
     this.resizeFns.push(fn);
+    // kubectl sends the terminal's size as soon as the streams are up, before the process exists
+    if (this.lastSize) fn(this.lastSize.width, this.lastSize.height);
   }
 
   onClose(fn: () => void): void {
