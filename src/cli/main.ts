@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { registerApply } from './commands/apply.js';
 import { registerExec } from './commands/exec.js';
 import { registerGet } from './commands/get.js';
+import { registerPortForward } from './commands/port-forward.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerKubeconfig } from './commands/kubeconfig.js';
 import { registerLifecycle } from './commands/lifecycle.js';
@@ -35,6 +36,7 @@ registerApply(program);
 registerGet(program);
 registerInspect(program);
 registerExec(program);
+registerPortForward(program);
 registerTools(program);
 registerDemo(program);
 
