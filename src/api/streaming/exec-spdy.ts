@@ -9,6 +9,7 @@ import type { PassThrough } from 'node:stream';
 import { StatusError } from '../../kube/errors.js';
 import type { ExecRequest, ExecStatus, ExecTransport } from './exec-session.js';
 import { SpdyServerConnection, type SpdyStream } from './spdy-connection.js';
+import { parseTerminalSize } from './terminal-size.js';
 import type { UpgradeExecProtocol } from './upgrade.js';
 
 /** Channel protocols in the server's order of preference; the client's order decides (as the kubelet). */
@@ -90,13 +91,8 @@ class SpdyExecTransport implements ExecTransport {
   }
 
   private resizedLine(line: string): void {
-    if (!line) return;
-    try {
-      const size = JSON.parse(line) as { Width?: unknown; Height?: unknown };
-      if (typeof size.Width === 'number' && typeof size.Height === 'number') this.resized(size.Width, size.Height);
-    } catch {
-      // ignore a malformed size, as the kubelet does
-    }
+    const size = line ? parseTerminalSize(line) : undefined;
+    if (size) this.resized(size.width, size.height);
   }
 
   private resized(width: number, height: number): void {

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { ExecStatus, ExecTransport } from './exec-session.js';
+import { parseTerminalSize } from './terminal-size.js';
 
 export const WS_EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
 
@@ -64,12 +65,8 @@ export class WebSocketExecTransport implements ExecTransport {
         if (payload.length && this.stdin && !this.stdin.writableEnded) this.stdin.write(payload);
         break;
       case RESIZE: {
-        try {
-          const size = JSON.parse(payload.toString('utf8')) as { Width?: unknown; Height?: unknown };
-          if (typeof size.Width === 'number' && typeof size.Height === 'number') this.resized(size.Width, size.Height);
-        } catch {
-          // a malformed resize is ignored, as the kubelet does
-        }
+        const size = parseTerminalSize(payload.toString('utf8'));
+        if (size) this.resized(size.width, size.height);
         break;
       }
       case CLOSE:
