@@ -88,9 +88,9 @@ describe('streams: stdin, tty, attach and the terminal size', () => {
 
   it('kubectl 1.20 run -it --rm --restart=Never: a shell in a new pod, its exit code, the pod deleted after', async () => {
     const t = inPty(s.env, s.k.dir, s.argv('1.20', ['run', '-it', '--rm', '--restart=Never', `--image=${IMAGE}`, 'runner', '--', 'sh']), 80, 24);
-    let at = await t.waitFor(/If you don't see a command prompt, try pressing enter\./, 0, 60_000);
+    const at = await t.waitFor(/If you don't see a command prompt, try pressing enter\./, 0, 60_000);
     t.send('echo in-run-$((2+3))\r');
-    at = await t.waitFor(/in-run-5/, at);
+    await t.waitFor(/in-run-5/, at);
     t.send('exit 3\r');
     expect(await t.exited).toBe(3);
     expect(t.out()).toContain('pod "runner" deleted');
