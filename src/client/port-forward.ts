@@ -111,7 +111,8 @@ export async function forwardPorts(client: ApiClient, namespace: string, podName
   const ports: number[] = [];
   try {
     for (const pair of pairs) {
-      const server = net.createServer((conn) => {
+      // half-open: a client that is done sending still gets the answer
+      const server = net.createServer({ allowHalfOpen: true }, (conn) => {
         sockets.add(conn);
         conn.on('close', () => sockets.delete(conn));
         ev.connection(local);
@@ -153,8 +154,13 @@ function pipeOne(client: ApiClient, namespace: string, podName: string, port: nu
     if (ws.readyState === WebSocket.OPEN) ws.send(Buffer.concat([Buffer.from([0]), chunk]));
     else pending.push(chunk);
   });
+  let ended = false;
+  // The local client half-closed: the server's extension of the channel protocol ends our side to the pod
+  // (portforward-websocket.ts), and the answer still comes back until the pod ends its side.
+  const sendEnd = () => ws.send(Buffer.from([255, 0]));
   ws.on('open', () => {
     for (const chunk of pending.splice(0)) ws.send(Buffer.concat([Buffer.from([0]), chunk]));
+    if (ended) sendEnd();
   });
   ws.on('message', (raw: Buffer) => {
     const channel = raw[0];
@@ -184,6 +190,10 @@ function pipeOne(client: ApiClient, namespace: string, podName: string, port: nu
     conn.destroy();
   });
   ws.on('close', () => conn.end());
-  conn.on('end', () => ws.close());
+  conn.on('end', () => {
+    ended = true;
+    if (ws.readyState === WebSocket.OPEN) sendEnd();
+  });
+  conn.on('close', () => ws.close());
   conn.on('error', () => ws.terminate());
 }

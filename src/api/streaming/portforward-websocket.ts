@@ -2,16 +2,21 @@
 // client-node's PortForward speaks (pkg/kubelet/cri/streaming/portforward/websocket.go): the ports come
 // in the query (?ports=80&ports=81, or "80,81"); port i has data channel 2i and error channel 2i+1, and
 // the first frame the server sends on each channel is the port as 2 bytes little-endian. One WebSocket
-// is one connection to each port; it closes when they are done.
+// is one connection to each port; it closes when they are done. The protocol has no half-close; as an
+// extension, the v5 "close" frame [255, channel] on a data channel ends the write side to the pod (the
+// mini-kube CLI sends it when its local client half-closes; no other client sends channel 255 here).
 import type { Duplex } from 'node:stream';
 import type { WebSocket, RawData } from 'ws';
 import { PortForwardError, type KubeletStreams } from './kubelet-streams.js';
+
+const CLOSE = 255;
 
 export const WS_PORT_FORWARD_PROTOCOLS = ['v4.channel.k8s.io', 'portforward.k8s.io'];
 
 export function servePortForwardWebSocket(ws: WebSocket, kubelet: KubeletStreams, podUid: string, ports: number[]): void {
   const sockets: (Duplex | undefined)[] = ports.map(() => undefined);
   const pendingIn: Buffer[][] = ports.map(() => []);
+  const endIn = ports.map(() => false);
   let open = ports.length;
   const send = (channel: number, payload: Buffer): void => {
     if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([channel]), payload]), { binary: true });
@@ -34,6 +39,7 @@ export function servePortForwardWebSocket(ws: WebSocket, kubelet: KubeletStreams
       }
       sockets[i] = socket;
       for (const chunk of pendingIn[i]!.splice(0)) socket.write(chunk);
+      if (endIn[i]) socket.end();
       socket.on('data', (chunk: Buffer) => send(2 * i, chunk));
       let finished = false;
       const finish = (): void => {
@@ -53,7 +59,14 @@ export function servePortForwardWebSocket(ws: WebSocket, kubelet: KubeletStreams
   ws.on('message', (raw: RawData) => {
     const buf = Buffer.isBuffer(raw) ? raw : Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw as ArrayBuffer);
     if (buf.length < 1) return;
-    const channel = buf[0]!;
+    let channel = buf[0]!;
+    if (channel === CLOSE && buf.length >= 2) {
+      channel = buf[1]!;
+      if (channel % 2 !== 0 || channel / 2 >= ports.length) return;
+      endIn[channel / 2] = true;
+      sockets[channel / 2]?.end();
+      return;
+    }
     if (channel % 2 !== 0) return; // clients write only on data channels
     const i = channel / 2;
     if (i >= ports.length) return;
