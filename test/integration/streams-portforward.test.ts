@@ -9,7 +9,8 @@ import { PassThrough } from 'node:stream';
 import * as k8s from '@kubernetes/client-node';
 import type WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, until } from './harness.js';
+import type { Cluster } from '../../src/lib/index.js';
+import { CLI, testCluster, until } from './harness.js';
 import { streamsEnv, type StreamsEnv } from './streams-support.js';
 
 const MANIFESTS = `apiVersion: apps/v1
@@ -231,6 +232,34 @@ describe('streams: port-forward', () => {
     } finally {
       await f.stop();
       await g.stop();
+    }
+  }, 60_000);
+});
+
+describe('streams: port-forward in the published-ports mode (Docker Desktop)', () => {
+  let cluster: Cluster;
+
+  beforeAll(async () => {
+    cluster = await testCluster({ publishPorts: true });
+    await cluster.apply(MANIFESTS);
+    await until('the pod running', async () => (await cluster.pods('app=web')).some((p) => p.status?.phase === 'Running'), 90_000);
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('a declared port goes through the port the sandbox publishes; an undeclared one is refused with the reason', async () => {
+    const [pod] = await cluster.pods('app=web');
+    const env = { ...process.env, MINI_KUBE_HOME: cluster.home, LANG: 'C' };
+    const f = await startForward([process.execPath, CLI, 'port-forward', `pod/${pod!.metadata.name}`, ':8080', ':9090', ':7777'], env, 3);
+    try {
+      expect(await httpGet(f.local.get(8080)!)).toContain(`hostname:${pod!.metadata.name}`);
+      const payload = randomBytes(256 * 1024);
+      expect((await echo(f.local.get(9090)!, payload)).equals(payload)).toBe(true);
+      expect(await closedByRemote(f.local.get(7777)!)).toBe('');
+      await until('the error line', async () => /error forwarding port 7777 to pod [0-9a-f]{64}, uid : port 7777 is not published by the pod's sandbox/.test(f.err()), 10_000);
+    } finally {
+      await f.stop();
     }
   }, 60_000);
 });
