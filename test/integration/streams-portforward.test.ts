@@ -30,7 +30,8 @@ spec:
       - name: echo
         image: ondalk8s/healthcheck:v1
         command: ["node", "-e", "require('net').createServer((s) => s.pipe(s)).listen(9090)"]
-        ports: [{containerPort: 9090, name: echo}]
+        # 7070 is declared and nothing listens there: published, yet refused
+        ports: [{containerPort: 9090, name: echo}, {containerPort: 7070, name: idle}]
 ---
 apiVersion: v1
 kind: Service
@@ -248,16 +249,19 @@ describe('streams: port-forward in the published-ports mode (Docker Desktop)', (
     await cluster?.stop();
   });
 
-  it('a declared port goes through the port the sandbox publishes; an undeclared one is refused with the reason', async () => {
+  it('a declared port goes through the port the sandbox publishes; a closed one is refused; an undeclared one says why', async () => {
     const [pod] = await cluster.pods('app=web');
     const env = { ...process.env, MINI_KUBE_HOME: cluster.home, LANG: 'C' };
-    const f = await startForward([process.execPath, CLI, 'port-forward', `pod/${pod!.metadata.name}`, ':8080', ':9090', ':7777'], env, 3);
+    const f = await startForward([process.execPath, CLI, 'port-forward', `pod/${pod!.metadata.name}`, ':8080', ':9090', ':7777', ':7070'], env, 4);
     try {
       expect(await httpGet(f.local.get(8080)!)).toContain(`hostname:${pod!.metadata.name}`);
       const payload = randomBytes(256 * 1024);
       expect((await echo(f.local.get(9090)!, payload)).equals(payload)).toBe(true);
       expect(await closedByRemote(f.local.get(7777)!)).toBe('');
       await until('the error line', async () => /error forwarding port 7777 to pod [0-9a-f]{64}, uid : port 7777 is not published by the pod's sandbox/.test(f.err()), 10_000);
+      // docker-proxy accepts, then closes: the dialer reads that as refused, as a direct connect would be
+      expect(await closedByRemote(f.local.get(7070)!)).toBe('');
+      await until('the refused line', async () => /error forwarding port 7070 to pod [0-9a-f]{64}, uid : .*dial tcp [\d.]+:7070: connect: connection refused/.test(f.err()), 10_000);
     } finally {
       await f.stop();
     }
