@@ -76,8 +76,9 @@ export function servePortForwardWebSocket(ws: WebSocket, kubelet: KubeletStreams
     if (socket) socket.write(payload);
     else pendingIn[i]!.push(Buffer.from(payload));
   });
+  // The client is gone: nobody reads what the pod would still send.
   const closeAll = (): void => {
-    for (const s of sockets) s?.end();
+    for (const s of sockets) s?.destroy();
   };
   ws.on('close', closeAll);
   ws.on('error', closeAll);

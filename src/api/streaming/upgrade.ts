@@ -60,7 +60,7 @@ async function upgrade(deps: UpgradeDeps, req: IncomingMessage, socket: Duplex, 
   const upgradeHeader = String(req.headers.upgrade ?? '').toLowerCase();
   const extra = deps.extraProtocols?.find((p) => p.accepts(req));
   if (upgradeHeader !== 'websocket' && !extra) {
-    throw new StatusError(400, 'BadRequest', `unsupported upgrade protocol ${JSON.stringify(req.headers.upgrade ?? '')}: mini-kube serves ${sub} over WebSocket (v5.channel.k8s.io .. channel.k8s.io); or SPDY/3.1`);
+    throw new StatusError(400, 'BadRequest', `unsupported upgrade protocol ${JSON.stringify(req.headers.upgrade ?? '')}: mini-kube serves ${sub} over WebSocket (v5.channel.k8s.io .. channel.k8s.io) or SPDY/3.1`);
   }
   if (upgradeHeader === 'websocket' && !pickWebSocketProtocol(req.headers['sec-websocket-protocol'])) {
     throw new StatusError(400, 'BadRequest', `none of the offered WebSocket subprotocols ${JSON.stringify(req.headers['sec-websocket-protocol'] ?? '')} is supported: use one of v5.channel.k8s.io, v4.channel.k8s.io, v3.channel.k8s.io, v2.channel.k8s.io, channel.k8s.io`);
