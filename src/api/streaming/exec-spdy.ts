@@ -1,4 +1,4 @@
-// Exec over SPDY/3.1, the only exec transport of kubectl before 1.30 (Debian's kubectl 1.20.2 among
+// Exec and attach over SPDY/3.1, the only transport of kubectl before 1.30 (Debian's kubectl 1.20.2 among
 // them). A minimal server side of the framing that client-go's spdystream speaks: the client opens one
 // stream per channel (SYN_STREAM with header "streamtype": error, stdin, stdout, stderr, resize) and
 // waits for a SYN_REPLY on each; stdin and resize arrive as DATA frames, stdout and stderr leave as DATA

@@ -1,4 +1,4 @@
-// Exec over WebSocket, the channel.k8s.io protocols (client-node; kubectl >= 1.30). Every binary frame
+// Exec and attach over WebSocket, the channel.k8s.io protocols (client-node; kubectl >= 1.30). Every binary frame
 // starts with its channel: 0 stdin, 1 stdout, 2 stderr, 3 error/status, 4 resize; v5 adds 255 "close"
 // ([255, 0] = stdin is done). Versions before v4 carry a plain error text on channel 3 instead of a
 // Status. Unknown subprotocols are refused before the handshake: kubectl 1.32 would otherwise fall back
