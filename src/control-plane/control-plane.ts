@@ -116,7 +116,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       await kubelet.start().catch((err: Error) => log(`kubelet could not start cleanly: ${err.message}`));
     })();
     const api = await startWithPort(config, opts.port, (port) => startApiServer({
-      store, home: opts.home, port, kubelet: kubeletStreams(kubelet, runtime), allowPrivileged,
+      store, home: opts.home, port, kubelet: kubeletStreams(kubelet, runtime, { publishPorts }), allowPrivileged,
       admission: {
         Service: async (obj, current) => allocateServiceAddresses(store, obj as Service, current as Service | undefined,
           reservations.probe) as Promise<KubeObject>,

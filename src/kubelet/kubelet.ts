@@ -18,7 +18,7 @@ import { ProbeManager, type ProbeUpdate } from '../probes/manager.js';
 import { KUBELET, NODE_NAME, recordEvent, type EventType } from '../store/events.js';
 import type { Store, Stored, WatchEvent } from '../store/store.js';
 import {
-  LABEL_CLUSTER, LABEL_CONTAINER, LABEL_POD_UID, type ContainerInfo, type Runtime,
+  LABEL_CLUSTER, LABEL_CONTAINER, LABEL_POD_UID, LABEL_SANDBOX, type ContainerInfo, type Runtime,
 } from '../runtime/runtime.js';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -419,6 +419,12 @@ export class Kubelet {
       [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: podUid, [LABEL_CONTAINER]: containerName,
     });
     return this.status.withDeaths(groupByContainer(listed)).get(containerName) ?? [];
+  }
+
+  /** The pod's running sandbox, where port-forward connects (its IP, or its published ports). */
+  async sandboxOf(podUid: string): Promise<ContainerInfo | undefined> {
+    const listed = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: podUid, [LABEL_SANDBOX]: 'true' });
+    return listed.find((c) => c.running);
   }
 
   /** Published-ports mode: where a probe reaches a container port, from the engine's listing of that container. */

@@ -165,6 +165,7 @@ export class SyncPod {
       mounts: mounts.mounts,
       sandboxId,
       terminationMessagePath: terminationLabels(c)[LABEL_TERMINATION_MESSAGE_PATH],
+      terminal: { stdin: c.stdin === true, stdinOnce: c.stdinOnce === true, tty: c.tty === true },
     };
     let id: string;
     try {

@@ -33,6 +33,7 @@ const LIFECYCLE_TEST = 'test/integration/pod-lifecycle.test.ts';
 const VOL_TEST = 'test/integration/pod-volumes.test.ts';
 const VOL_UNIT = 'test/unit/kubelet/volume-sources.test.ts';
 const KUBECTL_VOL_TEST = 'test/integration/pod-volumes-kubectl.test.ts';
+const STREAMS_ATTACH_TEST = 'test/integration/streams-attach.test.ts';
 
 /** Type name → field name → entry. Types reached only through refused fields are not listed. */
 export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEntry>>>> = {
@@ -101,11 +102,11 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     restartPolicy: only(['Always'], 'native sidecars (initContainers[].restartPolicy: Always)'),
     securityContext: impl(SEC_TEST),
     startupProbe: impl(PROBE_TESTS),
-    stdin: only([false], 'containers get no stdin (kubectl run -i/attach is not implemented)'),
-    stdinOnce: only([false], 'containers get no stdin'),
+    stdin: impl(STREAMS_ATTACH_TEST),
+    stdinOnce: impl(STREAMS_ATTACH_TEST),
     terminationMessagePath: impl(`${LIFECYCLE_TEST}, test/unit/kubelet/termination-message.test.ts`),
     terminationMessagePolicy: impl(`${LIFECYCLE_TEST}, test/unit/kubelet/termination-message.test.ts`),
-    tty: only([false], 'containers get no terminal'),
+    tty: impl(STREAMS_ATTACH_TEST),
     volumeDevices: refused(),
     volumeMounts: impl(INIT_TEST),
     workingDir: impl('test/unit/runtime/create-options.test.ts'),

@@ -106,6 +106,9 @@ function createBody(spec: CreateContainerSpec): Docker.ContainerCreateOptions {
     ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
     ...(joined ? {} : { Hostname: podHostname(spec.hostname), ExposedPorts: exposed }),
     Labels: { ...spec.labels },
+    // stdin stays open for a later attach; stdinOnce closes it when that first attach ends (kubectl run -i)
+    ...(spec.terminal?.stdin ? { OpenStdin: true, StdinOnce: spec.terminal.stdinOnce } : {}),
+    ...(spec.terminal?.tty ? { Tty: true } : {}),
     HostConfig: {
       // docker-init as PID 1 forwards SIGTERM and reaps zombies: a plain `node app.js` stops at once
       Init: true,

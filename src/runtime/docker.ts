@@ -9,6 +9,7 @@ import { CappedOutput, demuxTransform, StreamDemuxer } from './demux.js';
 import { createDockerClient } from './docker-client.js';
 import { imagePathSegment, pathSegment, refusedImage } from './engine-paths.js';
 import { engineMessage, isNotFound, statusCodeOf } from './engine-errors.js';
+import { attachContainer, hasTty } from './engine-attach.js';
 import { DockerodeExecCalls, type ExecCalls, localSocketOf, SocketExecCalls } from './engine-exec.js';
 import { ensureSandboxImage } from './sandbox-image.js';
 import { freeSubnets, SUBNET_CANDIDATES } from './subnets.js';
@@ -511,9 +512,12 @@ export class DockerRuntime implements Runtime {
     };
   }
 
+  attach(id: string, opts: InteractiveExecOptions): Promise<ExecSession> {
+    return attachContainer(this.docker, bounded, ENGINE_CALL_TIMEOUT_MS, id, opts);
+  }
+
   // ---- logs and events ----
 
-  /** stdout and stderr as one byte stream, in the order the engine recorded them (containers are never TTY) */
   async readFileTail(id: string, filePath: string, maxBytes: number): Promise<Buffer | undefined> {
     let stream: NodeJS.ReadableStream;
     try {
@@ -533,6 +537,7 @@ export class DockerRuntime implements Runtime {
     await removeTerminationFiles(this.terminationDir, podUid);
   }
 
+  /** stdout and stderr as one byte stream, in the order the engine recorded them (a TTY's log is raw) */
   async logs(id: string, opts: LogOptions): Promise<Readable> {
     const query = {
       stdout: true,
@@ -555,7 +560,8 @@ export class DockerRuntime implements Runtime {
       throw new Error(`logs of container ${id.slice(0, 12)}: ${engineMessage(err)}`, { cause: err });
     }
     // pipeline, so a reader that destroys the result also closes the engine connection
-    const out = demuxTransform();
+    const tty = await hasTty(this.docker, bounded, ENGINE_CALL_TIMEOUT_MS, id).catch(() => false);
+    const out = tty ? new PassThrough() : demuxTransform();
     pipeline(source, out, () => undefined);
     return out;
   }

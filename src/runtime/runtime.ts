@@ -56,6 +56,14 @@ export interface CreateContainerSpec {
    * bind mount, where the engine shares this machine's files: termination-file.ts)
    */
   terminationMessagePath?: string;
+  /** the container's stdin, stdinOnce and tty (Docker OpenStdin, StdinOnce, Tty): for attach and `run -it` */
+  terminal?: TerminalSpec;
+}
+
+export interface TerminalSpec {
+  stdin: boolean;
+  stdinOnce: boolean;
+  tty: boolean;
 }
 
 export interface VolumeOptions {
@@ -202,6 +210,8 @@ export interface Runtime {
   listContainers(labels: Record<string, string>): Promise<ContainerInfo[]>;
   exec(id: string, cmd: string[], opts?: ExecOptions): Promise<ExecResult>;
   execInteractive(id: string, cmd: string[], opts: InteractiveExecOptions): Promise<ExecSession>;
+  /** attaches to the main process's stdin/stdout/stderr (kubectl attach); resize() resizes the container's terminal */
+  attach?(id: string, opts: InteractiveExecOptions): Promise<ExecSession>;
   logs(id: string, opts: LogOptions): Promise<Readable>;
   /** the last maxBytes bytes of a file in a (stopped or running) container; undefined when there is no such file */
   readFileTail?(id: string, path: string, maxBytes: number): Promise<Buffer | undefined>;

@@ -294,6 +294,8 @@ describe('discovery', () => {
     expect(byName['namespaces']).toMatchObject({ namespaced: false, shortNames: ['ns'] });
     expect(byName['pods/log']).toMatchObject({ kind: 'Pod', verbs: ['get'] });
     expect(byName['pods/exec']).toMatchObject({ kind: 'PodExecOptions', verbs: ['create', 'get'] });
+    expect(byName['pods/attach']).toMatchObject({ kind: 'PodAttachOptions', verbs: ['create', 'get'] });
+    expect(byName['pods/portforward']).toMatchObject({ kind: 'PodPortForwardOptions', verbs: ['create', 'get'] });
     expect(byName['pods/status']).toMatchObject({ kind: 'Pod', verbs: ['get', 'patch', 'update'] });
   });
 

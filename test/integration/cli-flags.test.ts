@@ -21,6 +21,7 @@ describe('unknown flags are refused, as kubectl refuses them', () => {
     ['logs', 'x', '--bogus'],
     ['scale', 'deploy', 'x', '--replicas', '1', '--bogus'],
     ['exec', 'x', '--bogus', '--', 'ls'],
+    ['port-forward', 'pod/x', '8080:80', '--bogus'],
     ['status', '--bogus'],
     ['up', '--bogus'],
     ['down', '--bogus'],

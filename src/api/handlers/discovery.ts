@@ -55,6 +55,8 @@ function subresourceEntry(t: ResourceType, sub: string): Record<string, unknown>
   switch (sub) {
     case 'log': return { ...base, kind: 'Pod', verbs: ['get'] };
     case 'exec': return { ...base, kind: 'PodExecOptions', verbs: ['create', 'get'] };
+    case 'attach': return { ...base, kind: 'PodAttachOptions', verbs: ['create', 'get'] };
+    case 'portforward': return { ...base, kind: 'PodPortForwardOptions', verbs: ['create', 'get'] };
     case 'scale': return { ...base, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
     default: return { ...base, kind: t.kind, verbs: ['get', 'patch', 'update'] };
   }

@@ -79,7 +79,9 @@ async function dispatch(ctx: ApiContext, req: IncomingMessage, res: ServerRespon
       if (method !== 'GET') throw methodNotAllowed(method);
       return serveLogs(ctx, req, res, ctx.store.mustGet<Pod>('Pod', namespace, name), query);
     case 'exec':
-      // Exec is served on the server's 'upgrade' event (exec-websocket.ts); a plain request cannot stream.
+    case 'attach':
+    case 'portforward':
+      // Exec, attach and port-forward are served on the server's 'upgrade' event (exec-websocket.ts); a plain request cannot stream.
       ctx.store.mustGet<Pod>('Pod', namespace, name);
       throw new StatusError(400, 'BadRequest', 'Upgrade request required');
     default:

@@ -11,6 +11,8 @@ import { chooseContainer, containerInstances, waitingToStart } from './pod-conta
 import { boolParam } from '../http/request.js';
 
 export interface ExecRequest {
+  /** exec runs `command`; attach joins the container's main process (pods/attach) */
+  kind: 'exec' | 'attach';
   namespace: string;
   pod: string;
   container: string;
@@ -68,10 +70,11 @@ export function nonZeroExit(command: string[], code: number): ExecStatus {
  */
 export async function resolveExec(
   store: Store, kubelet: KubeletStreams | undefined, namespace: string, podName: string, query: URLSearchParams,
+  kind: 'exec' | 'attach' = 'exec',
 ): Promise<ExecRequest> {
   const pod = store.mustGet<Pod>('Pod', namespace, podName) as Stored<Pod>;
   const command = query.getAll('command');
-  if (command.length === 0) throw new StatusError(400, 'BadRequest', 'you must specify at least one command for the container');
+  if (kind === 'exec' && command.length === 0) throw new StatusError(400, 'BadRequest', 'you must specify at least one command for the container');
   const stdin = boolParam(query, 'stdin');
   const stdout = boolParam(query, 'stdout');
   const stderr = boolParam(query, 'stderr');
@@ -79,7 +82,9 @@ export async function resolveExec(
   if (!stdin && !stdout && !stderr) throw new StatusError(400, 'BadRequest', 'you must specify at least 1 of stdin, stdout, stderr');
   const phase = pod.status?.phase;
   if (phase === 'Succeeded' || phase === 'Failed') {
-    throw new StatusError(400, 'BadRequest', `cannot exec into a container in a completed pod; current phase is ${phase}`);
+    throw new StatusError(400, 'BadRequest', kind === 'exec'
+      ? `cannot exec into a container in a completed pod; current phase is ${phase}`
+      : `cannot attach to a container in a completed pod; current phase is ${phase}`);
   }
   const container = chooseContainer(pod, query.get('container'));
   const [newest] = await containerInstances(kubelet, pod, container);
@@ -87,7 +92,7 @@ export async function resolveExec(
   if (!newest.running) {
     throw new StatusError(400, 'BadRequest', `unable to upgrade connection: container not found ("${container}")`);
   }
-  return { namespace, pod: podName, container, containerId: newest.id, command, stdin, stdout, stderr: stderr && !tty, tty };
+  return { kind, namespace, pod: podName, container, containerId: newest.id, command, stdin, stdout, stderr: stderr && !tty, tty };
 }
 
 /** Runs the command and pumps bytes both ways until it exits or the client leaves. */
@@ -96,9 +101,10 @@ export async function runExec(kubelet: KubeletStreams, req: ExecRequest, transpo
   transport.onClose(() => { closed = true; });
   let session;
   try {
-    session = await kubelet.exec(req.containerId, req.command, { stdin: req.stdin, stdout: req.stdout, stderr: req.stderr, tty: req.tty });
+    const opts = { stdin: req.stdin, stdout: req.stdout, stderr: req.stderr, tty: req.tty };
+    session = req.kind === 'attach' ? await kubelet.attach(req.containerId, opts) : await kubelet.exec(req.containerId, req.command, opts);
   } catch (err) {
-    transport.finish(failure(`failed to exec in container: ${(err as Error).message}`));
+    transport.finish(failure(`failed to ${req.kind} in container: ${(err as Error).message}`));
     return;
   }
   if (closed) {
@@ -109,6 +115,7 @@ export async function runExec(kubelet: KubeletStreams, req: ExecRequest, transpo
   if (req.stdin && session.stdin && transport.stdin) {
     const sink = session.stdin;
     transport.stdin.on('data', (chunk: Buffer) => sink.write(chunk));
+    // Closing our half of an attach closes the container's stdin (with stdinOnce, its only stdin).
     transport.stdin.on('end', () => sink.end());
   }
   transport.onResize((w, h) => { session.resize(w, h).catch(() => { /* the process may be gone */ }); });

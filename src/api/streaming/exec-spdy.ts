@@ -1,32 +1,20 @@
-// Exec over SPDY/3.1, the only exec transport of kubectl before 1.30 (Debian's kubectl 1.20.2 among
+// Exec and attach over SPDY/3.1, the only transport of kubectl before 1.30 (Debian's kubectl 1.20.2 among
 // them). A minimal server side of the framing that client-go's spdystream speaks: the client opens one
 // stream per channel (SYN_STREAM with header "streamtype": error, stdin, stdout, stderr, resize) and
 // waits for a SYN_REPLY on each; stdin and resize arrive as DATA frames, stdout and stderr leave as DATA
 // frames closed with FIN, and the final metav1.Status (protocol v4) goes on the error stream.
 //
-// Deliberately not implemented: flow control (spdystream never sends WINDOW_UPDATE and does not enforce
-// windows), server push, priorities, SETTINGS (ignored). Header blocks are zlib with the SPDY/3
-// dictionary and one compression context per direction per connection:
-//  - inbound: the compressed bytes so far are inflated again for each block (a handful of tiny blocks
-//    per connection), which keeps parsing synchronous and in frame order;
-//  - outbound: each SYN_REPLY header block is a zlib *stored* block plus the sync-flush marker inside
-//    one continuous zlib stream: valid for any zlib reader and needing no compressor state.
-import type { Duplex } from 'node:stream';
-import { PassThrough } from 'node:stream';
-import * as zlib from 'node:zlib';
+// The SPDY framing itself is spdy-connection.ts (shared with port-forward).
+import type { PassThrough } from 'node:stream';
 import { StatusError } from '../../kube/errors.js';
 import type { ExecRequest, ExecStatus, ExecTransport } from './exec-session.js';
-import { adler32, SPDY3_DICTIONARY } from './spdy-dictionary.js';
+import { SpdyServerConnection, type SpdyStream } from './spdy-connection.js';
+import { parseTerminalSize } from './terminal-size.js';
 import type { UpgradeExecProtocol } from './upgrade.js';
 
 /** Channel protocols in the server's order of preference; the client's order decides (as the kubelet). */
 export const SPDY_EXEC_PROTOCOLS = ['v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
 
-const SPDY_VERSION = 3;
-const TYPE_SYN_STREAM = 1, TYPE_SYN_REPLY = 2, TYPE_RST_STREAM = 3, TYPE_PING = 6, TYPE_GOAWAY = 7;
-const FLAG_FIN = 0x01;
-const MAX_FRAME = 1 << 20;
-const MAX_DATA_PAYLOAD = 32 * 1024;
 /** How long the client has to open the streams it asked for, as the kubelet's stream creation timeout. */
 const STREAM_WAIT_MS = 30_000;
 
@@ -73,226 +61,10 @@ function expectedStreams(exec: ExecRequest, version: number): string[] {
   return out;
 }
 
-interface SpdyStream {
-  id: number;
-  type: string;
-  data: PassThrough;
-}
-
-/** The connection-level framing: parse frames, answer SYN_STREAMs, route DATA to streams. */
-export class SpdyServerConnection {
-  private buf: Buffer = Buffer.alloc(0);
-  private readonly streams = new Map<number, SpdyStream>();
-  private readonly byType = new Map<string, SpdyStream>();
-  private inflateInput: Buffer = Buffer.alloc(0);
-  private inflatedSoFar = 0;
-  private deflateStarted = false;
-  private closed = false;
-  private readonly closeFns: (() => void)[] = [];
-  private streamWaiter: (() => void) | undefined;
-
-  constructor(private readonly socket: Duplex) {
-    socket.on('data', (chunk: Buffer) => this.feed(chunk));
-    socket.on('close', () => this.onClosed());
-    socket.on('end', () => this.onClosed());
-    socket.on('error', () => this.onClosed());
-  }
-
-  feed(chunk: Buffer): void {
-    if (this.closed) return;
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-    try {
-      while (this.buf.length >= 8) {
-        const length = this.buf.readUIntBE(5, 3);
-        if (length > MAX_FRAME) throw new Error(`frame of ${length} bytes is too large`);
-        if (this.buf.length < 8 + length) break;
-        const frame = this.buf.subarray(0, 8 + length);
-        this.buf = this.buf.subarray(8 + length);
-        this.handleFrame(frame);
-      }
-    } catch {
-      // A peer that does not speak SPDY/3 correctly gets the connection closed.
-      this.destroy();
-    }
-  }
-
-  private handleFrame(frame: Buffer): void {
-    const flags = frame[4]!;
-    const payload = frame.subarray(8);
-    if (frame[0]! & 0x80) {
-      const version = frame.readUInt16BE(0) & 0x7fff;
-      if (version !== SPDY_VERSION) throw new Error(`unsupported SPDY version ${version}`);
-      const type = frame.readUInt16BE(2);
-      switch (type) {
-        case TYPE_SYN_STREAM: return this.onSynStream(payload, flags);
-        case TYPE_RST_STREAM: return this.onStreamEnd(payload.readUInt32BE(0) & 0x7fffffff);
-        case TYPE_PING: return this.writeControl(TYPE_PING, 0, payload.subarray(0, 4));
-        case TYPE_GOAWAY: return this.destroy();
-        default: return; // SETTINGS, WINDOW_UPDATE, HEADERS, NOOP: nothing to do without flow control
-      }
-    }
-    const id = frame.readUInt32BE(0) & 0x7fffffff;
-    const stream = this.streams.get(id);
-    if (!stream) return;
-    if (payload.length && !stream.data.writableEnded) stream.data.write(Buffer.from(payload));
-    if (flags & FLAG_FIN) this.onStreamEnd(id);
-  }
-
-  private onSynStream(payload: Buffer, flags: number): void {
-    const id = payload.readUInt32BE(0) & 0x7fffffff;
-    const headers = this.inflateHeaders(payload.subarray(10));
-    const type = headers.get('streamtype') ?? '';
-    const stream: SpdyStream = { id, type, data: new PassThrough() };
-    this.streams.set(id, stream);
-    if (type && !this.byType.has(type)) this.byType.set(type, stream);
-    this.writeSynReply(id);
-    if (flags & FLAG_FIN) this.onStreamEnd(id);
-    this.streamWaiter?.();
-  }
-
-  private onStreamEnd(id: number): void {
-    const s = this.streams.get(id);
-    if (s && !s.data.writableEnded) s.data.end();
-  }
-
-  /** Resolves with the streams by type once all `types` are open. */
-  awaitStreams(types: string[], timeoutMs: number): Promise<Map<string, SpdyStream>> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (this.closed) {
-          cleanup();
-          reject(new StatusError(400, 'BadRequest', 'the client closed the connection before opening its exec streams'));
-        } else if (types.every((t) => this.byType.has(t))) {
-          cleanup();
-          resolve(new Map(this.byType));
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new StatusError(400, 'BadRequest', `timed out waiting for the client to open the streams ${types.join(', ')}`));
-      }, timeoutMs);
-      const onClose = () => check();
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.streamWaiter = undefined;
-        const i = this.closeFns.indexOf(onClose);
-        if (i >= 0) this.closeFns.splice(i, 1);
-      };
-      this.streamWaiter = check;
-      this.closeFns.push(onClose);
-      check();
-    });
-  }
-
-  /** Header block: int32 count, then (int32 length, name, int32 length, value) pairs; values split on NUL. */
-  private inflateHeaders(block: Buffer): Map<string, string> {
-    this.inflateInput = Buffer.concat([this.inflateInput, block]);
-    const all = zlib.inflateSync(this.inflateInput, { dictionary: SPDY3_DICTIONARY, finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    const plain = all.subarray(this.inflatedSoFar);
-    this.inflatedSoFar = all.length;
-    const headers = new Map<string, string>();
-    let off = 0;
-    const readString = () => {
-      const len = plain.readUInt32BE(off);
-      const s = plain.subarray(off + 4, off + 4 + len).toString('latin1');
-      off += 4 + len;
-      return s;
-    };
-    const count = plain.readUInt32BE(off);
-    off += 4;
-    for (let i = 0; i < count; i++) {
-      const name = readString().toLowerCase();
-      const value = readString().split('\0')[0]!;
-      headers.set(name, value);
-    }
-    return headers;
-  }
-
-  /** An empty header block (no headers), as a zlib stored block in our one outbound zlib stream. */
-  private deflateEmptyHeaders(): Buffer {
-    const plain = Buffer.alloc(4); // count = 0
-    const parts: Buffer[] = [];
-    if (!this.deflateStarted) {
-      this.deflateStarted = true;
-      // zlib header: deflate with a 32 KiB window, preset dictionary (FDICT) and its Adler-32.
-      const cmf = 0x78;
-      let flg = 0x20; // FDICT
-      flg += 31 - ((cmf * 256 + flg) % 31);
-      const dictId = Buffer.alloc(4);
-      dictId.writeUInt32BE(adler32(SPDY3_DICTIONARY));
-      parts.push(Buffer.from([cmf, flg]), dictId);
-    }
-    // Stored block, not final: 3 header bits (000) padded to a byte, then LEN and ~LEN little-endian.
-    const len = Buffer.alloc(4);
-    len.writeUInt16LE(plain.length, 0);
-    len.writeUInt16LE(~plain.length & 0xffff, 2);
-    parts.push(Buffer.from([0x00]), len, plain);
-    // Then an empty stored block, the marker Z_SYNC_FLUSH writes: Go's flate reader releases a block's
-    // bytes only once it has seen the next block header, which must therefore be inside this frame.
-    parts.push(Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff]));
-    return Buffer.concat(parts);
-  }
-
-  private writeSynReply(id: number): void {
-    const idBuf = Buffer.alloc(4);
-    idBuf.writeUInt32BE(id & 0x7fffffff);
-    this.writeControl(TYPE_SYN_REPLY, 0, Buffer.concat([idBuf, this.deflateEmptyHeaders()]));
-  }
-
-  private writeControl(type: number, flags: number, payload: Buffer): void {
-    if (this.closed) return;
-    const h = Buffer.alloc(8);
-    h.writeUInt16BE(0x8000 | SPDY_VERSION, 0);
-    h.writeUInt16BE(type, 2);
-    h.writeUInt32BE(payload.length, 4);
-    h[4] = flags;
-    this.socket.write(Buffer.concat([h, payload]));
-  }
-
-  writeData(id: number, data: Buffer, fin = false): void {
-    if (this.closed) return;
-    let off = 0;
-    do {
-      const piece = data.subarray(off, off + MAX_DATA_PAYLOAD);
-      off += piece.length;
-      const h = Buffer.alloc(8);
-      h.writeUInt32BE(id & 0x7fffffff, 0);
-      h.writeUInt32BE(piece.length, 4);
-      h[4] = fin && off >= data.length ? FLAG_FIN : 0;
-      this.socket.write(Buffer.concat([h, piece]));
-    } while (off < data.length);
-  }
-
-  /** GOAWAY, then the end of the TCP stream: everything written before still arrives. */
-  goAway(): void {
-    if (this.closed) return;
-    const payload = Buffer.alloc(8); // last good stream id 0, status OK
-    this.writeControl(TYPE_GOAWAY, 0, payload);
-    this.socket.end();
-    setTimeout(() => this.destroy(), 5000).unref();
-  }
-
-  onClose(fn: () => void): void {
-    if (this.closed) fn();
-    else this.closeFns.push(fn);
-  }
-
-  destroy(): void {
-    this.socket.destroy();
-    this.onClosed();
-  }
-
-  private onClosed(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const s of this.streams.values()) if (!s.data.writableEnded) s.data.end();
-    for (const fn of this.closeFns.splice(0)) fn();
-  }
-}
-
 class SpdyExecTransport implements ExecTransport {
   readonly stdin: PassThrough | undefined;
   private readonly resizeFns: ((w: number, h: number) => void)[] = [];
+  private lastSize: { width: number; height: number } | undefined;
   private done = false;
 
   constructor(private readonly conn: SpdyServerConnection, private readonly streams: Map<string, SpdyStream>, private readonly version: number, stdinWanted: boolean) {
@@ -308,28 +80,30 @@ class SpdyExecTransport implements ExecTransport {
         while ((i = pending.indexOf('\n')) >= 0) {
           const line = pending.slice(0, i).trim();
           pending = pending.slice(i + 1);
-          this.resized(line);
+          this.resizedLine(line);
         }
         if (pending.trim().endsWith('}')) {
-          this.resized(pending.trim());
+          this.resizedLine(pending.trim());
           pending = '';
         }
       });
     }
   }
 
-  private resized(line: string): void {
-    if (!line) return;
-    try {
-      const size = JSON.parse(line) as { Width?: unknown; Height?: unknown };
-      if (typeof size.Width === 'number' && typeof size.Height === 'number') for (const fn of this.resizeFns) fn(size.Width, size.Height);
-    } catch {
-      // ignore a malformed size, as the kubelet does
-    }
+  private resizedLine(line: string): void {
+    const size = line ? parseTerminalSize(line) : undefined;
+    if (size) this.resized(size.width, size.height);
+  }
+
+  private resized(width: number, height: number): void {
+    this.lastSize = { width, height };
+    for (const fn of this.resizeFns) fn(width, height);
   }
 
   onResize(fn: (w: number, h: number) => void): void {
     this.resizeFns.push(fn);
+    // kubectl sends the terminal's size as soon as the streams are up, before the process exists
+    if (this.lastSize) fn(this.lastSize.width, this.lastSize.height);
   }
 
   onClose(fn: () => void): void {

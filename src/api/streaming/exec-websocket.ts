@@ -1,4 +1,4 @@
-// Exec over WebSocket, the channel.k8s.io protocols (client-node; kubectl >= 1.30). Every binary frame
+// Exec and attach over WebSocket, the channel.k8s.io protocols (client-node; kubectl >= 1.30). Every binary frame
 // starts with its channel: 0 stdin, 1 stdout, 2 stderr, 3 error/status, 4 resize; v5 adds 255 "close"
 // ([255, 0] = stdin is done). Versions before v4 carry a plain error text on channel 3 instead of a
 // Status. Unknown subprotocols are refused before the handshake: kubectl 1.32 would otherwise fall back
@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { ExecStatus, ExecTransport } from './exec-session.js';
+import { parseTerminalSize } from './terminal-size.js';
 
 export const WS_EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
 
@@ -41,6 +42,7 @@ export function acceptExecWebSocket(wss: WebSocketServer, req: IncomingMessage, 
 export class WebSocketExecTransport implements ExecTransport {
   readonly stdin: PassThrough | undefined;
   private readonly resizeFns: ((w: number, h: number) => void)[] = [];
+  private lastSize: { width: number; height: number } | undefined;
   private readonly closeFns: (() => void)[] = [];
   private done = false;
   private readonly version: number;
@@ -63,14 +65,8 @@ export class WebSocketExecTransport implements ExecTransport {
         if (payload.length && this.stdin && !this.stdin.writableEnded) this.stdin.write(payload);
         break;
       case RESIZE: {
-        try {
-          const size = JSON.parse(payload.toString('utf8')) as { Width?: unknown; Height?: unknown };
-          if (typeof size.Width === 'number' && typeof size.Height === 'number') {
-            for (const fn of this.resizeFns) fn(size.Width, size.Height);
-          }
-        } catch {
-          // a malformed resize is ignored, as the kubelet does
-        }
+        const size = parseTerminalSize(payload.toString('utf8'));
+        if (size) this.resized(size.width, size.height);
         break;
       }
       case CLOSE:
@@ -88,8 +84,15 @@ export class WebSocketExecTransport implements ExecTransport {
     for (const fn of fns) fn();
   }
 
+  private resized(width: number, height: number): void {
+    this.lastSize = { width, height };
+    for (const fn of this.resizeFns) fn(width, height);
+  }
+
   onResize(fn: (w: number, h: number) => void): void {
     this.resizeFns.push(fn);
+    // kubectl sends the terminal's size as soon as the streams are up, before the process exists
+    if (this.lastSize) fn(this.lastSize.width, this.lastSize.height);
   }
 
   onClose(fn: () => void): void {

@@ -1,9 +1,9 @@
-// What the API server asks of the kubelet for logs, exec and the container lookup behind both. In
+// What the API server asks of the kubelet for logs, exec, attach, port-forward and the container lookup. In
 // Kubernetes the apiserver never reaches the container runtime: it forwards pods/log and pods/exec to
 // the node's kubelet (pkg/registry/core/pod/rest/subresources.go, then the kubelet's /containerLogs
 // and /exec). Here the control plane passes in an object that does the same in-process
 // (src/control-plane/kubelet-streams.ts), so src/api never imports src/runtime.
-import type { Readable, Writable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 
 /** One instance (run) of a pod's container on the engine, as the kubelet found it by labels. */
 export interface ContainerInstance {
@@ -48,4 +48,14 @@ export interface KubeletStreams {
   logs(containerId: string, opts: ContainerLogOptions): Promise<Readable>;
   /** runs a command in one running instance (an id from instances()) */
   exec(containerId: string, command: string[], opts: ContainerExecOptions): Promise<ContainerExec>;
+  /** attaches to one running instance's main process; its exitCode resolves 0 when the stream ends */
+  attach(containerId: string, opts: ContainerExecOptions): Promise<ContainerExec>;
+  /**
+   * A TCP connection to `port` in the pod's network namespace (pods/portforward). Rejects with a
+   * PortForwardError whose message the kubelet would write on the port's error stream.
+   */
+  dialPod(podUid: string, port: number): Promise<Duplex>;
 }
+
+/** A port-forward connection that could not be made; the message is the kubelet's text. */
+export class PortForwardError extends Error {}

@@ -1,5 +1,6 @@
 // Requests with "Connection: Upgrade" never reach the router: Node hands them to the server's 'upgrade'
-// event with the raw socket. Only pods/{name}/exec upgrades; everything else is refused with a Status.
+// event with the raw socket. pods/{name}/exec, attach and portforward upgrade; everything else is refused
+// with a Status.
 // The same Host and token checks as for plain requests run first.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -12,6 +13,7 @@ import { failure, resolveExec, runExec, type ExecRequest, type ExecTransport } f
 import { acceptExecWebSocket, pickWebSocketProtocol } from './exec-websocket.js';
 import { parseResourcePath } from '../http/paths.js';
 import { parseUrl } from '../http/request.js';
+import { acceptPortForward } from './portforward.js';
 
 /** A second wire protocol for exec (SPDY/3.1 for kubectl < 1.30) plugs in here. */
 export interface UpgradeExecProtocol {
@@ -44,16 +46,21 @@ async function upgrade(deps: UpgradeDeps, req: IncomingMessage, socket: Duplex, 
   checkToken(req, deps.token);
   const url = parseUrl(req);
   const rp = parseResourcePath(url.segments);
-  if (!rp || rp.type.kind !== 'Pod' || rp.subresource !== 'exec' || !rp.namespace || !rp.name) {
-    throw new StatusError(404, 'NotFound', 'the server could not find the requested resource (only pods/exec can be upgraded)');
+  const sub = rp?.subresource;
+  if (!rp || rp.type.kind !== 'Pod' || (sub !== 'exec' && sub !== 'attach' && sub !== 'portforward') || !rp.namespace || !rp.name) {
+    throw new StatusError(404, 'NotFound', 'the server could not find the requested resource (only pods/exec, pods/attach and pods/portforward can be upgraded)');
+  }
+  if (sub === 'portforward') {
+    await acceptPortForward(deps.ctx.store, deps.ctx.kubelet, rp.namespace, rp.name, url.query, req, socket, head);
+    return;
   }
   // The pod and container are checked first: kubectl 1.32 retries a failed WebSocket upgrade over SPDY,
   // so whatever that second request is told is the error the user sees.
-  const exec = await resolveExec(deps.ctx.store, deps.ctx.kubelet, rp.namespace, rp.name, url.query);
+  const exec = await resolveExec(deps.ctx.store, deps.ctx.kubelet, rp.namespace, rp.name, url.query, sub);
   const upgradeHeader = String(req.headers.upgrade ?? '').toLowerCase();
   const extra = deps.extraProtocols?.find((p) => p.accepts(req));
   if (upgradeHeader !== 'websocket' && !extra) {
-    throw new StatusError(400, 'BadRequest', `unsupported upgrade protocol ${JSON.stringify(req.headers.upgrade ?? '')}: mini-kube serves exec over WebSocket (v5.channel.k8s.io .. channel.k8s.io); use kubectl >= 1.30 or a WebSocket client`);
+    throw new StatusError(400, 'BadRequest', `unsupported upgrade protocol ${JSON.stringify(req.headers.upgrade ?? '')}: mini-kube serves ${sub} over WebSocket (v5.channel.k8s.io .. channel.k8s.io) or SPDY/3.1`);
   }
   if (upgradeHeader === 'websocket' && !pickWebSocketProtocol(req.headers['sec-websocket-protocol'])) {
     throw new StatusError(400, 'BadRequest', `none of the offered WebSocket subprotocols ${JSON.stringify(req.headers['sec-websocket-protocol'] ?? '')} is supported: use one of v5.channel.k8s.io, v4.channel.k8s.io, v3.channel.k8s.io, v2.channel.k8s.io, channel.k8s.io`);

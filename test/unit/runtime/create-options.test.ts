@@ -14,6 +14,18 @@ const base: CreateContainerSpec = {
 };
 
 describe('toCreateOptions', () => {
+  it.each([
+    [undefined, {}],
+    [{ stdin: false, stdinOnce: false, tty: false }, {}],
+    [{ stdin: true, stdinOnce: false, tty: false }, { OpenStdin: true, StdinOnce: false }],
+    [{ stdin: true, stdinOnce: true, tty: true }, { OpenStdin: true, StdinOnce: true, Tty: true }],
+    // stdinOnce without stdin means nothing on Kubernetes either
+    [{ stdin: false, stdinOnce: true, tty: true }, { Tty: true }],
+  ])('stdin/stdinOnce/tty %j become the engine\'s %j', (terminal, want) => {
+    const o = toCreateOptions({ ...base, terminal });
+    expect({ OpenStdin: o.OpenStdin, StdinOnce: o.StdinOnce, Tty: o.Tty }).toEqual({ OpenStdin: undefined, StdinOnce: undefined, Tty: undefined, ...want });
+  });
+
   it('a container of a pod joins its sandbox: no host name, exposed or published port of its own (the engine refuses them there)', () => {
     const o = toCreateOptions({ ...base, ports: [{ containerPort: 8080, protocol: 'TCP', hostPort: 8080 }], publishPorts: true, sandboxId: 'abc123' });
     expect(o.HostConfig?.NetworkMode).toBe('container:abc123');
