@@ -16,6 +16,7 @@ import type { ConfigMap, Pod, PodStatus, Secret } from '../kube/types.js';
 import { SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import { ProbeManager, type ProbeUpdate } from '../probes/manager.js';
 import { KUBELET, NODE_NAME, recordEvent, type EventType } from '../store/events.js';
+import type { ServiceAccountTokenSource } from '../kube/service-account-token.js';
 import type { Store, Stored, WatchEvent } from '../store/store.js';
 import {
   LABEL_CLUSTER, LABEL_CONTAINER, LABEL_POD_UID, type ContainerInfo, type Runtime,
@@ -51,6 +52,8 @@ export interface KubeletOptions {
   connections?: ConnectionDrain;
   /** where the kubelet records what it observed; the control plane shares it with the service proxy */
   observed?: ObservedPods;
+  /** the API's TokenRequest issuer, for projected serviceAccountToken sources (kube/service-account-token.ts) */
+  serviceAccountTokens?: ServiceAccountTokenSource;
 }
 
 /**
