@@ -122,7 +122,8 @@ async function describeOne(client: ApiClient, kind: string, namespace: string, n
       const node = await client.get<Node>('Node', undefined, name);
       const pods = await client.list<Pod>('Pod', { all: true, fieldSelector: nodePodsFieldSelector(name) });
       const events = await client.list<Event>('Event', { all: true, fieldSelector: `involvedObject.kind=Node,involvedObject.name=${name}` });
-      return describeNode(node, pods.items, sortEvents(events.items), now);
+      // the page ends with its Events line; the caller adds the final newline
+      return describeNode(node, pods.items, sortEvents(events.items), now).replace(/\n$/, '');
     }
     default:
       throw new CliError(`describe supports pods, deployments, replicasets, services, configmaps, secrets, namespaces and nodes, not ${kind}`);
