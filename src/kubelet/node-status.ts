@@ -13,6 +13,7 @@ import type { Node, NodeCondition } from '../kube/types.js';
 import type { EngineInfo, Runtime } from '../runtime/runtime.js';
 import { timestamp, type Store } from '../store/store.js';
 import { deepEqual } from '../kube/canonical-json.js';
+import { KUBELET, recordEvent, type EventType } from '../store/events.js';
 
 export const NODE_STATUS_UPDATE_MS = 10_000;
 export const NODE_STATUS_REPORT_MS = 60_000;
@@ -116,6 +117,7 @@ export class NodeStatusManager {
 
   /** Registers the node (first status included) and keeps it current. */
   async start(): Promise<void> {
+    this.event('Normal', 'Starting', 'Starting kubelet.');
     await this.update();
     this.timer = setInterval(() => { void this.update(); }, NODE_STATUS_UPDATE_MS);
     this.timer.unref();
@@ -136,6 +138,14 @@ export class NodeStatusManager {
   update(): Promise<void> {
     this.running ??= this.check().finally(() => { this.running = undefined; });
     return this.running;
+  }
+
+  private event(type: EventType, reason: string, message: string): void {
+    try {
+      recordEvent(this.opts.store, nodeRef(this.name), type, reason, message, { source: KUBELET });
+    } catch {
+      // an event is a report: never a reason for the status not to be written
+    }
   }
 
   private async check(): Promise<void> {
@@ -159,10 +169,20 @@ export class NodeStatusManager {
       } else if (statusChanged(current.status, next, Date.now())) {
         store.mutate<Node>('Node', undefined, this.name, (n) => { n.status = next; });
       }
+      const ready = (st: Node['status']) => st?.conditions?.find((c) => c.type === 'Ready')?.status;
+      if (ready(current?.status) !== ready(next)) {
+        const ok = ready(next) === 'True';
+        this.event(ok ? 'Normal' : 'Warning', ok ? 'NodeReady' : 'NodeNotReady', `Node ${this.name} status is now: ${ok ? 'NodeReady' : 'NodeNotReady'}`);
+      }
     } catch (err) {
       this.opts.log?.(`node status: ${(err as Error).message}`);
     }
   }
+}
+
+/** The kubelet's events about its node name it with the node's name as uid, as the kubelet's nodeRef does. */
+function nodeRef(name: string): Node {
+  return { apiVersion: 'v1', kind: 'Node', metadata: { name, uid: name } };
 }
 
 /** The size of the file system that holds the engine's data (or, when that is not here, the home's). */
