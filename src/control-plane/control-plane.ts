@@ -144,9 +144,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
 
     const lookupServiceAccount = (ns: string, name: string) => store.get<ServiceAccount>('ServiceAccount', ns, name);
     const controllers = startControllers(store, { caPem: api.caPem, admitPod: (pod) => admitPodServiceAccount(pod, lookupServiceAccount) });
-    await kubeletStarted;
+    // The node registers (docker info, 10-50 ms) while the kubelet finishes starting, not after it.
     const nodeStatus = new NodeStatusManager({ store, runtime, kubeletVersion: DEFAULT_VERSION.gitVersion, fallbackDir: opts.home, log });
-    await nodeStatus.start();
+    await Promise.all([kubeletStarted, nodeStatus.start()]);
     log(`kubelet running pods on Docker (cluster ${config.clusterId})`);
     const endpoints = new EndpointsController(store, observed);
     endpoints.start();
