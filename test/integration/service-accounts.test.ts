@@ -103,7 +103,7 @@ spec:
     expect((await as(['get', 'nodes'])).stderr).toContain('cannot list resource "nodes" in API group "" at the cluster scope');
     const write = await as(['apply', '-n', 'team', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: mine}\ndata: {a: b}\n');
     expect(write.code).not.toBe(0);
-    expect(write.stderr).toContain('configmaps "mine" is forbidden: User "system:serviceaccount:team:default" cannot');
+    expect(write.stderr).toContain('configmaps is forbidden: User "system:serviceaccount:team:default" cannot create resource "configmaps" in API group "" in the namespace "team"');
     expect((await as(['delete', 'sa', 'default', '-n', 'team'])).stderr).toContain('cannot delete resource "serviceaccounts"');
     expect((await as(['create', 'token', 'default', '-n', 'team'])).stderr).toContain('cannot create resource "serviceaccounts/token"');
 
