@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureKubectl120, kubectlEnv, type KubectlEnv, type Run } from './kubectl-support.js';
-import { until } from './harness.js';
+import { cli, until } from './harness.js';
 
 const KUBECTL = process.env['KUBECTL'] ?? '/usr/bin/kubectl';
 
@@ -76,9 +76,14 @@ spec:
     expect((await k.run(['apply', '-f', '-'], { input: 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: builder}\n' })).code).toBe(0);
     await until('the Deployment has its pod', async () => (await k.run(['get', 'pods', '-l', 'app=builders', '-o', 'jsonpath={.items[*].spec.serviceAccountName}'])).stdout === 'builder', 30_000);
     expect((await k.run(['apply', '-f', '-'], { input: pod('builds', '  serviceAccountName: builder\n') })).code).toBe(0);
-    // re-applying the same manifest keeps what admission filled in
+    // re-applying the same manifest keeps what admission filled in (kubectl's patch, mini-kube's replace)
     const again = await k.run(['apply', '-f', '-'], { input: pod('plain') });
     expect(again.code, again.stderr).toBe(0);
+    const file = `${k.dir}/ours.yaml`;
+    fs.writeFileSync(file, pod('ours'));
+    expect((await cli(k.cluster, ['apply', '-f', file])).stdout.trim()).toBe('pod/ours created');
+    const ours = await cli(k.cluster, ['apply', '-f', file]);
+    expect(ours.stdout.trim(), ours.stderr).toBe('pod/ours unchanged');
   }, 90_000);
 
   it('kubectl create token; the token is the service account, reads its own namespace only, never secrets, never writes', async () => {
