@@ -2,6 +2,7 @@
 // as kubectl does ("deployment.apps/liveness-pod created|configured|unchanged"). Shared by the CLI and
 // the library. Updates carry the resourceVersion read just before, so a concurrent writer is never
 // overwritten silently: a 409 Conflict is retried on the newer copy.
+import { isInjectedServiceAccountVolume } from '../kube/service-account.js';
 import { StatusError } from '../kube/errors.js';
 import { canonicalJson } from '../kube/canonical-json.js';
 import { byKind, type Kind } from '../kube/kinds.js';
@@ -74,6 +75,8 @@ function merged(live: Stored, desired: KubeObject): Stored {
   // update would change a field no pod update may change.
   const nodeName = (live['spec'] as { nodeName?: unknown } | undefined)?.nodeName;
   if (live.kind === 'Pod' && spec && spec['nodeName'] === undefined && nodeName !== undefined) spec['nodeName'] = nodeName;
+  // Likewise what the ServiceAccount admission plugin filled in (kube/service-account.ts).
+  if (live.kind === 'Pod' && spec) keepServiceAccountAdmission(live['spec'] as Record<string, unknown>, spec);
   if (spec !== undefined) next['spec'] = spec;
   // the content of kinds without a spec (a ConfigMap's or Secret's data, binaryData, immutable, type) is
   // the applied one too: an apply that changes a ConfigMap's data changes it
@@ -89,6 +92,25 @@ function contentKeys(a: KubeObject, b: KubeObject): string[] {
   const skip = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
   // a Secret's type is defaulted by the server (Opaque): omitted in the file, the live one is kept
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !skip.has(k) && !(k === 'type' && b[k] === undefined));
+}
+
+/** serviceAccountName (and its alias) and the injected kube-api-access volume with its mounts, when omitted. */
+function keepServiceAccountAdmission(live: Record<string, unknown>, spec: Record<string, unknown>): void {
+  for (const f of ['serviceAccountName', 'serviceAccount']) if (spec[f] === undefined && live[f] !== undefined) spec[f] = live[f];
+  const injected = ((live['volumes'] ?? []) as { name?: string; projected?: unknown }[]).filter(isInjectedServiceAccountVolume);
+  if (!injected.length) return;
+  const volumes = (spec['volumes'] ?? []) as { name?: string }[];
+  const missing = injected.filter((v) => !volumes.some((x) => x.name === v.name));
+  if (!missing.length) return;
+  spec['volumes'] = [...volumes, ...missing];
+  const names = new Set(missing.map((v) => v.name));
+  for (const list of ['initContainers', 'containers']) {
+    const liveContainers = (live[list] ?? []) as { name?: string; volumeMounts?: { name?: string }[] }[];
+    for (const c of (spec[list] ?? []) as { name?: string; volumeMounts?: { name?: string }[] }[]) {
+      const mounts = liveContainers.find((l) => l.name === c.name)?.volumeMounts?.filter((m) => names.has(m.name)) ?? [];
+      if (mounts.length) c.volumeMounts = [...(c.volumeMounts ?? []), ...mounts];
+    }
+  }
 }
 
 interface ServiceSpecLike {

@@ -25,6 +25,11 @@ import type { ProbeHistory } from '../probes/history.js';
 import type { ConnectionStats } from '../service-proxy/proxy.js';
 import { startMemoryLog } from './memory-log.js';
 import { podSecurityGate } from '../manifests/pod-gate.js';
+import { DEFAULT_VERSION } from '../api/http/server.js';
+import { NodeStatusManager } from '../kubelet/node-status.js';
+import { admitPodServiceAccount } from '../kube/service-account.js';
+import type { ServiceAccountTokenSource } from '../kube/service-account-token.js';
+import type { ServiceAccount } from '../kube/types.js';
 
 export interface ControlPlaneOptions {
   home: string;
@@ -103,9 +108,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const observed = new ObservedPods();
     // Made (not started) before the kubelet, which drains a deleted pod's proxied connections before SIGTERM.
     const proxy = new ServiceProxy({ store, address: nodePortAddress, publishPorts, log, reserved: reservations, observed });
+    // The API's token issuer exists once the API server does; the kubelet asks only for running pods.
+    let api: ApiServer | undefined;
+    const serviceAccountTokens: ServiceAccountTokenSource = {
+      requestToken: (req) => (api ? api.tokens.requestToken(req) : Promise.reject(new Error('the API server is not started yet'))),
+    };
     const kubelet = new Kubelet({
       store, runtime, clusterId: config.clusterId, network: networkName(config.clusterId), publishPorts, log,
-      connections: proxy, observed, podsDir,
+      connections: proxy, observed, podsDir, serviceAccountTokens,
     });
     // The kubelet's start (Docker network, orphans) and the API server's (TLS) overlap: a test cluster
     // pays the longer of the two, not their sum (bench/startup).
@@ -115,8 +125,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       }
       await kubelet.start().catch((err: Error) => log(`kubelet could not start cleanly: ${err.message}`));
     })();
-    const api = await startWithPort(config, opts.port, (port) => startApiServer({
+    api = await startWithPort(config, opts.port, (port) => startApiServer({
       store, home: opts.home, port, kubelet: kubeletStreams(kubelet, runtime, { publishPorts }), allowPrivileged,
+      serviceAccountAdmission: true, podNetwork: { observed, publishPorts },
       admission: {
         Service: async (obj, current) => allocateServiceAddresses(store, obj as Service, current as Service | undefined,
           reservations.probe) as Promise<KubeObject>,
@@ -133,8 +144,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     }
     log(`API server listening on ${api.url}`);
 
-    const controllers = startControllers(store);
-    await kubeletStarted;
+    const lookupServiceAccount = (ns: string, name: string) => store.get<ServiceAccount>('ServiceAccount', ns, name);
+    const controllers = startControllers(store, { caPem: api.caPem, admitPod: (pod) => admitPodServiceAccount(pod, lookupServiceAccount) });
+    // The node registers (docker info, 10-50 ms) while the kubelet finishes starting, not after it.
+    const nodeStatus = new NodeStatusManager({ store, runtime, kubeletVersion: DEFAULT_VERSION.gitVersion, fallbackDir: opts.home, log });
+    await Promise.all([kubeletStarted, nodeStatus.start()]);
     log(`kubelet running pods on Docker (cluster ${config.clusterId})`);
     const endpoints = new EndpointsController(store, observed);
     endpoints.start();
@@ -151,19 +165,21 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
 
     const stopMemoryLog = startMemoryLog(log);
     let stopping: Promise<void> | undefined;
+    const started = api;
     return {
-      url: api.url, port: api.port, token: api.token, caPem: api.caPem, clusterId: config.clusterId, config,
+      url: started.url, port: started.port, token: started.token, caPem: started.caPem, clusterId: config.clusterId, config,
       store, runtime, kubelet, proxy, dashboard,
       stop(stopOpts = {}) {
         stopping ??= (async () => {
           stopMemoryLog();
           await dashboard?.close();
           controllers.stop();
+          await nodeStatus.stop();
           endpoints.stop();
           await proxy.stop();
           reservations.close();
           await kubelet.stop({ removeContainers: stopOpts.removeContainers ?? false });
-          await api.close();
+          await started.close();
           if (opts.publishState !== false) clearState(opts.home);
           lock.release();
         })();

@@ -6,17 +6,29 @@ import { DeploymentController } from './deployment/deployment-controller.js';
 import { GarbageCollector } from './garbagecollector/garbage-collector.js';
 import { NamespaceController } from './namespace/namespace-controller.js';
 import { ReplicaSetController } from './replicaset/replicaset-controller.js';
+import { ServiceAccountsController } from './serviceaccount/serviceaccounts-controller.js';
+import { RootCACertPublisher } from './rootcacert/root-ca-cert-publisher.js';
+import type { Pod } from '../kube/types.js';
+
+export interface ControllerOptions {
+  /** the API server's CA (PEM): the root-ca-cert-publisher puts it in every namespace; none without it */
+  caPem?: string;
+  /** the ServiceAccount admission plugin for the pods the ReplicaSet controller creates (kube/service-account.ts) */
+  admitPod?: (pod: Pod) => void;
+}
 
 export interface RunningControllers {
   stop(): void;
 }
 
-export function startControllers(store: Store): RunningControllers {
+export function startControllers(store: Store, opts: ControllerOptions = {}): RunningControllers {
   const controllers = [
     new DeploymentController(store),
-    new ReplicaSetController(store),
+    new ReplicaSetController(store, opts.admitPod),
     new GarbageCollector(store),
     new NamespaceController(store),
+    new ServiceAccountsController(store),
+    ...(opts.caPem ? [new RootCACertPublisher(store, opts.caPem)] : []),
   ];
   for (const c of controllers) c.start();
   return {
@@ -26,4 +38,4 @@ export function startControllers(store: Store): RunningControllers {
   };
 }
 
-export { DeploymentController, GarbageCollector, NamespaceController, ReplicaSetController };
+export { DeploymentController, GarbageCollector, NamespaceController, ReplicaSetController, RootCACertPublisher, ServiceAccountsController };

@@ -4,6 +4,7 @@ import type {
   Container, Deployment, Pod, PodSpec, Probe, ReplicaSet, Service,
 } from './types.js';
 import type { KubeObject } from './types.js';
+import { byKind } from './kinds.js';
 
 /**
  * apps/v1's default values, named so that code reading an object that may have skipped defaulting (the
@@ -30,7 +31,8 @@ export function applyDefaults(obj: KubeObject): KubeObject {
 /** Defaults `obj` in place. */
 export function setDefaults(obj: KubeObject): void {
   obj.metadata ??= {};
-  if (obj.kind !== 'Namespace' && !obj.metadata.namespace) obj.metadata.namespace = 'default';
+  // cluster-scoped kinds (Namespace, Node) have no namespace
+  if (byKind(String(obj.kind))?.namespaced !== false && !obj.metadata.namespace) obj.metadata.namespace = 'default';
   switch (obj.kind) {
     case 'Pod': defaultPod(obj as Pod); break;
     case 'Deployment': defaultDeployment(obj as Deployment); break;

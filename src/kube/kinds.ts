@@ -1,6 +1,6 @@
 // The resource types mini-kube serves: one table that the store, the API routes, discovery and the CLI
 // all read, so a kind's names (plural, short names, group) are written down exactly once.
-export type Kind = 'Pod' | 'Service' | 'Endpoints' | 'Event' | 'Deployment' | 'ReplicaSet' | 'Namespace' | 'ConfigMap' | 'Secret';
+export type Kind = 'Pod' | 'Service' | 'Endpoints' | 'Event' | 'Deployment' | 'ReplicaSet' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node';
 
 export interface ResourceType {
   kind: Kind;
@@ -24,6 +24,8 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'Event', resource: 'events', singular: 'event', group: '', version: 'v1', namespaced: true, shortNames: ['ev'], inAll: false, durable: false },
   { kind: 'ConfigMap', resource: 'configmaps', singular: 'configmap', group: '', version: 'v1', namespaced: true, shortNames: ['cm'], inAll: false, durable: true },
   { kind: 'Secret', resource: 'secrets', singular: 'secret', group: '', version: 'v1', namespaced: true, shortNames: [], inAll: false, durable: true },
+  { kind: 'ServiceAccount', resource: 'serviceaccounts', singular: 'serviceaccount', group: '', version: 'v1', namespaced: true, shortNames: ['sa'], inAll: false, durable: true },
+  { kind: 'Node', resource: 'nodes', singular: 'node', group: '', version: 'v1', namespaced: false, shortNames: ['no'], inAll: false, durable: true },
   { kind: 'Namespace', resource: 'namespaces', singular: 'namespace', group: '', version: 'v1', namespaced: false, shortNames: ['ns'], inAll: false, durable: true },
   { kind: 'Deployment', resource: 'deployments', singular: 'deployment', group: 'apps', version: 'v1', namespaced: true, shortNames: ['deploy'], inAll: true, durable: true },
   { kind: 'ReplicaSet', resource: 'replicasets', singular: 'replicaset', group: 'apps', version: 'v1', namespaced: true, shortNames: ['rs'], inAll: true, durable: true },

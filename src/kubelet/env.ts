@@ -5,6 +5,7 @@
 // message; the caller reports it as CreateContainerConfigError and tries again when the object appears.
 import { cpus, totalmem } from 'node:os';
 import type { ConfigMap, Container, EnvVar, Pod, Secret } from '../kube/types.js';
+import { NODE_NAME } from '../kube/node.js';
 import { isEnvVarName } from '../kube/validation.js';
 import { parseQuantity } from '../manifests/quantity.js';
 
@@ -45,7 +46,7 @@ function fieldRefValue(pod: Pod, fieldPath: string, values: PodRuntimeValues): s
     case 'metadata.name': return pod.metadata?.name ?? '';
     case 'metadata.namespace': return pod.metadata?.namespace ?? 'default';
     case 'metadata.uid': return pod.metadata?.uid ?? '';
-    case 'spec.nodeName': return pod.spec?.nodeName ?? 'mini-kube';
+    case 'spec.nodeName': return pod.spec?.nodeName ?? NODE_NAME;
     case 'spec.serviceAccountName': return pod.spec?.serviceAccountName ?? 'default';
     // the node's address as the pod's status shows it (pod-status.ts)
     case 'status.hostIP': case 'status.hostIPs': return '127.0.0.1';

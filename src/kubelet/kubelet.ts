@@ -16,13 +16,13 @@ import type { ConfigMap, Pod, PodStatus, Secret } from '../kube/types.js';
 import { SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import { ProbeManager, type ProbeUpdate } from '../probes/manager.js';
 import { KUBELET, NODE_NAME, recordEvent, type EventType } from '../store/events.js';
+import type { ServiceAccountTokenSource } from '../kube/service-account-token.js';
 import type { Store, Stored, WatchEvent } from '../store/store.js';
 import {
   LABEL_CLUSTER, LABEL_CONTAINER, LABEL_POD_UID, LABEL_SANDBOX, type ContainerInfo, type Runtime,
 } from '../runtime/runtime.js';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ServiceAccountTokenSource } from '../kube/service-account-token.js';
 import { removePodVolumes } from './volumes.js';
 import { PodVolumeManager, volumesRefer } from './volume-manager.js';
 import { emptyDirOverLimit, sizeLimitedEmptyDirs } from './volume-usage.js';
@@ -62,8 +62,8 @@ export interface KubeletOptions {
    * runtime allows binds from here only); default: a directory of this cluster under the system's tmp
    */
   podsDir?: string;
-  /** the token issuer for projected serviceAccountToken sources; without it those volumes fail to mount */
-  tokens?: ServiceAccountTokenSource;
+  /** the API's TokenRequest issuer, for projected serviceAccountToken sources (kube/service-account-token.ts) */
+  serviceAccountTokens?: ServiceAccountTokenSource;
 }
 
 /** How soon a pod whose volumes failed to mount is tried again (the object may also appear before: its watch). */
@@ -163,7 +163,7 @@ export class Kubelet {
       secret: (ns: string, name: string) => this.store.get<Secret>('Secret', ns, name),
     };
     const podsDir = opts.podsDir ?? path.join(os.tmpdir(), `mini-kube-pods-${opts.clusterId}`);
-    this.volumes = new PodVolumeManager({ podsDir, config: configSource, tokens: opts.tokens });
+    this.volumes = new PodVolumeManager({ podsDir, config: configSource, tokens: opts.serviceAccountTokens });
     this.syncer = new SyncPod({
       runtime: this.runtime,
       images: this.images,

@@ -2,7 +2,7 @@
 // kind/version → schema (types, unknown fields) → privileged settings of every pod spec the kind carries
 // (pod-templates.ts) → legacy conversion → defaults → validation. Every served kind, on every write.
 // Results are location-free issues; parse.ts adds file:line, admit.ts turns them into API errors.
-import type { ConfigMap, Deployment, Endpoints, Event, Namespace, Pod, ReplicaSet, Secret, Service } from '../kube/types.js';
+import type { ConfigMap, Deployment, Endpoints, Event, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
 import type { KubeObject } from '../store/store.js';
 import { MAX_DEPTH, type LegacyDeploymentVersion, type SupportedKind } from './constants.js';
 import { setDefaults } from '../kube/defaults.js';
@@ -21,6 +21,7 @@ import { validateDeployment } from './validate-deployment.js';
 import { validatePod } from './validate-pod.js';
 import { validateReplicaSet } from './validate-replicaset.js';
 import { validateService } from './validate-service.js';
+import { validateNode, validateServiceAccount } from './validate-node-sa.js';
 
 export interface AdmitOptions {
   /** accept privileged containers, host namespaces, hostPath volumes and low hostPorts */
@@ -133,6 +134,8 @@ const VALIDATORS: Record<SupportedKind, (obj: KubeObject) => FieldError[]> = {
   Event: (o) => validateEvent(o as Event),
   ConfigMap: (o) => validateConfigMap(o as ConfigMap),
   Secret: (o) => validateSecret(o as Secret),
+  ServiceAccount: (o) => validateServiceAccount(o as ServiceAccount),
+  Node: (o) => validateNode(o as Node),
 };
 
 function fieldIssue(code: IssueCode, e: FieldError): AdmissionIssue {

@@ -11,6 +11,7 @@
 // PodSpec and fails on a field without an entry. docs/pod.md is this list for users.
 import type { FieldPath } from './field-path.js';
 import { fieldsOf, type FieldType } from './schema/index.js';
+import { NODE_NAME } from '../kube/node.js';
 
 export type FieldEntry =
   | { status: 'implemented'; by: string }
@@ -58,7 +59,7 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     hostUsers: refused(),
     imagePullSecrets: refused(),
     initContainers: impl(INIT_TEST),
-    nodeName: only(['mini-kube'], 'the one node'),
+    nodeName: only([NODE_NAME], 'the one node'),
     // One node: Kubernetes would leave a pod whose selector does not match the node Pending; mini-kube runs it.
     nodeSelector: warned('mini-kube has one node and runs every pod on it; nodeSelector is not evaluated'),
     os: impl('the node is linux: PodOS.name is only "linux" (see PodOS)'),
@@ -73,8 +74,8 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     schedulerName: only(['default-scheduler'], 'the default; mini-kube binds pods itself'),
     schedulingGates: refused(),
     securityContext: impl(SEC_TEST),
-    serviceAccount: only(['default'], 'no ServiceAccount objects; "default" names the one every namespace has'),
-    serviceAccountName: only(['default'], 'no ServiceAccount objects; "default" names the one every namespace has'),
+    serviceAccount: impl('test/integration/service-accounts.test.ts (the deprecated alias, mirrored from serviceAccountName)'),
+    serviceAccountName: impl('test/integration/service-accounts.test.ts (defaulted to default; a missing ServiceAccount refuses the pod)'),
     setHostnameAsFQDN: refused(),
     shareProcessNamespace: refused(),
     subdomain: refused(),

@@ -16,6 +16,8 @@ export const POD_SPEC_PATHS: Readonly<Record<Kind, readonly (readonly string[])[
   Namespace: [],
   ConfigMap: [],
   Secret: [],
+  ServiceAccount: [],
+  Node: [],
 };
 
 export interface PodSpecAt {

@@ -1,7 +1,8 @@
 // Server-side Tables (`Accept: application/json;as=Table`) as the real apiserver builds them with
 // pkg/printers/internalversion/printers.go. The apiserver always generates the wide form (all cells);
 // kubectl drops the priority > 0 columns unless -o wide, so this does the same.
-import type { ConfigMap, Container, Deployment, Endpoints, Event, Namespace, Pod, ReplicaSet, Secret, Service } from '../kube/types.js';
+import type { ConfigMap, Container, Deployment, Endpoints, Event, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
+import { nodeCells } from './node-format.js';
 import type { KubeObject } from '../store/store.js';
 import { translateTimestampSince } from './age.js';
 import { DOCS } from './column-docs.js';
@@ -15,7 +16,7 @@ import { APPS_DEFAULTS } from '../kube/defaults.js';
 
 export type { Table, TableColumnDefinition, TableRow, TableRowCondition } from './table-types.js';
 
-export type TableKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Event' | 'Namespace' | 'ConfigMap' | 'Secret';
+export type TableKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Event' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node';
 
 const col = (name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition =>
   ({ name, type, format, description, priority });
@@ -93,6 +94,19 @@ export const COLUMNS: Record<TableKind, TableColumnDefinition[]> = {
     col('Type', 'string', 'Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types'),
     col('Data', 'string', 'Data contains the secret data. Each key must consist of alphanumeric characters, \'-\', \'_\' or \'.\'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4'),
     ageCol,
+  ],
+  ServiceAccount: [nameCol, col('Secrets', 'string', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'), ageCol],
+  Node: [
+    nameCol,
+    col('Status', 'string', 'The status of the node'),
+    col('Roles', 'string', 'The roles of the node'),
+    ageCol,
+    col('Version', 'string', 'Kubelet Version reported by the node.'),
+    col('Internal-IP', 'string', 'List of addresses reachable to the node. Queried from cloud provider, if available.', 1),
+    col('External-IP', 'string', 'List of addresses reachable to the node. Queried from cloud provider, if available.', 1),
+    col('OS-Image', 'string', 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).', 1),
+    col('Kernel-Version', 'string', 'Kernel Version reported by the node from \'uname -r\' (e.g. 3.16.0-0.bpo.4-amd64).', 1),
+    col('Container-Runtime', 'string', 'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).', 1),
   ],
 };
 
@@ -239,5 +253,7 @@ function rowFor(kind: TableKind, obj: KubeObject, now: Date): TableRow {
       const secret = obj as Secret;
       return { cells: [obj.metadata?.name ?? '', secret.type ?? '', Object.keys(secret.data ?? {}).length, age(obj, now)], object: obj };
     }
+    case 'ServiceAccount': return { cells: [obj.metadata?.name ?? '', (obj as ServiceAccount).secrets?.length ?? 0, age(obj, now)], object: obj };
+    case 'Node': return { cells: nodeCells(obj as Node, age(obj, now)), object: obj };
   }
 }

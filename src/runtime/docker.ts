@@ -22,6 +22,7 @@ import {
   LABEL_CLUSTER,
   LABEL_POD_UID,
   type ContainerInfo,
+  type EngineInfo,
   type CreateContainerSpec,
   type ExecOptions,
   type ExecResult,
@@ -125,6 +126,16 @@ export class DockerRuntime implements Runtime {
     } catch {
       return false;
     }
+  }
+
+  async info(): Promise<EngineInfo> {
+    const i = await bounded(ENGINE_CALL_TIMEOUT_MS, 'info', (abortSignal) => (this.docker.info as unknown as (opts: { abortSignal: AbortSignal }) => Promise<unknown>).call(this.docker, { abortSignal })) as Record<string, unknown>;
+    return {
+      serverVersion: String(i['ServerVersion'] ?? ''), operatingSystem: String(i['OperatingSystem'] ?? ''),
+      osType: String(i['OSType'] ?? 'linux'), kernelVersion: String(i['KernelVersion'] ?? ''),
+      architecture: String(i['Architecture'] ?? ''), ncpu: Number(i['NCPU'] ?? 0), memTotalBytes: Number(i['MemTotal'] ?? 0),
+      dockerRootDir: String(i['DockerRootDir'] ?? ''),
+    };
   }
 
   // ---- volumes (volumes.ts) ----

@@ -181,9 +181,24 @@ export interface RuntimeEvent {
 
 export type PullResult = { ok: true } | { ok: false; message: string };
 
+/** What the engine says of itself (`docker info`): the Node's capacity and nodeInfo come from here. */
+export interface EngineInfo {
+  serverVersion: string;
+  operatingSystem: string;
+  osType: string;
+  kernelVersion: string;
+  /** as the engine spells it: x86_64, aarch64 */
+  architecture: string;
+  ncpu: number;
+  memTotalBytes: number;
+  dockerRootDir: string;
+}
+
 export interface Runtime {
   /** true when the engine answers */
   ping(): Promise<boolean>;
+  /** the engine's version and machine; optional for fakes */
+  info?(): Promise<EngineInfo>;
   ensureNetwork(name: string, labels: Record<string, string>): Promise<void>;
   /** makes the pod sandbox image exist (built offline, sandbox-image.ts); returns its reference */
   ensureSandboxImage(): Promise<string>;

@@ -12,8 +12,10 @@ export interface EventSource {
   host?: string;
 }
 
-export const KUBELET: EventSource = { component: 'kubelet', host: 'mini-kube' };
-export const NODE_NAME = 'mini-kube';
+import { NODE_NAME } from '../kube/node.js';
+
+export const KUBELET: EventSource = { component: 'kubelet', host: NODE_NAME };
+export { NODE_NAME };
 
 export function referenceTo(obj: KubeObject, fieldPath?: string): ObjectReference {
   return {

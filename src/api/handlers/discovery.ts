@@ -11,6 +11,7 @@ import type { Router } from '../http/router.js';
 import { ENDPOINT_SLICE_API_VERSION, ENDPOINT_SLICE_GROUP } from '../registry/endpoint-slices.js';
 import { ENDPOINT_SLICES_RESOURCE } from './endpoint-slices.js';
 import { LEGACY_GROUP_VERSION, LEGACY_RESOURCES, SUBRESOURCES } from '../http/paths.js';
+import { AUTH_GROUPS, authApiResources } from './auth-reviews.js';
 
 export interface VersionInfo {
   major: string;
@@ -58,6 +59,8 @@ function subresourceEntry(t: ResourceType, sub: string): Record<string, unknown>
     case 'attach': return { ...base, kind: 'PodAttachOptions', verbs: ['create', 'get'] };
     case 'portforward': return { ...base, kind: 'PodPortForwardOptions', verbs: ['create', 'get'] };
     case 'scale': return { ...base, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
+    case 'token': return { ...base, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] };
+    case 'proxy': return { ...base, kind: t.kind === 'Pod' ? 'PodProxyOptions' : 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] };
     default: return { ...base, kind: t.kind, verbs: ['get', 'patch', 'update'] };
   }
 }
@@ -74,7 +77,15 @@ export function registerDiscovery(app: Router, opts: { version: VersionInfo; por
     kind: 'APIVersions', versions: ['v1'],
     serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${opts.port()}` }],
   }));
-  app.get('/apis', (_req, res) => sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [appsGroup, discoveryGroup, legacyGroup] }));
+  const authGroups = AUTH_GROUPS.map((g) => {
+    const v = { groupVersion: `${g.name}/v1`, version: 'v1' };
+    return { name: g.name, versions: [v], preferredVersion: v };
+  });
+  app.get('/apis', (_req, res) => sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [appsGroup, discoveryGroup, ...authGroups, legacyGroup] }));
+  for (const g of authGroups) {
+    app.get(`/apis/${g.name}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...g }));
+    app.get(`/apis/${g.name}/v1`, (_req, res) => sendJson(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${g.name}/v1`, resources: authApiResources(g.name) }));
+  }
   app.get('/apis/apps', (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...appsGroup }));
   app.get(`/apis/${ENDPOINT_SLICE_GROUP}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...discoveryGroup }));
   app.get(`/apis/${ENDPOINT_SLICE_API_VERSION}`, (_req, res) => sendJson(res, 200, {

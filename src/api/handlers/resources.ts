@@ -23,6 +23,8 @@ import { serveScale } from './scale.js';
 import { selectorFilter } from './selectors.js';
 import { includeObjectParam, renderTable } from './tables.js';
 import { serveWatch } from './watch.js';
+import { serveTokenRequest } from './token-request.js';
+import { checkNodeWrite } from '../registry/node-rules.js';
 
 /** Serves the request if its path names a resource; false means "not ours" (the caller answers 404). */
 export async function handleResourceRequest(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -38,6 +40,7 @@ export async function handleResourceRequest(ctx: ApiContext, req: IncomingMessag
 async function dispatch(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, rp: ResourcePath, query: URLSearchParams): Promise<void> {
   const method = req.method ?? 'GET';
   const { type: t, namespace, name, subresource } = rp;
+  checkNodeWrite(t, method, name, subresource);
 
   if (rp.watchPrefix || (method === 'GET' && boolParam(query, 'watch') && !subresource)) {
     if (method !== 'GET') throw methodNotAllowed(method);
@@ -73,6 +76,8 @@ async function dispatch(ctx: ApiContext, req: IncomingMessage, res: ServerRespon
         case 'PATCH': return patch(ctx, req, res, t, namespace, name, query, 'status');
         default: throw methodNotAllowed(method);
       }
+    case 'token':
+      return serveTokenRequest(ctx, req, res, namespace!, name, query);
     case 'scale':
       return serveScale(ctx, req, res, t, namespace!, name, query);
     case 'log':

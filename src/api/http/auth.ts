@@ -1,8 +1,33 @@
 // Who may talk to the API: a request must name our host (DNS-rebinding defence: a web page that resolves
-// evil.example to 127.0.0.1 still sends Host: evil.example) and carry the bearer token from <home>/token.
+// evil.example to 127.0.0.1 still sends Host: evil.example) and carry the bearer token from <home>/token
+// (the admin) or a service-account token (a pod's), which may do only what registry/authorization.ts
+// allows a pod (docs/security.md): authentication, then authorization, before any handler runs.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { StatusError } from '../../kube/errors.js';
+import {
+  ADMIN_USER, authorize, forbiddenMessage, rememberUser, requestAttributes, type UserInfo,
+} from '../registry/authorization.js';
+
+export interface TokenAuthenticator {
+  authenticate(token: string): UserInfo | undefined;
+}
+
+/** The caller: the admin token, else a valid service-account token; 401 otherwise. Remembered on req. */
+export function authenticate(req: IncomingMessage, adminToken: string, tokens?: TokenAuthenticator): UserInfo {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  if (!m) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
+  const user = tokensEqual(m[1]!, adminToken) ? ADMIN_USER : tokens?.authenticate(m[1]!);
+  if (!user) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
+  rememberUser(req, user);
+  return user;
+}
+
+/** 403 with the apiserver's message unless the user may do what the request asks. */
+export function checkAuthorized(req: IncomingMessage, user: UserInfo): void {
+  const attrs = requestAttributes(req.method ?? 'GET', req.url ?? '/');
+  if (!authorize(user, attrs).allowed) throw new StatusError(403, 'Forbidden', forbiddenMessage(user, attrs));
+}
 
 /** Throws 403 unless Host is 127.0.0.1:<port> or localhost:<port>. */
 export function checkHost(req: IncomingMessage, port: number): void {

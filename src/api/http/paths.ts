@@ -33,11 +33,13 @@ export const LEGACY_WARNING = 'extensions/v1beta1 Deployment is deprecated in v1
 
 /** Subresources served per resource; others are 404 as on a real cluster without them. */
 export const SUBRESOURCES: Record<string, readonly string[]> = {
-  pods: ['status', 'log', 'exec', 'attach', 'portforward'],
+  pods: ['status', 'log', 'exec', 'attach', 'portforward', 'proxy'],
   deployments: ['status', 'scale'],
   replicasets: ['status', 'scale'],
-  services: ['status'],
+  services: ['status', 'proxy'],
   namespaces: ['status'],
+  nodes: ['status'],
+  serviceaccounts: ['token'],
 };
 
 export function parseResourcePath(segments: readonly string[]): ResourcePath | undefined {

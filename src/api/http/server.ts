@@ -7,8 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import * as https from 'node:https';
 import type { Store } from '../../store/store.js';
-import { checkHost, checkToken } from './auth.js';
-import type { AdmissionHook, ApiContext } from '../context.js';
+import { authenticate, checkAuthorized, checkHost } from './auth.js';
+import type { AdmissionHook, ApiContext, PodNetwork } from '../context.js';
 import type { KubeletStreams } from '../streaming/kubelet-streams.js';
 import { registerDiscovery, type VersionInfo } from '../handlers/discovery.js';
 import { pathNotFound, sendStatus } from './errors.js';
@@ -17,8 +17,11 @@ import { createExecWebSocketServer } from '../streaming/exec-websocket.js';
 import { handleEndpointSliceRequest } from '../handlers/endpoint-slices.js';
 import { handleResourceRequest } from '../handlers/resources.js';
 import { ensureTls } from './tls.js';
-import { ensureToken } from './token.js';
 import { loadProtobuf, mentionsProtobuf } from '../protobuf/lazy.js';
+import { ensureSigningKey, ensureToken } from './token.js';
+import { ServiceAccountTokens } from '../registry/service-account-tokens.js';
+import { registerAuthReviews } from '../handlers/auth-reviews.js';
+import { handleProxyRequest } from '../handlers/proxy.js';
 import { handleUpgrade, type UpgradeExecProtocol } from '../streaming/upgrade.js';
 import { spdyExecProtocol } from '../streaming/exec-spdy.js';
 
@@ -39,6 +42,10 @@ export interface ApiServerOptions {
   extraRoutes?: (routes: Router) => void;
   /** exec wire protocols besides WebSocket on the upgrade path; default: SPDY/3.1 (kubectl < 1.30) */
   execProtocols?: UpgradeExecProtocol[];
+  /** run the ServiceAccount admission plugin on pod creates (the serviceaccounts controller must run) */
+  serviceAccountAdmission?: boolean;
+  /** where pods/proxy and services/proxy reach pods; absent -> those answer 503 */
+  podNetwork?: PodNetwork;
 }
 
 export interface ApiServer {
@@ -46,6 +53,8 @@ export interface ApiServer {
   port: number;
   caPem: string;
   token: string;
+  /** the TokenRequest issuer: the kubelet's ServiceAccountTokenSource */
+  tokens: ServiceAccountTokens;
   server: https.Server;
   close(): Promise<void>;
 }
@@ -56,6 +65,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const tls = await ensureTls(opts.home);
   const token = ensureToken(opts.home);
   ensureDefaultNamespace(opts.store);
+  const tokens = new ServiceAccountTokens(opts.store, ensureSigningKey(opts.home));
 
   const closeHooks = new Set<() => void>();
   const ctx: ApiContext = {
@@ -63,6 +73,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     kubelet: opts.kubelet,
     allowPrivileged: opts.allowPrivileged ?? false,
     admission: opts.admission,
+    tokens,
+    serviceAccountAdmission: opts.serviceAccountAdmission ?? false,
+    podNetwork: opts.podNetwork,
     now: () => new Date(),
     onClose(fn) {
       closeHooks.add(fn);
@@ -73,16 +86,18 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
   const routes = new Router();
   registerDiscovery(routes, { version: opts.version ?? DEFAULT_VERSION, port: () => port });
+  registerAuthReviews(routes);
   opts.extraRoutes?.(routes);
   // Authentication, then the fixed routes, then the resources; any failure becomes a Status.
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       checkHost(req, port);
-      checkToken(req, token);
+      checkAuthorized(req, authenticate(req, token, tokens));
       // Only now, and only for a request that speaks protobuf, is the codec loaded (lazy.ts).
       if (mentionsProtobuf(req)) await loadProtobuf();
       const route = routes.match(req);
       if (route) return await route(req, res);
+      if (await handleProxyRequest(ctx, req, res)) return;
       if (await handleResourceRequest(ctx, req, res)) return;
       if (!(await handleEndpointSliceRequest(ctx, req, res))) throw pathNotFound();
     } catch (err) {
@@ -128,6 +143,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     port,
     caPem: tls.caPem,
     token,
+    tokens,
     server,
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -20,3 +20,17 @@ export function ensureToken(home: string): string {
   writeSecret(file, `${token}\n`);
   return token;
 }
+
+/** The key service-account tokens are signed with (HS256), kept like the token so tokens survive restarts. */
+export function ensureSigningKey(home: string): Buffer {
+  const file = path.join(home, 'service-account.key');
+  try {
+    const existing = fs.readFileSync(file, 'utf8').trim();
+    if (existing) return Buffer.from(existing, 'base64url');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const key = randomBytes(32);
+  writeSecret(file, `${key.toString('base64url')}\n`);
+  return key;
+}

@@ -24,6 +24,8 @@ const FIELDS: Record<Kind, string[]> = {
   Deployment: COMMON,
   ConfigMap: COMMON,
   Secret: [...COMMON, 'type'],
+  ServiceAccount: COMMON,
+  Node: [...COMMON, 'spec.unschedulable'],
 };
 
 /** Parses "a=b,c!=d" with the apiserver's escapes (\, \= \\). Throws 400 on syntax or unknown fields. */
@@ -53,6 +55,7 @@ function fieldValue(obj: KubeObject, field: string): string {
     const src = (obj as { source?: { component?: string } }).source;
     return src?.component ?? '';
   }
+  if (field === 'spec.unschedulable') return String(Boolean((obj['spec'] as { unschedulable?: boolean } | undefined)?.unschedulable)); // unset is "false"
   let cur: unknown = obj;
   for (const part of field.split('.')) {
     if (cur === null || typeof cur !== 'object') return '';

@@ -11,6 +11,8 @@ import type { KubeObject, Stored } from '../../store/store.js';
 import type { ApiContext } from '../context.js';
 import { nameProblem } from '../../kube/names.js';
 import { admit as admitManifest, toStatusCause, validateConfigDataUpdate } from '../../manifests/index.js';
+import { admitPodServiceAccount } from '../../kube/service-account.js';
+import type { ServiceAccount } from '../../kube/types.js';
 
 export interface Admitted {
   object: KubeObject;
@@ -104,6 +106,9 @@ export async function prepareCreate(ctx: ApiContext, t: ResourceType, urlNamespa
     if (t.kind !== 'Event' && t.kind !== 'Endpoints') delete admitted.object['status'];
   } else {
     admitted.object['status'] = status;
+  }
+  if (t.kind === 'Pod' && ctx.serviceAccountAdmission) {
+    admitPodServiceAccount(admitted.object as Pod, (ns, name) => ctx.store.get<ServiceAccount>('ServiceAccount', ns, name));
   }
   const hook = ctx.admission?.[t.kind];
   if (hook) admitted.object = await hook(admitted.object, undefined);

@@ -1,19 +1,20 @@
 // `describe`, `logs` and `scale`: reading one object in depth, its container output, and changing
 // a Deployment's replica count through the /scale subresource as kubectl does.
 import type { Command } from 'commander';
-import type { ConfigMap, Deployment, Endpoints, Namespace, Pod, ReplicaSet, Secret, Service } from '../../kube/types.js';
+import type { ConfigMap, Deployment, Endpoints, Event, Namespace, Node, Pod, ReplicaSet, Secret, Service } from '../../kube/types.js';
 import { describeDeployment, describePod, describeReplicaSet, describeService } from '../../printers/describe.js';
 import { describeConfigMap, describeNamespace, describeSecret } from '../../printers/describe-config.js';
 import type { ApiClient } from '../../client/api-client.js';
 import { openLogs } from '../../client/logs.js';
-import { eventsFor, podsOf } from '../../client/objects.js';
+import { eventsFor, podsOf, sortEvents } from '../../client/objects.js';
+import { describeNode, nodePodsFieldSelector } from '../../printers/describe-node.js';
 import { formatSelector } from '../../kube/labels.js';
 import { action, CliError, connection } from '../context.js';
 import { prefixOf, resolveType } from './get.js';
 
 export function registerInspect(program: Command): void {
   program.command('describe')
-    .description('show details and events: describe pod|deploy|rs|svc|cm|secret|ns [NAME...]')
+    .description('show details and events: describe pod|deploy|rs|svc|cm|secret|ns|node [NAME...]')
     .argument('<type>', 'pod|deploy|rs|svc, or type/name')
     .argument('[names...]', 'object names (all of the type when none)')
     .option('-n, --namespace <ns>', 'namespace', 'default')
@@ -29,7 +30,7 @@ export function registerInspect(program: Command): void {
       if (!names.length) {
         const list = await client.list(t.kind, { namespace: opts.namespace, labelSelector: opts.selector });
         names = list.items.map((o) => o.metadata.name);
-        if (!names.length) process.stderr.write(`No resources found in ${opts.namespace} namespace.\n`);
+        if (!names.length) process.stderr.write(t.namespaced ? `No resources found in ${opts.namespace} namespace.\n` : 'No resources found\n');
       }
       const parts: string[] = [];
       for (const name of names) parts.push(await describeOne(client, t.kind, opts.namespace, name));
@@ -117,7 +118,14 @@ async function describeOne(client: ApiClient, kind: string, namespace: string, n
       return describeSecret(await client.get<Secret>('Secret', namespace, name));
     case 'Namespace':
       return describeNamespace(await client.get<Namespace>('Namespace', undefined, name));
+    case 'Node': {
+      const node = await client.get<Node>('Node', undefined, name);
+      const pods = await client.list<Pod>('Pod', { all: true, fieldSelector: nodePodsFieldSelector(name) });
+      const events = await client.list<Event>('Event', { all: true, fieldSelector: `involvedObject.kind=Node,involvedObject.name=${name}` });
+      // the page ends with its Events line; the caller adds the final newline
+      return describeNode(node, pods.items, sortEvents(events.items), now).replace(/\n$/, '');
+    }
     default:
-      throw new CliError(`describe supports pods, deployments, replicasets, services, configmaps, secrets and namespaces, not ${kind}`);
+      throw new CliError(`describe supports pods, deployments, replicasets, services, configmaps, secrets, namespaces and nodes, not ${kind}`);
   }
 }

@@ -24,7 +24,11 @@ export class ReplicaSetController {
   private readonly queue = new WorkQueue('replicaset-controller', (key) => this.sync(key));
   private readonly unwatch: (() => void)[] = [];
 
-  constructor(private readonly store: Store) {}
+  /**
+   * @param admitPod admission the API server would run on a pod it is asked to create (the ServiceAccount
+   *   plugin): this controller writes the store directly, so it runs it here; it throws to refuse
+   */
+  constructor(private readonly store: Store, private readonly admitPod?: (pod: Pod) => void) {}
 
   /** Watching from no resourceVersion replays every object as ADDED: the initial full resync. */
   start(): void {
@@ -101,7 +105,12 @@ export class ReplicaSetController {
     if (diff < 0) {
       for (let i = 0; i < Math.min(-diff, BURST_REPLICAS); i++) {
         try {
-          const pod = createWithGeneratedName<Pod>(this.store, podFromTemplate(rs), `${rs.metadata.name}-`);
+          const fresh = podFromTemplate(rs);
+          if (this.admitPod) {
+            fresh.metadata!.generateName = `${rs.metadata.name}-`;
+            this.admitPod(fresh);
+          }
+          const pod = createWithGeneratedName<Pod>(this.store, fresh, `${rs.metadata.name}-`);
           recordEvent(this.store, rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, { source: REPLICASET_CONTROLLER });
         } catch (err) {
           const message = `Error creating: ${(err as Error).message}`;

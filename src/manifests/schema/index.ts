@@ -18,6 +18,11 @@ const EXTRA_TYPES: Record<string, string> = {
   // ConfigMap and Secret (core/v1), written by hand: the generated table covers the pod-carrying kinds.
   ConfigMap: 'apiVersion:string binaryData:{}string data:{}string immutable:boolean kind:string metadata:ObjectMeta',
   Secret: 'apiVersion:string data:{}string immutable:boolean kind:string metadata:ObjectMeta stringData:{}string type:string',
+  // ServiceAccount and Node (core/v1), by hand too; a Node's status is the kubelet's (any shape is read).
+  ServiceAccount: 'apiVersion:string automountServiceAccountToken:boolean imagePullSecrets:[]LocalObjectReference kind:string metadata:ObjectMeta secrets:[]ObjectReference',
+  Node: 'apiVersion:string kind:string metadata:ObjectMeta spec:NodeSpec status:any',
+  NodeSpec: 'configSource:any externalID:string podCIDR:string podCIDRs:[]string providerID:string taints:[]Taint unschedulable:boolean',
+  Taint: 'effect:string key:string timeAdded:time value:string',
 };
 
 export function parseTypeToken(token: string): FieldType {
