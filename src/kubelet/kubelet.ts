@@ -31,6 +31,7 @@ import type { ConnectionDrain } from './drain.js';
 import { ObservedPods } from './observed-pods.js';
 import { computePodActions, isSidecar } from './pod-actions.js';
 import { removePodContainers, syncSandbox, type PodSandboxDeps } from './pod-sandbox.js';
+import { nodeDns } from './node-dns.js';
 import { computeSandboxActions, SANDBOX_KEY } from './sandbox-actions.js';
 import { PodWorkers } from './pod-workers.js';
 import { StatusManager, PUBLISHED_PORTS_ANNOTATION } from './status-manager.js';
@@ -51,6 +52,12 @@ export interface KubeletOptions {
   connections?: ConnectionDrain;
   /** where the kubelet records what it observed; the control plane shares it with the service proxy */
   observed?: ObservedPods;
+  /** the cluster DNS server's IPs, the pods' nameserver under ClusterFirst (none: they fall back to Default) */
+  clusterDNS?: string[];
+  /** the cluster's DNS domain, 'cluster.local' */
+  clusterDomain?: string;
+  /** the node's resolv.conf, the base of dnsPolicy Default (the kubelet's resolvConf), /etc/resolv.conf */
+  resolvConf?: string;
 }
 
 /**
@@ -490,6 +497,7 @@ export class Kubelet {
       network: this.opts.network,
       publishPorts: this.opts.publishPorts,
       killedToRestart: this.killedToRestart,
+      nodeDns: () => nodeDns(this.opts),
       event: (pod, type, reason, message, name) => this.event(pod, type, reason, message, name),
     };
   }

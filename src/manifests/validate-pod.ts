@@ -8,6 +8,7 @@ import {
 import { IS_NEGATIVE_ERROR, inclusiveRangeError, isDNS1123Label } from '../kube/validation.js';
 import { validateContainerList } from './validate-container.js';
 import { validateImage } from './validate-image.js';
+import { validatePodDns } from './validate-pod-dns.js';
 import { validateAnnotations, validateLabels, validateObjectMeta } from './validate-meta.js';
 
 /** Every volume source field of core/v1 Volume; exactly one may be set. */
@@ -80,5 +81,6 @@ export function validatePodSpec(spec: PodSpec | undefined, path: FieldPath): Fie
 
   errs.push(...validateLabels(spec.nodeSelector, path.child('nodeSelector')));
   if (spec.hostname) for (const msg of isDNS1123Label(spec.hostname)) errs.push(invalidField(path.child('hostname'), spec.hostname, msg));
+  errs.push(...validatePodDns(spec, path));
   return errs;
 }
