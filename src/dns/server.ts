@@ -135,7 +135,12 @@ export async function createDnsServer(opts: DnsServerOptions): Promise<DnsServer
   const { udp, port } = await listen(tcpServer, opts.host, opts.port);
   udp.on('message', (msg, rinfo) => {
     void safely(msg, false).then((res) => {
-      if (res) udp.send(res, rinfo.port, rinfo.address, () => {});
+      if (!res) return;
+      try {
+        udp.send(res, rinfo.port, rinfo.address, () => {});
+      } catch {
+        // closed meanwhile
+      }
     });
   });
 
