@@ -54,7 +54,14 @@ export async function syncSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, action
   };
   const sandboxId = await createSandbox(deps, pod, actions.create.attempt).catch(failed);
   // The app containers wait for this promise before they start: they find the files written.
-  const started = deps.runtime.startContainer(sandboxId).then(() => writePodFiles(deps, pod, sandboxId)).catch(failed);
+  // A sandbox whose files could not be written is stopped: the next sync makes a new one, as the kubelet
+  // retries a failed createPodSandbox, rather than running containers with the engine's files.
+  const started = deps.runtime.startContainer(sandboxId)
+    .then(() => writePodFiles(deps, pod, sandboxId).catch(async (err: Error) => {
+      await deps.runtime.stopContainer(sandboxId, 0).catch(() => {});
+      throw err;
+    }))
+    .catch(failed);
   // whoever awaits it reports a failure; unawaited (nothing to start) it must not be an unhandled rejection
   started.catch(() => {});
   return { sandboxId, started, killed };
