@@ -81,9 +81,9 @@ export function endpointHostname(ep: DnsEndpoint): string {
   return ep.ip.includes(':') ? ep.ip.replace(/:/g, '-') : ep.ip.replace(/\./g, '-');
 }
 
-/** matchPortAndProtocol: an empty or '*' port/protocol of the request matches any */
+/** matchPortAndProtocol: an empty port or protocol of the request matches any (no wildcards since 1.9) */
 function matches(want: string, have: string | undefined): boolean {
-  return want === '' || want === '*' || want === 'any' || want === (have ?? '').toLowerCase();
+  return want === '' || want === (have ?? '').toLowerCase();
 }
 
 /** The records a lowercased name of the zone holds. */
@@ -115,8 +115,8 @@ function findService(r: RecordRequest, idx: Index, zone: string): Lookup {
   const svcName = `${svc.name}.${svc.namespace}.svc.${zone}`;
   const targets: Target[] = [];
   if (svc.type === 'ExternalName') {
-    // CoreDNS answers the Service's own name only; an endpoint or port below it does not exist
-    if (r.endpoint !== '' || r.port !== '' || !svc.externalName) return NXDOMAIN;
+    // an ExternalName has no endpoints; an IP as externalName is no CNAME target (CoreDNS: HostType)
+    if (r.endpoint !== '' || !svc.externalName || isIP(svc.externalName) !== 0) return NXDOMAIN;
     return { nxdomain: false, targets: [{ host: svc.externalName.replace(/\.$/, ''), port: -1, key: svcName, isName: true }] };
   }
   const headless = svc.clusterIP === 'None';

@@ -62,6 +62,8 @@ describe('cluster DNS answers, as CoreDNS gives them', () => {
     expect(res!.additionals).toEqual([{ name: 'web.shop.svc.cluster.local', type: 'A', ttl: 5, class: 'IN', flush: false, data: '10.96.0.20' }]);
     expect(rcode(ask('_nope._tcp.web.shop.svc.cluster.local', 'SRV'))).toBe('NXDOMAIN');
     expect(rcode(ask('_http._udp.web.shop.svc.cluster.local', 'SRV'))).toBe('NXDOMAIN');
+    // no wildcards (CoreDNS dropped them in 1.9)
+    expect(rcode(ask('_*._tcp.web.shop.svc.cluster.local', 'SRV'))).toBe('NXDOMAIN');
     // without a port: every port, the unnamed one too
     expect(data(ask('web.shop.svc.cluster.local', 'SRV')).map((d) => (d as { port: number }).port)).toEqual([80, 9090, 8443]);
   });
@@ -79,6 +81,7 @@ describe('cluster DNS answers, as CoreDNS gives them', () => {
   });
 
   it('ExternalName: a CNAME to the external name, for A, AAAA and CNAME', () => {
+    expect(rcode(ask('x.ext.shop.svc.cluster.local'))).toBe('NXDOMAIN');
     for (const type of ['A', 'AAAA', 'CNAME'] as const) {
       expect(ask('ext.shop.svc.cluster.local', type)!.answers).toEqual([{ name: 'ext.shop.svc.cluster.local', type: 'CNAME', ttl: 5, class: 'IN', flush: false, data: 'example.org' }]);
     }
