@@ -13,7 +13,7 @@ import tseslint from 'typescript-eslint';
 // Each folder lists what it may not import. Where two components cooperate, the lower one exports an
 // interface and control-plane passes the implementation in; a shared rule moves down to src/kube.
 const FRONT_ENDS = ['cli', 'dashboard', 'demo', 'lib'];
-const COMPONENTS = ['api', 'controllers', 'kubelet', 'service-proxy', 'probes'];
+const COMPONENTS = ['api', 'controllers', 'kubelet', 'service-proxy', 'probes', 'dns'];
 const ABOVE_COMPONENTS = ['control-plane', 'client', ...FRONT_ENDS];
 const ABOVE_STORE = ['manifests', 'printers', ...COMPONENTS, ...ABOVE_COMPONENTS];
 const FORBIDDEN = {
@@ -78,6 +78,20 @@ export default tseslint.config(
   // the dashboard's page runs in the browser
   { files: ['src/dashboard/public/**/*.js'], languageOptions: { globals: { document: 'readonly', window: 'readonly', EventSource: 'readonly', location: 'readonly', history: 'readonly', localStorage: 'readonly', sessionStorage: 'readonly', TextDecoderStream: 'readonly' } } },
   ...Object.keys(FORBIDDEN).filter((f) => FORBIDDEN[f].length).map((f) => layer(f)),
+  // src/dns runs inside the network agent container (a self-contained node program): node built-ins,
+  // dns-packet and the snapshot's types only (docs/decisions/170)
+  {
+    files: ['src/dns/**/*.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^(?!node:|dns-packet$|\\./|(\\.\\./)+kube/dns-snapshot\\.js$)', message: 'src/dns runs in the network agent: it imports only node built-ins, dns-packet, its own files and the types of src/kube/dns-snapshot.ts (docs/decisions/170).' },
+          { regex: '^(\\.\\./)+kube/dns-snapshot\\.js$', allowTypeImports: true, message: 'src/dns imports src/kube/dns-snapshot.ts for its types only (import type): the agent has no src/kube.' },
+        ],
+      }],
+    },
+  },
   // tests poke at untyped JSON answers from the API
   { files: ['test/**/*.ts', 'examples/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
 );

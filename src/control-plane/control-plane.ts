@@ -43,6 +43,8 @@ export interface ControlPlaneOptions {
   publishState?: boolean;
   /** the page for people to serve beside the API (src/dashboard's dashboardAddon); none without it */
   dashboard?: DashboardAddon;
+  /** the kubelet's clusterDNS: the pods' nameserver under dnsPolicy ClusterFirst (none: they use Default) */
+  clusterDNS?: string[];
 }
 
 /** A running dashboard: where it listens and a fresh one-time login link. */
@@ -115,7 +117,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     };
     const kubelet = new Kubelet({
       store, runtime, clusterId: config.clusterId, network: networkName(config.clusterId), publishPorts, log,
-      connections: proxy, observed, podsDir, serviceAccountTokens,
+      connections: proxy, observed, podsDir, serviceAccountTokens, clusterDNS: opts.clusterDNS,
     });
     // The kubelet's start (Docker network, orphans) and the API server's (TLS) overlap: a test cluster
     // pays the longer of the two, not their sum (bench/startup).

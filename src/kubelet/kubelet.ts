@@ -36,6 +36,7 @@ import type { ConnectionDrain } from './drain.js';
 import { ObservedPods } from './observed-pods.js';
 import { computePodActions, isSidecar } from './pod-actions.js';
 import { removePodContainers, syncSandbox, type PodSandboxDeps } from './pod-sandbox.js';
+import { nodeDns } from './node-dns.js';
 import { computeSandboxActions, SANDBOX_KEY } from './sandbox-actions.js';
 import { PodWorkers } from './pod-workers.js';
 import { StatusManager, PUBLISHED_PORTS_ANNOTATION } from './status-manager.js';
@@ -64,6 +65,12 @@ export interface KubeletOptions {
   podsDir?: string;
   /** the API's TokenRequest issuer, for projected serviceAccountToken sources (kube/service-account-token.ts) */
   serviceAccountTokens?: ServiceAccountTokenSource;
+  /** the cluster DNS server's IPs, the pods' nameserver under ClusterFirst (none: they fall back to Default) */
+  clusterDNS?: string[];
+  /** the cluster's DNS domain, 'cluster.local' */
+  clusterDomain?: string;
+  /** the node's resolv.conf, the base of dnsPolicy Default (the kubelet's resolvConf), /etc/resolv.conf */
+  resolvConf?: string;
 }
 
 /** How soon a pod whose volumes failed to mount is tried again (the object may also appear before: its watch). */
@@ -639,6 +646,7 @@ export class Kubelet {
       network: this.opts.network,
       publishPorts: this.opts.publishPorts,
       killedToRestart: this.killedToRestart,
+      nodeDns: () => nodeDns(this.opts),
       event: (pod, type, reason, message, name) => this.event(pod, type, reason, message, name),
     };
   }

@@ -1,7 +1,8 @@
 // Carries out what sandbox-actions.ts decided: the SandboxChanged event, the kill of the containers left in
 // a namespace whose sandbox died, the removal of dead instances, and the creation of the new sandbox (the
 // kubelet's createPodSandbox: the container that holds the pod's network namespace, IP and published ports;
-// the app containers join it, sync-pod.ts). Also: the order in which a pod's containers are removed.
+// the app containers join it, sync-pod.ts), with the pod's resolv.conf and /etc/hosts written into it
+// before any container starts (docs/decisions/171). Also: the order in which a pod's containers are removed.
 import type { Pod } from '../kube/types.js';
 import type { EventType } from '../store/events.js';
 import type { Stored } from '../store/store.js';
@@ -15,6 +16,8 @@ import {
 import { isSandbox, type SandboxActions } from './sandbox-actions.js';
 import { hookPortsToPublish } from './lifecycle-hooks.js';
 import { ensurePodVolumes, sandboxMounts } from './volumes.js';
+import { formatResolvConf, podDnsConfig, type NodeDns } from './dns-config.js';
+import { kernelHostname, managedHostsFile } from './hosts-file.js';
 
 export const SANDBOX_CHANGED_MESSAGE = 'Pod sandbox changed, it will be killed and re-created.';
 
@@ -24,6 +27,8 @@ export interface PodSandboxDeps {
   network: string;
   publishPorts: boolean;
   killedToRestart: Set<string>;
+  /** the node's DNS settings (clusterDNS, clusterDomain, its resolv.conf), read when a sandbox is made */
+  nodeDns(): NodeDns;
   event(pod: Pod, type: EventType, reason: string, message: string, containerName?: string): void;
 }
 
@@ -50,7 +55,15 @@ export async function syncSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, action
     throw err;
   };
   const sandboxId = await createSandbox(deps, pod, actions.create.attempt).catch(failed);
-  const started = deps.runtime.startContainer(sandboxId).catch(failed);
+  // The app containers wait for this promise before they start: they find the files written.
+  // A sandbox whose files could not be written is stopped: the next sync makes a new one, as the kubelet
+  // retries a failed createPodSandbox, rather than running containers with the engine's files.
+  const started = deps.runtime.startContainer(sandboxId)
+    .then(() => writePodFiles(deps, pod, sandboxId).catch(async (err: Error) => {
+      await deps.runtime.stopContainer(sandboxId, 0).catch(() => {});
+      throw err;
+    }))
+    .catch(failed);
   // whoever awaits it reports a failure; unawaited (nothing to start) it must not be an unhandled rejection
   started.catch(() => {});
   return { sandboxId, started, killed };
@@ -62,13 +75,16 @@ async function createSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, attempt: nu
   // the sandbox holds the pod's memory-backed emptyDirs mounted (volumes.ts), so they exist before it
   await ensurePodVolumes(deps.runtime, deps.clusterId, pod);
   const m = pod.metadata;
+  const uts = kernelHostname(pod, deps.nodeDns().clusterDomain);
+  if ('error' in uts) throw new Error(uts.error);
   const spec: CreateContainerSpec = {
     // dockershim's name for the sandbox: k8s_POD_<pod>_<namespace>_<uid>_<attempt>
     name: `k8s_POD_${m.name}_${m.namespace ?? 'default'}_${m.uid}_${attempt}`,
     image,
     env: [],
-    // the pod's host name is its sandbox's (UTS is the network namespace's here): spec.hostname or the name
-    hostname: pod.spec?.hostname || m.name,
+    // the pod's host name is its sandbox's (UTS is the network namespace's here): spec.hostname or the
+    // name, or the FQDN with setHostnameAsFQDN
+    hostname: uts.hostname,
     labels: {
       [LABEL_CLUSTER]: deps.clusterId,
       [LABEL_NAMESPACE]: m.namespace ?? 'default',
@@ -88,6 +104,24 @@ async function createSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, attempt: nu
     await deps.runtime.ensureNetwork(deps.network, SHARED_NETWORK_LABELS);
     return deps.runtime.createContainer(spec);
   });
+}
+
+/**
+ * Writes the pod's resolv.conf and /etc/hosts into its started sandbox. Every container of the pod joins
+ * the sandbox's network namespace, and the engine gives such a container the sandbox's own resolv.conf,
+ * hosts and hostname files (the same files on the engine's side): written once here, they are what every
+ * container reads. The writing is done by the sandbox's busybox, in place (`>` truncates: the engine's
+ * bind mounts of these files stay), so it works on any engine, local, remote or Docker Desktop's VM.
+ */
+async function writePodFiles(deps: PodSandboxDeps, pod: Stored<Pod>, sandboxId: string): Promise<void> {
+  const node = deps.nodeDns();
+  const dns = podDnsConfig(pod, node);
+  for (const e of dns.events) deps.event(pod, e.type, e.reason, e.message);
+  const ip = (await deps.runtime.inspectContainer(sandboxId))?.ip;
+  const hosts = managedHostsFile(pod, ip ? [ip] : [], node.clusterDomain);
+  const script = 'printf "%s" "$1" > /etc/resolv.conf && printf "%s" "$2" > /etc/hosts';
+  const res = await deps.runtime.exec(sandboxId, ['/bin/busybox', 'sh', '-c', script, 'sh', formatResolvConf(dns.config), hosts], { timeoutMs: 10_000 });
+  if (res.exitCode !== 0) throw new Error(`writing the pod's resolv.conf and hosts files failed: ${res.output.toString().trim() || `exit code ${res.exitCode}`}`);
 }
 
 /**

@@ -38,6 +38,8 @@ export interface ClusterOptions {
   allowPrivileged?: boolean;
   /** control-plane log lines (default: silent) */
   log?: (line: string) => void;
+  /** the kubelet's clusterDNS, the pods' nameserver under dnsPolicy ClusterFirst (default: none, Default's) */
+  clusterDNS?: string[];
 }
 
 export interface WaitOptions {
@@ -112,6 +114,7 @@ export class Cluster implements AsyncDisposable {
         publishPorts: opts.publishPorts ?? process.platform !== 'linux',
         allowPrivileged: opts.allowPrivileged,
         log: opts.log,
+        clusterDNS: opts.clusterDNS,
         // A home the caller chose is one the CLI may be pointed at (MINI_KUBE_HOME): let it find us.
         publishState: !ownsHome,
         dashboard: dashboardAddon,

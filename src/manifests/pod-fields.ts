@@ -35,6 +35,8 @@ const VOL_TEST = 'test/integration/pod-volumes.test.ts';
 const VOL_UNIT = 'test/unit/kubelet/volume-sources.test.ts';
 const KUBECTL_VOL_TEST = 'test/integration/pod-volumes-kubectl.test.ts';
 const STREAMS_ATTACH_TEST = 'test/integration/streams-attach.test.ts';
+const DNS_TEST = 'test/integration/pod-dns-config.test.ts (resolv.conf per dnsPolicy), test/unit/kubelet/dns-config.test.ts';
+const HOSTS_TEST = 'test/integration/pod-dns-config.test.ts (/etc/hosts, hostname -f), test/unit/kubelet/hosts-file.test.ts';
 
 /** Type name → field name → entry. Types reached only through refused fields are not listed. */
 export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEntry>>>> = {
@@ -44,13 +46,13 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     // mini-kube mounts no service account token: false is what happens; true (the default when unset) is not
     automountServiceAccountToken: only([false], 'mini-kube mounts no service account token'),
     containers: impl('test/integration/foundation.test.ts'),
-    dnsConfig: refused(),
-    dnsPolicy: only(['ClusterFirst'], 'the default (what defaulting writes, so `get -o yaml` round-trips)'),
+    dnsConfig: impl(DNS_TEST),
+    dnsPolicy: impl(DNS_TEST),
     // Kubernetes' default (true) adds <SERVICE>_SERVICE_HOST variables, which mini-kube does not (yet): an
     // explicit true is warned; false is exactly what happens.
     enableServiceLinks: only([true, false], 'true is the default on every pod; the <SERVICE>_SERVICE_HOST variables it adds are not set yet (docs/pod.md)'),
     ephemeralContainers: refused(),
-    hostAliases: refused(),
+    hostAliases: impl(HOSTS_TEST),
     hostIPC: impl('test/unit/runtime/create-options-resources-security.test.ts (only with --allow-privileged: security.ts)'),
     hostname: impl('test/integration/pod-resources-security.test.ts (exec hostname)'),
     // the pod's IP, probes and Services all assume the pod network; true also needs --allow-privileged
@@ -76,9 +78,9 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     securityContext: impl(SEC_TEST),
     serviceAccount: impl('test/integration/service-accounts.test.ts (the deprecated alias, mirrored from serviceAccountName)'),
     serviceAccountName: impl('test/integration/service-accounts.test.ts (defaulted to default; a missing ServiceAccount refuses the pod)'),
-    setHostnameAsFQDN: refused(),
+    setHostnameAsFQDN: impl(HOSTS_TEST),
     shareProcessNamespace: refused(),
-    subdomain: refused(),
+    subdomain: impl(HOSTS_TEST),
     terminationGracePeriodSeconds: impl('test/integration/reliability-graceful.test.ts'),
     // The one node has no taints, so a toleration changes nothing, as on an untainted Kubernetes node.
     tolerations: impl(NO_TAINTS),
@@ -172,6 +174,9 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
   Toleration: {
     effect: impl(NO_TAINTS), key: impl(NO_TAINTS), operator: impl(NO_TAINTS), tolerationSeconds: impl(NO_TAINTS), value: impl(NO_TAINTS),
   },
+  PodDNSConfig: { nameservers: impl(DNS_TEST), options: impl(DNS_TEST), searches: impl(DNS_TEST) },
+  PodDNSConfigOption: { name: impl(DNS_TEST), value: impl(DNS_TEST) },
+  HostAlias: { hostnames: impl(HOSTS_TEST), ip: impl(HOSTS_TEST) },
   PodOS: { name: only(['linux'], 'the node runs Linux containers') },
   EnvVar: {
     name: impl('test/unit/kubelet/env.test.ts'),

@@ -9,6 +9,7 @@ import { IS_NEGATIVE_ERROR, inclusiveRangeError, isDNS1123Label } from '../kube/
 import { validateContainerList } from './validate-container.js';
 import { validateImage } from './validate-image.js';
 import { validateFileVolume } from './validate-volumes.js';
+import { validatePodDns } from './validate-pod-dns.js';
 import { validateAnnotations, validateLabels, validateObjectMeta } from './validate-meta.js';
 
 /** Every volume source field of core/v1 Volume; exactly one may be set. */
@@ -82,5 +83,6 @@ export function validatePodSpec(spec: PodSpec | undefined, path: FieldPath): Fie
 
   errs.push(...validateLabels(spec.nodeSelector, path.child('nodeSelector')));
   if (spec.hostname) for (const msg of isDNS1123Label(spec.hostname)) errs.push(invalidField(path.child('hostname'), spec.hostname, msg));
+  errs.push(...validatePodDns(spec, path));
   return errs;
 }

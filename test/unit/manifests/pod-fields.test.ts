@@ -80,8 +80,8 @@ describe('admission of what mini-kube does not implement', () => {
   });
 
   it('refuses a value other than the ones it implements', () => {
-    expect(causes(pod({ dnsPolicy: 'None' }))[0]).toBe(
-      'spec.dnsPolicy: Forbidden: mini-kube does not implement spec.dnsPolicy ("None"; it accepts only "ClusterFirst": the default (what defaulting writes, so `get -o yaml` round-trips))');
+    expect(causes(pod({ nodeName: 'other' }))[0]).toBe(
+      'spec.nodeName: Forbidden: mini-kube does not implement spec.nodeName ("other"; it accepts only "mini-kube": the one node)');
     expect(causes(pod({}, { securityContext: { seccompProfile: { type: 'Unconfined' } } }))[0]).toContain('containers[0].securityContext.seccompProfile.type: Forbidden: mini-kube does not implement');
   });
 
@@ -122,8 +122,8 @@ describe('admission of what mini-kube does not implement', () => {
   });
 
   it('refuses in files with file:line', () => {
-    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  subdomain: web\n  containers: [{name: c, image: nginx:1.25}]\n';
-    expect(() => parseManifests(text, 'p.yaml')).toThrow('p.yaml:5:3: Pod "p" is refused: spec.subdomain: Forbidden: mini-kube does not implement spec.subdomain');
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  activeDeadlineSeconds: 5\n  containers: [{name: c, image: nginx:1.25}]\n';
+    expect(() => parseManifests(text, 'p.yaml')).toThrow('p.yaml:5:3: Pod "p" is refused: spec.activeDeadlineSeconds: Forbidden: mini-kube does not implement spec.activeDeadlineSeconds');
   });
 
   it('admits every tutorial, example and library fixture manifest', () => {
