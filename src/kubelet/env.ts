@@ -4,7 +4,8 @@
 // A required ConfigMap/Secret or key that is missing fails the whole environment with the kubelet's
 // message; the caller reports it as CreateContainerConfigError and tries again when the object appears.
 import { cpus, totalmem } from 'node:os';
-import type { ConfigMap, Container, EnvVar, Pod, Secret } from '../kube/types.js';
+import type { ConfigMap, Container, EnvVar, Pod, Secret, Service } from '../kube/types.js';
+import { serviceEnvMap } from '../kube/service-env.js';
 import { isEnvVarName } from '../kube/validation.js';
 import { parseQuantity } from '../manifests/quantity.js';
 
@@ -12,6 +13,8 @@ import { parseQuantity } from '../manifests/quantity.js';
 export interface ConfigSource {
   configMap(namespace: string, name: string): ConfigMap | undefined;
   secret(namespace: string, name: string): Secret | undefined;
+  /** the Services that exist now, for the <NAME>_SERVICE_HOST variables (src/kube/service-env.ts) */
+  services?(): readonly Service[];
 }
 
 export type EnvResult =
@@ -66,6 +69,8 @@ export function containerEnv(pod: Pod, c: Container, source: ConfigSource): EnvR
   const ns = pod.metadata?.namespace ?? 'default';
   const vars = new Map<string, string>();
   const warnings: string[] = [];
+  // Service variables: $(VAR) may name them, and they come after the container's own, which win.
+  const serviceEnv = serviceEnvMap(pod, source.services?.() ?? []);
   for (const from of c.envFrom ?? []) {
     const ref = from.configMapRef ?? from.secretRef;
     if (!ref) continue;
@@ -88,7 +93,7 @@ export function containerEnv(pod: Pod, c: Container, source: ConfigSource): EnvR
   }
   for (const e of c.env ?? []) {
     const from = e.valueFrom;
-    if (e.value || !from) { vars.set(e.name, expandVars(e.value ?? '', vars)); continue; }
+    if (e.value || !from) { vars.set(e.name, expandVars(e.value ?? '', serviceEnv.size ? new Map([...serviceEnv, ...vars]) : vars)); continue; }
     if (from.fieldRef) {
       vars.set(e.name, fieldRefValue(pod, from.fieldRef.fieldPath) ?? '');
     } else if (from.resourceFieldRef) {
@@ -110,5 +115,6 @@ export function containerEnv(pod: Pod, c: Container, source: ConfigSource): EnvR
       vars.set(e.name, isSecret ? b64(value) : value);
     }
   }
+  for (const [name, value] of serviceEnv) if (!vars.has(name)) vars.set(name, value);
   return { ok: true, env: [...vars].map(([name, value]) => ({ name, value })), warnings };
 }
