@@ -24,6 +24,7 @@ import type { ApiServerOptions } from '../api/http/server.js';
 import type { ProbeHistory } from '../probes/history.js';
 import type { ConnectionStats } from '../service-proxy/proxy.js';
 import { startMemoryLog } from './memory-log.js';
+import { clusterNetwork, type ClusterNetwork } from './cluster-network.js';
 import { podSecurityGate } from '../manifests/pod-gate.js';
 
 export interface ControlPlaneOptions {
@@ -74,6 +75,8 @@ export interface ControlPlane {
   runtime: Runtime;
   kubelet: Kubelet;
   proxy: ServiceProxy;
+  /** the network agent, ClusterIPs and the kubernetes Service (cluster-network.ts) */
+  network: ClusterNetwork;
   /** the classroom page on 127.0.0.1 (src/dashboard); loginUrl() gives a one-time login link */
   dashboard?: Dashboard;
   /** stops everything; removeContainers for `down` (objects stay in the store either way) */
@@ -101,9 +104,17 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const observed = new ObservedPods();
     // Made (not started) before the kubelet, which drains a deleted pod's proxied connections before SIGTERM.
     const proxy = new ServiceProxy({ store, address: nodePortAddress, publishPorts, log, reserved: reservations, observed });
+    const network = clusterNetwork({
+      store, runtime, observed, home: opts.home, config, network: networkName(config.clusterId), publishPorts, log,
+    });
     const kubelet = new Kubelet({
       store, runtime, clusterId: config.clusterId, network: networkName(config.clusterId), publishPorts, log,
-      connections: proxy, observed,
+      // a deleted pod is drained of the connections through the nodePort proxy and through the agent
+      connections: {
+        openConnections: (uid) => proxy.openConnections(uid) + network.connections.openConnections(uid),
+        drained: async (uid, ms) => (await Promise.all([proxy.drained(uid, ms), network.connections.drained(uid, ms)])).reduce((a, b) => a + b, 0),
+      },
+      observed, clusterDNS: network.clusterDNS,
     });
     // The kubelet's start (Docker network, orphans) and the API server's (TLS) overlap: a test cluster
     // pays the longer of the two, not their sum (bench/startup).
@@ -117,7 +128,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       store, home: opts.home, port, kubelet: kubeletStreams(kubelet, runtime), allowPrivileged,
       admission: {
         Service: async (obj, current) => allocateServiceAddresses(store, obj as Service, current as Service | undefined,
-          reservations.probe) as Promise<KubeObject>,
+          reservations.probe, network.clusterIPs) as Promise<KubeObject>,
       },
       extraRoutes: opts.dashboard ? (app) => opts.dashboard!.registerLogin(app, () => dashboard?.loginUrl()) : undefined,
     })).catch(async (err: unknown) => {
@@ -130,6 +141,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       saveConfig(opts.home, config);
     }
     log(`API server listening on ${api.url}`);
+    // the agent starts beside the rest (after the kubelet's network); Services created meanwhile wait for it
+    network.start(api.port, kubeletStarted);
 
     const controllers = startControllers(store);
     await kubeletStarted;
@@ -151,7 +164,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     let stopping: Promise<void> | undefined;
     return {
       url: api.url, port: api.port, token: api.token, caPem: api.caPem, clusterId: config.clusterId, config,
-      store, runtime, kubelet, proxy, dashboard,
+      store, runtime, kubelet, proxy, network, dashboard,
       stop(stopOpts = {}) {
         stopping ??= (async () => {
           stopMemoryLog();
@@ -159,6 +172,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
           controllers.stop();
           endpoints.stop();
           await proxy.stop();
+          network.stop();
           reservations.close();
           await kubelet.stop({ removeContainers: stopOpts.removeContainers ?? false });
           await api.close();

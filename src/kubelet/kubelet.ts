@@ -12,8 +12,9 @@
 // pod's uid) and from its own memory of what it observed (observed-pods.ts), never from the status in the
 // store, which a client may write through pods/status. A status that differs from the observed one is
 // written over at once (docs/decisions/070).
-import type { ConfigMap, Pod, PodStatus, Secret } from '../kube/types.js';
+import type { ConfigMap, Pod, PodStatus, Secret, Service } from '../kube/types.js';
 import { SHARED_NETWORK_LABELS } from '../runtime/network.js';
+import { AGENT_ROLE, LABEL_ROLE } from '../runtime/network-agent.js';
 import { ProbeManager, type ProbeUpdate } from '../probes/manager.js';
 import { KUBELET, NODE_NAME, recordEvent, type EventType } from '../store/events.js';
 import type { Store, Stored, WatchEvent } from '../store/store.js';
@@ -49,6 +50,8 @@ export interface KubeletOptions {
   resyncMs?: number;
   /** the service proxy's open connections: a deleted pod is drained before SIGTERM (docs/decisions/043) */
   connections?: ConnectionDrain;
+  /** the pods' nameservers: the cluster's network agent (filled in once the control plane has it) */
+  clusterDNS?: string[];
   /** where the kubelet records what it observed; the control plane shares it with the service proxy */
   observed?: ObservedPods;
 }
@@ -140,6 +143,7 @@ export class Kubelet {
       configSource: {
         configMap: (ns, name) => this.store.get<ConfigMap>('ConfigMap', ns, name),
         secret: (ns, name) => this.store.get<Secret>('Secret', ns, name),
+        services: () => this.store.list<Service>('Service'),
       },
       waiting: this.waiting,
       killedToRestart: this.killedToRestart,
@@ -533,7 +537,8 @@ export class Kubelet {
   private async removeOrphans(): Promise<void> {
     const uids = new Set(this.store.list<Pod>('Pod').map((p) => p.metadata.uid));
     const all = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId });
-    const orphans = all.filter((c) => !uids.has(c.labels[LABEL_POD_UID] ?? ''));
+    // the cluster's network agent carries the cluster label but belongs to no pod (runtime/network-agent.ts)
+    const orphans = all.filter((c) => !uids.has(c.labels[LABEL_POD_UID] ?? '') && c.labels[LABEL_ROLE] !== AGENT_ROLE);
     for (const c of orphans) this.log(`removing container ${c.name}: its pod no longer exists`);
     await removePodContainers(this.runtime, orphans, 2);
     for (const uid of new Set(orphans.map((c) => c.labels[LABEL_POD_UID]!))) {

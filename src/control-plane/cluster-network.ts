@@ -1,0 +1,69 @@
+// The cluster's in-cluster network, wired: the network agent container (adopted or created once the
+// kubelet has the shared network, never delaying the API), its block of ClusterIPs (remembered in the
+// home), the Services moved into that block, and the control connection that keeps the agent's table.
+// `ready` resolves once the agent applied its first snapshot (tests and `status` wait on it).
+import type { Runtime } from '../runtime/runtime.js';
+import type { Store } from '../store/store.js';
+import type { KubeletObservations } from '../kube/observed.js';
+import type { ConnectionDrain } from '../kubelet/drain.js';
+import { AgentLink } from '../service-proxy/cluster-ip/agent-link.js';
+import { ClusterIPs } from '../service-proxy/cluster-ip/cluster-ips.js';
+import type { NetworkAgent } from '../runtime/network-agent.js';
+import { saveConfig, type ClusterConfig } from './home.js';
+
+export interface ClusterNetwork {
+  clusterIPs: ClusterIPs;
+  /** the pods' nameservers, filled in when the agent runs (the kubelet's clusterDNS option) */
+  clusterDNS: string[];
+  /** the agent once it serves this cluster's table; undefined when it could not start */
+  ready: Promise<NetworkAgent | undefined>;
+  /** open connections through the agent, for the kubelet's drain (decision 043) */
+  connections: ConnectionDrain;
+  start(apiPort: number, kubeletStarted: Promise<void>): void;
+  stop(): void;
+}
+
+export function clusterNetwork(opts: {
+  store: Store; runtime: Runtime; observed: KubeletObservations; home: string; config: ClusterConfig;
+  network: string; publishPorts: boolean; log: (line: string) => void;
+}): ClusterNetwork {
+  const clusterIPs = new ClusterIPs(opts.store, opts.log);
+  const clusterDNS: string[] = [];
+  let link: AgentLink | undefined;
+  let resolveReady!: (a: NetworkAgent | undefined) => void;
+  const ready = new Promise<NetworkAgent | undefined>((r) => { resolveReady = r; });
+  return {
+    clusterIPs, clusterDNS, ready,
+    connections: {
+      openConnections: (uid) => link?.openConnections(uid) ?? 0,
+      drained: (uid, ms) => link?.drained(uid, ms) ?? Promise.resolve(0),
+    },
+    start(apiPort, kubeletStarted) {
+      if (!opts.runtime.ensureNetworkAgent) { resolveReady(undefined); return; }
+      link = new AgentLink({ store: opts.store, observed: opts.observed, apiPort, log: opts.log });
+      void (async () => {
+        await kubeletStarted;
+        const agent = await opts.runtime.ensureNetworkAgent!({
+          clusterId: opts.config.clusterId, network: opts.network, publishPorts: opts.publishPorts,
+          preferredBlock: opts.config.networkBlock, log: opts.log,
+        });
+        if (opts.config.networkBlock !== agent.block.index) {
+          opts.config.networkBlock = agent.block.index;
+          saveConfig(opts.home, opts.config);
+        }
+        clusterDNS.splice(0, clusterDNS.length, agent.ip);
+        clusterIPs.setBlock(agent.block, apiPort);
+        link!.attach(agent);
+        if (!(await link!.whenSynced(30_000))) opts.log(`network agent at ${agent.ip}: no answer on its control port yet (still trying)`);
+        else opts.log(`network agent at ${agent.ip} serves ClusterIPs ${agent.block.first}-${agent.block.last}`);
+        resolveReady(agent);
+      })().catch((err: Error) => {
+        opts.log(`network agent could not start: ${err.message} (ClusterIPs are not reachable from pods)`);
+        resolveReady(undefined);
+      });
+    },
+    stop() {
+      link?.stop();
+    },
+  };
+}
