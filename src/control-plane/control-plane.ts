@@ -24,7 +24,7 @@ import type { ApiServerOptions } from '../api/http/server.js';
 import type { ProbeHistory } from '../probes/history.js';
 import type { ConnectionStats } from '../service-proxy/proxy.js';
 import { startMemoryLog } from './memory-log.js';
-import { clusterNetwork, type ClusterNetwork } from './cluster-network.js';
+import { clusterNetwork, kubernetesTlsNames, type ClusterNetwork } from './cluster-network.js';
 import { podSecurityGate } from '../manifests/pod-gate.js';
 
 export interface ControlPlaneOptions {
@@ -124,7 +124,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       }
       await kubelet.start().catch((err: Error) => log(`kubelet could not start cleanly: ${err.message}`));
     })();
+    const tlsNames = await kubernetesTlsNames(runtime, networkName(config.clusterId), log);
     const api = await startWithPort(config, opts.port, (port) => startApiServer({
+      tlsNames,
       store, home: opts.home, port, kubelet: kubeletStreams(kubelet, runtime), allowPrivileged,
       admission: {
         Service: async (obj, current) => allocateServiceAddresses(store, obj as Service, current as Service | undefined,

@@ -132,6 +132,11 @@ export class DockerRuntime implements Runtime {
     return ensureSandboxImage(this.docker);
   }
 
+  async networkSubnet(name: string): Promise<string | undefined> {
+    const n = (await this.networksNamed(name))[0];
+    return n?.IPAM?.Config?.find((c) => c.Subnet && !c.Subnet.includes(':'))?.Subnet;
+  }
+
   ensureNetworkAgent(opts: NetworkAgentOptions): Promise<NetworkAgent> {
     return ensureNetworkAgent(this.docker, opts);
   }

@@ -165,6 +165,8 @@ export interface Runtime {
   removeNetwork(name: string): Promise<void>;
   /** the cluster's network agent, adopted or created (network-agent.ts); absent on runtimes without one */
   ensureNetworkAgent?(opts: NetworkAgentOptions): Promise<NetworkAgent>;
+  /** the IPv4 subnet of a network (undefined when it has none or does not exist) */
+  networkSubnet?(name: string): Promise<string | undefined>;
   /** creates a named volume with these labels (LABEL_CLUSTER among them), or keeps the one there */
   ensureVolume(name: string, labels: Record<string, string>): Promise<void>;
   /** removes the volumes carrying all these labels (LABEL_CLUSTER among them) */

@@ -101,6 +101,11 @@ export function nextBlockAddress(block: ClusterBlock, taken: ReadonlySet<string>
   return undefined;
 }
 
+/** The kubernetes Service's address of every block (the API certificate names them all: any block works). */
+export function kubernetesServiceIPs(servicesCidr: string): string[] {
+  return Array.from({ length: blockCount(servicesCidr) }, (_, i) => clusterBlock(servicesCidr, i)!.first);
+}
+
 export function inBlock(block: ClusterBlock, ip: string | undefined): boolean {
   const n = ip === undefined ? undefined : ipToNumber(ip);
   return n !== undefined && n >= ipToNumber(block.agentIP)! && n <= ipToNumber(block.last)!;
