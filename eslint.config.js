@@ -78,6 +78,20 @@ export default tseslint.config(
   // the dashboard's page runs in the browser
   { files: ['src/dashboard/public/**/*.js'], languageOptions: { globals: { document: 'readonly', window: 'readonly', EventSource: 'readonly', location: 'readonly', history: 'readonly', localStorage: 'readonly', sessionStorage: 'readonly', TextDecoderStream: 'readonly' } } },
   ...Object.keys(FORBIDDEN).filter((f) => FORBIDDEN[f].length).map((f) => layer(f)),
+  // The network agent runs alone in its container (src/runtime/network-agent.ts builds the image from this
+  // folder, the host's node and busybox): node built-ins, dns-packet and its own files only.
+  {
+    files: ['src/network-agent/**/*.js'],
+    languageOptions: { sourceType: 'module' },
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '^(?!node:|\\./[^/]+\\.js$|dns-packet$)',
+          message: 'src/network-agent runs alone in its container: import only node: built-ins, dns-packet and ./files of this folder (docs/decisions/160).',
+        }],
+      }],
+    },
+  },
   // tests poke at untyped JSON answers from the API
   { files: ['test/**/*.ts', 'examples/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
 );
