@@ -14,6 +14,8 @@ import type { TlsNames } from '../api/http/tls.js';
 import { kubernetesServiceIPs, splitSubnet } from '../runtime/subnets.js';
 import { SHARED_NETWORK_LABELS } from '../runtime/network.js';
 
+const RETRY_MS = 10_000;
+
 /** the names in-cluster clients use for the API (kubernetes.default.svc ...) */
 const KUBERNETES_DNS = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'];
 
@@ -53,6 +55,8 @@ export function clusterNetwork(opts: {
   const clusterIPs = new ClusterIPs(opts.store, opts.log);
   const clusterDNS: string[] = [];
   let link: AgentLink | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
   let resolveReady!: (a: NetworkAgent | undefined) => void;
   const ready = new Promise<NetworkAgent | undefined>((r) => { resolveReady = r; });
   return {
@@ -62,10 +66,9 @@ export function clusterNetwork(opts: {
       drained: (uid, ms) => link?.drained(uid, ms) ?? Promise.resolve(0),
     },
     start(apiPort, kubeletStarted) {
-      if (!opts.runtime.ensureNetworkAgent) { resolveReady(undefined); return; }
+      if (!opts.runtime.ensureNetworkAgent) { clusterIPs.markUnavailable(); resolveReady(undefined); return; }
       link = new AgentLink({ store: opts.store, observed: opts.observed, apiPort, log: opts.log });
-      void (async () => {
-        await kubeletStarted;
+      const attempt = async (): Promise<void> => {
         const agent = await opts.runtime.ensureNetworkAgent!({
           clusterId: opts.config.clusterId, network: opts.network, publishPorts: opts.publishPorts,
           preferredBlock: opts.config.networkBlock, log: opts.log,
@@ -80,12 +83,23 @@ export function clusterNetwork(opts: {
         if (!(await link!.whenSynced(30_000))) opts.log(`network agent at ${agent.ip}: no answer on its control port yet (still trying)`);
         else opts.log(`network agent at ${agent.ip} serves ClusterIPs ${agent.block.first}-${agent.block.last}`);
         resolveReady(agent);
-      })().catch((err: Error) => {
-        opts.log(`network agent could not start: ${err.message} (ClusterIPs are not reachable from pods)`);
-        resolveReady(undefined);
-      });
+      };
+      // An engine that is down at start (or a failed build) is retried; meanwhile Services do not wait.
+      const tryStart = (): void => {
+        if (stopped) return;
+        attempt().catch((err: Error) => {
+          opts.log(`network agent could not start: ${err.message} (ClusterIPs are not reachable from pods; trying again in ${RETRY_MS / 1000} s)`);
+          clusterIPs.markUnavailable();
+          resolveReady(undefined);
+          retry = setTimeout(tryStart, RETRY_MS);
+          retry.unref();
+        });
+      };
+      void kubeletStarted.then(tryStart);
     },
     stop() {
+      stopped = true;
+      clearTimeout(retry);
       link?.stop();
     },
   };

@@ -53,6 +53,32 @@ spec:
   ports: [{port: 80}]
 ---
 apiVersion: v1
+kind: Service
+metadata: {name: web-sticky}
+spec:
+  selector: {app: web}
+  sessionAffinity: ClientIP
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: udp-echo, labels: {app: udp-echo}}
+spec:
+  containers:
+  - name: c
+    image: ondalk8s/healthcheck:v1
+    imagePullPolicy: IfNotPresent
+    command: [node, -e, "const s = require('dgram').createSocket('udp4'); s.on('message', (m, r) => s.send('echo:' + m + ':' + require('os').hostname(), r.port, r.address)); s.bind(5353)"]
+    ports: [{containerPort: 5353, protocol: UDP}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: udp-echo}
+spec:
+  selector: {app: udp-echo}
+  ports: [{port: 53, targetPort: 5353, protocol: UDP}]
+---
+apiVersion: v1
 kind: Pod
 metadata: {name: client}
 spec:
@@ -129,6 +155,19 @@ function suite(mode: 'direct' | 'published'): void {
         expect(new Set(answers.map(hostOf))).toEqual(new Set(web));
       }
     }, 60_000);
+
+    it('sessionAffinity: ClientIP keeps a client on one pod; UDP is relayed both ways', async () => {
+      const sticky = (await cluster.get<Service>('Service', 'web-sticky')).spec!.clusterIP!;
+      const seen = (await fromPod(cluster, 'client', `http://${sticky}/`, 8)).map(hostOf);
+      expect(new Set(seen).size).toBe(1);
+      expect(web).toContain(seen[0]);
+      await cluster.waitForEndpoints('udp-echo', 1, { timeoutMs: 60_000 });
+      const udp = (await cluster.get<Service>('Service', 'udp-echo')).spec!.clusterIP!;
+      const script = `const s = require('dgram').createSocket('udp4'); const t = setTimeout(() => { console.log('timeout'); process.exit(1); }, 3000);
+        s.on('message', (m) => { console.log(String(m)); clearTimeout(t); s.close(); }); s.send('ping', 53, process.argv[1]);`;
+      const out = await cluster.exec('client', ['node', '-e', script, '--', udp]);
+      expect(out.stdout.trim()).toBe('echo:ping:udp-echo');
+    }, 90_000);
 
     it('a Service with no ready endpoint refuses at once (no hang)', async () => {
       const nobody = (await cluster.get<Service>('Service', 'nobody')).spec!.clusterIP!;

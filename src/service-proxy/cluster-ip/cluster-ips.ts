@@ -13,6 +13,8 @@ const BLOCK_WAIT_MS = 15_000;
 
 export class ClusterIPs {
   private current: ClusterBlock | undefined;
+  /** no agent for now (a runtime without one, or it failed to start): Services do not wait for a block */
+  private unavailable = false;
   private readonly waiters = new Set<(b: ClusterBlock) => void>();
 
   constructor(private readonly store: Store, private readonly log: (line: string) => void = () => {}) {}
@@ -24,6 +26,7 @@ export class ClusterIPs {
   /** The block, once known (undefined after waitMs). */
   whenKnown(waitMs = BLOCK_WAIT_MS): Promise<ClusterBlock | undefined> {
     if (this.current) return Promise.resolve(this.current);
+    if (this.unavailable) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const done = (b: ClusterBlock | undefined): void => { clearTimeout(timer); this.waiters.delete(done); resolve(b); };
       const timer = setTimeout(() => done(undefined), waitMs);
@@ -32,9 +35,16 @@ export class ClusterIPs {
     });
   }
 
+  /** No block to wait for (until setBlock): new Services get a display-only address, moved in later. */
+  markUnavailable(): void {
+    this.unavailable = true;
+    for (const w of [...this.waiters]) w(undefined as unknown as ClusterBlock);
+  }
+
   /** The agent holds `block`: Services outside it are moved in, the kubernetes Service made. */
   setBlock(block: ClusterBlock, apiPort: number): void {
     this.current = block;
+    this.unavailable = false;
     for (const w of [...this.waiters]) w(block);
     this.ensureKubernetesService(block, apiPort);
     this.reassign(block);
