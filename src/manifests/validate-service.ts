@@ -54,7 +54,7 @@ export function validateService(svc: Service): FieldError[] {
     // UDP is relayed on the ClusterIP by the cluster's network agent (docs/decisions/160), not on nodePorts
     else if (proto === 'UDP' && (type === 'NodePort' || type === 'LoadBalancer')) errs.push(notSupportedField(p.child('protocol'), proto, [], "mini-kube's nodePort proxy serves TCP only (UDP is served on the ClusterIP)"));
     else if (proto === 'SCTP') errs.push(notSupportedField(p.child('protocol'), proto, [], "mini-kube's service proxy serves TCP only"));
-    else if (proto !== 'TCP') errs.push(notSupportedField(p.child('protocol'), proto, ['TCP']));
+    else if (proto !== 'TCP' && proto !== 'UDP') errs.push(notSupportedField(p.child('protocol'), proto, ['TCP', 'UDP']));
     errs.push(...validatePortNumOrName(sp.targetPort, p.child('targetPort')));
     if (sp.appProtocol !== undefined) for (const msg of isQualifiedName(sp.appProtocol)) errs.push(invalidField(p.child('appProtocol'), sp.appProtocol, msg));
 
