@@ -45,7 +45,8 @@ export interface ClusterNetwork {
   /** open connections through the agent, for the kubelet's drain (decision 043) */
   connections: ConnectionDrain;
   start(apiPort: number, kubeletStarted: Promise<void>): void;
-  stop(): void;
+  /** stops the link; resolves once an agent being created exists, so `down` finds and removes it */
+  stop(): Promise<void>;
 }
 
 export function clusterNetwork(opts: {
@@ -57,6 +58,7 @@ export function clusterNetwork(opts: {
   let link: AgentLink | undefined;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
   let resolveReady!: (a: NetworkAgent | undefined) => void;
   const ready = new Promise<NetworkAgent | undefined>((r) => { resolveReady = r; });
   return {
@@ -69,15 +71,18 @@ export function clusterNetwork(opts: {
       if (!opts.runtime.ensureNetworkAgent) { clusterIPs.markUnavailable(); resolveReady(undefined); return; }
       link = new AgentLink({ store: opts.store, observed: opts.observed, apiPort, log: opts.log });
       const attempt = async (): Promise<void> => {
-        const agent = await opts.runtime.ensureNetworkAgent!({
+        const creating = opts.runtime.ensureNetworkAgent!({
           clusterId: opts.config.clusterId, network: opts.network, publishPorts: opts.publishPorts,
           preferredBlock: opts.config.networkBlock, log: opts.log,
         });
+        inFlight = creating.then(() => undefined, () => undefined);
+        const agent = await creating;
         if (opts.config.networkBlock !== agent.block.index) {
           opts.config.networkBlock = agent.block.index;
           saveConfig(opts.home, opts.config);
         }
         clusterDNS.splice(0, clusterDNS.length, agent.ip);
+        if (stopped) return; // stopped meanwhile: the agent exists, and `down` (if it was one) removes it
         clusterIPs.setBlock(agent.block, apiPort);
         link!.attach(agent);
         if (!(await link!.whenSynced(30_000))) opts.log(`network agent at ${agent.ip}: no answer on its control port yet (still trying)`);
@@ -97,9 +102,10 @@ export function clusterNetwork(opts: {
       };
       void kubeletStarted.then(tryStart);
     },
-    stop() {
+    async stop() {
       stopped = true;
       clearTimeout(retry);
+      await Promise.race([inFlight, new Promise((r) => setTimeout(r, 30_000).unref())]);
       link?.stop();
     },
   };

@@ -174,7 +174,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
           controllers.stop();
           endpoints.stop();
           await proxy.stop();
-          network.stop();
+          await network.stop();
           reservations.close();
           await kubelet.stop({ removeContainers: stopOpts.removeContainers ?? false });
           await api.close();
