@@ -66,12 +66,24 @@ try {
   const podIP = (await cluster.get('Pod', 'backend')).status.podIP;
   const load = async (host, port) => JSON.parse((await cluster.exec('loader', ['node', '-e', LOAD, '--', host, String(port), String(seconds), String(conns)])).stdout);
   await load(clusterIP, 80); // warm-up (JIT, first connections)
+  // CPU per request (load-independent): the agent's and the backend's node process, from /proc/1/stat
+  const backendId = (await cluster.get('Pod', 'backend')).status.containerStatuses[0].containerID.replace(/^docker:\/\//, '');
+  const ticks = async (id) => {
+    const f = (await run('docker', ['exec', id, 'cat', '/proc/1/stat'])).stdout.split(') ')[1].split(' ');
+    return Number(f[11]) + Number(f[12]); // utime + stime, in 1/100 s
+  };
+  const cpu = { agent: 0, backend: 0, requests: 0 };
   const direct = [];
   const viaClusterIP = [];
   for (let i = 0; i < rounds; i++) {
     direct.push(await load(podIP, 8080));
-    viaClusterIP.push(await load(clusterIP, 80));
+    const [a0, b0] = [await ticks(agent.id), await ticks(backendId)];
+    const r = await load(clusterIP, 80);
+    const [a1, b1] = [await ticks(agent.id), await ticks(backendId)];
+    cpu.agent += a1 - a0; cpu.backend += b1 - b0; cpu.requests += r.rps * seconds;
+    viaClusterIP.push(r);
   }
+  const usPerRequest = (t) => +((t * 10_000) / cpu.requests).toFixed(1);
   const median = (xs) => xs.map((x) => x.rps).sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const { stdout } = await run('docker', ['exec', agent.id, 'cat', '/proc/1/status']);
   const rssMb = Number(/VmRSS:\s+(\d+)/.exec(stdout)[1]) / 1024;
@@ -80,7 +92,9 @@ try {
     seconds, conns, rounds, direct: direct.map((x) => Math.round(x.rps)), clusterIP: viaClusterIP.map((x) => Math.round(x.rps)),
     errors: [...direct, ...viaClusterIP].reduce((a, x) => a + x.errors, 0),
     medianDirect: Math.round(median(direct)), medianClusterIP: Math.round(median(viaClusterIP)),
-    ratio: +(median(viaClusterIP) / median(direct)).toFixed(2), agentRssMb: +rssMb.toFixed(1), agentDockerStats: stats,
+    ratio: +(median(viaClusterIP) / median(direct)).toFixed(2),
+    cpuUsPerRequest: { agent: usPerRequest(cpu.agent), backend: usPerRequest(cpu.backend) },
+    agentRssMb: +rssMb.toFixed(1), agentDockerStats: stats,
   }, null, 1));
 } finally {
   await cluster.stop();
