@@ -66,12 +66,11 @@ try {
   const podIP = (await cluster.get('Pod', 'backend')).status.podIP;
   const load = async (host, port) => JSON.parse((await cluster.exec('loader', ['node', '-e', LOAD, '--', host, String(port), String(seconds), String(conns)])).stdout);
   await load(clusterIP, 80); // warm-up (JIT, first connections)
-  // CPU per request (load-independent): the agent's and the backend's node process, from /proc/1/stat
+  // CPU per request (load-independent): the agent's and the backend's container processes, from /proc
   const backendId = (await cluster.get('Pod', 'backend')).status.containerStatuses[0].containerID.replace(/^docker:\/\//, '');
-  const ticks = async (id) => {
-    const f = (await run('docker', ['exec', id, 'cat', '/proc/1/stat'])).stdout.split(') ')[1].split(' ');
-    return Number(f[11]) + Number(f[12]); // utime + stime, in 1/100 s
-  };
+  // every process of the container (the app may run under an init): utime + stime, in 1/100 s
+  const ticks = async (id) => (await run('docker', ['exec', id, 'sh', '-c', 'cat /proc/[0-9]*/stat'])).stdout.trim().split('\n')
+    .map((l) => l.split(') ')[1].split(' ')).reduce((sum, f) => sum + Number(f[11]) + Number(f[12]), 0);
   const cpu = { agent: 0, backend: 0, requests: 0 };
   const direct = [];
   const viaClusterIP = [];
