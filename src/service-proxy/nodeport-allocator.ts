@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import type { Service } from '../kube/types.js';
 import { invalid } from '../kube/errors.js';
 import type { Store } from '../store/store.js';
-import type { ClusterBlock } from '../runtime/subnets.js';
+import { inBlock, type ClusterBlock } from '../runtime/subnets.js';
 
 export const NODE_PORT_MIN = 30000;
 export const NODE_PORT_MAX = 32767;
@@ -16,6 +16,8 @@ const STATIC_BAND = Math.min(Math.max(16, Math.floor(RANGE_SIZE / 32)), 128);
 
 /** the cluster's block of ClusterIPs, once its network agent holds one */
 export interface ClusterIPSource {
+  /** the block once known */
+  readonly block: ClusterBlock | undefined;
   whenKnown(): Promise<ClusterBlock | undefined>;
   next(block: ClusterBlock): string;
 }
@@ -61,6 +63,18 @@ export async function allocateServiceAddresses(store: Store, svc: Service, old: 
     // a ClusterIP the cluster's network agent serves (cluster-ip/cluster-ips.ts); display-only without one
     const block = old?.spec?.clusterIP ? undefined : await clusterIPs?.whenKnown();
     spec.clusterIP = old?.spec?.clusterIP ?? (block ? clusterIPs!.next(block) : nextClusterIP(allocatedClusterIPs(store)));
+  } else if (spec.clusterIP && spec.clusterIP !== 'None' && spec.clusterIP !== old?.spec?.clusterIP && clusterIPs) {
+    // an explicit address must lie in the cluster's block and be free, as the apiserver's IP allocator says
+    const block = clusterIPs.block;
+    const field = [{ field: 'spec.clusterIP', message: '' }];
+    if (block && !inBlock(block, spec.clusterIP)) {
+      field[0]!.message = `Invalid value: "${spec.clusterIP}": provided IP is not in the valid range. The range of valid IPs is ${block.first}-${block.last}`;
+      throw invalid('Service', '', name, field);
+    }
+    if (allocatedClusterIPs(store).has(spec.clusterIP) || spec.clusterIP === block?.agentIP) {
+      field[0]!.message = `Invalid value: "${spec.clusterIP}": provided IP is already allocated`;
+      throw invalid('Service', '', name, field);
+    }
   }
   if (spec.clusterIP) spec.clusterIPs = [spec.clusterIP];
   if (!usesNodePorts(out)) return out;

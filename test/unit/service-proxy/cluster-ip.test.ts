@@ -76,5 +76,11 @@ describe('ClusterIPs', () => {
     expect(legacy).toBe('172.18.128.3');
     expect(created.spec?.clusterIP).toBe('172.18.128.4');
     expect(created.spec?.clusterIPs).toEqual(['172.18.128.4']);
+
+    // explicit addresses: outside the block, or taken, are refused with the apiserver's messages
+    const explicit = (ip: string) => allocateServiceAddresses(store, { ...svc('x', { clusterIP: ip, ports: [{ port: 80 }] }), apiVersion: 'v1', kind: 'Service' }, undefined, async () => true, ips);
+    await expect(explicit('10.96.0.10')).rejects.toThrow('spec.clusterIP: Invalid value: "10.96.0.10": provided IP is not in the valid range. The range of valid IPs is 172.18.128.2-172.18.128.254');
+    await expect(explicit('172.18.128.3')).rejects.toThrow('provided IP is already allocated');
+    expect((await explicit('172.18.128.77')).spec?.clusterIP).toBe('172.18.128.77');
   });
 });
