@@ -92,6 +92,20 @@ export default tseslint.config(
       }],
     },
   },
+  // The network agent runs alone in its container (src/runtime/network-agent.ts builds the image from this
+  // folder, the host's node and busybox): node built-ins, dns-packet and its own files only.
+  {
+    files: ['src/network-agent/**/*.js'],
+    languageOptions: { sourceType: 'module' },
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          regex: '^(?!node:|\\./(dns/)?[^/]+\\.js$|dns-packet$)',
+          message: 'src/network-agent runs alone in its container: import only node: built-ins, dns-packet, ./files of this folder and ./dns/ (src/dns, copied in at build; docs/decisions/160).',
+        }],
+      }],
+    },
+  },
   // tests poke at untyped JSON answers from the API
   { files: ['test/**/*.ts', 'examples/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
 );

@@ -24,6 +24,7 @@ import type { ApiServerOptions } from '../api/http/server.js';
 import type { ProbeHistory } from '../probes/history.js';
 import type { ConnectionStats } from '../service-proxy/proxy.js';
 import { startMemoryLog } from './memory-log.js';
+import { clusterNetwork, kubernetesTlsNames, type ClusterNetwork } from './cluster-network.js';
 import { podSecurityGate } from '../manifests/pod-gate.js';
 import { DEFAULT_VERSION } from '../api/http/server.js';
 import { NodeStatusManager } from '../kubelet/node-status.js';
@@ -81,6 +82,8 @@ export interface ControlPlane {
   runtime: Runtime;
   kubelet: Kubelet;
   proxy: ServiceProxy;
+  /** the network agent, ClusterIPs and the kubernetes Service (cluster-network.ts) */
+  network: ClusterNetwork;
   /** the classroom page on 127.0.0.1 (src/dashboard); loginUrl() gives a one-time login link */
   dashboard?: Dashboard;
   /** stops everything; removeContainers for `down` (objects stay in the store either way) */
@@ -115,9 +118,17 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const serviceAccountTokens: ServiceAccountTokenSource = {
       requestToken: (req) => (api ? api.tokens.requestToken(req) : Promise.reject(new Error('the API server is not started yet'))),
     };
+    const network = clusterNetwork({
+      store, runtime, observed, home: opts.home, config, network: networkName(config.clusterId), publishPorts, log,
+    });
     const kubelet = new Kubelet({
       store, runtime, clusterId: config.clusterId, network: networkName(config.clusterId), publishPorts, log,
-      connections: proxy, observed, podsDir, serviceAccountTokens, clusterDNS: opts.clusterDNS,
+      // a deleted pod is drained of the connections through the nodePort proxy and through the agent
+      connections: {
+        openConnections: (uid) => proxy.openConnections(uid) + network.connections.openConnections(uid),
+        drained: async (uid, ms) => (await Promise.all([proxy.drained(uid, ms), network.connections.drained(uid, ms)])).reduce((a, b) => a + b, 0),
+      },
+      observed, podsDir, serviceAccountTokens, clusterDNS: opts.clusterDNS ?? network.clusterDNS,
     });
     // The kubelet's start (Docker network, orphans) and the API server's (TLS) overlap: a test cluster
     // pays the longer of the two, not their sum (bench/startup).
@@ -127,12 +138,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       }
       await kubelet.start().catch((err: Error) => log(`kubelet could not start cleanly: ${err.message}`));
     })();
+    const tlsNames = await kubernetesTlsNames(runtime, networkName(config.clusterId), log);
     api = await startWithPort(config, opts.port, (port) => startApiServer({
+      tlsNames,
       store, home: opts.home, port, kubelet: kubeletStreams(kubelet, runtime, { publishPorts }), allowPrivileged,
       serviceAccountAdmission: true, podNetwork: { observed, publishPorts },
       admission: {
         Service: async (obj, current) => allocateServiceAddresses(store, obj as Service, current as Service | undefined,
-          reservations.probe) as Promise<KubeObject>,
+          reservations.probe, network.clusterIPs) as Promise<KubeObject>,
       },
       extraRoutes: opts.dashboard ? (app) => opts.dashboard!.registerLogin(app, () => dashboard?.loginUrl()) : undefined,
     })).catch(async (err: unknown) => {
@@ -145,6 +158,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       saveConfig(opts.home, config);
     }
     log(`API server listening on ${api.url}`);
+    // the agent starts beside the rest (after the kubelet's network); Services created meanwhile wait for it
+    network.start(api.port, kubeletStarted);
 
     const lookupServiceAccount = (ns: string, name: string) => store.get<ServiceAccount>('ServiceAccount', ns, name);
     const controllers = startControllers(store, { caPem: api.caPem, admitPod: (pod) => admitPodServiceAccount(pod, lookupServiceAccount) });
@@ -170,7 +185,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const started = api;
     return {
       url: started.url, port: started.port, token: started.token, caPem: started.caPem, clusterId: config.clusterId, config,
-      store, runtime, kubelet, proxy, dashboard,
+      store, runtime, kubelet, proxy, network, dashboard,
       stop(stopOpts = {}) {
         stopping ??= (async () => {
           stopMemoryLog();
@@ -179,6 +194,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
           await nodeStatus.stop();
           endpoints.stop();
           await proxy.stop();
+          await network.stop();
           reservations.close();
           await kubelet.stop({ removeContainers: stopOpts.removeContainers ?? false });
           await started.close();

@@ -47,6 +47,8 @@ export interface ClusterConfig {
   /** reach pods through published ports instead of their IPs (Docker Desktop; forced in tests) */
   publishPorts?: boolean;
   allowPrivileged?: boolean;
+  /** the block of ClusterIPs this cluster's network agent held last (docs/decisions/160) */
+  networkBlock?: number;
 }
 
 export function loadConfig(root: string): ClusterConfig {

@@ -4,7 +4,8 @@
 // A required ConfigMap/Secret or key that is missing fails the whole environment with the kubelet's
 // message; the caller reports it as CreateContainerConfigError and tries again when the object appears.
 import { cpus, totalmem } from 'node:os';
-import type { ConfigMap, Container, EnvVar, Pod, Secret } from '../kube/types.js';
+import type { ConfigMap, Container, EnvVar, Pod, Secret, Service } from '../kube/types.js';
+import { serviceEnvMap } from '../kube/service-env.js';
 import { NODE_NAME } from '../kube/node.js';
 import { isEnvVarName } from '../kube/validation.js';
 import { parseQuantity } from '../manifests/quantity.js';
@@ -13,6 +14,8 @@ import { parseQuantity } from '../manifests/quantity.js';
 export interface ConfigSource {
   configMap(namespace: string, name: string): ConfigMap | undefined;
   secret(namespace: string, name: string): Secret | undefined;
+  /** the Services that exist now, for the <NAME>_SERVICE_HOST variables (src/kube/service-env.ts) */
+  services?(): readonly Service[];
 }
 
 export type EnvResult =
@@ -80,6 +83,8 @@ export function containerEnv(pod: Pod, c: Container, source: ConfigSource, value
   const ns = pod.metadata?.namespace ?? 'default';
   const vars = new Map<string, string>();
   const warnings: string[] = [];
+  // Service variables: $(VAR) may name them, and they come after the container's own, which win.
+  const serviceEnv = serviceEnvMap(pod, source.services?.() ?? []);
   for (const from of c.envFrom ?? []) {
     const ref = from.configMapRef ?? from.secretRef;
     if (!ref) continue;
@@ -102,7 +107,7 @@ export function containerEnv(pod: Pod, c: Container, source: ConfigSource, value
   }
   for (const e of c.env ?? []) {
     const from = e.valueFrom;
-    if (e.value || !from) { vars.set(e.name, expandVars(e.value ?? '', vars)); continue; }
+    if (e.value || !from) { vars.set(e.name, expandVars(e.value ?? '', serviceEnv.size ? new Map([...serviceEnv, ...vars]) : vars)); continue; }
     if (from.fieldRef) {
       vars.set(e.name, fieldRefValue(pod, from.fieldRef.fieldPath, values) ?? '');
     } else if (from.resourceFieldRef) {
@@ -124,5 +129,6 @@ export function containerEnv(pod: Pod, c: Container, source: ConfigSource, value
       vars.set(e.name, isSecret ? b64(value) : value);
     }
   }
+  for (const [name, value] of serviceEnv) if (!vars.has(name)) vars.set(name, value);
   return { ok: true, env: [...vars].map(([name, value]) => ({ name, value })), warnings };
 }

@@ -12,8 +12,9 @@
 // pod's uid) and from its own memory of what it observed (observed-pods.ts), never from the status in the
 // store, which a client may write through pods/status. A status that differs from the observed one is
 // written over at once (docs/decisions/070).
-import type { ConfigMap, Pod, PodStatus, Secret } from '../kube/types.js';
+import type { ConfigMap, Pod, PodStatus, Secret, Service } from '../kube/types.js';
 import { SHARED_NETWORK_LABELS } from '../runtime/network.js';
+import { AGENT_ROLE, LABEL_ROLE } from '../runtime/network-agent.js';
 import { ProbeManager, type ProbeUpdate } from '../probes/manager.js';
 import { KUBELET, NODE_NAME, recordEvent, type EventType } from '../store/events.js';
 import type { ServiceAccountTokenSource } from '../kube/service-account-token.js';
@@ -65,7 +66,10 @@ export interface KubeletOptions {
   podsDir?: string;
   /** the API's TokenRequest issuer, for projected serviceAccountToken sources (kube/service-account-token.ts) */
   serviceAccountTokens?: ServiceAccountTokenSource;
-  /** the cluster DNS server's IPs, the pods' nameserver under ClusterFirst (none: they fall back to Default) */
+  /**
+   * the cluster DNS server's IPs, the pods' nameserver under ClusterFirst (none: they fall back to Default);
+   * the control plane fills the network agent's address in once it has it
+   */
   clusterDNS?: string[];
   /** the cluster's DNS domain, 'cluster.local' */
   clusterDomain?: string;
@@ -168,6 +172,7 @@ export class Kubelet {
     const configSource = {
       configMap: (ns: string, name: string) => this.store.get<ConfigMap>('ConfigMap', ns, name),
       secret: (ns: string, name: string) => this.store.get<Secret>('Secret', ns, name),
+      services: () => this.store.list<Service>('Service'),
     };
     const podsDir = opts.podsDir ?? path.join(os.tmpdir(), `mini-kube-pods-${opts.clusterId}`);
     this.volumes = new PodVolumeManager({ podsDir, config: configSource, tokens: opts.serviceAccountTokens });
@@ -698,7 +703,8 @@ export class Kubelet {
   private async removeOrphans(): Promise<void> {
     const uids = new Set(this.store.list<Pod>('Pod').map((p) => p.metadata.uid));
     const all = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId });
-    const orphans = all.filter((c) => !uids.has(c.labels[LABEL_POD_UID] ?? ''));
+    // the cluster's network agent carries the cluster label but belongs to no pod (runtime/network-agent.ts)
+    const orphans = all.filter((c) => !uids.has(c.labels[LABEL_POD_UID] ?? '') && c.labels[LABEL_ROLE] !== AGENT_ROLE);
     for (const c of orphans) this.log(`removing container ${c.name}: its pod no longer exists`);
     await removePodContainers(this.runtime, orphans, 2);
     for (const uid of new Set(orphans.map((c) => c.labels[LABEL_POD_UID]!))) {

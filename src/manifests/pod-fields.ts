@@ -48,9 +48,8 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     containers: impl('test/integration/foundation.test.ts'),
     dnsConfig: impl(DNS_TEST),
     dnsPolicy: impl(DNS_TEST),
-    // Kubernetes' default (true) adds <SERVICE>_SERVICE_HOST variables, which mini-kube does not (yet): an
-    // explicit true is warned; false is exactly what happens.
-    enableServiceLinks: only([true, false], 'true is the default on every pod; the <SERVICE>_SERVICE_HOST variables it adds are not set yet (docs/pod.md)'),
+    // <NAME>_SERVICE_HOST and the docker-links variables of the namespace's Services (src/kube/service-env.ts)
+    enableServiceLinks: impl('test/unit/kube/service-env.test.ts, test/integration/services-cluster-ip.test.ts'),
     ephemeralContainers: refused(),
     hostAliases: impl(HOSTS_TEST),
     hostIPC: impl('test/unit/runtime/create-options-resources-security.test.ts (only with --allow-privileged: security.ts)'),

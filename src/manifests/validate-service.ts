@@ -1,5 +1,5 @@
 // Service validation (ValidateService / validateServicePort), plus what mini-kube cannot serve: its proxy
-// speaks TCP only and there is no cluster DNS for ExternalName. The nodePort range check is the one the
+// speaks TCP only on nodePorts (TCP and UDP on ClusterIPs) and there is no cluster DNS for ExternalName. The nodePort range check is the one the
 // apiserver's port allocator makes.
 import { isIP } from 'node:net';
 import type { Service } from '../kube/types.js';
@@ -51,8 +51,10 @@ export function validateService(svc: Service): FieldError[] {
     for (const msg of isValidPortNum(sp.port ?? 0)) errs.push(invalidField(p.child('port'), sp.port ?? 0, msg));
     const proto = sp.protocol;
     if (!proto) errs.push(requiredField(p.child('protocol')));
-    else if (proto === 'UDP' || proto === 'SCTP') errs.push(notSupportedField(p.child('protocol'), proto, [], "mini-kube's service proxy serves TCP only"));
-    else if (proto !== 'TCP') errs.push(notSupportedField(p.child('protocol'), proto, ['TCP']));
+    // UDP is relayed on the ClusterIP by the cluster's network agent (docs/decisions/160), not on nodePorts
+    else if (proto === 'UDP' && (type === 'NodePort' || type === 'LoadBalancer')) errs.push(notSupportedField(p.child('protocol'), proto, [], "mini-kube's nodePort proxy serves TCP only (UDP is served on the ClusterIP)"));
+    else if (proto === 'SCTP') errs.push(notSupportedField(p.child('protocol'), proto, [], "mini-kube's service proxy serves TCP only"));
+    else if (proto !== 'TCP' && proto !== 'UDP') errs.push(notSupportedField(p.child('protocol'), proto, ['TCP', 'UDP']));
     errs.push(...validatePortNumOrName(sp.targetPort, p.child('targetPort')));
     if (sp.appProtocol !== undefined) for (const msg of isQualifiedName(sp.appProtocol)) errs.push(invalidField(p.child('appProtocol'), sp.appProtocol, msg));
 

@@ -12,7 +12,8 @@ import { engineMessage, isNotFound, statusCodeOf } from './engine-errors.js';
 import { attachContainer, hasTty } from './engine-attach.js';
 import { DockerodeExecCalls, type ExecCalls, localSocketOf, SocketExecCalls } from './engine-exec.js';
 import { ensureSandboxImage } from './sandbox-image.js';
-import { freeSubnets, SUBNET_CANDIDATES } from './subnets.js';
+import { ensureNetworkAgent, type NetworkAgent, type NetworkAgentOptions } from './network-agent.js';
+import { freeSubnets, splitSubnet, SUBNET_CANDIDATES } from './subnets.js';
 import { ensureVolume, removeVolumes } from './volumes.js';
 import { createTerminationFile, lastBytesOfTarFile, removeTerminationFiles, terminationFilesDir } from './termination-file.js';
 import { JsonLineSplitter } from '../kube/json-lines.js';
@@ -48,6 +49,8 @@ export const PULL_TIMEOUT_MS = 30_000;
 const EXEC_KILL_SETTLE_MS = 2_000;
 /** on a network mini-kube created with a subnet of its choosing (so fixed addresses work on it) */
 const LABEL_SUBNET_CONFIGURED = 'io.mini-kube.subnet';
+/** on a network created with IPRange = the lower half of its subnet (docs/decisions/160) */
+export const LABEL_IP_RANGE = 'io.mini-kube.ip-range';
 
 export interface DockerRuntimeOptions {
   /** engine socket; default: DOCKER_HOST, else /var/run/docker.sock */
@@ -152,6 +155,15 @@ export class DockerRuntime implements Runtime {
     return ensureSandboxImage(this.docker);
   }
 
+  async networkSubnet(name: string): Promise<string | undefined> {
+    const n = (await this.networksNamed(name))[0];
+    return n?.IPAM?.Config?.find((c) => c.Subnet && !c.Subnet.includes(':'))?.Subnet;
+  }
+
+  ensureNetworkAgent(opts: NetworkAgentOptions): Promise<NetworkAgent> {
+    return ensureNetworkAgent(this.docker, opts);
+  }
+
   // ---- networks ----
 
   ensureNetwork(name: string, labels: Record<string, string>): Promise<void> {
@@ -174,9 +186,10 @@ export class DockerRuntime implements Runtime {
 
   private async createNetworkOnce(name: string, labels: Record<string, string>): Promise<void> {
     const existing = await this.networksNamed(name);
-    if (existing.some((n) => n.Labels?.[LABEL_SUBNET_CONFIGURED])) return;
-    // One made by an earlier mini-kube lets the engine choose its subnet, so no container on it can be given
-    // a fixed address: replace it while it is empty; with containers on it, keep using it as it is.
+    if (existing.some((n) => n.Labels?.[LABEL_IP_RANGE])) return;
+    // One made by an earlier mini-kube lets the engine choose its subnet (no fixed address possible) or its
+    // addresses from the whole subnet (ClusterIPs could collide with pods): replace it while it is empty;
+    // with containers on it, keep using it as it is (docs/decisions/160 says what that costs).
     for (const old of existing) {
       if (!old.Labels?.[LABEL_CLUSTER] && !Object.keys(labels).every((k) => old.Labels?.[k] === labels[k])) continue;
       const inspected = await bounded(ENGINE_CALL_TIMEOUT_MS, 'inspect network', () =>
@@ -191,7 +204,7 @@ export class DockerRuntime implements Runtime {
     let lastError: unknown;
     for (let attempt = 0; attempt < 8; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * attempt));
-      if ((await this.networksNamed(name)).some((n) => n.Labels?.[LABEL_SUBNET_CONFIGURED])) return;
+      if ((await this.networksNamed(name)).some((n) => n.Labels?.[LABEL_IP_RANGE] || n.Labels?.[LABEL_SUBNET_CONFIGURED])) return;
       const all = await bounded(ENGINE_CALL_TIMEOUT_MS, 'list networks', (abortSignal) =>
         this.docker.listNetworks({ abortSignal } as Docker.NetworkListOptions));
       const subnet = freeSubnets(all.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? ''))).find((c) => !tried.has(c));
@@ -202,8 +215,8 @@ export class DockerRuntime implements Runtime {
         const network = await bounded(ENGINE_CALL_TIMEOUT_MS, 'create network', (abortSignal) =>
           this.docker.createNetwork({
             Name: name, Driver: 'bridge', CheckDuplicate: true,
-            IPAM: { Driver: 'default', Config: [{ Subnet: subnet }] },
-            Labels: { ...labels, [LABEL_SUBNET_CONFIGURED]: subnet }, abortSignal,
+            IPAM: { Driver: 'default', Config: [{ Subnet: subnet, IPRange: splitSubnet(subnet)!.pods }] },
+            Labels: { ...labels, [LABEL_SUBNET_CONFIGURED]: subnet, [LABEL_IP_RANGE]: splitSubnet(subnet)!.pods }, abortSignal,
           } as Docker.NetworkCreateOptions),
         );
         createdId = network.id;

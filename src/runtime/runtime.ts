@@ -2,6 +2,7 @@
 // that talks to Docker (the only importer of dockerode); unit tests of timing logic may use a fake.
 import type { Duplex, Readable } from 'node:stream';
 import type { CgroupResources } from '../kube/resources.js';
+import type { NetworkAgent, NetworkAgentOptions } from './network-agent.js';
 
 /** Labels put on every container mini-kube creates; nothing without LABEL_CLUSTER is ever touched. */
 export const LABEL_CLUSTER = 'io.mini-kube.cluster';
@@ -203,6 +204,10 @@ export interface Runtime {
   /** makes the pod sandbox image exist (built offline, sandbox-image.ts); returns its reference */
   ensureSandboxImage(): Promise<string>;
   removeNetwork(name: string): Promise<void>;
+  /** the cluster's network agent, adopted or created (network-agent.ts); absent on runtimes without one */
+  ensureNetworkAgent?(opts: NetworkAgentOptions): Promise<NetworkAgent>;
+  /** the IPv4 subnet of a network (undefined when it has none or does not exist) */
+  networkSubnet?(name: string): Promise<string | undefined>;
   /**
    * creates a named volume with these labels (LABEL_CLUSTER among them), or keeps the one there; with
    * `tmpfs`, backed by memory (the local driver's tmpfs, `size` in bytes when given)

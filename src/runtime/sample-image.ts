@@ -199,6 +199,18 @@ async function busyboxApplets(busybox: string): Promise<string[]> {
 
 /** The image's root filesystem, as a tar for `docker import`. */
 async function rootfsEntries(nodePath: string, busybox: string, appDir: string): Promise<TarEntry[]> {
+  const entries = await nodeBusyboxRootfs(nodePath, busybox);
+  // the tutorial image's contents: COPY app.js . (WORKDIR /) and COPY healthcheck /tmp
+  entries.push({ type: 'file', name: '/app.js', content: await readFile(path.join(appDir, 'app.js')) });
+  entries.push({ type: 'file', name: '/tmp/healthcheck', content: await readFile(path.join(appDir, 'healthcheck')) });
+  return entries;
+}
+
+/**
+ * A root filesystem with this machine's node binary, busybox and their shared libraries: the base of the
+ * sample image and of the network agent's (network-agent-image.ts).
+ */
+export async function nodeBusyboxRootfs(nodePath: string, busybox: string): Promise<TarEntry[]> {
   const entries: TarEntry[] = [];
   const dirs = new Set<string>();
   const addDir = (dir: string, mode = 0o755): void => {
@@ -226,9 +238,5 @@ async function rootfsEntries(nodePath: string, busybox: string, appDir: string):
   for (const applet of await busyboxApplets(busybox)) {
     entries.push({ type: 'symlink', name: `/bin/${applet}`, target: 'busybox' });
   }
-
-  // the tutorial image's contents: COPY app.js . (WORKDIR /) and COPY healthcheck /tmp
-  entries.push({ type: 'file', name: '/app.js', content: await readFile(path.join(appDir, 'app.js')) });
-  entries.push({ type: 'file', name: '/tmp/healthcheck', content: await readFile(path.join(appDir, 'healthcheck')) });
   return entries;
 }

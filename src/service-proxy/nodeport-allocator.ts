@@ -6,12 +6,21 @@ import * as net from 'node:net';
 import type { Service } from '../kube/types.js';
 import { invalid } from '../kube/errors.js';
 import type { Store } from '../store/store.js';
+import { inBlock, type ClusterBlock } from '../runtime/subnets.js';
 
 export const NODE_PORT_MIN = 30000;
 export const NODE_PORT_MAX = 32767;
 const RANGE_SIZE = NODE_PORT_MAX - NODE_PORT_MIN + 1;
 /** calculateRangeOffset: min(max(16, size/32), 128) = 86 for the default range */
 const STATIC_BAND = Math.min(Math.max(16, Math.floor(RANGE_SIZE / 32)), 128);
+
+/** the cluster's block of ClusterIPs, once its network agent holds one */
+export interface ClusterIPSource {
+  /** the block once known */
+  readonly block: ClusterBlock | undefined;
+  whenKnown(): Promise<ClusterBlock | undefined>;
+  next(block: ClusterBlock): string;
+}
 
 export type PortProbe = (port: number) => Promise<boolean>;
 
@@ -46,14 +55,28 @@ function allocatedClusterIPs(store: Store): Set<string> {
  * Fills in spec.clusterIP and the nodePorts of a Service being created or updated (old = the stored
  * copy on update). Throws 422 Invalid with Kubernetes' messages for explicit ports that cannot be had.
  */
-export async function allocateServiceAddresses(store: Store, svc: Service, old: Service | undefined, isFree: PortProbe): Promise<Service> {
+export async function allocateServiceAddresses(store: Store, svc: Service, old: Service | undefined, isFree: PortProbe, clusterIPs?: ClusterIPSource): Promise<Service> {
   const out = structuredClone(svc);
   const spec = (out.spec ??= {});
   const name = out.metadata?.name ?? '';
-  if (!spec.clusterIP || spec.clusterIP === '') {
-    spec.clusterIP = old?.spec?.clusterIP ?? nextClusterIP(allocatedClusterIPs(store));
+  if ((!spec.clusterIP || spec.clusterIP === '') && spec.type !== 'ExternalName') {
+    // a ClusterIP the cluster's network agent serves (cluster-ip/cluster-ips.ts); display-only without one
+    const block = old?.spec?.clusterIP ? undefined : await clusterIPs?.whenKnown();
+    spec.clusterIP = old?.spec?.clusterIP ?? (block ? clusterIPs!.next(block) : nextClusterIP(allocatedClusterIPs(store)));
+  } else if (spec.clusterIP && spec.clusterIP !== 'None' && spec.clusterIP !== old?.spec?.clusterIP && clusterIPs) {
+    // an explicit address must lie in the cluster's block and be free, as the apiserver's IP allocator says
+    const block = clusterIPs.block;
+    const field = [{ field: 'spec.clusterIP', message: '' }];
+    if (block && !inBlock(block, spec.clusterIP)) {
+      field[0]!.message = `Invalid value: "${spec.clusterIP}": provided IP is not in the valid range. The range of valid IPs is ${block.first}-${block.last}`;
+      throw invalid('Service', '', name, field);
+    }
+    if (allocatedClusterIPs(store).has(spec.clusterIP) || spec.clusterIP === block?.agentIP) {
+      field[0]!.message = `Invalid value: "${spec.clusterIP}": provided IP is already allocated`;
+      throw invalid('Service', '', name, field);
+    }
   }
-  spec.clusterIPs = [spec.clusterIP];
+  if (spec.clusterIP) spec.clusterIPs = [spec.clusterIP];
   if (!usesNodePorts(out)) return out;
 
   const used = allocatedPorts(store, out);

@@ -29,9 +29,13 @@ export function checkAuthorized(req: IncomingMessage, user: UserInfo): void {
   if (!authorize(user, attrs).allowed) throw new StatusError(403, 'Forbidden', forbiddenMessage(user, attrs));
 }
 
-/** Throws 403 unless Host is 127.0.0.1:<port> or localhost:<port>. */
-export function checkHost(req: IncomingMessage, port: number): void {
+/**
+ * Throws 403 unless Host is 127.0.0.1:<port> or localhost:<port>, or one of the names pods reach the API by
+ * through the kubernetes Service (kubernetes.default.svc, its ClusterIP; port 443 or none).
+ */
+export function checkHost(req: IncomingMessage, port: number, inCluster: ReadonlySet<string> = new Set()): void {
   const host = (req.headers.host ?? '').toLowerCase();
+  if (inCluster.has(host.replace(/:443$/, ''))) return;
   if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
     throw new StatusError(403, 'Forbidden', `forbidden: Host header ${JSON.stringify(req.headers.host ?? '')} is not this server (127.0.0.1:${port} or localhost:${port})`);
   }

@@ -16,7 +16,7 @@ import { Router } from './router.js';
 import { createExecWebSocketServer } from '../streaming/exec-websocket.js';
 import { handleEndpointSliceRequest } from '../handlers/endpoint-slices.js';
 import { handleResourceRequest } from '../handlers/resources.js';
-import { ensureTls } from './tls.js';
+import { ensureTls, type TlsNames } from './tls.js';
 import { loadProtobuf, mentionsProtobuf } from '../protobuf/lazy.js';
 import { ensureSigningKey, ensureToken } from './token.js';
 import { ServiceAccountTokens } from '../registry/service-account-tokens.js';
@@ -29,6 +29,8 @@ export interface ApiServerOptions {
   store: Store;
   /** directory for ca.crt, apiserver.crt, apiserver.key and token */
   home: string;
+  /** names the certificate must carry besides 127.0.0.1 and localhost (the kubernetes Service's) */
+  tlsNames?: TlsNames;
   /** 0 or absent = pick a free port */
   port?: number;
   host?: '127.0.0.1';
@@ -62,7 +64,8 @@ export interface ApiServer {
 export const DEFAULT_VERSION: VersionInfo = { major: '1', minor: '32', gitVersion: 'v1.32.0-mini-kube' };
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
-  const tls = await ensureTls(opts.home);
+  const tls = await ensureTls(opts.home, opts.tlsNames);
+  const inClusterHosts = new Set([...opts.tlsNames?.dns ?? [], ...opts.tlsNames?.ips ?? []]);
   const token = ensureToken(opts.home);
   ensureDefaultNamespace(opts.store);
   const tokens = new ServiceAccountTokens(opts.store, ensureSigningKey(opts.home));
@@ -91,7 +94,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   // Authentication, then the fixed routes, then the resources; any failure becomes a Status.
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      checkHost(req, port);
+      checkHost(req, port, inClusterHosts);
       checkAuthorized(req, authenticate(req, token, tokens));
       // Only now, and only for a request that speaks protobuf, is the codec loaded (lazy.ts).
       if (mentionsProtobuf(req)) await loadProtobuf();
@@ -124,7 +127,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     else s.destroy();
   });
   const wss = createExecWebSocketServer();
-  server.on('upgrade', (req, socket, head) => handleUpgrade({ ctx, token, port: () => port, wss, extraProtocols: opts.execProtocols ?? [spdyExecProtocol] }, req, socket, head));
+  server.on('upgrade', (req, socket, head) => handleUpgrade({ ctx, token, port: () => port, inClusterHosts, wss, extraProtocols: opts.execProtocols ?? [spdyExecProtocol] }, req, socket, head));
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => reject(err);

@@ -20,15 +20,21 @@ const TEN_YEARS_MS = 10 * 365.25 * 24 * 3600 * 1000;
 const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGN = { name: 'ECDSA', hash: 'SHA-256' } as const;
 
+/** Names the server certificate carries besides IP:127.0.0.1 and DNS:localhost (the kubernetes Service's). */
+export interface TlsNames {
+  dns: string[];
+  ips: string[];
+}
+
 export function tlsPaths(home: string): { ca: string; cert: string; key: string } {
   return { ca: path.join(home, 'ca.crt'), cert: path.join(home, 'apiserver.crt'), key: path.join(home, 'apiserver.key') };
 }
 
 /** Loads the CA and server certificate from home, generating them on first use. */
-export async function ensureTls(home: string): Promise<TlsMaterial> {
-  const existing = loadTls(home);
+export async function ensureTls(home: string, names: TlsNames = { dns: [], ips: [] }): Promise<TlsMaterial> {
+  const existing = loadTls(home, names);
   if (existing) return existing;
-  const made = await generateTls();
+  const made = await generateTls(names);
   const p = tlsPaths(home);
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
   writeSecret(p.key, made.keyPem, 0o600);
@@ -37,7 +43,7 @@ export async function ensureTls(home: string): Promise<TlsMaterial> {
   return made;
 }
 
-function loadTls(home: string): TlsMaterial | undefined {
+function loadTls(home: string, names: TlsNames): TlsMaterial | undefined {
   const p = tlsPaths(home);
   try {
     const material = { caPem: fs.readFileSync(p.ca, 'utf8'), certPem: fs.readFileSync(p.cert, 'utf8'), keyPem: fs.readFileSync(p.key, 'utf8') };
@@ -46,6 +52,9 @@ function loadTls(home: string): TlsMaterial | undefined {
     const cert = new NodeX509(material.certPem);
     createPrivateKey(material.keyPem);
     if (!cert.verify(ca.publicKey) || Date.parse(cert.validTo) < Date.now() + 24 * 3600 * 1000) return undefined;
+    // a certificate without a name pods now use (the kubernetes Service's) is made again
+    const sans = new Set((cert.subjectAltName ?? '').split(', '));
+    if (![...names.dns.map((d) => `DNS:${d}`), ...names.ips.map((i) => `IP Address:${i}`)].every((n) => sans.has(n))) return undefined;
     fs.chmodSync(p.key, 0o600);
     return material;
   } catch {
@@ -53,7 +62,7 @@ function loadTls(home: string): TlsMaterial | undefined {
   }
 }
 
-export async function generateTls(): Promise<TlsMaterial> {
+export async function generateTls(names: TlsNames = { dns: [], ips: [] }): Promise<TlsMaterial> {
   // Loaded only when certificates are made (once per home): a third of the package's import time,
   // which every test file using the library would pay otherwise (bench/startup).
   await import('reflect-metadata'); // @peculiar/x509 loads tsyringe, which needs the Reflect metadata API first
@@ -92,7 +101,10 @@ export async function generateTls(): Promise<TlsMaterial> {
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: '127.0.0.1' }, { type: 'dns', value: 'localhost' }]),
+      new x509.SubjectAlternativeNameExtension([
+        { type: 'ip', value: '127.0.0.1' }, { type: 'dns', value: 'localhost' },
+        ...names.dns.map((value) => ({ type: 'dns' as const, value })), ...names.ips.map((value) => ({ type: 'ip' as const, value })),
+      ]),
       await x509.SubjectKeyIdentifierExtension.create(serverKeys.publicKey, false, crypto),
       await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey, false, crypto),
     ],

@@ -27,6 +27,8 @@ export interface UpgradeDeps {
   ctx: ApiContext;
   token: string;
   port: () => number;
+  /** the kubernetes Service's names and addresses, accepted as Host (auth.ts) */
+  inClusterHosts?: ReadonlySet<string>;
   wss: WebSocketServer;
   extraProtocols?: UpgradeExecProtocol[];
 }
@@ -42,7 +44,7 @@ export function handleUpgrade(deps: UpgradeDeps, req: IncomingMessage, socket: D
 }
 
 async function upgrade(deps: UpgradeDeps, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-  checkHost(req, deps.port());
+  checkHost(req, deps.port(), deps.inClusterHosts);
   checkToken(req, deps.token);
   const url = parseUrl(req);
   const rp = parseResourcePath(url.segments);

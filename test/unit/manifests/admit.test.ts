@@ -298,9 +298,9 @@ describe('service validation', () => {
       'spec.ports[1].name: Required value',
       'spec.ports[1].protocol: Unsupported value: "SCTP": mini-kube\'s service proxy serves TCP only',
       'spec.ports[2].name: Duplicate value: "http"',
-      'spec.ports[2].protocol: Unsupported value: "tcp": supported values: "TCP"',
+      'spec.ports[2].protocol: Unsupported value: "tcp": supported values: "TCP", "UDP"',
       'spec.ports[2].targetPort: Invalid value: 70000: must be between 1 and 65535, inclusive',
-      'spec.ports[3].protocol: Unsupported value: "tcp": supported values: "TCP"',
+      'spec.ports[3].protocol: Unsupported value: "tcp": supported values: "TCP", "UDP"',
       'spec.ports[3]: Duplicate value: {"protocol":"tcp","port":8080}',
     ]);
   });

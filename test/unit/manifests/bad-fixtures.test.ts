@@ -57,7 +57,7 @@ const EXPECTED: Record<string, [number, string]> = {
   'service-name-starts-with-digit.yaml': [4, 'metadata.name: Invalid value: "1web": a DNS-1035 label must consist of lower case alphanumeric characters'],
   'service-nodeport-on-clusterip.yaml': [10, "spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"],
   'service-nodeport-out-of-range.yaml': [11, 'spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767'],
-  'service-udp-port.yaml': [10, 'spec.ports[0].protocol: Unsupported value: "UDP": mini-kube\'s service proxy serves TCP only'],
+  'service-udp-port.yaml': [11, 'spec.ports[0].protocol: Unsupported value: "UDP": mini-kube\'s nodePort proxy serves TCP only (UDP is served on the ClusterIP)'],
   'service-unnamed-ports.yaml': [11, 'spec.ports[1].name: Required value'],
   'service-without-ports.yaml': [5, 'spec.ports: Required value'],
   'tab-indentation.yaml': [4, 'YAML does not allow tabs for indentation'],

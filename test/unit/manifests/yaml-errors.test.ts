@@ -125,9 +125,9 @@ describe('files with several documents', () => {
   });
 
   it('reads JSON manifests too, with line numbers', () => {
-    const json = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80, protocol: 'UDP' }] } }, null, 2);
+    const json = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80, protocol: 'SCTP' }] } }, null, 2);
     const err = refusal(json, 'svc.json');
-    expect(err.message).toContain('svc.json:11:9: Service "web" is invalid: spec.ports[0].protocol: Unsupported value: "UDP"');
+    expect(err.message).toContain('svc.json:11:9: Service "web" is invalid: spec.ports[0].protocol: Unsupported value: "SCTP"');
   });
 
   it('an empty file yields nothing', () => {
