@@ -16,11 +16,10 @@ export const PROJECTED_TOKEN_SECONDS = 3607;
 const VOLUME_PREFIX = 'kube-api-access-';
 
 /**
- * Whether admission injects the kube-api-access volume. The projected volume it needs is implemented by
- * the kubelet in a parallel branch: this stays false until both are merged (then flip it to true;
- * test/unit/kube/service-account.test.ts covers both settings through admitPodServiceAccount's option).
+ * Whether admission injects the kube-api-access volume (as Kubernetes' ServiceAccount admission plugin does);
+ * test/unit/kube/service-account.test.ts covers both settings through admitPodServiceAccount's option.
  */
-export const INJECT_SERVICE_ACCOUNT_VOLUME = false;
+export const INJECT_SERVICE_ACCOUNT_VOLUME = true;
 
 export type ServiceAccountLookup = (namespace: string, name: string) => ServiceAccount | undefined;
 

@@ -43,8 +43,8 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
   PodSpec: {
     activeDeadlineSeconds: refused(),
     affinity: refused(),
-    // mini-kube mounts no service account token: false is what happens; true (the default when unset) is not
-    automountServiceAccountToken: only([false], 'mini-kube mounts no service account token'),
+    // true (the default): the kube-api-access-* projected volume at /var/run/secrets/kubernetes.io/serviceaccount
+    automountServiceAccountToken: impl('test/integration/in-cluster.test.ts (the kube-api-access volume; false: none), test/unit/kube/service-account.test.ts'),
     containers: impl('test/integration/foundation.test.ts'),
     dnsConfig: impl(DNS_TEST),
     dnsPolicy: impl(DNS_TEST),
