@@ -101,6 +101,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     // the kubelet's configMap/secret/downwardAPI/projected volume files: the one place binds may come from
     const podsDir = paths.pods;
     const runtime = opts.runtime ?? new DockerRuntime({ allowPrivileged, podFilesRoot: podsDir });
+    runtime.allowPodFiles?.(podsDir);
     const publishPorts = opts.publishPorts ?? config.publishPorts ?? false;
     const store = new Store(paths.store);
     store.setWriteGuard(podSecurityGate({ allowPrivileged }));
@@ -128,7 +129,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         openConnections: (uid) => proxy.openConnections(uid) + network.connections.openConnections(uid),
         drained: async (uid, ms) => (await Promise.all([proxy.drained(uid, ms), network.connections.drained(uid, ms)])).reduce((a, b) => a + b, 0),
       },
-      observed, podsDir, serviceAccountTokens, clusterDNS: opts.clusterDNS ?? network.clusterDNS,
+      observed, podsDir, serviceAccountTokens, clusterDNS: opts.clusterDNS ?? (runtime.ensureNetworkAgent ? network.clusterDNS : undefined),
     });
     // The kubelet's start (Docker network, orphans) and the API server's (TLS) overlap: a test cluster
     // pays the longer of the two, not their sum (bench/startup).

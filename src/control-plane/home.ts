@@ -83,8 +83,8 @@ export function secureHome(root: string): void {
   }
 }
 
-/** the API server's key pair, next to the CA (src/api/http/tls.ts) */
-const TLS_FILES = ['apiserver.crt', 'apiserver.key'];
+/** the API server's key pair, next to the CA (src/api/http/tls.ts), and the key service-account tokens are signed with (token.ts) */
+const TLS_FILES = ['apiserver.crt', 'apiserver.key', 'service-account.key'];
 
 /**
  * MINI_KUBE_HOME pointed at a directory others use too (/tmp, the user's home, one holding other files):

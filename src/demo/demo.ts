@@ -33,8 +33,14 @@ export class DemoRefused extends Error {}
 
 class Interrupted extends Error {}
 
+/** The package's `manifests/`, found upwards from this module (it runs from dist/src/demo or, in tests, src/demo). */
 export function manifestsDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../manifests');
+  const start = path.dirname(fileURLToPath(import.meta.url));
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'manifests');
+    if (fs.existsSync(path.join(candidate, 'liveness.yaml')) && fs.existsSync(path.join(dir, 'package.json'))) return candidate;
+    if (path.dirname(dir) === dir) return path.resolve(start, '../../../manifests');
+  }
 }
 
 /**

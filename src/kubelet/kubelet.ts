@@ -79,6 +79,13 @@ export interface KubeletOptions {
 
 /** How soon a pod whose volumes failed to mount is tried again (the object may also appear before: its watch). */
 const MOUNT_RETRY_MS = 5_000;
+/**
+ * How long a new ClusterFirst pod waits for the cluster DNS (the network agent starting, or its image being
+ * built on a first run) before it falls back to the node's resolv.conf with MissingClusterDNS: a pod made
+ * in a cluster's first seconds would otherwise keep a resolv.conf without the cluster's names for its life.
+ */
+const CLUSTER_DNS_WAIT_MS = 60_000;
+const CLUSTER_DNS_POLL_MS = 250;
 /** The eviction manager's monitoring interval (--eviction-monitoring-period, 10 s). */
 const EVICTION_MONITOR_MS = 10_000;
 
@@ -139,6 +146,9 @@ export class Kubelet {
   private stopped = false;
   private engineUp = true;
   private readonly log: (line: string) => void;
+
+  /** when this kubelet was made: the cluster DNS wait is counted from here */
+  private readonly createdAt = performance.now();
 
   constructor(private readonly opts: KubeletOptions) {
     this.store = opts.store;
@@ -501,6 +511,10 @@ export class Kubelet {
     // and its containers restart in a new one, which they join.
     const apps = new Map([...byName].filter(([name]) => name !== SANDBOX_KEY));
     const sandboxActions = computeSandboxActions({ pod, sandboxes: byName.get(SANDBOX_KEY) ?? [], apps });
+    if (sandboxActions.create && this.waitsForClusterDNS(pod)) {
+      this.workers.later(uid, CLUSTER_DNS_POLL_MS);
+      return this.status.write(uid, byName);
+    }
     const { sandboxId, started, killed } = await syncSandbox(this.sandboxDeps, pod, sandboxActions);
     // Kills and removals change the instances the decision below reads; a new sandbox alone does not (the
     // listing after the starts brings it to the status).
@@ -539,6 +553,14 @@ export class Kubelet {
   private async listPod(uid: string): Promise<ContainerInfo[]> {
     const listed = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_POD_UID]: uid });
     return this.terminationMessages.annotate(listed);
+  }
+
+  /** A ClusterFirst pod whose sandbox would be made before the cluster DNS has an address: it waits, bounded. */
+  private waitsForClusterDNS(pod: Pod): boolean {
+    const dns = this.opts.clusterDNS;
+    if (!dns || dns.length > 0 || performance.now() - this.createdAt > CLUSTER_DNS_WAIT_MS) return false;
+    const policy = pod.spec?.dnsPolicy ?? 'ClusterFirst';
+    return policy === 'ClusterFirst' || policy === 'ClusterFirstWithHostNet';
   }
 
   /**

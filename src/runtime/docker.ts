@@ -107,7 +107,7 @@ export class DockerRuntime implements Runtime {
   /** the engine runs on this machine (local socket): a file made here can be bind-mounted */
   private readonly sharesFiles: boolean;
   private readonly terminationDir = terminationFilesDir();
-  private readonly podFilesRoot: string | undefined;
+  private podFilesRoot: string | undefined;
 
   constructor(opts: DockerRuntimeOptions | string = {}) {
     const o = typeof opts === 'string' ? { socketPath: opts } : opts;
@@ -289,6 +289,11 @@ export class DockerRuntime implements Runtime {
   }
 
   // ---- containers ----
+
+  /** The control plane's `<home>/pods`, for a runtime made without it (passed in by a test or the library). */
+  allowPodFiles(root: string): void {
+    this.podFilesRoot = root;
+  }
 
   async createContainer(spec: CreateContainerSpec): Promise<string> {
     // Outside the engine call's try: a refused body is this process's decision, not an engine error.

@@ -204,6 +204,11 @@ export interface Runtime {
   /** makes the pod sandbox image exist (built offline, sandbox-image.ts); returns its reference */
   ensureSandboxImage(): Promise<string>;
   removeNetwork(name: string): Promise<void>;
+  /**
+   * the one directory whose files containers may bind-mount (read-only): the kubelet's configMap, secret,
+   * downwardAPI and projected volumes under `<home>/pods`
+   */
+  allowPodFiles?(root: string): void;
   /** the cluster's network agent, adopted or created (network-agent.ts); absent on runtimes without one */
   ensureNetworkAgent?(opts: NetworkAgentOptions): Promise<NetworkAgent>;
   /** the IPv4 subnet of a network (undefined when it has none or does not exist) */

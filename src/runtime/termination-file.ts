@@ -7,6 +7,7 @@
 // socket); elsewhere a path outside /dev still works (the container's own layer), /dev does not
 // (docs/decisions/125). Reading goes through the engine's archive API (getArchive), which sees the bind
 // and the container's layer alike, on a stopped container too.
+import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile, chmod } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,7 +28,9 @@ function component(value: string): string {
 export async function createTerminationFile(dir: string, podUid: string, containerName: string): Promise<string> {
   const podDir = path.join(dir, component(podUid));
   await mkdir(podDir, { recursive: true, mode: 0o700 });
-  const file = path.join(podDir, component(containerName));
+  // The engine's container name holds the pod's name (up to 253 characters): a file name has 255 bytes at
+  // most, so a name that long is replaced by its hash (the directory already names the pod).
+  const file = path.join(podDir, containerName.length <= 120 ? component(containerName) : createHash('sha256').update(containerName).digest('hex'));
   await writeFile(file, '');
   // after the umask: the container's user (any uid) writes through the bind mount
   await chmod(file, 0o666);

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod } from '../../src/kube/types.js';
-import { LABEL_CLUSTER } from '../../src/runtime/runtime.js';
+import { LABEL_CLUSTER, LABEL_POD_UID } from '../../src/runtime/runtime.js';
 import type { Stored } from '../../src/store/store.js';
 import { sleep, until } from './harness.js';
 import { ensureKubectl120, kubectlEnv, type KubectlEnv, type Run } from './kubectl-support.js';
@@ -64,8 +64,8 @@ describe('dryRun=All changes nothing', () => {
     const deploy = await c.get('Deployment', 'dry', 'web') as Stored & { spec: { replicas: number } };
     const ns = await c.get('Namespace', undefined, 'dry') as Stored & { status: { phase: string } };
     for (const p of pods) expect(p.metadata.deletionTimestamp, `pod ${p.metadata.name}`).toBeUndefined();
-    // the pods' containers and their sandboxes: a pod and its sandbox go together
-    const running = execFileSync('docker', ['ps', '-q', '--no-trunc', '--filter', `label=${LABEL_CLUSTER}=${env.cluster.controlPlane.clusterId}`], { encoding: 'utf8' })
+    // the pods' containers and their sandboxes: a pod and its sandbox go together (not the network agent)
+    const running = execFileSync('docker', ['ps', '-q', '--no-trunc', '--filter', `label=${LABEL_CLUSTER}=${env.cluster.controlPlane.clusterId}`, '--filter', `label=${LABEL_POD_UID}`], { encoding: 'utf8' })
       .split('\n').filter(Boolean).sort();
     return {
       uids: [ns, deploy, ...pods].map((o) => `${o.kind}/${o.metadata.name}/${o.metadata.uid}`).sort(),

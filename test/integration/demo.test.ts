@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../src/lib/index.js';
 import type { Pod } from '../../src/kube/types.js';
-import { LABEL_CLUSTER } from '../../src/runtime/runtime.js';
+import { LABEL_CLUSTER, LABEL_POD_UID } from '../../src/runtime/runtime.js';
 import { CLI, ROOT, testCluster, until } from './harness.js';
 
 let cluster: Cluster;
@@ -44,7 +44,8 @@ async function nothingLeft(): Promise<void> {
     const pods = (await cluster.client.list<Pod>('Pod', { labelSelector: 'app in (liveness,healthcheck)' })).items;
     const deps = (await cluster.client.list('Deployment')).items;
     const svcs = (await cluster.client.list('Service')).items.filter((s) => s.metadata.name === 'mysvc');
-    const containers = await cluster.controlPlane.runtime.listContainers({ [LABEL_CLUSTER]: cluster.clusterId });
+    // the pods' containers; the cluster's network agent stays while the cluster runs
+    const containers = (await cluster.controlPlane.runtime.listContainers({ [LABEL_CLUSTER]: cluster.clusterId })).filter((c) => c.labels[LABEL_POD_UID]);
     return pods.length === 0 && deps.length === 0 && svcs.length === 0 && containers.length === 0;
   }, 30_000);
 }

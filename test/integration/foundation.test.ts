@@ -5,16 +5,16 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster, Pod, Stored } from '../../src/lib/index.js';
-import { LABEL_CLUSTER, LABEL_CONTAINER, LABEL_POD } from '../../src/runtime/runtime.js';
+import { LABEL_CLUSTER, LABEL_CONTAINER, LABEL_POD, LABEL_POD_UID } from '../../src/runtime/runtime.js';
 import { CLI, cli, ROOT, testCluster, until } from './harness.js';
 
 const LIVENESS = path.join(ROOT, 'test/fixtures/tutorial/liveness.yaml');
 const PRINTED_HEALTHCHECK = path.join(ROOT, 'test/fixtures/tutorial/healthcheck-as-printed.yaml');
 
-/** The cluster's app containers (one per pod here), without the pods' sandboxes unless asked for. */
+/** The cluster's app containers (one per pod here), without the pods' sandboxes unless asked for; never the network agent. */
 function dockerPs(cluster: Cluster, extra: string[] = [], opts: { sandboxes?: boolean } = {}): string[] {
   const apps = opts.sandboxes ? [] : ['--filter', `label=${LABEL_CONTAINER}`];
-  const out = execFileSync('docker', ['ps', '-q', '--filter', `label=${LABEL_CLUSTER}=${cluster.clusterId}`, ...apps, ...extra], { encoding: 'utf8' });
+  const out = execFileSync('docker', ['ps', '-q', '--filter', `label=${LABEL_CLUSTER}=${cluster.clusterId}`, '--filter', `label=${LABEL_POD_UID}`, ...apps, ...extra], { encoding: 'utf8' });
   return out.split('\n').filter(Boolean);
 }
 

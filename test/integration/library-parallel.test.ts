@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSampleImage } from '../../src/runtime/sample-image.js';
-import { containersOf, FIXTURES, lineFrom, run } from './library-fixtures/children.js';
+import { containersOf, podContainersOf, FIXTURES, lineFrom, run } from './library-fixtures/children.js';
 
 interface Report { clusterId: string; url: string; pod: string; ports: number[] }
 
@@ -33,8 +33,8 @@ describe('library: clusters in parallel processes', () => {
     expect(rb.ports).toHaveLength(11);
     expect(ra.ports.filter((p) => rb.ports.includes(p))).toEqual([]);
     // Each cluster sees only its own pod's container, and its Service reaches its own pod.
-    expect((await containersOf(ra.clusterId)).every((n) => n.includes(ra.pod))).toBe(true);
-    expect((await containersOf(rb.clusterId)).every((n) => n.includes(rb.pod))).toBe(true);
+    expect((await podContainersOf(ra.clusterId)).every((n) => n.includes(ra.pod))).toBe(true);
+    expect((await podContainersOf(rb.clusterId)).every((n) => n.includes(rb.pod))).toBe(true);
     expect(await hostnameAt(ra.url)).toBe(ra.pod);
     expect(await hostnameAt(rb.url)).toBe(rb.pod);
 
@@ -43,7 +43,7 @@ describe('library: clusters in parallel processes', () => {
     const da = await a.done;
     expect(da.stdout).toContain('"stopped":true');
     expect(await containersOf(ra.clusterId)).toEqual([]);
-    expect(await containersOf(rb.clusterId)).toHaveLength(2); // the pod's container and its sandbox
+    expect(await podContainersOf(rb.clusterId)).toHaveLength(2); // the pod's container and its sandbox
     expect(await hostnameAt(rb.url)).toBe(rb.pod);
 
     b.child.stdin!.end('stop\n');

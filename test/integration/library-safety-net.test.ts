@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCluster } from '../../src/lib/index.js';
 import { buildSampleImage } from '../../src/runtime/sample-image.js';
-import { containersOf, FIXTURES, lineFrom, run } from './library-fixtures/children.js';
+import { containersOf, podContainersOf, FIXTURES, lineFrom, run } from './library-fixtures/children.js';
 
 describe('library: safety nets', () => {
   it('process.exit() with a running cluster removes its containers', async () => {
@@ -21,10 +21,10 @@ describe('library: safety nets', () => {
     const c = run([path.join(FIXTURES, 'abandon.mjs')], { env: { MODE: 'hang' } });
     try {
       const id = (await lineFrom(c, /CLUSTER=(\w+)/))[1]!;
-      expect((await containersOf(id)).length).toBe(2); // the pod's container and its sandbox
+      expect((await podContainersOf(id)).length).toBe(2); // the pod's container and its sandbox
       c.child.kill('SIGKILL');
       await c.done;
-      expect((await containersOf(id)).length).toBe(2); // nothing ran on the way out
+      expect((await podContainersOf(id)).length).toBe(2); // nothing ran on the way out
 
       // The reaping runs in the background of this start; stop() waits for it.
       const next = await startCluster();

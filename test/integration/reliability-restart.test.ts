@@ -26,8 +26,9 @@ function docker(args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8' }).trim();
 }
 
+/** the cluster's pod containers (sandboxes included), not its network agent */
 function clusterContainers(clusterId: string): string[] {
-  return docker(['ps', '-aq', '--no-trunc', '--filter', `label=${LABEL_CLUSTER}=${clusterId}`]).split('\n').filter(Boolean);
+  return docker(['ps', '-aq', '--no-trunc', '--filter', `label=${LABEL_CLUSTER}=${clusterId}`, '--filter', `label=${LABEL_POD_UID}`]).split('\n').filter(Boolean);
 }
 
 /** `mini-kube up -d`: the CLI starts `up --foreground-daemon` as a detached child and waits for it. */

@@ -160,7 +160,7 @@ describe('DockerRuntime (real engine)', () => {
 
     it('succeeds with exit code 0 in the container working directory and environment', async () => {
       const r = await runtime.exec(id, ['cat', 'tmp/healthcheck']);
-      expect(r).toEqual({ exitCode: 0, output: Buffer.alloc(0), timedOut: false });
+      expect(r).toEqual({ exitCode: 0, output: Buffer.alloc(0), stderr: Buffer.alloc(0), timedOut: false });
       const env = await runtime.exec(id, ['sh', '-c', 'pwd; echo "$GREETING"']);
       expect(env.output.toString()).toBe('/\nhi there\n');
     });

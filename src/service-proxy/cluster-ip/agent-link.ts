@@ -194,8 +194,12 @@ export class AgentLink {
     setTimeout(() => {
       this.dnsQueued = false;
       const store = this.opts.store;
-      const pods = withObservedStatus(store.list<Pod>('Pod'), this.opts.observed);
-      this.send({ type: 'dns', snapshot: buildDnsSnapshot(store.list<Service>('Service'), pods) });
+      try {
+        const pods = withObservedStatus(store.list<Pod>('Pod'), this.opts.observed);
+        this.send({ type: 'dns', snapshot: buildDnsSnapshot(store.list<Service>('Service'), pods) });
+      } catch (err) {
+        this.log(`cluster DNS: snapshot not sent: ${(err as Error).message}`);
+      }
     }, 20).unref();
   }
 

@@ -21,7 +21,7 @@ function dnsService(svc: Service, pods: Pod[], addressRule: AddressRule): DnsSer
     namespace: ns, name, type,
     ...(svc.spec?.clusterIP ? { clusterIP: svc.spec.clusterIP } : {}),
     ...(svc.spec?.externalName ? { externalName: svc.spec.externalName } : {}),
-    ports: (svc.spec?.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: (p.protocol ?? 'TCP') as 'TCP' | 'UDP' | 'SCTP' })),
+    ports: (Array.isArray(svc.spec?.ports) ? svc.spec.ports : []).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: (p.protocol ?? 'TCP') as 'TCP' | 'UDP' | 'SCTP' })),
     ...(svc.spec?.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
     endpoints,
   };
@@ -35,9 +35,18 @@ export function buildDnsSnapshot(services: Service[], pods: Pod[], addressRule: 
   }
   return {
     clusterDomain: CLUSTER_DOMAIN,
-    services: services.map((s) => dnsService(s, byNs.get(s.metadata?.namespace ?? 'default') ?? [], addressRule)),
+    // A stored object that does not have a Service's shape (a store file edited by hand: it is reported on
+    // itself elsewhere) has no records, and never stops the others' (nor the control plane).
+    services: services.flatMap((s) => {
+      try {
+        return [dnsService(s, byNs.get(s.metadata?.namespace ?? 'default') ?? [], addressRule)];
+      } catch {
+        return [];
+      }
+    }),
     pods: pods.flatMap((p) => {
       const ip = p.status?.podIP;
+      if (typeof ip !== 'string') return [];
       const phase = p.status?.phase;
       if (!ip || addressRule(ip) || phase === 'Succeeded' || phase === 'Failed') return [];
       return [{

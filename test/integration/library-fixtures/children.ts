@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { DockerRuntime } from '../../../src/runtime/docker.js';
-import { LABEL_CLUSTER } from '../../../src/runtime/runtime.js';
+import { LABEL_CLUSTER, LABEL_POD_UID } from '../../../src/runtime/runtime.js';
 import { ROOT } from '../harness.js';
 
 export const FIXTURES = path.join(ROOT, 'test/integration/library-fixtures');
@@ -50,4 +50,9 @@ const runtime = new DockerRuntime();
 /** Containers carrying the cluster's label, running or not. */
 export async function containersOf(clusterId: string): Promise<string[]> {
   return (await runtime.listContainers({ [LABEL_CLUSTER]: clusterId })).map((c) => c.name);
+}
+
+/** The cluster's pod containers (app containers and sandboxes), without its network agent. */
+export async function podContainersOf(clusterId: string): Promise<string[]> {
+  return (await runtime.listContainers({ [LABEL_CLUSTER]: clusterId })).filter((c) => c.labels[LABEL_POD_UID]).map((c) => c.name);
 }

@@ -58,6 +58,15 @@ describe('buildDnsSnapshot', () => {
       { namespace: 'default', name: 'b', ip: '172.18.0.3', hostname: 'b', subdomain: 'web' },
     ]);
   });
+
+  it('skips objects without a Service\'s or a pod\'s shape (a hand-edited store file) and keeps the others', () => {
+    const odd = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'odd', namespace: 'default' }, spec: { ports: 'eighty', selector: 7 } } as unknown as Service;
+    const oddPod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', namespace: 'default' }, status: { podIP: 42 } } as unknown as Pod;
+    const snap = buildDnsSnapshot([odd, web], [...pods, oddPod]);
+    expect(snap.services.map((s) => s.name)).toContain('web');
+    expect(snap.services.find((s) => s.name === 'odd')?.ports ?? []).toEqual([]);
+    expect(snap.pods.map((p) => p.name)).not.toContain('x');
+  });
 });
 
 describe('ClusterIPs', () => {
