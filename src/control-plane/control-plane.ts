@@ -122,6 +122,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const network = clusterNetwork({
       store, runtime, observed, home: opts.home, config, network: networkName(config.clusterId), publishPorts, log,
     });
+    // the agent started, or failed to (it is retried; pods no longer wait for it meanwhile)
+    let agentSettled = false;
+    void network.ready.then(() => { agentSettled = true; });
     const kubelet = new Kubelet({
       store, runtime, clusterId: config.clusterId, network: networkName(config.clusterId), publishPorts, log,
       // a deleted pod is drained of the connections through the nodePort proxy and through the agent
@@ -129,7 +132,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         openConnections: (uid) => proxy.openConnections(uid) + network.connections.openConnections(uid),
         drained: async (uid, ms) => (await Promise.all([proxy.drained(uid, ms), network.connections.drained(uid, ms)])).reduce((a, b) => a + b, 0),
       },
-      observed, podsDir, serviceAccountTokens, clusterDNS: opts.clusterDNS ?? (runtime.ensureNetworkAgent ? network.clusterDNS : undefined),
+      observed, podsDir, serviceAccountTokens,
+      // the agent's address once it runs (pods made before wait for it, bounded); a given list is final
+      clusterDNS: opts.clusterDNS ?? network.clusterDNS,
+      clusterDNSPending: opts.clusterDNS || !runtime.ensureNetworkAgent ? undefined : () => !agentSettled && network.clusterDNS.length === 0,
     });
     // The kubelet's start (Docker network, orphans) and the API server's (TLS) overlap: a test cluster
     // pays the longer of the two, not their sum (bench/startup).

@@ -71,6 +71,11 @@ export interface KubeletOptions {
    * the control plane fills the network agent's address in once it has it
    */
   clusterDNS?: string[];
+  /**
+   * true while the cluster DNS is still coming (the network agent starting): a new ClusterFirst pod waits
+   * for it, bounded, rather than falling back for its whole life. Absent: clusterDNS is final as given.
+   */
+  clusterDNSPending?: () => boolean;
   /** the cluster's DNS domain, 'cluster.local' */
   clusterDomain?: string;
   /** the node's resolv.conf, the base of dnsPolicy Default (the kubelet's resolvConf), /etc/resolv.conf */
@@ -557,8 +562,7 @@ export class Kubelet {
 
   /** A ClusterFirst pod whose sandbox would be made before the cluster DNS has an address: it waits, bounded. */
   private waitsForClusterDNS(pod: Pod): boolean {
-    const dns = this.opts.clusterDNS;
-    if (!dns || dns.length > 0 || performance.now() - this.createdAt > CLUSTER_DNS_WAIT_MS) return false;
+    if (!this.opts.clusterDNSPending?.() || performance.now() - this.createdAt > CLUSTER_DNS_WAIT_MS) return false;
     const policy = pod.spec?.dnsPolicy ?? 'ClusterFirst';
     return policy === 'ClusterFirst' || policy === 'ClusterFirstWithHostNet';
   }

@@ -34,8 +34,8 @@ export interface Streaming {
   kill(): Promise<number | null>;
 }
 
-export async function kubectlEnv(bin: string): Promise<KubectlEnv> {
-  const cluster = await testCluster();
+export async function kubectlEnv(bin: string, clusterOpts: Parameters<typeof testCluster>[0] = {}): Promise<KubectlEnv> {
+  const cluster = await testCluster(clusterOpts);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-kubectl-'));
   const printed = await cli(cluster, ['kubeconfig']);
   if (printed.code !== 0) throw new Error(`mini-kube kubeconfig failed: ${printed.stderr}`);

@@ -48,7 +48,8 @@ describe("a pod's resolv.conf and hosts file, without a cluster DNS server (the 
   let k: KubectlEnv;
   let cluster: Cluster;
   beforeAll(async () => {
-    k = await kubectlEnv(KUBECTL);
+    // an explicit empty clusterDNS: a kubelet without --cluster-dns (the network agent's address is not used)
+    k = await kubectlEnv(KUBECTL, { clusterDNS: [] });
     cluster = k.cluster;
   }, 180_000);
   afterAll(async () => {
