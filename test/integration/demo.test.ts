@@ -2,7 +2,9 @@
 // show every step of the tutorial; Ctrl-C in the middle must leave nothing behind; objects the user had
 // before are never touched.
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../src/lib/index.js';
 import type { Pod } from '../../src/kube/types.js';
@@ -107,7 +109,8 @@ describe('mini-kube demo', () => {
     });
     const before = await cluster.client.get('Deployment', 'default', 'liveness-pod');
     // from anywhere but the checkout (a user who installed the package), the paths printed are the package's
-    const { code, out } = await demo(['--lang', 'en'], undefined, os.tmpdir());
+    // (a directory of its own: os.tmpdir() itself may hold the checkout, where a relative path would work)
+    const { code, out } = await demo(['--lang', 'en'], undefined, fs.mkdtempSync(path.join(os.tmpdir(), 'mk-demo-cwd-')));
     expect(code).not.toBe(0);
     expect(out).toContain('deployment.apps/liveness-pod, which already exist');
     expect(out).toContain(`(mini-kube delete -f ${ROOT}/manifests/liveness.yaml -f ${ROOT}/manifests/healthcheck.yaml -f ${ROOT}/manifests/svc.yaml)`);
