@@ -29,7 +29,7 @@ export function isSafePayloadPath(p: string): boolean {
 }
 
 /** True when the files under `..data` are exactly the payload (names, contents and modes). */
-function unchanged(dir: string, payload: Map<string, FileProjection>): boolean {
+function unchanged(dir: string, payload: Map<string, FileProjection>, gid?: number): boolean {
   const data = path.join(dir, DATA_DIR);
   let existing: string[];
   try {
@@ -42,7 +42,9 @@ function unchanged(dir: string, payload: Map<string, FileProjection>): boolean {
     const want = payload.get(name);
     if (!want) return false;
     const file = path.join(data, name);
-    if ((fs.statSync(file).mode & 0o7777) !== want.mode) return false;
+    const st = fs.statSync(file);
+    if ((st.mode & 0o7777) !== want.mode && (gid === undefined || (st.mode & 0o7777) !== (want.mode | 0o444))) return false;
+    if (gid !== undefined && st.gid !== gid && (st.mode & 0o444) !== 0o444) return false;
     if (!fs.readFileSync(file).equals(want.data)) return false;
   }
   return true;
@@ -62,10 +64,32 @@ function listFiles(dir: string, prefix: string): string[] {
  * Makes `dir` hold exactly `payload`, atomically for a reader through `..data`. Returns false (and
  * writes nothing) when it already does.
  */
-export function writeAtomic(dir: string, payload: Map<string, FileProjection>, now = new Date()): boolean {
+/**
+ * With a pod's fsGroup, the kubelet's SetVolumeOwnership for these read-only volumes: every file's group is
+ * the fsGroup and its mode gains owner and group read (0440). Where this process may not give a file that
+ * group (not root, not a member), the file is made readable to all instead: inside the container, the
+ * fsGroup member still reads it (the host directory above it stays 0700).
+ */
+export function withFsGroup(payload: Map<string, FileProjection>, fsGroup: number | undefined): { payload: Map<string, FileProjection>; gid?: number } {
+  if (fsGroup === undefined) return { payload };
+  const out = new Map<string, FileProjection>();
+  for (const [k, f] of payload) out.set(k, { ...f, mode: f.mode | 0o440 });
+  return { payload: out, gid: fsGroup };
+}
+
+function chownGroup(file: string, gid: number, mode: number): void {
+  try {
+    fs.chownSync(file, fs.statSync(file).uid, gid);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') throw err;
+    fs.chmodSync(file, mode | 0o444);
+  }
+}
+
+export function writeAtomic(dir: string, payload: Map<string, FileProjection>, now = new Date(), gid?: number): boolean {
   for (const p of payload.keys()) if (!isSafePayloadPath(p)) throw new Error(`invalid file path ${JSON.stringify(p)} in the volume's payload`);
   fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-  if (unchanged(dir, payload)) return false;
+  if (unchanged(dir, payload, gid)) return false;
   let oldTs: string | undefined;
   try {
     oldTs = fs.readlinkSync(path.join(dir, DATA_DIR));
@@ -80,6 +104,7 @@ export function writeAtomic(dir: string, payload: Map<string, FileProjection>, n
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
     fs.writeFileSync(file, f.data, { mode: f.mode });
     fs.chmodSync(file, f.mode); // the process umask must not narrow the mode asked for
+    if (gid !== undefined) chownGroup(file, gid, f.mode);
   }
   // 2. the switch: one rename of a symlink
   const tmp = path.join(dir, DATA_DIR_TMP);

@@ -13,7 +13,7 @@ import type * as core from 'kubernetes-types/core/v1.js';
 import type { Pod } from '../kube/types.js';
 import type { ServiceAccountTokenSource } from '../kube/service-account-token.js';
 import type { ConfigSource } from './env.js';
-import { writeAtomic } from './volume-files.js';
+import { withFsGroup, writeAtomic } from './volume-files.js';
 import { projectedPayload, type ProjectionDeps } from './volume-projected.js';
 import { configMapPayload, DEFAULT_MODE, downwardAPIPayload, secretPayload, type Payload } from './volume-sources.js';
 
@@ -76,7 +76,8 @@ export class PodVolumeManager {
       const payload = await this.payload(pod, v);
       if (!payload.ok) return { ok: false, volume: v.name, message: payload.message };
       if (payload.renewAt !== undefined) renew = Math.min(renew ?? Infinity, payload.renewAt);
-      writeAtomic(fileVolumeDir(this.opts.podsDir, uid, v), payload.files);
+      const owned = withFsGroup(payload.files, pod.spec?.securityContext?.fsGroup);
+      writeAtomic(fileVolumeDir(this.opts.podsDir, uid, v), owned.payload, undefined, owned.gid);
     }
     return { ok: true, ...(renew !== undefined ? { renewInMs: Math.max(1000, renew - now()) } : {}) };
   }

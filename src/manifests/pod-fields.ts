@@ -248,7 +248,7 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
   },
   PodSecurityContext: {
     appArmorProfile: refused(),
-    fsGroup: impl(`${SEC_TEST} (a supplementary group; volume files are not chowned to it: decision 130)`),
+    fsGroup: impl(`${SEC_TEST} (a supplementary group; configMap, secret, downwardAPI and projected files get it with group read: test/unit/kubelet/volume-files.test.ts, decision 130)`),
     fsGroupChangePolicy: refused(),
     runAsGroup: impl(SEC_TEST),
     runAsNonRoot: impl(SEC_TEST),

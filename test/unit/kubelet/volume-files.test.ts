@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isSafePayloadPath, writeAtomic, type FileProjection } from '../../../src/kubelet/volume-files.js';
+import { isSafePayloadPath, withFsGroup, writeAtomic, type FileProjection } from '../../../src/kubelet/volume-files.js';
 
 const files = (entries: Record<string, [string, number]>): Map<string, FileProjection> =>
   new Map(Object.entries(entries).map(([k, [data, mode]]) => [k, { data: Buffer.from(data), mode }]));
@@ -53,5 +53,21 @@ describe('writeAtomic', () => {
   it('refuses an unsafe path before writing anything', () => {
     expect(() => writeAtomic(dir, files({ '../escape': ['x', 0o644] }))).toThrow('invalid file path "../escape"');
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('with a pod fsGroup, gives every file that group and owner+group read (SetVolumeOwnership), once', () => {
+    const owned = withFsGroup(files({ key: ['s3cret', 0o400] }), 2000);
+    expect(owned.payload.get('key')!.mode).toBe(0o440);
+    expect(writeAtomic(dir, owned.payload, undefined, owned.gid)).toBe(true);
+    const st = fs.statSync(path.join(dir, 'key'));
+    // as root (CI) the group is the fsGroup; a user who may not give it gets a file readable by all instead
+    if (process.getuid?.() === 0) {
+      expect(st.gid).toBe(2000);
+      expect(st.mode & 0o777).toBe(0o440);
+    } else {
+      expect(st.mode & 0o444).toBe(0o444);
+    }
+    expect(writeAtomic(dir, owned.payload, undefined, owned.gid)).toBe(false);
+    expect(withFsGroup(files({ key: ['x', 0o400] }), undefined).payload.get('key')!.mode).toBe(0o400);
   });
 });
