@@ -1,4 +1,4 @@
-// Where the cluster DNS server (src/dns, wired in later) finds its data: the latest DnsSnapshot the control
+// Where the cluster DNS server (src/dns, started in agent.js) finds its data: the latest DnsSnapshot the control
 // plane sent (src/kube/dns-snapshot.ts), and a way to hear of the next one.
 
 let latest;
