@@ -9,7 +9,7 @@ import { CappedOutput, demuxTransform, StreamDemuxer } from './demux.js';
 import { createDockerClient } from './docker-client.js';
 import { imagePathSegment, pathSegment, refusedImage } from './engine-paths.js';
 import { engineMessage, isNotFound, statusCodeOf } from './engine-errors.js';
-import { attachContainer, hasTty } from './engine-attach.js';
+import { attachContainer, hasTty, splitOutput } from './engine-attach.js';
 import { DockerodeExecCalls, type ExecCalls, localSocketOf, SocketExecCalls } from './engine-exec.js';
 import { ensureSandboxImage } from './sandbox-image.js';
 import { ensureNetworkAgent, type NetworkAgent, type NetworkAgentOptions } from './network-agent.js';
@@ -500,22 +500,8 @@ export class DockerRuntime implements Runtime {
       exec.start({ hijack: true, stdin: opts.stdin, Tty: opts.tty, abortSignal }),
     )) as Duplex;
 
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    if (opts.tty) {
-      // a TTY has one output stream and no multiplexing
-      raw.on('data', (chunk: Buffer) => stdout.write(chunk));
-      stderr.end();
-    } else {
-      const demuxer = new StreamDemuxer();
-      raw.on('data', (chunk: Buffer) => {
-        for (const frame of demuxer.push(chunk)) (frame.stream === 2 ? stderr : stdout).write(frame.data);
-      });
-      raw.once('end', () => {
-        stdout.end();
-        stderr.end();
-      });
-    }
+    // a TTY has one output stream; otherwise the engine multiplexes stdout and stderr
+    const { stdout, stderr } = splitOutput(raw, opts.tty);
     const exitCode = new Promise<number>((resolve) => {
       let done = false;
       const finish = (): void => {

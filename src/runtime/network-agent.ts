@@ -101,8 +101,19 @@ async function dnsFiles(): Promise<AgentFile[]> {
   return out;
 }
 
+/**
+ * The agent's files, found and (from the sources) transpiled once per process: every cluster start asks
+ * for the image tag, and the files do not change while a process runs.
+ */
+let agentFilesOnce: Promise<AgentFile[]> | undefined;
+function agentFiles(): Promise<AgentFile[]> {
+  agentFilesOnce ??= collectAgentFiles();
+  agentFilesOnce.catch(() => { agentFilesOnce = undefined; }); // a failure is tried again next time
+  return agentFilesOnce;
+}
+
 /** The agent's own files, the DNS server and its packages, as they go into /agent. */
-async function agentFiles(): Promise<AgentFile[]> {
+async function collectAgentFiles(): Promise<AgentFile[]> {
   const agentDir = findAgentDir();
   const files: AgentFile[] = (await filesUnder(agentDir, '/agent')).filter((f) => f.name.endsWith('.js'));
   files.push(...await dnsFiles());

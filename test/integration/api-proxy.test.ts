@@ -2,10 +2,9 @@
 // services/[http:]NAME[:PORT]/proxy/ with every method, query strings and status codes passed through,
 // a Service without ready endpoints refused quickly, a pod token refused; through kubectl 1.32 (kubectl
 // proxy) and 1.20 (get --raw), and in the published-ports mode (the pod's published port on 127.0.0.1).
-import { execFile } from 'node:child_process';
 import * as https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureKubectl120, kubectlEnv, type KubectlEnv, type Run, type Streaming } from './kubectl-support.js';
+import { kubectl120Run, kubectlEnv, type KubectlEnv, type Run, type Streaming } from './kubectl-support.js';
 import { testCluster, until } from './harness.js';
 import type { Cluster } from '../../src/lib/index.js';
 
@@ -44,11 +43,7 @@ describe('the proxy subresources through kubectl', () => {
   let base = '';
   beforeAll(async () => {
     k = await kubectlEnv(KUBECTL);
-    const bin = ensureKubectl120();
-    kubectl120 = (args) => new Promise((resolve) => {
-      execFile(bin, ['--kubeconfig', k.kubeconfig, '--cache-dir', `${k.dir}/cache120`, ...args], { env: { ...process.env, HOME: k.dir, KUBECONFIG: '' }, timeout: 60_000 },
-        (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
-    });
+    kubectl120 = kubectl120Run(k);
     expect((await k.run(['apply', '-f', '-'], { input: APP })).code).toBe(0);
     await k.cluster.waitForEndpoints('web', 1);
     proxy = k.start(['proxy', '--port=0']);

@@ -2,10 +2,9 @@
 // (JSON), 1.32's `create` (protobuf) and 1.32's `apply`, read by pods through env and envFrom,
 // a pod waiting in CreateContainerConfigError until its ConfigMap appears, and Secret values that
 // `get` and `describe` never print.
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureKubectl120, kubectlEnv, type KubectlEnv, type Run } from './kubectl-support.js';
+import { kubectl120Run, kubectlEnv, type KubectlEnv, type Run } from './kubectl-support.js';
 import { until } from './harness.js';
 
 const KUBECTL = process.env['KUBECTL'] ?? '/usr/bin/kubectl';
@@ -64,11 +63,7 @@ describe('ConfigMaps and Secrets through kubectl, read by real containers', () =
   let kubectl120: (args: string[]) => Promise<Run>;
   beforeAll(async () => {
     k = await kubectlEnv(KUBECTL);
-    const bin = ensureKubectl120();
-    kubectl120 = (args) => new Promise((resolve) => {
-      execFile(bin, ['--kubeconfig', k.kubeconfig, '--cache-dir', `${k.dir}/cache120`, ...args], { env: { ...process.env, HOME: k.dir, KUBECONFIG: '' }, timeout: 60_000 },
-        (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
-    });
+    kubectl120 = kubectl120Run(k);
   }, 240_000);
   afterAll(async () => { await k?.stop(); }, 120_000);
 

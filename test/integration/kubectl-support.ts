@@ -78,6 +78,15 @@ export async function kubectlEnv(bin: string, clusterOpts: Parameters<typeof tes
 }
 
 /** Debian's kubectl 1.20 (SPDY exec), unpacked beside the installed one as scripts/setup.sh does. */
+/** Debian's kubectl 1.20 against `env`'s cluster (a cache of its own, HOME = the env's directory), stdin closed. */
+export function kubectl120Run(env: KubectlEnv): (args: string[]) => Promise<Run> {
+  const bin = ensureKubectl120();
+  return (args) => new Promise((resolve) => {
+    execFile(bin, ['--kubeconfig', env.kubeconfig, '--cache-dir', path.join(env.dir, 'cache120'), ...args], { env: { ...process.env, HOME: env.dir, KUBECONFIG: '' }, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+  });
+}
+
 export function ensureKubectl120(): string {
   const fromEnv = process.env['KUBECTL_120'];
   if (fromEnv) return fromEnv;

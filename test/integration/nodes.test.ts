@@ -2,9 +2,8 @@
 // node named as the pods' spec.nodeName, its table and wide columns, describe node with a running pod's
 // requests (kubectl computes them client-side from the spec.nodeName field selector), wait and watch,
 // and a status only the kubelet writes.
-import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureKubectl120, kubectlEnv, type KubectlEnv, type Run } from './kubectl-support.js';
+import { kubectl120Run, kubectlEnv, type KubectlEnv, type Run } from './kubectl-support.js';
 import { cli, until } from './harness.js';
 import { NODE_NAME } from '../../src/kube/node.js';
 
@@ -29,11 +28,7 @@ describe('the Node', () => {
   let kubectl120: (args: string[]) => Promise<Run>;
   beforeAll(async () => {
     k = await kubectlEnv(KUBECTL);
-    const bin = ensureKubectl120();
-    kubectl120 = (args) => new Promise((resolve) => {
-      execFile(bin, ['--kubeconfig', k.kubeconfig, '--cache-dir', `${k.dir}/cache120`, ...args], { env: { ...process.env, HOME: k.dir, KUBECONFIG: '' }, timeout: 60_000 },
-        (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
-    });
+    kubectl120 = kubectl120Run(k);
   }, 240_000);
   afterAll(async () => { await k?.stop(); }, 120_000);
 

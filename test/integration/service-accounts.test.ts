@@ -3,10 +3,9 @@
 // admission plugin (defaulting, refusal of a missing account, also for a Deployment's pods), TokenRequest
 // (`kubectl create token`), what such a token may do (docs/security.md), `auth whoami` and `auth can-i`
 // telling the admin token from a pod's token, and a pod-bound token that dies with its pod.
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureKubectl120, kubectlEnv, type KubectlEnv, type Run } from './kubectl-support.js';
+import { kubectl120Run, kubectlEnv, type KubectlEnv, type Run } from './kubectl-support.js';
 import { cli, until } from './harness.js';
 
 const KUBECTL = process.env['KUBECTL'] ?? '/usr/bin/kubectl';
@@ -27,11 +26,7 @@ describe('service accounts', () => {
   let kubectl120: (args: string[]) => Promise<Run>;
   beforeAll(async () => {
     k = await kubectlEnv(KUBECTL);
-    const bin = ensureKubectl120();
-    kubectl120 = (args) => new Promise((resolve) => {
-      execFile(bin, ['--kubeconfig', k.kubeconfig, '--cache-dir', `${k.dir}/cache120`, ...args], { env: { ...process.env, HOME: k.dir, KUBECONFIG: '' }, timeout: 60_000 },
-        (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
-    });
+    kubectl120 = kubectl120Run(k);
   }, 240_000);
   afterAll(async () => { await k?.stop(); }, 120_000);
 
