@@ -118,7 +118,12 @@ export async function runExec(kubelet: KubeletStreams, req: ExecRequest, transpo
     // Closing our half of an attach closes the container's stdin (with stdinOnce, its only stdin).
     transport.stdin.on('end', () => sink.end());
   }
-  transport.onResize((w, h) => { session.resize(w, h).catch(() => { /* the process may be gone */ }); });
+  // One resize at a time, in the order they came: `kubectl attach` sends the size plus one, then the size
+  // (to make the program redraw); two engine calls in flight could land the other way round.
+  let resizing = Promise.resolve();
+  transport.onResize((w, h) => {
+    resizing = resizing.then(() => session.resize(w, h)).catch(() => { /* the process may be gone */ });
+  });
   session.stdout.on('data', (c: Buffer) => transport.writeStdout(c));
   session.stderr.on('data', (c: Buffer) => transport.writeStderr(c));
   const drained = Promise.all([ended(session.stdout), ended(session.stderr)]);
