@@ -7,8 +7,9 @@ export interface ResourceType {
   /** plural resource name as in URLs: "pods" */
   resource: string;
   singular: string;
-  group: '' | 'apps';
-  version: 'v1';
+  /** '' for the core group; any other group ("apps", "batch", ...) is served at /apis/{group}/{version} */
+  group: string;
+  version: string;
   namespaced: boolean;
   shortNames: string[];
   /** in the "all" category (kubectl get all) */
@@ -39,10 +40,23 @@ export function byResource(resource: string, group?: string): ResourceType | und
   return RESOURCE_TYPES.find((t) => t.resource === resource && (group === undefined || t.group === group));
 }
 
-/** Resolves what a user types after `get`: "po", "pods", "pod", "deploy", "deployment.apps", ... */
+/** Resolves what a user types after `get`: "po", "pods", "pod", "deploy", "deployment.apps", "jobs.batch", ... */
 export function byAnyName(name: string): ResourceType | undefined {
-  const n = name.toLowerCase().replace(/\.apps$/, '');
-  return RESOURCE_TYPES.find((t) => t.resource === n || t.singular === n || t.shortNames.includes(n) || t.kind.toLowerCase() === n);
+  const lower = name.toLowerCase();
+  const dot = lower.indexOf('.');
+  const n = dot < 0 ? lower : lower.slice(0, dot);
+  const group = dot < 0 ? undefined : lower.slice(dot + 1);
+  return RESOURCE_TYPES.find((t) => (group === undefined || t.group === group)
+    && (t.resource === n || t.singular === n || t.shortNames.includes(n) || t.kind.toLowerCase() === n));
+}
+
+/** The API groups served from the table, in table order (apps first: kubectl's first group wins a name). */
+export function servedGroups(): { group: string; version: string }[] {
+  const out: { group: string; version: string }[] = [];
+  for (const t of RESOURCE_TYPES) {
+    if (t.group && !out.some((g) => g.group === t.group)) out.push({ group: t.group, version: t.version });
+  }
+  return out;
 }
 
 export function apiVersionOf(t: ResourceType): string {

@@ -25,7 +25,7 @@ export const LEGACY_DEPLOYMENT_VERSIONS = ['extensions/v1beta1', 'apps/v1beta1',
 export type LegacyDeploymentVersion = (typeof LEGACY_DEPLOYMENT_VERSIONS)[number];
 
 export const SERVED_VERSION = Object.fromEntries(RESOURCE_TYPES.map((t) => [t.kind, apiVersionOf(t)])) as Record<SupportedKind, string>;
-export const KIND_GROUP = Object.fromEntries(RESOURCE_TYPES.map((t) => [t.kind, t.group])) as Record<SupportedKind, '' | 'apps'>;
+export const KIND_GROUP = Object.fromEntries(RESOURCE_TYPES.map((t) => [t.kind, t.group])) as Record<SupportedKind, string>;
 
 export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
 

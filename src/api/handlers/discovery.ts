@@ -1,11 +1,12 @@
 // Discovery, version, OpenAPI and health: what kubectl fetches before anything else (kubectl-compat §1).
-// Generated from store/kinds.ts so a new kind shows up here by itself. /apis lists apps/v1 and, after it,
+// Generated from kube/kinds.ts so a new kind (and its group) shows up here by itself. /apis lists the table's
+// groups (apps/v1 first) and, after them,
 // the legacy extensions/v1beta1 (Deployments only, see paths.ts): kubectl fetches every group/version
 // listed (an unserved one makes it print errors), and the first group wins when a resource name is in
 // two, so `kubectl get deploy` stays apps/v1. The legacy entry has no short names and no `all` category,
 // so `kubectl get all` and `deploy` do not list Deployments twice. discovery.k8s.io/v1 serves the
 // read-only EndpointSlices (handlers/endpoint-slices.ts) that kubectl 1.32's describe svc reads.
-import { RESOURCE_TYPES, type ResourceType } from '../../kube/kinds.js';
+import { RESOURCE_TYPES, servedGroups, type ResourceType } from '../../kube/kinds.js';
 import { sendJson } from '../http/errors.js';
 import type { Router } from '../http/router.js';
 import { ENDPOINT_SLICE_API_VERSION, ENDPOINT_SLICE_GROUP } from '../registry/endpoint-slices.js';
@@ -23,7 +24,7 @@ const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch
 const NAMESPACE_VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 
 /** One group/version's APIResourceList entries: the resources, then their subresources. */
-export function apiResources(group: '' | 'apps'): Record<string, unknown>[] {
+export function apiResources(group: string): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   for (const t of RESOURCE_TYPES.filter((r) => r.group === group)) {
     out.push({
@@ -66,8 +67,11 @@ function subresourceEntry(t: ResourceType, sub: string): Record<string, unknown>
 }
 
 export function registerDiscovery(app: Router, opts: { version: VersionInfo; port: () => number }): void {
-  const appsVersion = { groupVersion: 'apps/v1', version: 'v1' };
-  const appsGroup = { name: 'apps', versions: [appsVersion], preferredVersion: appsVersion };
+  // Every group of the kinds table (apps first), then discovery.k8s.io, the auth groups and the legacy one.
+  const tableGroups = servedGroups().map(({ group, version }) => {
+    const v = { groupVersion: `${group}/${version}`, version };
+    return { name: group, versions: [v], preferredVersion: v };
+  });
   const discoveryVersion = { groupVersion: ENDPOINT_SLICE_API_VERSION, version: 'v1' };
   const discoveryGroup = { name: ENDPOINT_SLICE_GROUP, versions: [discoveryVersion], preferredVersion: discoveryVersion };
   const legacyVersion = { groupVersion: LEGACY_GROUP_VERSION, version: LEGACY_GROUP_VERSION.split('/')[1] };
@@ -81,12 +85,17 @@ export function registerDiscovery(app: Router, opts: { version: VersionInfo; por
     const v = { groupVersion: `${g.name}/v1`, version: 'v1' };
     return { name: g.name, versions: [v], preferredVersion: v };
   });
-  app.get('/apis', (_req, res) => sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [appsGroup, discoveryGroup, ...authGroups, legacyGroup] }));
+  app.get('/apis', (_req, res) => sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [...tableGroups, discoveryGroup, ...authGroups, legacyGroup] }));
   for (const g of authGroups) {
     app.get(`/apis/${g.name}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...g }));
     app.get(`/apis/${g.name}/v1`, (_req, res) => sendJson(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${g.name}/v1`, resources: authApiResources(g.name) }));
   }
-  app.get('/apis/apps', (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...appsGroup }));
+  for (const g of tableGroups) {
+    app.get(`/apis/${g.name}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...g }));
+    app.get(`/apis/${g.preferredVersion.groupVersion}`, (_req, res) => sendJson(res, 200, {
+      kind: 'APIResourceList', apiVersion: 'v1', groupVersion: g.preferredVersion.groupVersion, resources: apiResources(g.name),
+    }));
+  }
   app.get(`/apis/${ENDPOINT_SLICE_GROUP}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...discoveryGroup }));
   app.get(`/apis/${ENDPOINT_SLICE_API_VERSION}`, (_req, res) => sendJson(res, 200, {
     kind: 'APIResourceList', apiVersion: 'v1', groupVersion: ENDPOINT_SLICE_API_VERSION, resources: [{ ...ENDPOINT_SLICES_RESOURCE, verbs: [...ENDPOINT_SLICES_RESOURCE.verbs] }],
@@ -96,7 +105,6 @@ export function registerDiscovery(app: Router, opts: { version: VersionInfo; por
     kind: 'APIResourceList', apiVersion: 'v1', groupVersion: LEGACY_GROUP_VERSION, resources: legacyApiResources(),
   }));
   app.get('/api/v1', (_req, res) => sendJson(res, 200, { kind: 'APIResourceList', groupVersion: 'v1', resources: apiResources('') }));
-  app.get('/apis/apps/v1', (_req, res) => sendJson(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'apps/v1', resources: apiResources('apps') }));
 
   app.get('/version', (_req, res) => sendJson(res, 200, {
     major: opts.version.major, minor: opts.version.minor, gitVersion: opts.version.gitVersion,

@@ -1,6 +1,6 @@
 // Which resource a URL names, generically from store/kinds.ts:
 //   /api/v1[/watch]/namespaces/{ns}/{resource}[/{name}[/{subresource}]]
-//   /apis/apps/v1[/watch]/namespaces/{ns}/{resource}[/{name}[/{subresource}]]
+//   /apis/{group}/{version}[/watch]/namespaces/{ns}/{resource}[/{name}[/{subresource}]]   (every group in kinds.ts)
 //   /api/v1[/watch]/{namespaced resource}                 (all namespaces: list and watch only)
 //   /api/v1[/watch]/namespaces[/{name}[/{subresource}]]   (cluster-scoped)
 //   /apis/extensions/v1beta1[/watch]/namespaces/{ns}/deployments[/{name}[/status]]   (legacy, see below)
@@ -9,7 +9,7 @@
 // extensions/v1beta1 is served for Deployments only, as a 1.15 cluster still did, so that the tutorial's
 // `kubectl apply -f liveness.yaml` maps its kind (kubectl 1.32 resolves kinds through discovery). Such a
 // request works on the apps/v1 object (admission converts legacy bodies) and carries a Warning header.
-import { byResource, type ResourceType } from '../../kube/kinds.js';
+import { byResource, servedGroups, type ResourceType } from '../../kube/kinds.js';
 
 export interface ResourcePath {
   type: ResourceType;
@@ -43,14 +43,14 @@ export const SUBRESOURCES: Record<string, readonly string[]> = {
 };
 
 export function parseResourcePath(segments: readonly string[]): ResourcePath | undefined {
-  let group: '' | 'apps';
+  let group: string;
   let rest: string[];
   let legacy: LegacyGroupVersion | undefined;
   if (segments[0] === 'api' && segments[1] === 'v1') {
     group = '';
     rest = segments.slice(2);
-  } else if (segments[0] === 'apis' && segments[1] === 'apps' && segments[2] === 'v1') {
-    group = 'apps';
+  } else if (segments[0] === 'apis' && segments[1] && servedGroups().some((g) => g.group === segments[1] && g.version === segments[2])) {
+    group = segments[1];
     rest = segments.slice(3);
   } else if (segments[0] === 'apis' && `${segments[1]}/${segments[2]}` === LEGACY_GROUP_VERSION) {
     group = 'apps';

@@ -6,6 +6,7 @@
 //     subresource (log, exec, proxy, token), nothing cluster-scoped.
 // The same rules answer requests (http/auth.ts), SelfSubjectAccessReview and SelfSubjectRulesReview.
 import type { IncomingMessage } from 'node:http';
+import { RESOURCE_TYPES } from '../../kube/kinds.js';
 
 export interface UserInfo {
   username: string;
@@ -41,8 +42,10 @@ export interface NonResourceRule { verbs: string[]; nonResourceURLs: string[] }
 
 /** What a service-account token may read in its own namespace: every served namespaced kind but secrets. */
 export const POD_READABLE: readonly { group: string; resources: readonly string[] }[] = [
-  { group: '', resources: ['configmaps', 'endpoints', 'events', 'pods', 'serviceaccounts', 'services'] },
-  { group: 'apps', resources: ['deployments', 'replicasets'] },
+  ...[...new Set(RESOURCE_TYPES.map((t) => t.group))].map((group) => ({
+    group,
+    resources: RESOURCE_TYPES.filter((t) => t.group === group && t.namespaced && t.kind !== 'Secret').map((t) => t.resource).sort(),
+  })).filter((g) => g.resources.length > 0),
   { group: 'discovery.k8s.io', resources: ['endpointslices'] },
 ];
 const READ_VERBS = ['get', 'list', 'watch'];
