@@ -11,6 +11,7 @@ import { Addresses } from './addresses.js';
 import { dnsSnapshot, setDnsSnapshot } from './dns-hook.js';
 import { createDnsServer } from './dns/server.js';
 import { readJsonLines, writeJsonLine } from './json-lines.js';
+import { KernelPath } from './kernel-path.js';
 import { ServiceTable } from './services.js';
 import { TunnelPool } from './tunnels.js';
 
@@ -24,11 +25,15 @@ if (!token) {
 }
 
 const tunnels = new TunnelPool();
+const kernel = new KernelPath(log);
+// before the control port opens: the first snapshot already finds the chains
+await kernel.init();
 let control;
 let countsQueued = false;
 const table = new ServiceTable({
   addresses: new Addresses(),
   tunnels,
+  kernel,
   log,
   // open connections per endpoint, coalesced per tick: the kubelet drains on them before SIGTERM
   onOpenChange: () => {
@@ -60,6 +65,7 @@ function onControl(socket) {
       default: break;
     }
   });
+  table.pollKernelOpen(); // the kernel path's counts as they are now (a control plane adopting the agent drains on them)
   writeJsonLine(socket, { type: 'hello', pid: process.pid, open: table.openCounts() });
 }
 
