@@ -21,6 +21,11 @@ export const AGENT_IMAGE_REPO = 'mini-kube/network-agent';
 export const LABEL_ROLE = 'io.mini-kube.role';
 export const AGENT_ROLE = 'network-agent';
 export const AGENT_CONTROL_PORT = 7946;
+/**
+ * The kernel data path forwards DNATed packets back out of eth0 (src/network-agent/kernel-path.js):
+ * forwarding on, and redirects off, or the agent would tell pods to skip it.
+ */
+const AGENT_SYSCTLS = { 'net.ipv4.ip_forward': '1', 'net.ipv4.conf.all.send_redirects': '0', 'net.ipv4.conf.eth0.send_redirects': '0' };
 const LABEL_TOKEN = 'io.mini-kube.agent-token';
 /**
  * The host's iptables (legacy: no libnftnl/libmnl to carry) and the extensions the kernel data path uses
@@ -285,6 +290,9 @@ export async function ensureNetworkAgent(docker: Docker, opts: NetworkAgentOptio
   const order = [...(keepBlock !== undefined && keepBlock < count ? [keepBlock] : []), ...Array.from({ length: count }, (_, i) => i)];
   const tried = new Set<number>();
   const token = randomBytes(24).toString('hex');
+  // An engine that refuses the sysctls (an old or locked-down one) still gets an agent: on the relay only
+  // (kernel-path.js finds forwarding off and says so in its log).
+  let sysctls = true;
   for (const index of order) {
     if (tried.has(index)) continue;
     tried.add(index);
@@ -298,9 +306,7 @@ export async function ensureNetworkAgent(docker: Docker, opts: NetworkAgentOptio
         ExposedPorts: { [`${AGENT_CONTROL_PORT}/tcp`]: {} },
         HostConfig: {
           CapAdd: ['NET_ADMIN'],
-          // the kernel data path forwards DNATed packets back out of eth0 (kernel-path.js); redirects off,
-          // or the agent would tell pods to skip it
-          Sysctls: { 'net.ipv4.ip_forward': '1', 'net.ipv4.conf.all.send_redirects': '0', 'net.ipv4.conf.eth0.send_redirects': '0' },
+          ...(sysctls ? { Sysctls: AGENT_SYSCTLS } : {}),
           NetworkMode: opts.network,
           RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 },
           ...(opts.publishPorts ? { PortBindings: { [`${AGENT_CONTROL_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
@@ -316,6 +322,12 @@ export async function ensureNetworkAgent(docker: Docker, opts: NetworkAgentOptio
         tried.delete(index);
         continue;
       }
+      if (sysctls && /sysctl/i.test(engineMessage(err))) {
+        log(`network agent: the engine refuses its sysctls (${engineMessage(err)}): relaying in userspace only`);
+        sysctls = false;
+        tried.delete(index);
+        continue;
+      }
       throw new Error(`creating the network agent: ${engineMessage(err)}`, { cause: err });
     }
     try {
@@ -324,6 +336,12 @@ export async function ensureNetworkAgent(docker: Docker, opts: NetworkAgentOptio
       await docker.getContainer(id).remove({ force: true }).catch(() => undefined);
       // the address is another cluster's agent's (or a pod's on an old network): next block
       if (/address already in use|Address already in use|in use/i.test(engineMessage(err))) continue;
+      if (sysctls && /sysctl/i.test(engineMessage(err))) {
+        log(`network agent: the engine refuses its sysctls (${engineMessage(err)}): relaying in userspace only`);
+        sysctls = false;
+        tried.delete(index);
+        continue;
+      }
       throw new Error(`starting the network agent: ${engineMessage(err)}`, { cause: err });
     }
     const agent = await describe(docker, id, opts.network, servicesCidr);
