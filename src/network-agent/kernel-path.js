@@ -3,8 +3,9 @@
 // the nat table's PREROUTING sends it to MK-SERVICES, which DNATs a new connection to one ready endpoint
 // (`-m statistic --mode random`, kube-proxy's probabilities 1/n, 1/(n-1), ..., 1), and the kernel forwards
 // it back out of eth0. The pods share one Docker bridge, so the endpoint would answer the client directly
-// (from its own IP, which the client never dialled): MK-POSTROUTING masquerades what was DNATed, and the
-// replies come back through the agent and its conntrack. No byte is copied in userspace.
+// (from its own IP, which the client never dialled): MK-POSTROUTING masquerades what was DNATed out of
+// eth0 (not Docker's own DNAT of its DNS server on lo), and the replies come back through the agent's
+// conntrack. No byte is copied in userspace.
 // A port without a ready endpoint has no rule: its connection reaches the agent's own listener, which
 // resets it (services.js). The binary is the host's iptables-legacy, copied into the image
 // (src/runtime/network-agent.ts); without it, or when a rule cannot be written, every port stays on the
@@ -20,7 +21,7 @@ const OVER = new Set(['TIME_WAIT', 'CLOSE']);
 
 function run(cmd, args, input) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['pipe', 'ignore', 'pipe'], timeout: 10_000 });
     let stderr = '';
     child.stderr.on('data', (d) => { stderr += d; });
     child.on('error', reject);
@@ -85,7 +86,7 @@ export class KernelPath {
   async init() {
     try {
       if (readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim() !== '1') throw new Error('net.ipv4.ip_forward is 0 in the agent');
-      await run('iptables-legacy-restore', ['--noflush'], `*nat\n:${CHAIN} - [0:0]\n:${POST} - [0:0]\n-A ${POST} -m conntrack --ctstate DNAT -j MASQUERADE\nCOMMIT\n`);
+      await run('iptables-legacy-restore', ['--noflush'], `*nat\n:${CHAIN} - [0:0]\n:${POST} - [0:0]\n-A ${POST} -o eth0 -m conntrack --ctstate DNAT -j MASQUERADE\nCOMMIT\n`);
       for (const [hook, chain] of [['PREROUTING', CHAIN], ['POSTROUTING', POST]]) {
         await iptables(['-t', 'nat', '-C', hook, '-j', chain]).catch(() => iptables(['-t', 'nat', '-I', hook, '1', '-j', chain]));
       }
