@@ -58,8 +58,10 @@ function onControl(socket) {
   readJsonLines(socket, (msg) => {
     switch (msg.type) {
       case 'snapshot': void apply(async () => { await table.replaceAll(msg.services ?? []); writeJsonLine(socket, { type: 'synced', seq: msg.seq }); }); break;
-      case 'service': void apply(() => table.upsert(msg.service)).then(() => writeJsonLine(socket, { type: 'synced', seq: msg.seq })); break;
-      case 'delete': void apply(() => table.remove(msg.key)).then(() => writeJsonLine(socket, { type: 'synced', seq: msg.seq })); break;
+      // the table at once, in order; the kernel's rules after it, outside the queue, so that an update
+      // arriving while a restore runs is not queued behind it but folded into the next restore
+      case 'service': void apply(() => table.upsert(msg.service, false)).then(() => table.syncKernel()).then(() => writeJsonLine(socket, { type: 'synced', seq: msg.seq })); break;
+      case 'delete': void apply(() => table.remove(msg.key, false)).then(() => table.syncKernel()).then(() => writeJsonLine(socket, { type: 'synced', seq: msg.seq })); break;
       case 'dns': setDnsSnapshot(msg.snapshot); break;
       case 'ping': writeJsonLine(socket, { type: 'pong' }); break;
       default: break;

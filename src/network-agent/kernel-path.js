@@ -19,16 +19,30 @@ const CONNTRACK = '/proc/net/nf_conntrack';
 /** conntrack states of a TCP connection that is over (not counted as open) */
 const OVER = new Set(['TIME_WAIT', 'CLOSE']);
 
-function run(cmd, args, input) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'ignore', 'pipe'], timeout: 10_000 });
-    let stderr = '';
-    child.stderr.on('data', (d) => { stderr += d; });
+/** a process that has started and waits for its input: the spawn is paid before it is needed */
+function startProcess(cmd, args) {
+  const child = spawn(cmd, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  child.stdin.on('error', () => {});
+  const done = new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')}: ${stderr.trim() || `exit ${code}`}`))));
-    child.stdin.on('error', () => {});
-    child.stdin.end(input ?? '');
   });
+  done.catch(() => {});
+  return {
+    child,
+    /** gives the process its input; settles when it exited (killed after 10 s) */
+    finish(input) {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.stdin.end(input);
+      return done.finally(() => clearTimeout(timer));
+    },
+  };
+}
+
+function run(cmd, args, input) {
+  return startProcess(cmd, args).finish(input ?? '');
 }
 
 const iptables = (args) => new Promise((resolve, reject) => {
@@ -80,6 +94,20 @@ export class KernelPath {
     this.again = false;
     /** @type {Promise<void> | undefined} */
     this.running = undefined;
+    /** the next iptables-restore, started and waiting for its input (it takes the lock only to commit) */
+    this.spare = undefined;
+  }
+
+  /** Applies one restore input through the waiting process, and starts the next one. */
+  restore(text) {
+    let proc = this.spare;
+    this.spare = undefined;
+    // none waiting, or the waiting one is gone: a new one
+    if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) proc = startProcess('iptables-legacy-restore', ['--noflush']);
+    const applied = proc.finish(text);
+    // the next one starts once this one is done, so one process at most waits
+    void applied.catch(() => {}).then(() => { if (this.available && !this.spare) this.spare = startProcess('iptables-legacy-restore', ['--noflush']); });
+    return applied;
   }
 
   /** Sets the chains up; leaves `available` false (userspace relay only) when it cannot. */
@@ -93,6 +121,7 @@ export class KernelPath {
       this.applied = restoreInput([]);
       await run('iptables-legacy-restore', ['--noflush'], this.applied);
       this.available = true;
+      this.spare = startProcess('iptables-legacy-restore', ['--noflush']);
       this.log('network agent: kernel data path (iptables DNAT + masquerade in the agent)');
     } catch (err) {
       this.log(`network agent: userspace relay only, no kernel data path: ${err.message}`);
@@ -114,14 +143,15 @@ export class KernelPath {
         const text = this.wanted;
         if (text === this.applied) continue;
         try {
-          await run('iptables-legacy-restore', ['--noflush'], text);
+          await this.restore(text);
           this.applied = text;
         } catch (err) {
           // rules that may be stale must not steer traffic: empty the chain, relay in userspace from now on
           this.log(`kernel data path off: ${err.message}`);
           this.available = false;
+          this.spare?.child.kill('SIGKILL');
+          this.spare = undefined;
           await run('iptables-legacy-restore', ['--noflush'], restoreInput([])).catch(() => iptables(['-t', 'nat', '-F', CHAIN]).catch(() => {}));
-          this.onFallback?.();
         }
       } while (this.again && this.available);
     })().finally(() => { this.running = undefined; });

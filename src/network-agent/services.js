@@ -109,7 +109,10 @@ export class ServiceTable {
   async syncKernel() {
     const kernel = this.deps.kernel;
     if (!kernel?.available) return;
+    const t0 = performance.now();
     await kernel.sync(this.kernelPorts());
+    const ms = performance.now() - t0;
+    if (ms > 20) this.deps.log(`kernel rules in place after ${ms.toFixed(0)} ms (a busy machine)`);
     // an endpoint that left may still have connections (conntrack keeps them): counted for the drain
     this.pollUntil = Date.now() + 10_000;
     this.pollKernelOpen();

@@ -306,6 +306,9 @@ export async function ensureNetworkAgent(docker: Docker, opts: NetworkAgentOptio
         ExposedPorts: { [`${AGENT_CONTROL_PORT}/tcp`]: {} },
         HostConfig: {
           CapAdd: ['NET_ADMIN'],
+          // kube-proxy and CoreDNS are system daemons: on a busy machine the agent's readiness updates
+          // (an iptables-restore each), relay and DNS get 4x a container's CPU weight (only under contention)
+          CpuShares: 4096,
           ...(sysctls ? { Sysctls: AGENT_SYSCTLS } : {}),
           NetworkMode: opts.network,
           RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 },
