@@ -1,5 +1,7 @@
 // Requests/s from a pod to a ClusterIP vs the same pod to the one endpoint directly (issue #15: >= 0.8x),
-// and the network agent's memory. One cluster (the library, from dist/), one backend pod (the sample app)
+// and the network agent's memory. The ClusterIP is measured on both data paths (decision 162): the kernel's
+// (a plain Service: DNAT in the agent) and the userspace relay's (the same pod behind a second Service with
+// sessionAffinity: ClientIP, which the agent relays itself; with one endpoint the pin changes nothing). One cluster (the library, from dist/), one backend pod (the sample app)
 // behind a ClusterIP Service, one loader pod running a keep-alive HTTP load written for node (the sample
 // image has no wrk): `conns` connections, each sending its next request as soon as the last answer ends.
 // The two targets alternate `rounds` times, so drift on the shared machine hits both alike.
@@ -33,6 +35,14 @@ spec:
   ports: [{port: 80, targetPort: 8080}]
 ---
 apiVersion: v1
+kind: Service
+metadata: {name: backend-relay}
+spec:
+  selector: {app: backend}
+  sessionAffinity: ClientIP
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: v1
 kind: Pod
 metadata: {name: loader}
 spec:
@@ -61,8 +71,10 @@ try {
   if (!agent) throw new Error('the network agent did not start');
   await cluster.apply(APP);
   await cluster.waitForEndpoints('backend', 1, { timeoutMs: 60_000 });
+  await cluster.waitForEndpoints('backend-relay', 1, { timeoutMs: 60_000 });
   await cluster.waitForPodReady('loader', { timeoutMs: 60_000 });
   const clusterIP = (await cluster.get('Service', 'backend')).spec.clusterIP;
+  const relayIP = (await cluster.get('Service', 'backend-relay')).spec.clusterIP;
   const podIP = (await cluster.get('Pod', 'backend')).status.podIP;
   const load = async (host, port) => JSON.parse((await cluster.exec('loader', ['node', '-e', LOAD, '--', host, String(port), String(seconds), String(conns)])).stdout);
   await load(clusterIP, 80); // warm-up (JIT, first connections)
@@ -72,10 +84,16 @@ try {
   const ticks = async (id) => (await run('docker', ['exec', id, 'sh', '-c', 'cat /proc/[0-9]*/stat'])).stdout.trim().split('\n')
     .map((l) => l.split(') ')[1].split(' ')).reduce((sum, f) => sum + Number(f[11]) + Number(f[12]), 0);
   const cpu = { agent: 0, backend: 0, requests: 0 };
+  const cpuRelay = { agent: 0, requests: 0 };
   const direct = [];
   const viaClusterIP = [];
+  const viaRelay = [];
   for (let i = 0; i < rounds; i++) {
     direct.push(await load(podIP, 8080));
+    const r0 = await ticks(agent.id);
+    const rr = await load(relayIP, 80);
+    cpuRelay.agent += (await ticks(agent.id)) - r0; cpuRelay.requests += rr.rps * seconds;
+    viaRelay.push(rr);
     const [a0, b0] = [await ticks(agent.id), await ticks(backendId)];
     const r = await load(clusterIP, 80);
     const [a1, b1] = [await ticks(agent.id), await ticks(backendId)];
@@ -88,11 +106,14 @@ try {
   const rssMb = Number(/VmRSS:\s+(\d+)/.exec(stdout)[1]) / 1024;
   const stats = (await run('docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', agent.id])).stdout.trim();
   console.log(JSON.stringify({
-    seconds, conns, rounds, direct: direct.map((x) => Math.round(x.rps)), clusterIP: viaClusterIP.map((x) => Math.round(x.rps)),
-    errors: [...direct, ...viaClusterIP].reduce((a, x) => a + x.errors, 0),
-    medianDirect: Math.round(median(direct)), medianClusterIP: Math.round(median(viaClusterIP)),
+    seconds, conns, rounds, loadAverage: os.loadavg().map((x) => +x.toFixed(1)),
+    direct: direct.map((x) => Math.round(x.rps)), clusterIP: viaClusterIP.map((x) => Math.round(x.rps)), relay: viaRelay.map((x) => Math.round(x.rps)),
+    errors: [...direct, ...viaClusterIP, ...viaRelay].reduce((a, x) => a + x.errors, 0),
+    medianDirect: Math.round(median(direct)), medianClusterIP: Math.round(median(viaClusterIP)), medianRelay: Math.round(median(viaRelay)),
     ratio: +(median(viaClusterIP) / median(direct)).toFixed(2),
-    cpuUsPerRequest: { agent: usPerRequest(cpu.agent), backend: usPerRequest(cpu.backend) },
+    ratioRelay: +(median(viaRelay) / median(direct)).toFixed(2),
+    pairwise: direct.map((d, i) => +(viaClusterIP[i].rps / d.rps).toFixed(2)),
+    cpuUsPerRequest: { agent: usPerRequest(cpu.agent), backend: usPerRequest(cpu.backend), agentOnTheRelay: +((cpuRelay.agent * 10_000) / cpuRelay.requests).toFixed(1) },
     agentRssMb: +rssMb.toFixed(1), agentDockerStats: stats,
   }, null, 1));
 } finally {

@@ -1,7 +1,7 @@
 // What the pod sandbox costs (docs/decisions/110): starting a pod's container with its sandbox (create +
 // start the sandbox, then create + start the container in its network namespace) against the same
 // container started alone on the network (mini-kube before the sandbox) and against `docker run -d`, in
-// interleaved rounds so the three share the machine's state; then the sandbox image's size and the
+// interleaved rounds so they share the machine's state; then the sandbox image's size and the
 // memory a running sandbox takes (RSS of its processes, and its cgroup's usage without page cache).
 //   npx tsc -p tsconfig.json && node bench/sandbox/sandbox.mjs [N]
 import { execFile } from 'node:child_process';
@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { DockerRuntime } from '../../dist/src/runtime/docker.js';
 import { buildSampleImage, SAMPLE_IMAGE } from '../../dist/src/runtime/sample-image.js';
 import { SANDBOX_IMAGE } from '../../dist/src/runtime/sandbox-image.js';
+import { POD_FILES_WRITTEN, POD_IP, sandboxCommand } from '../../dist/src/kubelet/pod-sandbox.js';
 
 const N = Number(process.argv[2] ?? 15);
 const run = promisify(execFile);
@@ -45,6 +46,14 @@ async function withSandbox() {
   const [, id] = await Promise.all([runtime.startContainer(sandbox), runtime.createContainer(spec({ sandboxId: sandbox, ports: [] }))]);
   await runtime.startContainer(id);
 }
+// what the kubelet does: the sandbox writes the pod's resolv.conf and hosts, the container starts after
+const FILES = sandboxCommand('nameserver 10.0.0.10\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n',
+  `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n${POD_IP}\tbench\n`);
+async function asTheKubelet() {
+  const sandbox = await runtime.createContainer(spec({ image: SANDBOX_IMAGE, command: FILES }));
+  const [, id] = await Promise.all([runtime.startContainerUntilLine(sandbox, POD_FILES_WRITTEN, 30_000), runtime.createContainer(spec({ sandboxId: sandbox, ports: [] }))]);
+  await runtime.startContainer(id);
+}
 async function dockerRun() {
   await docker('run', '-d', '--init', '--network', NETWORK, '--label', `io.mini-kube.bench=${MARK['io.mini-kube.bench']}`, SAMPLE_IMAGE);
 }
@@ -52,10 +61,11 @@ async function dockerRun() {
 const subjects = [
   ['container alone (no sandbox)', alone, []],
   ['sandbox + container', withSandbox, []],
+  ['sandbox writing pod files + container', asTheKubelet, []],
   ['docker run -d (CLI)', dockerRun, []],
 ];
 try {
-  await alone(); await withSandbox(); await dockerRun(); // warm-up, not counted
+  await alone(); await withSandbox(); await asTheKubelet(); await dockerRun(); // warm-up, not counted
   for (let i = 0; i < N; i++) {
     for (const [, fn, times] of subjects) {
       const t0 = performance.now();

@@ -42,17 +42,33 @@ const EDNS_MAX = 1232;
 /** an idle TCP client is closed after this long */
 const TCP_IDLE_MS = 10_000;
 const MAX_TCP_CONNECTIONS = 256;
+/** encoded cluster answers kept per snapshot (a lookup loop asks the same few names again and again) */
+const MEMO_SIZE = 1000;
 
 export async function createDnsServer(opts: DnsServerOptions): Promise<DnsServer> {
   const cache = new AnswerCache(opts.cacheSize ?? 1000);
   const forwarder = new Forwarder(opts.upstream.map(parseUpstream), opts.upstreamTimeoutMs ?? 2000);
   const stats = { cluster: 0, forwarded: 0, cached: 0, malformed: 0, truncated: 0 };
   const serial = Math.floor(Date.now() / 1000);
+  // A cluster answer depends only on the query's bytes (id aside), the transport and the snapshot (the TTL
+  // and the SOA serial are fixed): the same query again gets the same bytes with its own id, with no
+  // decode, lookup or encode. Dropped whenever the snapshot object changes.
+  let memo: { snapshot: DnsSnapshot | undefined; answers: Map<string, Buffer> } = { snapshot: undefined, answers: new Map() };
 
   async function handle(buf: Buffer, tcp: boolean): Promise<Buffer | undefined> {
     if (buf.length < 12) {
       stats.malformed++;
       return undefined;
+    }
+    const current = opts.snapshot();
+    if (memo.snapshot !== current) memo = { snapshot: current, answers: new Map() };
+    const memoKey = (tcp ? 't' : 'u') + buf.toString('latin1', 2);
+    const known = memo.answers.get(memoKey);
+    if (known) {
+      stats.cluster++;
+      const out = Buffer.from(known);
+      out.writeUInt16BE(buf.readUInt16BE(0), 0);
+      return out;
     }
     let query: DecodedPacket;
     try {
@@ -69,12 +85,15 @@ export async function createDnsServer(opts: DnsServerOptions): Promise<DnsServer
     if (opcode !== 0) return finish(reply(query, RCODE.NOTIMP), query, tcp);
     if (query.questions?.length !== 1) return finish(reply(query, RCODE.FORMERR), query, tcp);
     const q = query.questions[0];
-    const snapshot = opts.snapshot();
+    const snapshot = current;
     const local = answer(query, snapshot, { ttl: opts.ttl, serial });
     if (local) {
       stats.cluster++;
-      await followCname(local, query, tcp, snapshot.clusterDomain);
-      return finish(local, query, tcp);
+      // an ExternalName's target looked up upstream is not the snapshot's alone: not kept
+      const forwarded = await followCname(local, query, tcp, snapshot.clusterDomain);
+      const bytes = finish(local, query, tcp);
+      if (!forwarded && memo.snapshot === snapshot && memo.answers.size < MEMO_SIZE) memo.answers.set(memoKey, bytes);
+      return bytes;
     }
     const key = `${q.name.toLowerCase()}|${q.type}|${q.class ?? 'IN'}|${hasEdns(query) ? 'e' : ''}`;
     const cached = cache.get(key);
@@ -94,19 +113,21 @@ export async function createDnsServer(opts: DnsServerOptions): Promise<DnsServer
   }
 
   /** An ExternalName's CNAME to a name outside the cluster: its addresses follow, as CoreDNS looks them up. */
-  async function followCname(res: Packet, query: DecodedPacket, tcp: boolean, zone: string): Promise<void> {
+  /** true when it asked upstream */
+  async function followCname(res: Packet, query: DecodedPacket, tcp: boolean, zone: string): Promise<boolean> {
     const q = query.questions![0];
     const last = res.answers?.[res.answers.length - 1];
-    if ((q.type !== 'A' && q.type !== 'AAAA') || last?.type !== 'CNAME' || inZone(last.data, zone)) return;
+    if ((q.type !== 'A' && q.type !== 'AAAA') || last?.type !== 'CNAME' || inZone(last.data, zone)) return false;
     const sub = dnsPacket.encode({ type: 'query', id: query.id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: q.type, name: last.data, class: 'IN' }] });
     const raw = await forwarder.forward(sub, tcp);
-    if (!raw) return;
+    if (!raw) return true;
     try {
       const got = dnsPacket.decode(raw);
       res.answers!.push(...(got.answers ?? []).filter((r) => r.type !== 'OPT'));
     } catch {
       // the CNAME alone, as CoreDNS answers when the target does not resolve
     }
+    return true;
   }
 
   /** The reply's bytes: EDNS echoed, and over UDP cut to what the client takes (TC set). */

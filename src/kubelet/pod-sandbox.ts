@@ -55,14 +55,15 @@ export async function syncSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, action
     throw err;
   };
   const sandboxId = await createSandbox(deps, pod, actions.create.attempt).catch(failed);
-  // The app containers wait for this promise before they start: they find the files written.
-  // A sandbox whose files could not be written is stopped: the next sync makes a new one, as the kubelet
-  // retries a failed createPodSandbox, rather than running containers with the engine's files.
-  const started = deps.runtime.startContainer(sandboxId)
-    .then(() => writePodFiles(deps, pod, sandboxId).catch(async (err: Error) => {
+  // The app containers wait for this promise before they start: the sandbox has written the pod's files
+  // by then (it prints POD_FILES_WRITTEN). A sandbox that could not write them is stopped: the next sync
+  // makes a new one, as the kubelet retries a failed createPodSandbox, rather than running containers
+  // with the engine's files.
+  const started = deps.runtime.startContainerUntilLine(sandboxId, POD_FILES_WRITTEN, POD_FILES_TIMEOUT_MS)
+    .catch(async (err: Error) => {
       await deps.runtime.stopContainer(sandboxId, 0).catch(() => {});
       throw err;
-    }))
+    })
     .catch(failed);
   // whoever awaits it reports a failure; unawaited (nothing to start) it must not be an unhandled rejection
   started.catch(() => {});
@@ -93,6 +94,7 @@ async function createSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, attempt: nu
       [LABEL_ATTEMPT]: String(attempt),
       [LABEL_SANDBOX]: 'true',
     },
+    command: podFilesCommand(deps, pod),
     ports: sandboxPorts(pod, deps.publishPorts),
     network: deps.network,
     publishPorts: deps.publishPorts,
@@ -106,22 +108,39 @@ async function createSandbox(deps: PodSandboxDeps, pod: Stored<Pod>, attempt: nu
   });
 }
 
+/** what the sandbox prints once it has written the pod's files; the app containers start after it */
+export const POD_FILES_WRITTEN = 'mini-kube: pod files written';
+const POD_FILES_TIMEOUT_MS = 30_000;
+/** stands for the pod's IP in the hosts file the kubelet forms: the sandbox knows it once it runs */
+export const POD_IP = '@POD_IP@';
+const BB = '/bin/busybox';
 /**
- * Writes the pod's resolv.conf and /etc/hosts into its started sandbox. Every container of the pod joins
- * the sandbox's network namespace, and the engine gives such a container the sandbox's own resolv.conf,
- * hosts and hostname files (the same files on the engine's side): written once here, they are what every
- * container reads. The writing is done by the sandbox's busybox, in place (`>` truncates: the engine's
- * bind mounts of these files stay), so it works on any engine, local, remote or Docker Desktop's VM.
+ * The sandbox's command: write the pod's resolv.conf ($1) and /etc/hosts ($2, its IP put in from eth0),
+ * say so, then become `busybox sleep`. `>` truncates in place, so the engine's bind mounts of those files
+ * stay. Every container of the pod joins the sandbox's network namespace, and the engine gives such a
+ * container the sandbox's own resolv.conf, hosts and hostname files (the same files), so written once
+ * here they are what every container reads; written by the sandbox itself, with no exec and no inspect
+ * for the IP, it works on every engine (local, remote, Docker Desktop's VM) for no engine call at all.
  */
-async function writePodFiles(deps: PodSandboxDeps, pod: Stored<Pod>, sandboxId: string): Promise<void> {
+const POD_FILES_SCRIPT = [
+  `ip=$(${BB} ip -o -4 addr show dev eth0 | ${BB} sed -n 's|.* inet \\([0-9.]*\\)/.*|\\1|p' | ${BB} head -n 1)`,
+  'printf "%s" "$1" > /etc/resolv.conf || exit 1',
+  `if [ -n "$ip" ]; then printf "%s" "$2" | ${BB} sed "s|${POD_IP}|$ip|g" > /etc/hosts || exit 1; else printf "%s" "$2" | ${BB} sed "/${POD_IP}/d" > /etc/hosts || exit 1; fi`,
+  `echo "${POD_FILES_WRITTEN}"`,
+  `exec ${BB} sleep 2147483647`,
+].join('\n');
+
+/** The sandbox's command, with the pod's resolv.conf and hosts file as the kubelet forms them. */
+function podFilesCommand(deps: PodSandboxDeps, pod: Stored<Pod>): string[] {
   const node = deps.nodeDns();
   const dns = podDnsConfig(pod, node);
   for (const e of dns.events) deps.event(pod, e.type, e.reason, e.message);
-  const ip = (await deps.runtime.inspectContainer(sandboxId))?.ip;
-  const hosts = managedHostsFile(pod, ip ? [ip] : [], node.clusterDomain);
-  const script = 'printf "%s" "$1" > /etc/resolv.conf && printf "%s" "$2" > /etc/hosts';
-  const res = await deps.runtime.exec(sandboxId, ['/bin/busybox', 'sh', '-c', script, 'sh', formatResolvConf(dns.config), hosts], { timeoutMs: 10_000 });
-  if (res.exitCode !== 0) throw new Error(`writing the pod's resolv.conf and hosts files failed: ${res.output.toString().trim() || `exit code ${res.exitCode}`}`);
+  return sandboxCommand(formatResolvConf(dns.config), managedHostsFile(pod, [POD_IP], node.clusterDomain));
+}
+
+/** The sandbox's command for these files (hosts: the pod's IP as POD_IP). */
+export function sandboxCommand(resolvConf: string, hosts: string): string[] {
+  return [BB, 'sh', '-c', POD_FILES_SCRIPT, 'sh', resolvConf, hosts];
 }
 
 /**

@@ -11,6 +11,7 @@ import { Addresses } from './addresses.js';
 import { dnsSnapshot, setDnsSnapshot } from './dns-hook.js';
 import { createDnsServer } from './dns/server.js';
 import { readJsonLines, writeJsonLine } from './json-lines.js';
+import { KernelPath } from './kernel-path.js';
 import { ServiceTable } from './services.js';
 import { TunnelPool } from './tunnels.js';
 
@@ -24,11 +25,15 @@ if (!token) {
 }
 
 const tunnels = new TunnelPool();
+const kernel = new KernelPath(log);
+// before the control port opens: the first snapshot already finds the chains
+await kernel.init();
 let control;
 let countsQueued = false;
 const table = new ServiceTable({
   addresses: new Addresses(),
   tunnels,
+  kernel,
   log,
   // open connections per endpoint, coalesced per tick: the kubelet drains on them before SIGTERM
   onOpenChange: () => {
@@ -53,13 +58,16 @@ function onControl(socket) {
   readJsonLines(socket, (msg) => {
     switch (msg.type) {
       case 'snapshot': void apply(async () => { await table.replaceAll(msg.services ?? []); writeJsonLine(socket, { type: 'synced', seq: msg.seq }); }); break;
-      case 'service': void apply(() => table.upsert(msg.service)).then(() => writeJsonLine(socket, { type: 'synced', seq: msg.seq })); break;
-      case 'delete': void apply(() => table.remove(msg.key)).then(() => writeJsonLine(socket, { type: 'synced', seq: msg.seq })); break;
+      // the table at once, in order; the kernel's rules after it, outside the queue, so that an update
+      // arriving while a restore runs is not queued behind it but folded into the next restore
+      case 'service': void apply(() => table.upsert(msg.service, false)).then(() => table.syncKernel()).then(() => writeJsonLine(socket, { type: 'synced', seq: msg.seq })); break;
+      case 'delete': void apply(() => table.remove(msg.key, false)).then(() => table.syncKernel()).then(() => writeJsonLine(socket, { type: 'synced', seq: msg.seq })); break;
       case 'dns': setDnsSnapshot(msg.snapshot); break;
       case 'ping': writeJsonLine(socket, { type: 'pong' }); break;
       default: break;
     }
   });
+  table.pollKernelOpen(); // the kernel path's counts as they are now (a control plane adopting the agent drains on them)
   writeJsonLine(socket, { type: 'hello', pid: process.pid, open: table.openCounts() });
 }
 

@@ -24,10 +24,14 @@ const UDP_IDLE_MS = 30_000;
 export class ServiceTable {
   /**
    * @param {{ addresses: import('./addresses.js').Addresses, tunnels: import('./tunnels.js').TunnelPool,
-   *   log: (line: string) => void, onOpenChange: () => void }} deps
+   *   log: (line: string) => void, onOpenChange: () => void, kernel?: import('./kernel-path.js').KernelPath }} deps
    */
   constructor(deps) {
     this.deps = deps;
+    /** connections the kernel path carries, per endpoint IP (from conntrack), and until when to poll them */
+    this.kernelOpen = {};
+    this.pollUntil = 0;
+    this.pollTimer = undefined;
     /** key "ip:port/proto" -> listener state */
     this.ports = new Map();
     /** Service key -> its port keys and IP */
@@ -39,14 +43,15 @@ export class ServiceTable {
   /** Replaces the whole table (the snapshot sent on every new control connection). */
   async replaceAll(list) {
     const wanted = new Set(list.map((s) => s.key));
-    for (const key of [...this.services.keys()]) if (!wanted.has(key)) await this.remove(key);
-    for (const s of list) await this.upsert(s);
+    for (const key of [...this.services.keys()]) if (!wanted.has(key)) await this.remove(key, false);
+    for (const s of list) await this.upsert(s, false);
+    await this.syncKernel();
   }
 
   /** @param {{key: string, ip: string, affinitySeconds?: number, ports: {port: number, protocol: string, tunnel?: boolean, backends: {ip: string, port: number}[]}[]}} svc */
-  async upsert(svc) {
+  async upsert(svc, syncKernel = true) {
     const old = this.services.get(svc.key);
-    if (old && old.ip !== svc.ip) await this.remove(svc.key);
+    if (old && old.ip !== svc.ip) await this.remove(svc.key, false);
     const keys = new Set();
     const affinityMs = (svc.affinitySeconds ?? 0) * 1000;
     // endpoints first, synchronously: a pod that turned unready gets no connection from here on
@@ -62,24 +67,71 @@ export class ServiceTable {
     for (const k of old?.keys ?? []) if (!keys.has(k)) this.closePort(k);
     this.services.set(svc.key, { ip: svc.ip, keys });
     const fresh = svc.ports.filter((p) => !this.ports.has(`${svc.ip}:${p.port}/${p.protocol}`));
-    if (!fresh.length) return;
-    await this.deps.addresses.ensure(svc.ip);
-    for (const p of fresh) {
-      const key = `${svc.ip}:${p.port}/${p.protocol}`;
-      if (this.ports.has(key) || !this.services.get(svc.key)?.keys.has(key)) continue;
-      const state = { key, ip: svc.ip, port: p.port, tunnel: !!p.tunnel, balancer: new Balancer(p.backends, affinityMs), server: undefined };
-      this.ports.set(key, state);
-      if (p.protocol === 'UDP') this.listenUdp(state);
-      else this.listenTcp(state);
+    if (fresh.length) {
+      await this.deps.addresses.ensure(svc.ip);
+      for (const p of fresh) {
+        const key = `${svc.ip}:${p.port}/${p.protocol}`;
+        if (this.ports.has(key) || !this.services.get(svc.key)?.keys.has(key)) continue;
+        // the listener is there for every port, kernel path or not: it resets a connection to a port
+        // without a ready endpoint and carries what the kernel path leaves to it
+        const state = { key, ip: svc.ip, port: p.port, protocol: p.protocol, tunnel: !!p.tunnel, balancer: new Balancer(p.backends, affinityMs), server: undefined };
+        this.ports.set(key, state);
+        if (p.protocol === 'UDP') this.listenUdp(state);
+        else this.listenTcp(state);
+      }
     }
+    if (syncKernel) await this.syncKernel();
   }
 
-  async remove(key) {
+  async remove(key, syncKernel = true) {
     const svc = this.services.get(key);
     if (!svc) return;
     this.services.delete(key);
     for (const k of svc.keys) this.closePort(k);
+    if (syncKernel) await this.syncKernel();
     if (![...this.services.values()].some((s) => s.ip === svc.ip)) await this.deps.addresses.release(svc.ip);
+  }
+
+  /**
+   * The ports the kernel path carries: TCP, not the API tunnel, no ClientIP affinity (the userspace
+   * balancer keeps the pins), with a ready endpoint (without one the listener resets).
+   */
+  kernelPorts() {
+    const out = [];
+    for (const s of this.ports.values()) {
+      if (s.protocol !== 'TCP' || s.tunnel || s.balancer.affinityMs > 0 || s.balancer.backends.length === 0) continue;
+      out.push({ ip: s.ip, port: s.port, backends: s.balancer.backends });
+    }
+    return out;
+  }
+
+  /** Brings the kernel's rules to the table, then counts the connections still open to endpoints. */
+  async syncKernel() {
+    const kernel = this.deps.kernel;
+    if (!kernel?.available) return;
+    const t0 = performance.now();
+    await kernel.sync(this.kernelPorts());
+    const ms = performance.now() - t0;
+    if (ms > 20) this.deps.log(`kernel rules in place after ${ms.toFixed(0)} ms (a busy machine)`);
+    // an endpoint that left may still have connections (conntrack keeps them): counted for the drain
+    this.pollUntil = Date.now() + 10_000;
+    this.pollKernelOpen();
+  }
+
+  /** Reads conntrack now, then every 250 ms while connections are open or an endpoint left recently. */
+  pollKernelOpen() {
+    clearTimeout(this.pollTimer);
+    const kernel = this.deps.kernel;
+    const ips = new Set([...this.ports.values()].map((s) => s.ip));
+    const counts = kernel?.available ? kernel.openCounts(ips) : {};
+    if (JSON.stringify(counts) !== JSON.stringify(this.kernelOpen)) {
+      this.kernelOpen = counts;
+      this.deps.onOpenChange();
+    }
+    if (Object.keys(counts).length || Date.now() < this.pollUntil) {
+      this.pollTimer = setTimeout(() => this.pollKernelOpen(), 250);
+      this.pollTimer.unref?.();
+    }
   }
 
   closePort(key) {
@@ -90,8 +142,11 @@ export class ServiceTable {
     for (const flow of state.flows?.values() ?? []) flow.close();
   }
 
+  /** open connections per endpoint IP: the relay's and the kernel path's */
   openCounts() {
-    return Object.fromEntries(this.open);
+    const out = { ...this.kernelOpen };
+    for (const [ip, n] of this.open) out[ip] = (out[ip] ?? 0) + n;
+    return out;
   }
 
   listenTcp(state) {

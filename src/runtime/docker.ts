@@ -72,6 +72,11 @@ export interface DockerRuntimeOptions {
  * Runs `fn` with a signal that aborts the engine request after `ms`, and gives up waiting then even where
  * dockerode does not forward the signal (image inspect). The timer is cleared once `fn` settles.
  */
+/** what a non-TTY container printed, from the engine's multiplexed frames (the last 500 characters) */
+function outputText(frames: Buffer): string {
+  return new StreamDemuxer().push(frames).map((f) => f.data.toString('utf8')).join('').trim().slice(-500);
+}
+
 async function bounded<T>(ms: number, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -322,6 +327,44 @@ export class DockerRuntime implements Runtime {
       if (statusCodeOf(err) === 304) return; // already running
       throw new Error(`starting container ${id.slice(0, 12)}: ${engineMessage(err)}`, { cause: err });
     }
+  }
+
+  async startContainerUntilLine(id: string, line: string, timeoutMs: number): Promise<void> {
+    const container = this.docker.getContainer(pathSegment(id, 'container id'));
+    let raw: Duplex;
+    try {
+      raw = (await bounded(ENGINE_CALL_TIMEOUT_MS, 'attach', (abortSignal) => container.attach({
+        stream: true, stdout: true, stderr: true, hijack: true, abortSignal,
+      } as Docker.ContainerAttachOptions))) as unknown as Duplex;
+    } catch (err) {
+      throw new Error(`attaching to container ${id.slice(0, 12)}: ${engineMessage(err)}`, { cause: err });
+    }
+    raw.on('error', () => {});
+    // the output as it comes (frames of a non-TTY container: the line is short, written at once)
+    let seen = Buffer.alloc(0);
+    const printed = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => finish(new Error(`container ${id.slice(0, 12)} did not print "${line}" within ${timeoutMs} ms`)), timeoutMs);
+      const finish = (err?: Error): void => {
+        clearTimeout(timer);
+        raw.destroy();
+        if (err) reject(err); else resolve();
+      };
+      raw.on('data', (chunk: Buffer) => {
+        seen = Buffer.concat([seen, chunk]).subarray(-64 * 1024);
+        if (seen.includes(line)) finish();
+      });
+      const ended = (): void => finish(new Error(`container ${id.slice(0, 12)} exited before it printed "${line}": ${outputText(seen) || 'no output'}`));
+      raw.once('end', ended);
+      raw.once('close', ended);
+    });
+    printed.catch(() => {});
+    try {
+      await this.startContainer(id);
+    } catch (err) {
+      raw.destroy();
+      throw err;
+    }
+    await printed;
   }
 
   async stopContainer(id: string, graceSeconds: number): Promise<void> {

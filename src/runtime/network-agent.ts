@@ -12,7 +12,7 @@ import type Docker from 'dockerode';
 import { engineMessage, isNotFound, statusCodeOf } from './engine-errors.js';
 import { readProgress } from './json-lines.js';
 import { LABEL_CLUSTER } from './runtime.js';
-import { findBusybox, nodeBusyboxRootfs } from './sample-image.js';
+import { findBusybox, nodeBusyboxRootfs, sharedLibraries } from './sample-image.js';
 import { blockCount, blockIndexOf, clusterBlock, splitSubnet, type ClusterBlock } from './subnets.js';
 import { tarStream, type TarEntry } from './tar-writer.js';
 
@@ -21,7 +21,35 @@ export const AGENT_IMAGE_REPO = 'mini-kube/network-agent';
 export const LABEL_ROLE = 'io.mini-kube.role';
 export const AGENT_ROLE = 'network-agent';
 export const AGENT_CONTROL_PORT = 7946;
+/**
+ * The kernel data path forwards DNATed packets back out of eth0 (src/network-agent/kernel-path.js):
+ * forwarding on, and redirects off, or the agent would tell pods to skip it.
+ */
+const AGENT_SYSCTLS = { 'net.ipv4.ip_forward': '1', 'net.ipv4.conf.all.send_redirects': '0', 'net.ipv4.conf.eth0.send_redirects': '0' };
 const LABEL_TOKEN = 'io.mini-kube.agent-token';
+/**
+ * The host's iptables (legacy: no libnftnl/libmnl to carry) and the extensions the kernel data path uses
+ * (src/network-agent/kernel-path.js), copied into the image with their libraries as node is. Without them
+ * the agent relays in userspace only.
+ */
+const IPTABLES_MULTI = ['/usr/sbin/xtables-legacy-multi', '/sbin/xtables-legacy-multi', '/usr/bin/xtables-legacy-multi'];
+const IPTABLES_NAMES = ['iptables-legacy', 'iptables-legacy-restore', 'iptables-legacy-save'];
+const IPTABLES_EXTENSIONS = ['libxt_standard.so', 'libxt_tcp.so', 'libxt_statistic.so', 'libxt_DNAT.so', 'libxt_MASQUERADE.so', 'libxt_conntrack.so', 'libipt_DNAT.so', 'libipt_MASQUERADE.so'];
+const XTABLES_DIRS = ['/usr/lib/x86_64-linux-gnu/xtables', '/usr/lib/aarch64-linux-gnu/xtables', '/usr/lib64/xtables', '/usr/lib/xtables', '/lib/xtables'];
+
+/** [path in the image, file on the host] of iptables-legacy, its libraries and extensions; [] without it */
+async function iptablesFiles(): Promise<[string, string][]> {
+  const multi = IPTABLES_MULTI.find((f) => existsSync(f));
+  const dir = XTABLES_DIRS.find((d) => existsSync(path.join(d, 'libxt_standard.so')));
+  if (!multi || !dir) return [];
+  const out: [string, string][] = [[multi, multi]];
+  const extensions = IPTABLES_EXTENSIONS.map((e) => path.join(dir, e)).filter((f) => existsSync(f));
+  const libs = new Set<string>();
+  for (const f of [multi, ...extensions]) for (const lib of await sharedLibraries(f)) libs.add(lib);
+  for (const f of [...extensions, ...libs]) out.push([f, await realpath(f)]);
+  return out;
+}
+
 /** the npm packages the agent may import, copied into the image's node_modules */
 const AGENT_PACKAGES = ['dns-packet', '@leichtgewicht/ip-codec'];
 
@@ -133,6 +161,7 @@ export async function agentImageTag(): Promise<string> {
   const node = await realpath(process.execPath);
   const busybox = await findBusybox();
   for (const f of [node, busybox]) hash.update(`${f} ${(await stat(f)).size} ${process.version}\n`);
+  for (const [name, source] of await iptablesFiles()) hash.update(`${name} ${(await stat(source)).size}\n`);
   for (const f of await agentFiles()) hash.update(f.name).update(await contentOf(f));
   return `${AGENT_IMAGE_REPO}:${hash.digest('hex').slice(0, 16)}`;
 }
@@ -162,13 +191,26 @@ async function buildAgentImage(docker: Docker, tag: string, log: (line: string) 
   }
   const started = performance.now();
   const entries: TarEntry[] = await nodeBusyboxRootfs(await realpath(process.execPath), await findBusybox());
+  const have = new Set(entries.map((e) => e.name));
+  /** directories to add (those the rootfs has already are skipped) */
   const dirs = new Set<string>();
+  const iptables = await iptablesFiles();
+  for (const [name, source] of iptables) {
+    if (have.has(name)) continue; // a library node or busybox brought already
+    for (let d = path.posix.dirname(name); d !== '/' && !dirs.has(d); d = path.posix.dirname(d)) dirs.add(d);
+    entries.push({ type: 'file', name, sourcePath: source, size: (await stat(source)).size, mode: 0o755 });
+  }
+  if (iptables.length) {
+    for (const n of IPTABLES_NAMES) entries.push({ type: 'symlink', name: `/usr/sbin/${n}`, target: iptables[0]![0] });
+    dirs.add('/usr/sbin');
+  }
+  dirs.add('/run'); // iptables' lock file
   for (const f of await agentFiles()) {
     for (let d = path.posix.dirname(f.name); d !== '/' && !dirs.has(d); d = path.posix.dirname(d)) dirs.add(d);
     if (f.content) entries.push({ type: 'file', name: f.name, content: f.content, mode: 0o644 });
     else entries.push({ type: 'file', name: f.name, sourcePath: f.source, size: (await stat(f.source)).size, mode: 0o644 });
   }
-  for (const d of [...dirs].sort((a, b) => a.length - b.length)) entries.push({ type: 'directory', name: d, mode: 0o755 });
+  for (const d of [...dirs].sort((a, b) => a.length - b.length)) if (!have.has(d)) entries.push({ type: 'directory', name: d, mode: 0o755 });
   // directories before the files in them
   entries.sort((a, b) => Number(b.type === 'directory' && a.type !== 'directory') - Number(a.type === 'directory' && b.type !== 'directory'));
   entries.push({ type: 'file', name: '/agent/package.json', content: Buffer.from('{"type":"module","private":true}\n') });
@@ -248,6 +290,9 @@ export async function ensureNetworkAgent(docker: Docker, opts: NetworkAgentOptio
   const order = [...(keepBlock !== undefined && keepBlock < count ? [keepBlock] : []), ...Array.from({ length: count }, (_, i) => i)];
   const tried = new Set<number>();
   const token = randomBytes(24).toString('hex');
+  // An engine that refuses the sysctls (an old or locked-down one) still gets an agent: on the relay only
+  // (kernel-path.js finds forwarding off and says so in its log).
+  let sysctls = true;
   for (const index of order) {
     if (tried.has(index)) continue;
     tried.add(index);
@@ -261,6 +306,10 @@ export async function ensureNetworkAgent(docker: Docker, opts: NetworkAgentOptio
         ExposedPorts: { [`${AGENT_CONTROL_PORT}/tcp`]: {} },
         HostConfig: {
           CapAdd: ['NET_ADMIN'],
+          // kube-proxy and CoreDNS are system daemons: on a busy machine the agent's readiness updates
+          // (an iptables-restore each), relay and DNS get 4x a container's CPU weight (only under contention)
+          CpuShares: 4096,
+          ...(sysctls ? { Sysctls: AGENT_SYSCTLS } : {}),
           NetworkMode: opts.network,
           RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 },
           ...(opts.publishPorts ? { PortBindings: { [`${AGENT_CONTROL_PORT}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
@@ -276,6 +325,12 @@ export async function ensureNetworkAgent(docker: Docker, opts: NetworkAgentOptio
         tried.delete(index);
         continue;
       }
+      if (sysctls && /sysctl/i.test(engineMessage(err))) {
+        log(`network agent: the engine refuses its sysctls (${engineMessage(err)}): relaying in userspace only`);
+        sysctls = false;
+        tried.delete(index);
+        continue;
+      }
       throw new Error(`creating the network agent: ${engineMessage(err)}`, { cause: err });
     }
     try {
@@ -284,6 +339,12 @@ export async function ensureNetworkAgent(docker: Docker, opts: NetworkAgentOptio
       await docker.getContainer(id).remove({ force: true }).catch(() => undefined);
       // the address is another cluster's agent's (or a pod's on an old network): next block
       if (/address already in use|Address already in use|in use/i.test(engineMessage(err))) continue;
+      if (sysctls && /sysctl/i.test(engineMessage(err))) {
+        log(`network agent: the engine refuses its sysctls (${engineMessage(err)}): relaying in userspace only`);
+        sysctls = false;
+        tried.delete(index);
+        continue;
+      }
       throw new Error(`starting the network agent: ${engineMessage(err)}`, { cause: err });
     }
     const agent = await describe(docker, id, opts.network, servicesCidr);

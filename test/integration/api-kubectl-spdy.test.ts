@@ -38,7 +38,7 @@ function fakeRuntime(): Runtime {
   return {
     ping: async () => true,
     ensureNetwork: unused, ensureSandboxImage: unused, removeNetwork: unused, ensureVolume: unused, removeVolumes: unused, imageExists: unused, pullImage: unused, createContainer: unused,
-    startContainer: unused, stopContainer: unused, removeContainer: unused, inspectContainer: unused, exec: unused, events: unused,
+    startContainer: unused, startContainerUntilLine: unused, stopContainer: unused, removeContainer: unused, inspectContainer: unused, exec: unused, events: unused,
     listContainers: async () => [], logs: unused,
     async execInteractive(_id, cmd, opts): Promise<ExecSession> {
       const stdout = new PassThrough();

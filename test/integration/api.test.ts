@@ -154,7 +154,7 @@ function fakeRuntime(): FakeRuntime {
     logCalls: [], resizes: [], followStreams: [],
     ping: async () => true,
     ensureNetwork: unused, ensureSandboxImage: unused, removeNetwork: unused, ensureVolume: unused, removeVolumes: unused, imageExists: unused, pullImage: unused, createContainer: unused,
-    startContainer: unused, stopContainer: unused, removeContainer: unused, inspectContainer: unused, exec: unused, events: unused,
+    startContainer: unused, startContainerUntilLine: unused, stopContainer: unused, removeContainer: unused, inspectContainer: unused, exec: unused, events: unused,
     async listContainers(labels) {
       // The pod uid is only known once the test created the pod: containers are made up per uid.
       const uid = labels[LABEL_POD_UID]!;

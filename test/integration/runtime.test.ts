@@ -144,6 +144,18 @@ describe('DockerRuntime (real engine)', () => {
     expect(await runtime.inspectContainer(`mk-test-${RUN}-does-not-exist`)).toBeUndefined();
   });
 
+  it('startContainerUntilLine: resolves once the container printed the line, rejects with its output when it exits first or stays silent', async () => {
+    const says = await runtime.createContainer(spec('says-ready', { ports: [], command: ['sh', '-c', 'echo one; sleep 0.3; echo "files written"; exec sleep 60'] }));
+    const t0 = performance.now();
+    await runtime.startContainerUntilLine(says, 'files written', 10_000);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(250); // waited for the line, not only for the start
+    expect((await runtime.inspectContainer(says))?.running).toBe(true);
+    const dies = await runtime.createContainer(spec('dies', { ports: [], command: ['sh', '-c', 'echo cannot write /etc/hosts >&2; exit 1'] }));
+    await expect(runtime.startContainerUntilLine(dies, 'files written', 10_000)).rejects.toThrow(/exited before it printed "files written": cannot write \/etc\/hosts/);
+    const silent = await runtime.createContainer(spec('silent', { ports: [], command: ['sleep', '60'] }));
+    await expect(runtime.startContainerUntilLine(silent, 'files written', 500)).rejects.toThrow(/did not print "files written" within 500 ms/);
+  });
+
   it('publishes container ports on 127.0.0.1 in publishPorts mode', async () => {
     const id = await run('web-pub', { publishPorts: true });
     const info = await runtime.inspectContainer(id);

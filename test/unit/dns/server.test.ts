@@ -75,6 +75,27 @@ describe('the DNS server, through node:dns', () => {
     expect(await resolver.resolve4('late.shop.svc.cluster.local')).toEqual(['10.96.0.99']);
   });
 
+  it('the same query again: the same answer with its own id, until the snapshot changes', async () => {
+    const sock = createSocket('udp4');
+    await new Promise<void>((resolve) => sock.bind(0, '127.0.0.1', () => resolve()));
+    const ask = (id: number): Promise<dnsPacket.DecodedPacket> => new Promise((resolve) => {
+      sock.once('message', (m) => resolve(dnsPacket.decode(m)));
+      sock.send(dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', name: 'web.shop.svc.cluster.local', class: 'IN' }] }), server.port, '127.0.0.1');
+    });
+    const before = server.stats.cluster;
+    const [a, b] = [await ask(101), await ask(202)];
+    expect([a.id, b.id]).toEqual([101, 202]);
+    expect(b.answers).toEqual(a.answers);
+    expect(a.answers!.map((r) => r.data)).toEqual(['10.96.0.20']);
+    expect(server.stats.cluster - before).toBe(2);
+    const web = snapshot.services.find((s) => s.name === 'web')!;
+    snapshot = { ...snapshot, services: [...snapshot.services.filter((s) => s !== web), { ...web, clusterIP: '10.96.0.21' }] };
+    expect((await ask(303)).answers!.map((r) => r.data)).toEqual(['10.96.0.21']);
+    snapshot = { ...snapshot, services: [...snapshot.services.filter((s) => s.name !== 'web'), web] };
+    expect((await ask(404)).answers!.map((r) => r.data)).toEqual(['10.96.0.20']);
+    sock.close();
+  });
+
   it('forwards other names to the upstream, and answers the second lookup from its cache', async () => {
     const before = upstream.queries.filter((q) => q === 'example.org A').length;
     expect(await resolver.resolve4('example.org')).toEqual(['93.184.216.34']);
