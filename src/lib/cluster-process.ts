@@ -53,6 +53,12 @@ export function prefork(): void {
   spare = forkChild();
 }
 
+/** A process that runs its clusters in process does not need the spare: it stops loading now. */
+export function dropSpare(): void {
+  spare?.kill('SIGKILL');
+  spare = undefined;
+}
+
 function take(): ChildProcess {
   prefork();
   const child = spare!;

@@ -19,7 +19,7 @@ import { entryForHome, kubeconfigFor, renderKubeconfig } from '../control-plane/
 import { parseManifests } from '../manifests/index.js';
 import type { Kind } from '../kube/kinds.js';
 import type { KubeObject, Stored } from '../store/store.js';
-import { ClusterProcess, prefork } from './cluster-process.js';
+import { ClusterProcess, dropSpare, prefork } from './cluster-process.js';
 import { forget, guard, register, unregister } from './reaper.js';
 import { rememberTls, seedTls } from './tls-cache.js';
 import { describeDeployment, describeEndpoints, describePod, waitUntil, type Observation } from './waits.js';
@@ -136,6 +136,7 @@ export class Cluster implements AsyncDisposable {
     let backend: Backend;
     try {
       if (opts.inProcess) {
+        dropSpare();
         backend = await startInProcess(home, { ...options, log: opts.log });
       } else {
         proc = await ClusterProcess.start({ home, ownsHome, clusterId, options: { ...options, log: !!opts.log } }, opts.log);
