@@ -30,6 +30,8 @@ const { generateTls } = await import('../../dist/src/api/http/tls.js');
 const tls = await generateTls();
 const subjects = [
   { label: 'mini-kube startCluster() / stop()', start: () => startCluster(), stop: (c) => c.stop() },
+  // the control plane on the caller's loop (decision 183's inProcess), as every cluster ran before it
+  { label: 'startCluster({ inProcess: true })', start: () => startCluster({ inProcess: true }), stop: (c) => c.stop() },
   {
     label: 'baseline: docker network create / rm',
     start: () => docker.createNetwork({ Name: `mk-bench-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, Labels: { 'io.mini-kube.bench': 'true' } }),
@@ -67,9 +69,17 @@ for (const [k, s] of subjects.entries()) {
   console.log(`${s.label.padEnd(40)} ${f(a.median).padStart(9)} ${f(a.p90)} ${f(b.median).padStart(9)} ${f(b.p90)} ${f(a.median + b.median).padStart(9)}`);
 }
 
-const cold = [];
+// cold: a fresh process imports the package, starts one cluster and stops it; its own process and
+// in-process alternated. A test file imports then does its own set-up: COLD_GAP_MS (default 300) of it
+// between import and start, during which the spare control plane loads.
+const modes = { 'own process': {}, 'in process': { IN_PROCESS: '1', MINI_KUBE_PREFORK: '0' } };
+const cold = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
 for (let i = 0; i < Math.min(N, 10); i++) {
-  cold.push(JSON.parse(execFileSync(process.execPath, [new URL('./cold.mjs', import.meta.url).pathname], { encoding: 'utf8' })));
+  for (const [m, env] of Object.entries(modes)) {
+    cold[m].push(JSON.parse(execFileSync(process.execPath, [new URL('./cold.mjs', import.meta.url).pathname], { encoding: 'utf8', env: { ...process.env, ...env } })));
+  }
 }
-const coldStats = (k) => stats(cold.map((c) => c[k]));
-console.log(`\ncold, in a fresh process (${cold.length} runs): import p50 ${f(coldStats('import').median)}  start p50 ${f(coldStats('start').median)} p90 ${f(coldStats('start').p90)}  stop p50 ${f(coldStats('stop').median)} p90 ${f(coldStats('stop').p90)}`);
+for (const m of Object.keys(modes)) {
+  const coldStats = (k) => stats(cold[m].map((c) => c[k]));
+  console.log(`\ncold, ${m}, in a fresh process (${cold[m].length} runs): import p50 ${f(coldStats('import').median)}  start p50 ${f(coldStats('start').median)} p90 ${f(coldStats('start').p90)}  stop p50 ${f(coldStats('stop').median)}  import+gap+start p50 ${f(coldStats('total').median)}`);
+}

@@ -11,20 +11,18 @@ import { execInPod } from '../client/exec.js';
 import { readLogs } from '../client/logs.js';
 import { readManifestPaths } from '../client/manifests.js';
 import { eventsFor, podsBySelector, podsOf, sortEvents } from '../client/objects.js';
-import { startControlPlane, type ControlPlane } from '../control-plane/control-plane.js';
+import type { ControlPlane } from '../control-plane/control-plane.js';
 import { loadConfig } from '../control-plane/home.js';
-import { networkName, SHARED_NETWORK_LABELS } from '../runtime/network.js';
-import { createDockerClient } from '../runtime/docker-client.js';
 import type { ConfigMap, Deployment, Endpoints, Event, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
 import { formatSelector } from '../kube/labels.js';
 import { entryForHome, kubeconfigFor, renderKubeconfig } from '../control-plane/kubeconfig.js';
 import { parseManifests } from '../manifests/index.js';
 import type { Kind } from '../kube/kinds.js';
 import type { KubeObject, Stored } from '../store/store.js';
-import { forget, guard, reapAbandoned, register, removeClusterResources, unregister } from './reaper.js';
+import { ClusterProcess, dropSpare, prefork } from './cluster-process.js';
+import { forget, guard, register, unregister } from './reaper.js';
 import { rememberTls, seedTls } from './tls-cache.js';
 import { describeDeployment, describeEndpoints, describePod, waitUntil, type Observation } from './waits.js';
-import { dashboardAddon } from '../dashboard/addon.js';
 
 export interface ClusterOptions {
   /** home directory; default: a new temporary one, removed on stop */
@@ -40,6 +38,24 @@ export interface ClusterOptions {
   log?: (line: string) => void;
   /** the kubelet's clusterDNS, the pods' nameserver under dnsPolicy ClusterFirst (default: none, Default's) */
   clusterDNS?: string[];
+  /**
+   * run the control plane on the caller's own event loop (the library before decision 183), which makes
+   * `cluster.controlPlane` (the store, kubelet, proxy objects) reachable for white-box tests of mini-kube
+   * itself. Then a blocked loop (execFileSync) or faked timers starve the cluster. Default: its own process.
+   */
+  inProcess?: boolean;
+}
+
+/** What a Cluster runs on: the control plane in its own process (default) or in the caller's. */
+interface Backend {
+  url: string;
+  token: string;
+  caPem: string;
+  clusterId: string;
+  nodePortAddress?: string;
+  controlPlane?: ControlPlane;
+  kill(podUid: string, container: string, signal: string): Promise<string>;
+  stop(): Promise<void>;
 }
 
 export interface WaitOptions {
@@ -91,11 +107,10 @@ export class Cluster implements AsyncDisposable {
 
   private constructor(
     readonly home: string,
-    readonly controlPlane: ControlPlane,
+    private readonly backend: Backend,
     private readonly ownsHome: boolean,
-    private readonly reaping: Promise<unknown>,
   ) {
-    this.client = new ApiClient({ url: controlPlane.url, token: controlPlane.token, caPem: controlPlane.caPem });
+    this.client = new ApiClient({ url: backend.url, token: backend.token, caPem: backend.caPem });
   }
 
   static async start(opts: ClusterOptions = {}): Promise<Cluster> {
@@ -105,50 +120,63 @@ export class Cluster implements AsyncDisposable {
     const { clusterId } = loadConfig(home);
     const entry = { clusterId, pid: process.pid, home: ownsHome ? home : undefined };
     register(entry);
-    guard(entry);
-    const seeded = ownsHome && seedTls(home);
-    let cp: ControlPlane;
+    let proc: ClusterProcess | undefined;
+    guard(entry, () => proc?.killNow());
+    // A fresh home (temporary, or a new directory the caller made, as the test harness does) takes the
+    // user's shared TLS identity instead of generating one (decision 062; the explicit-home case: 183).
+    const fresh = ownsHome || !fs.existsSync(path.join(home, 'ca.crt'));
+    if (fresh) seedTls(home);
+    const options = {
+      publishPorts: opts.publishPorts ?? process.platform !== 'linux',
+      allowPrivileged: opts.allowPrivileged,
+      clusterDNS: opts.clusterDNS,
+      // A home the caller chose is one the CLI may be pointed at (MINI_KUBE_HOME): let it find us.
+      publishState: !ownsHome,
+    };
+    let backend: Backend;
     try {
-      cp = await startControlPlane({
-        home,
-        publishPorts: opts.publishPorts ?? process.platform !== 'linux',
-        allowPrivileged: opts.allowPrivileged,
-        log: opts.log,
-        clusterDNS: opts.clusterDNS,
-        // A home the caller chose is one the CLI may be pointed at (MINI_KUBE_HOME): let it find us.
-        publishState: !ownsHome,
-        dashboard: dashboardAddon,
-      });
+      if (opts.inProcess) {
+        dropSpare();
+        backend = await startInProcess(home, { ...options, log: opts.log });
+      } else {
+        proc = await ClusterProcess.start({ home, ownsHome, clusterId, options: { ...options, log: !!opts.log } }, opts.log);
+        const p = proc;
+        backend = {
+          ...p.started,
+          kill: (uid, container, signal) => p.kill(uid, container, signal),
+          stop: () => p.stop(),
+        };
+      }
     } catch (err) {
       forget(clusterId);
       unregister(clusterId);
       if (ownsHome) fs.rmSync(home, { recursive: true, force: true });
       throw err;
     }
-    // The CLI's control plane waits for an engine that is not ready yet; a test wants to know now. The
-    // kubelet made the network already (an inspect when it exists); if it could not, say why and stop.
-    try {
-      await cp.runtime.ensureNetwork(networkName(clusterId), SHARED_NETWORK_LABELS);
-    } catch (err) {
-      await cp.stop({ removeContainers: true }).catch(() => {});
-      forget(clusterId);
-      unregister(clusterId);
-      if (ownsHome) fs.rmSync(home, { recursive: true, force: true });
-      throw new Error(`mini-kube: the cluster cannot run pods: ${(err as Error).message}`, { cause: err });
-    }
-    if (ownsHome && !seeded) rememberTls(home);
-    // Leftovers of test processes that were killed: removed in the background, never blocking this start.
-    const reaping = reapAbandoned(cp.runtime).catch(() => []);
-    return new Cluster(home, cp, ownsHome, reaping);
+    // also when seeded: the API server regenerates an identity that lacks a name it now needs (the
+    // kubernetes Service's addresses), and the next clusters should get that one
+    if (fresh) rememberTls(home);
+    return new Cluster(home, backend, ownsHome);
   }
 
   get url(): string {
-    return this.controlPlane.url;
+    return this.backend.url;
+  }
+
+  /**
+   * The control plane's objects (store, kubelet, proxy ...), for white-box tests of mini-kube itself: only
+   * with `startCluster({ inProcess: true })`. A cluster in its own process is reached through its API.
+   */
+  get controlPlane(): ControlPlane {
+    if (!this.backend.controlPlane) {
+      throw new Error('cluster.controlPlane exists only for startCluster({ inProcess: true }): this cluster\'s control plane runs in its own process; use its API (cluster.client, kubeconfig())');
+    }
+    return this.backend.controlPlane;
   }
 
   /** The value of the io.mini-kube.cluster label on every container of this cluster. */
   get clusterId(): string {
-    return this.controlPlane.clusterId;
+    return this.backend.clusterId;
   }
 
   /** Applies YAML text (one or many documents) or objects; a document with an error applies nothing. */
@@ -213,11 +241,10 @@ export class Cluster implements AsyncDisposable {
     const p = await this.client.get<Pod>('Pod', opts.namespace ?? 'default', pod);
     const name = opts.container ?? p.spec?.containers?.[0]?.name;
     if (!name) throw new Error(`pod "${pod}" has no containers`);
-    const running = (await this.controlPlane.kubelet.instances(p.metadata.uid, name)).find((c) => c.running);
-    if (!running) throw new Error(`container "${name}" of pod "${pod}" is not running`);
     // the engine's kill (a stop would send SIGTERM first, which the app may handle and exit 0 on)
-    await createDockerClient().getContainer(running.id).kill({ signal: opts.signal ?? 'SIGKILL' });
-    return running.id;
+    return this.backend.kill(p.metadata.uid, name, opts.signal ?? 'SIGKILL').catch((err: Error) => {
+      throw new Error(err.message.includes('is not running') ? `container "${name}" of pod "${pod}" is not running` : err.message);
+    });
   }
 
   /** Polls check every 100 ms until it reports ok; on timeout the error says what it saw last. */
@@ -283,7 +310,7 @@ export class Cluster implements AsyncDisposable {
     const ports = svc.spec?.ports ?? [];
     const p = opts.port === undefined ? ports[0] : ports.find((x) => x.name === opts.port || x.port === opts.port);
     if (!p?.nodePort) throw new Error(`service "${name}" has no nodePort${opts.port !== undefined ? ` for port ${opts.port}` : ''} (type ${svc.spec?.type ?? 'ClusterIP'})`);
-    const address = this.controlPlane.config.nodePortAddress;
+    const address = this.backend.nodePortAddress;
     const host = address && address !== '0.0.0.0' ? address : '127.0.0.1';
     return `http://${host}:${p.nodePort}`;
   }
@@ -321,11 +348,8 @@ export class Cluster implements AsyncDisposable {
     this.stopping ??= (async () => {
       this.client.close();
       try {
-        await this.controlPlane.stop({ removeContainers: true });
+        await this.backend.stop();
       } finally {
-        // Belt and braces: whatever still carries this cluster's label goes, whatever happened above.
-        await removeClusterResources(this.controlPlane.runtime, this.clusterId);
-        await this.reaping;
         if (this.ownsHome) fs.rmSync(this.home, { recursive: true, force: true });
         unregister(this.clusterId);
         forget(this.clusterId);
@@ -338,6 +362,48 @@ export class Cluster implements AsyncDisposable {
     await this.stop();
   }
 }
+
+/** The control plane on the caller's event loop (`inProcess: true`), loaded only then. */
+async function startInProcess(home: string, o: { publishPorts: boolean; allowPrivileged?: boolean; clusterDNS?: string[]; publishState: boolean; log?: (line: string) => void }): Promise<Backend> {
+  const [{ startControlPlane }, { dashboardAddon }, { networkName, SHARED_NETWORK_LABELS }, { createDockerClient }, { reapAbandoned, removeClusterResources }] = await Promise.all([
+    import('../control-plane/control-plane.js'), import('../dashboard/addon.js'), import('../runtime/network.js'),
+    import('../runtime/docker-client.js'), import('./reaper.js'),
+  ]);
+  const cp = await startControlPlane({ home, ...o, dashboard: dashboardAddon });
+  // The CLI's control plane waits for an engine that is not ready yet; a test wants to know now. The
+  // kubelet made the network already (an inspect when it exists); if it could not, say why and stop.
+  try {
+    await cp.runtime.ensureNetwork(networkName(cp.clusterId), SHARED_NETWORK_LABELS);
+  } catch (err) {
+    await cp.stop({ removeContainers: true }).catch(() => {});
+    throw new Error(`mini-kube: the cluster cannot run pods: ${(err as Error).message}`, { cause: err });
+  }
+  // Leftovers of test processes that were killed: removed in the background, never blocking this start.
+  const reaping = reapAbandoned(cp.runtime).catch(() => []);
+  return {
+    url: cp.url, token: cp.token, caPem: cp.caPem, clusterId: cp.clusterId, nodePortAddress: cp.config.nodePortAddress,
+    controlPlane: cp,
+    async kill(uid, container, signal) {
+      const running = (await cp.kubelet.instances(uid, container)).find((c) => c.running);
+      if (!running) throw new Error(`container "${container}" is not running`);
+      await createDockerClient().getContainer(running.id).kill({ signal });
+      return running.id;
+    },
+    async stop() {
+      try {
+        await cp.stop({ removeContainers: true });
+      } finally {
+        // Belt and braces: whatever still carries this cluster's label goes, whatever happened above.
+        await removeClusterResources(cp.runtime, cp.clusterId);
+        await reaping;
+      }
+    },
+  };
+}
+
+// The first cluster of a process need not wait for a control plane to load: one is loading from the
+// moment the library is (MINI_KUBE_PREFORK=0 turns this off).
+if (process.env['MINI_KUBE_PREFORK'] !== '0') prefork();
 
 /** Starts an isolated cluster: `await using cluster = await startCluster()`. */
 export function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {

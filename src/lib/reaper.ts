@@ -69,10 +69,13 @@ export async function removeClusterResources(runtime: Runtime, clusterId: string
 // ---- layer 2: the exit safety net ----
 
 const live = new Map<string, ClusterEntry>();
+/** what must stop before the containers are removed (a control-plane process would restart them) */
+const stoppers = new Map<string, () => void>();
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** Watches the cluster until forget(): if the process exits first, its containers go with it. */
-export function guard(entry: ClusterEntry): void {
+export function guard(entry: ClusterEntry, stopFirst?: () => void): void {
+  if (stopFirst) stoppers.set(entry.clusterId, stopFirst);
   if (!live.size) {
     process.on('exit', onExit);
     for (const s of SIGNALS) process.on(s, onSignal);
@@ -82,6 +85,7 @@ export function guard(entry: ClusterEntry): void {
 
 export function forget(clusterId: string): void {
   live.delete(clusterId);
+  stoppers.delete(clusterId);
   if (!live.size) {
     process.off('exit', onExit);
     for (const s of SIGNALS) process.off(s, onSignal);
@@ -92,6 +96,8 @@ function onExit(): void {
   if (!live.size) return;
   const entries = [...live.values()];
   live.clear();
+  for (const stop of stoppers.values()) stop();
+  stoppers.clear();
   reapNow(entries);
 }
 

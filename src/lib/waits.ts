@@ -4,6 +4,7 @@
 import type { Deployment, Endpoints, Pod } from '../kube/types.js';
 import { isPodReady } from '../kube/pod.js';
 import { APPS_DEFAULTS } from '../kube/defaults.js';
+import { realNow, realSleep } from './real-timers.js';
 
 export interface Observation {
   ok: boolean;
@@ -19,7 +20,7 @@ export class WaitTimeoutError extends Error {
 }
 
 export async function waitUntil(what: string, check: () => Promise<Observation>, timeoutMs = 60_000, intervalMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = realNow() + timeoutMs;
   let seen: string;
   for (;;) {
     try {
@@ -29,8 +30,8 @@ export async function waitUntil(what: string, check: () => Promise<Observation>,
     } catch (err) {
       seen = (err as Error).message;
     }
-    if (Date.now() >= deadline) throw new WaitTimeoutError(what, timeoutMs, seen);
-    await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
+    if (realNow() >= deadline) throw new WaitTimeoutError(what, timeoutMs, seen);
+    await realSleep(Math.min(intervalMs, Math.max(0, deadline - realNow())));
   }
 }
 

@@ -2,6 +2,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { createRequire } from 'node:module';
+// first: it keeps dockerode's BuildKit (gRPC) and SSH parts from loading until they are used
+import './dockerode-lazy-parts.js';
 import Docker from 'dockerode';
 
 /**

@@ -65,7 +65,7 @@ describe('dryRun=All changes nothing', () => {
     const ns = await c.get('Namespace', undefined, 'dry') as Stored & { status: { phase: string } };
     for (const p of pods) expect(p.metadata.deletionTimestamp, `pod ${p.metadata.name}`).toBeUndefined();
     // the pods' containers and their sandboxes: a pod and its sandbox go together (not the network agent)
-    const running = execFileSync('docker', ['ps', '-q', '--no-trunc', '--filter', `label=${LABEL_CLUSTER}=${env.cluster.controlPlane.clusterId}`, '--filter', `label=${LABEL_POD_UID}`], { encoding: 'utf8' })
+    const running = execFileSync('docker', ['ps', '-q', '--no-trunc', '--filter', `label=${LABEL_CLUSTER}=${env.cluster.clusterId}`, '--filter', `label=${LABEL_POD_UID}`], { encoding: 'utf8' })
       .split('\n').filter(Boolean).sort();
     return {
       uids: [ns, deploy, ...pods].map((o) => `${o.kind}/${o.metadata.name}/${o.metadata.uid}`).sort(),

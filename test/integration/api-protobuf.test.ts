@@ -21,7 +21,7 @@ let kubectl120: string;
 
 beforeAll(async () => {
   kubectl120 = ensureKubectl120();
-  env = await kubectlEnv(process.env['KUBECTL'] ?? 'kubectl');
+  env = await kubectlEnv(process.env['KUBECTL'] ?? 'kubectl', { inProcess: true });
 }, 180_000);
 
 afterAll(async () => {

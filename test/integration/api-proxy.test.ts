@@ -108,7 +108,7 @@ describe('the proxy subresources through kubectl', () => {
 describe('the proxy subresources in the published-ports mode', () => {
   let cluster: Cluster;
   beforeAll(async () => {
-    cluster = await testCluster({ publishPorts: true });
+    cluster = await testCluster({ publishPorts: true, inProcess: true });
     await cluster.apply(APP);
     await cluster.waitForEndpoints('web', 1);
   }, 240_000);

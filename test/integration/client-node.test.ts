@@ -54,7 +54,7 @@ function sink(): Writable & { text(): string } {
 }
 
 beforeAll(async () => {
-  cluster = await testCluster();
+  cluster = await testCluster({ inProcess: true }); // writes the store directly
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-client-node-'));
   const printed = await cli(cluster, ['kubeconfig']);
   expect(printed.code, printed.stderr).toBe(0);

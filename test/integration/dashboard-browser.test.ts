@@ -41,7 +41,7 @@ function get(url: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  cluster = await testCluster();
+  cluster = await testCluster({ inProcess: true }); // the dashboard's login link
   await cluster.apply(manifests() as never);
   await cluster.waitForEndpoints('mysvc', 3, { timeoutMs: 60_000 });
   const svc = await cluster.client.get<Service>('Service', 'default', 'mysvc');

@@ -12,7 +12,7 @@ import { LABEL_CLUSTER, LABEL_POD_UID } from '../../src/runtime/runtime.js';
 import { CLI, ROOT, testCluster, until } from './harness.js';
 
 let cluster: Cluster;
-beforeAll(async () => { cluster = await testCluster(); }, 60_000);
+beforeAll(async () => { cluster = await testCluster({ inProcess: true }); }, 60_000);
 afterAll(async () => { await cluster?.stop(); }, 60_000);
 
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');

@@ -38,7 +38,7 @@ const restarts = (p: Pod): number => p.status?.containerStatuses?.[0]?.restartCo
 describe('kubelet: decide, then act, on the real engine', () => {
   let cluster: Cluster;
   beforeAll(async () => {
-    cluster = await testCluster();
+    cluster = await testCluster({ inProcess: true }); // watches the store, asks the runtime
   });
   afterAll(async () => {
     await cluster?.stop();

@@ -1,5 +1,6 @@
 // When stop() never runs: a process that exits with its cluster running (process.exit) removes it on
-// the way out; a process killed with SIGKILL leaves it, and the next startCluster() anywhere reaps it.
+// the way out; a process killed with SIGKILL together with its control plane leaves it, and the next
+// startCluster() anywhere reaps it.
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCluster } from '../../src/lib/index.js';
@@ -16,13 +17,15 @@ describe('library: safety nets', () => {
     expect(await containersOf(id)).toEqual([]);
   }, 85_000);
 
-  it('a cluster of a SIGKILLed process is reaped by the next startCluster()', async () => {
+  it('a cluster whose test process and control-plane process were both SIGKILLed is reaped by the next startCluster()', async () => {
     await buildSampleImage();
-    const c = run([path.join(FIXTURES, 'abandon.mjs')], { env: { MODE: 'hang' } });
+    // its own process group: the kill takes the test process and the control plane it forked together,
+    // so nothing runs on the way out (a lone SIGKILLed test process: library-off-loop.test.ts)
+    const c = run([path.join(FIXTURES, 'abandon.mjs')], { env: { MODE: 'hang' }, detached: true });
     try {
       const id = (await lineFrom(c, /CLUSTER=(\w+)/))[1]!;
       expect((await podContainersOf(id)).length).toBe(2); // the pod's container and its sandbox
-      c.child.kill('SIGKILL');
+      process.kill(-c.child.pid!, 'SIGKILL');
       await c.done;
       expect((await podContainersOf(id)).length).toBe(2); // nothing ran on the way out
 
@@ -33,7 +36,7 @@ describe('library: safety nets', () => {
     } finally {
       // a failed expectation above must not leave the hanging child (and its cluster) behind
       if (c.child.exitCode === null && c.child.signalCode === null) {
-        c.child.kill('SIGKILL');
+        try { process.kill(-c.child.pid!, 'SIGKILL'); } catch { /* gone */ }
         await c.done;
         await (await startCluster()).stop(); // reaps the cluster it left
       }

@@ -130,7 +130,7 @@ describe('reliability: zero failed requests under constant load', () => {
   let cluster: Cluster;
   let url: string;
   beforeAll(async () => {
-    cluster = await testCluster();
+    cluster = await testCluster({ inProcess: true }); // the proxy's state
     await cluster.apply(manifest('1'));
     await cluster.waitForEndpoints('roll', 3, { timeoutMs: 90_000 });
     url = await cluster.serviceUrl('roll');

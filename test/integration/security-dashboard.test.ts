@@ -22,7 +22,7 @@ let browser: Browser;
 let nodePort: number;
 
 beforeAll(async () => {
-  cluster = await testCluster();
+  cluster = await testCluster({ inProcess: true }); // the dashboard's login link
   await cluster.apply([
     {
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'echo' },

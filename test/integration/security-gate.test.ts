@@ -41,10 +41,11 @@ spec:
 describe('security gate: no kind and no writer bypasses it', () => {
   let env: KubectlEnv;
 
-  beforeAll(async () => { env = await kubectlEnv('kubectl'); }, 120_000);
+  // inProcess: reads the store behind the API
+  beforeAll(async () => { env = await kubectlEnv('kubectl', { inProcess: true }); }, 120_000);
   afterAll(async () => { await env?.stop(); }, 60_000);
 
-  const clusterContainers = () => execFileSync('docker', ['ps', '-a', '--format', '{{.Names}} {{.Ports}}', '--filter', `label=${LABEL_CLUSTER}=${env.cluster.controlPlane.clusterId}`], { encoding: 'utf8' });
+  const clusterContainers = () => execFileSync('docker', ['ps', '-a', '--format', '{{.Names}} {{.Ports}}', '--filter', `label=${LABEL_CLUSTER}=${env.cluster.clusterId}`], { encoding: 'utf8' });
 
   it('refuses ReplicaSets with privileged, added capabilities, hostNetwork, hostPID, the Docker socket or a hostPort below 1024 on every write verb (kubectl 1.32)', async () => {
     for (const [name, spec, field] of SETTINGS) {

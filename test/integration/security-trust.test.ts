@@ -102,7 +102,7 @@ describe('security: nothing acts on a pod status a client wrote', () => {
     await new Promise<void>((resolve) => bait.listen(0, '0.0.0.0', resolve));
     port = (bait.address() as net.AddressInfo).port;
 
-    cluster = await testCluster();
+    cluster = await testCluster({ inProcess: true }); // stops the kubelet alone
     await cluster.apply([
       {
         apiVersion: 'v1', kind: 'Pod',

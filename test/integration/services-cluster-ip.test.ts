@@ -132,7 +132,7 @@ function suite(mode: 'direct' | 'published'): void {
     let ip: string;
     let web: string[];
     beforeAll(async () => {
-      cluster = await testCluster({ publishPorts: mode === 'published' });
+      cluster = await testCluster({ publishPorts: mode === 'published', inProcess: true }); // the network agent, the store
       const agent = await cluster.controlPlane.network.ready;
       expect(agent?.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
       await cluster.apply(APP);

@@ -76,7 +76,7 @@ describe('Services through published ports, layer 4 and HTTP mode', () => {
   let names: string[];
   const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
   beforeAll(async () => {
-    cluster = await testCluster({ publishPorts: true });
+    cluster = await testCluster({ publishPorts: true, inProcess: true }); // the proxy's counters
   });
   afterAll(async () => {
     keepAlive.destroy();

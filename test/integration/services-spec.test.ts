@@ -89,7 +89,7 @@ describe('Services: spec semantics on the real engine', () => {
   let cluster: Cluster;
   let restarted: ControlPlane | undefined;
   beforeAll(async () => {
-    cluster = await testCluster();
+    cluster = await testCluster({ inProcess: true }); // reads the store, stops the control plane
   });
   afterAll(async () => {
     await restarted?.stop({ removeContainers: true });

@@ -72,7 +72,7 @@ describe('tutorial: a NodePort Service round-robins over ready pods only', () =>
   let url: string;
   let names: string[];
   beforeAll(async () => {
-    cluster = await testCluster();
+    cluster = await testCluster({ inProcess: true }); // the runtime
   });
   afterAll(async () => {
     await cluster?.stop();

@@ -15,9 +15,10 @@ export interface ChildResult {
   stderr: string;
 }
 
-export function run(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): { child: ChildProcess; done: Promise<ChildResult>; output: () => string } {
+/** detached: in a process group of its own, so that `process.kill(-child.pid)` kills it and its children. */
+export function run(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; detached?: boolean } = {}): { child: ChildProcess; done: Promise<ChildResult>; output: () => string } {
   const child = spawn(process.execPath, args, {
-    cwd: ROOT, env: { ...process.env, ...opts.env, FORCE_COLOR: '0', NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'],
+    cwd: ROOT, env: { ...process.env, ...opts.env, FORCE_COLOR: '0', NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'], detached: opts.detached,
   });
   let stdout = '';
   let stderr = '';
