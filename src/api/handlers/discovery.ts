@@ -13,6 +13,8 @@ import { ENDPOINT_SLICE_API_VERSION, ENDPOINT_SLICE_GROUP } from '../registry/en
 import { ENDPOINT_SLICES_RESOURCE } from './endpoint-slices.js';
 import { LEGACY_GROUP_VERSION, LEGACY_RESOURCES, SUBRESOURCES } from '../http/paths.js';
 import { AUTH_GROUPS, authApiResources } from './auth-reviews.js';
+import { registerOpenApi } from './openapi.js';
+import type { ServedGroupVersion, ServedResource } from '../openapi/paths.js';
 
 export interface VersionInfo {
   major: string;
@@ -112,12 +114,7 @@ export function registerDiscovery(app: Router, opts: { version: VersionInfo; por
     goVersion: `node${process.versions.node}`, compiler: 'gc', platform: `${process.platform === 'win32' ? 'windows' : process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
   }));
 
-  // An empty protobuf document: kubectl apply's client-side validation then skips every kind (§1.3).
-  app.get('/openapi/v2', (_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': 0 });
-    res.end();
-  });
-  // /openapi/v3 stays unserved (404 by the fallback): kubectl 1.32 then falls back to v2.
+  registerOpenApi(app, { served: servedGroupVersions, gitVersion: opts.version.gitVersion });
 
   for (const path of ['/healthz', '/readyz', '/livez']) {
     app.get(path, (_req, res) => {
@@ -125,4 +122,17 @@ export function registerDiscovery(app: Router, opts: { version: VersionInfo; por
       res.end('ok');
     });
   }
+}
+
+/** Every group/version discovery lists (but the legacy extensions/v1beta1), with its resources: what OpenAPI documents. */
+export function servedGroupVersions(): ServedGroupVersion[] {
+  const list = (resources: Record<string, unknown>[]) => resources as unknown as ServedResource[];
+  return [
+    { group: '', version: 'v1', resources: list(apiResources('')) },
+    { group: 'apps', version: 'v1', resources: list(apiResources('apps')) },
+    { group: ENDPOINT_SLICE_GROUP, version: 'v1', resources: [{ ...ENDPOINT_SLICES_RESOURCE, verbs: [...ENDPOINT_SLICES_RESOURCE.verbs] }] },
+    ...AUTH_GROUPS.map((g) => ({ group: g.name, version: 'v1', resources: list(authApiResources(g.name)) })),
+    // documented as the apps/v1 objects it serves, so that kubectl 1.20 finds the tutorial's kind
+    { group: LEGACY_GROUP_VERSION.split('/')[0]!, version: LEGACY_GROUP_VERSION.split('/')[1]!, resources: list(legacyApiResources()), schemaOf: { group: 'apps', version: 'v1' } },
+  ];
 }
