@@ -11,12 +11,16 @@ export type Schema = Record<string, unknown>;
 /** Where a v2 $ref points. */
 export const V2_REF = '#/definitions/';
 
+/** One APIResourceList entry, as discovery serves it. */
 export interface ServedResource {
   /** "pods" or "pods/status" */
   name: string;
+  singularName?: string;
   kind: string;
   namespaced: boolean;
   verbs: string[];
+  shortNames?: string[];
+  categories?: string[];
   /** a subresource's own group/version when it differs (scale: autoscaling/v1) */
   group?: string;
   version?: string;
