@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { addDefinitions, definitionName, sortKeys, typeMetaProperties } from './schemas.js';
 import { buildPaths, groupVersionPath, V2_REF, type Schema, type ServedGroupVersion } from './paths.js';
-import { loadProtoSource } from './proto-source.js';
+import { loadProtoSource, protoPackage } from './proto-source.js';
 
 export interface OpenApiDocuments {
   v2: { doc: Record<string, unknown>; json: Buffer; hash: string };
@@ -41,21 +41,27 @@ export function buildOpenApi(served: readonly ServedGroupVersion[], gitVersion: 
   // The kinds (and their lists), with the group/version/kinds each definition stands for.
   const gvkOf = new Map<string, { group: string; version: string; kind: string }[]>();
   const roots = [];
+  /** group/version/kind -> its definition: the message's, or the stand-in of a kind whose .proto is not vendored */
+  const defNames = new Map<string, string>();
+  const standIns = new Map<string, string>();
   for (const gv of served) {
     for (const r of gv.resources) {
       const group = r.group ?? gv.group;
       const version = r.version ?? gv.version;
       for (const kind of [r.kind, `${r.kind}List`]) {
         const msg = r.group === undefined && gv.schemaOf ? source.message(gv.schemaOf.group, gv.schemaOf.version, kind) : source.message(group, version, kind);
-        if (!msg) continue;
-        const name = definitionName(msg.fullName);
+        if (!msg && r.name.includes('/')) continue;
+        const name = msg ? definitionName(msg.fullName) : definitionName(`${protoPackage(group, version)}.${kind}`);
+        if (!msg) standIns.set(name, kind);
+        defNames.set(`${group}/${version}/${kind}`, name);
         const list = gvkOf.get(name) ?? [];
         if (!list.some((g) => g.group === group && g.version === version && g.kind === kind)) list.push({ group, version, kind });
         gvkOf.set(name, list);
-        roots.push(msg);
+        if (msg) roots.push(msg);
       }
     }
   }
+  for (const meta of ['ObjectMeta', 'ListMeta']) roots.push(source.root.lookupType(`k8s.io.apimachinery.pkg.apis.meta.v1.${meta}`));
   for (const meta of ['DeleteOptions', 'Status']) {
     const msg = source.root.lookupType(`k8s.io.apimachinery.pkg.apis.meta.v1.${meta}`);
     roots.push(msg);
@@ -63,6 +69,7 @@ export function buildOpenApi(served: readonly ServedGroupVersion[], gitVersion: 
   }
   const definitions: Record<string, Schema> = {};
   addDefinitions(roots, definitions);
+  for (const [name, kind] of standIns) definitions[name] = standIn(kind);
   definitions[`${META}Patch`] = { description: 'Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.', type: 'object' };
   for (const [name, gvks] of gvkOf) {
     const def = definitions[name]!;
@@ -72,10 +79,7 @@ export function buildOpenApi(served: readonly ServedGroupVersion[], gitVersion: 
     if (gvks.some((g) => g.kind.endsWith('List')) && (def['properties'] as Schema)['items']) def['required'] = ['items'];
   }
 
-  const definitionOf = (group: string, version: string, kind: string) => {
-    const msg = source.message(group, version, kind);
-    return msg && definitions[definitionName(msg.fullName)] ? definitionName(msg.fullName) : undefined;
-  };
+  const definitionOf = (group: string, version: string, kind: string) => defNames.get(`${group}/${version}/${kind}`);
   const pathsByGv = new Map<string, Record<string, Schema>>();
   for (const gv of served) pathsByGv.set(groupVersionPath(gv.group, gv.version), buildPaths(gv, definitionOf));
 
@@ -105,6 +109,17 @@ export function buildOpenApi(served: readonly ServedGroupVersion[], gitVersion: 
   }
   const index = { paths: Object.fromEntries([...v3].map(([p, d]) => [p, { serverRelativeURL: `/openapi/v3/${p}?hash=${d.hash}` }])) };
   return { v2: { doc: v2Doc, json: v2Json, hash: hashOf(v2Json) }, v3, v3Index: Buffer.from(JSON.stringify(index)) };
+}
+
+/**
+ * A kind served without its group's generated.proto vendored: documented (kubectl finds its operations and
+ * explains its metadata) with a free-form spec and status rather than left out.
+ */
+function standIn(kind: string): Schema {
+  const free = { type: 'object', description: `mini-kube has no schema for ${kind.replace(/List$/, '')} (its generated.proto is not vendored in src/api/protobuf/proto)` };
+  return kind.endsWith('List')
+    ? { type: 'object', properties: { items: { type: 'array', items: { type: 'object' } }, metadata: { $ref: `${V2_REF}${META}ListMeta` } } }
+    : { type: 'object', description: free.description, properties: { metadata: { $ref: `${V2_REF}${META}ObjectMeta` }, spec: free, status: free } };
 }
 
 /** The definitions a set of paths reaches through $refs. */

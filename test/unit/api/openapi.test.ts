@@ -96,6 +96,17 @@ describe('OpenAPI documents', () => {
     expect(tags.has('optional')).toBe(true);
   });
 
+  it('documents a kind whose group has no vendored generated.proto with a free-form stand-in, operations and all', () => {
+    const lease = { name: 'leases', singularName: 'lease', namespaced: true, kind: 'Lease', verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] };
+    const built = buildOpenApi([...servedGroupVersions(), { group: 'coordination.k8s.io', version: 'v1', resources: [lease] }], 'v1.32.0-test');
+    const doc = JSON.parse(built.v3.get('apis/coordination.k8s.io/v1')!.json.toString()) as Json;
+    const def = doc['components']['schemas']['io.k8s.api.coordination.v1.Lease'] as Json;
+    expect(def['x-kubernetes-group-version-kind']).toEqual([{ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' }]);
+    expect(Object.keys(def['properties'])).toEqual(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+    expect(def['properties']['spec']['description']).toContain('not vendored');
+    expect(patchSupports(doc['paths'], { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' }, 'fieldValidation')).toBe(true);
+  });
+
   it('indexes v3 by hash: the serverRelativeURL carries the SHA-512 of the document', () => {
     const index = JSON.parse(docs.v3Index.toString()) as Json;
     for (const [gv, d] of docs.v3) expect(index['paths'][gv]['serverRelativeURL']).toBe(`/openapi/v3/${gv}?hash=${d.hash}`);
