@@ -1,7 +1,7 @@
 // The kubectl verbs no other test runs, through kubectl 1.32 and 1.20 against one cluster on real
 // containers: cluster-info and cluster-info dump, expose, label/annotate, set image/env, rollout
 // history/restart/pause/resume/undo, edit, cp, wait, events, api-versions, create deployment/service,
-// apply view-/set-last-applied. docs/kubectl.md's verb table names this file for each of them; the
+// apply view-/set-last-applied, kustomize and apply -k. docs/kubectl.md's verb table names this file for each of them; the
 // verbs other files test (get, apply, exec, logs, explain, diff, ...) are listed there with theirs.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -90,24 +90,22 @@ describe('kubectl verbs no other test runs', () => {
     ok(await k(['delete', 'svc', 'web-exposed', 'web-exposed-120']));
   });
 
-  it('set env (both), rollout history, restart, pause, resume and undo (1.32), undo (1.20): new ReplicaSets and revisions as the deployment controller makes them', async () => {
+  it('rollout pause, set env and image, resume, set env (1.20), history, restart and undo: the ReplicaSets and revisions the deployment controller makes', async () => {
+    expect(ok(await k(['rollout', 'pause', 'deploy/web'])).trim()).toBe('deployment.apps/web paused');
     expect(ok(await k(['set', 'env', 'deploy/web', 'B=2'])).trim()).toBe('deployment.apps/web env updated');
+    expect(ok(await k(['set', 'image', 'deploy/web', 'web=ondalk8s/healthcheck:v1'])).trim()).toBe('');
+    expect(JSON.parse(ok(await k(['get', 'deploy', 'web', '-o', 'json']))).spec.paused).toBe(true);
+    expect(ok(await k(['get', 'rs', '-l', 'app=web', '-o', 'name'])).trim().split('\n')).toHaveLength(1); // paused: no new ReplicaSet
+    expect(ok(await k(['rollout', 'resume', 'deploy/web'])).trim()).toBe('deployment.apps/web resumed');
     await rolledOut();
     expect(ok(await k120(['set', 'env', 'deploy/web', 'C=3'])).trim()).toBe('deployment.apps/web env updated');
     await rolledOut();
-    const history = ok(await k(['rollout', 'history', 'deploy/web']));
-    expect(history).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n3\s+<none>/);
-    expect(ok(await k(['rollout', 'pause', 'deploy/web'])).trim()).toBe('deployment.apps/web paused');
-    expect(ok(await k(['set', 'image', 'deploy/web', 'web=ondalk8s/healthcheck:v1'])).trim()).toBe('');
-    expect(JSON.parse(ok(await k(['get', 'deploy', 'web', '-o', 'json']))).spec.paused).toBe(true);
-    expect(ok(await k(['rollout', 'resume', 'deploy/web'])).trim()).toBe('deployment.apps/web resumed');
+    expect(ok(await k(['rollout', 'history', 'deploy/web']))).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n3\s+<none>/);
     expect(ok(await k(['rollout', 'restart', 'deploy/web'])).trim()).toBe('deployment.apps/web restarted');
     await rolledOut();
     const restarted = JSON.parse(ok(await k(['get', 'deploy', 'web', '-o', 'json'])));
     expect(restarted.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']).toBeDefined();
-    expect(ok(await k(['rollout', 'undo', 'deploy/web'])).trim()).toBe('deployment.apps/web rolled back');
-    await rolledOut();
-    expect(ok(await k120(['rollout', 'undo', 'deploy/web', '--to-revision=2'])).trim()).toBe('deployment.apps/web rolled back');
+    expect(ok(await k(['rollout', 'undo', 'deploy/web', '--to-revision=2'])).trim()).toBe('deployment.apps/web rolled back');
     await rolledOut();
     const env2 = JSON.parse(ok(await k(['get', 'deploy', 'web', '-o', 'json']))).spec.template.spec.containers[0].env;
     expect(env2).toEqual([{ name: 'B', value: '2' }]);
@@ -151,5 +149,16 @@ describe('kubectl verbs no other test runs', () => {
     const viewed = ok(await k(['apply', 'view-last-applied', 'deploy/web', '-o', 'json']));
     expect(JSON.parse(viewed).spec.replicas).toBe(1);
     ok(await k(['delete', 'deploy/d2', 'svc/s2']));
+  });
+
+  it('kustomize and apply -k: a generated ConfigMap with its hash suffix', async () => {
+    const dir = path.join(env.dir, 'kustomize');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'configMapGenerator:\n- name: settings\n  literals: [color=blue]\n');
+    const built = ok(await k(['kustomize', dir]));
+    const name = /name: (settings-[a-z0-9]+)/.exec(built)?.[1];
+    expect(name).toBeDefined();
+    expect(ok(await k(['apply', '-k', dir])).trim()).toBe(`configmap/${name} created`);
+    expect(JSON.parse(ok(await k(['get', 'cm', name!, '-o', 'json']))).data).toEqual({ color: 'blue' });
   });
 });
