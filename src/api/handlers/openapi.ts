@@ -41,9 +41,11 @@ export function registerOpenApi(app: Router, opts: OpenApiOptions): void {
     else send(res, docs.v2.json, 'application/json', { ETag: etag, Vary: 'Accept' });
   });
 
-  app.get('/openapi/v3', async (_req, res) => {
+  app.get('/openapi/v3', async (req, res) => {
     const { docs } = await documents();
-    send(res, docs.v3Index, 'application/json', { 'Cache-Control': 'no-cache, private' });
+    const etag = `"${docs.v3IndexHash}"`;
+    if (req.headers['if-none-match'] === etag) return notModified(res, etag);
+    send(res, docs.v3Index, 'application/json', { ETag: etag, 'Cache-Control': 'no-cache, private' });
   });
 
   // The per-group-version documents: /openapi/v3/api/v1, /openapi/v3/apis/{group}/{version}.

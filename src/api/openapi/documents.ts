@@ -15,6 +15,7 @@ export interface OpenApiDocuments {
   /** "api/v1" -> its v3 document */
   v3: Map<string, { json: Buffer; hash: string }>;
   v3Index: Buffer;
+  v3IndexHash: string;
 }
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
@@ -108,7 +109,8 @@ export function buildOpenApi(served: readonly ServedGroupVersion[], gitVersion: 
     v3.set(gvPath, { json, hash: hashOf(json) });
   }
   const index = { paths: Object.fromEntries([...v3].map(([p, d]) => [p, { serverRelativeURL: `/openapi/v3/${p}?hash=${d.hash}` }])) };
-  return { v2: { doc: v2Doc, json: v2Json, hash: hashOf(v2Json) }, v3, v3Index: Buffer.from(JSON.stringify(index)) };
+  const v3Index = Buffer.from(JSON.stringify(index));
+  return { v2: { doc: v2Doc, json: v2Json, hash: hashOf(v2Json) }, v3, v3Index, v3IndexHash: hashOf(v3Index) };
 }
 
 /**
