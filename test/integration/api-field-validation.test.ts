@@ -117,13 +117,23 @@ describe('kubectl 1.32', () => {
 });
 
 describe('kubectl 1.20 (no fieldValidation parameter: Warn)', () => {
-  it('apply of the typo is accepted with the warning', async () => {
-    const [, ...rest] = env.argv(['--cache-dir', path.join(env.dir, 'cache-120'), 'apply', '-f', typo]);
+  const run120 = async (args: string[]) => {
+    const [, ...rest] = env.argv(['--cache-dir', path.join(env.dir, 'cache-120'), ...args]);
     const { execFile } = await import('node:child_process');
-    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(kubectl120, rest, { env: { ...process.env, HOME: env.dir, KUBECONFIG: '', LANG: 'C' }, timeout: 60_000 },
         (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }));
     });
+  };
+
+  it('apply of the typo is refused by kubectl itself (client-side validation against /openapi/v2), as against a cluster', async () => {
+    const r = await run120(['apply', '-f', typo]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('ValidationError(Deployment.spec): unknown field "replica" in io.k8s.api.apps.v1.DeploymentSpec');
+  });
+
+  it('apply --validate=false of the typo is accepted with the server\'s warning', async () => {
+    const r = await run120(['apply', '--validate=false', '-f', typo]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('deployment.apps/web configured\n');
     expect(r.stderr).toContain('Warning: unknown field "spec.replica"');

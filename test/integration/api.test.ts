@@ -312,18 +312,45 @@ describe('discovery', () => {
     expect(byName['deployments/status']).toMatchObject({ kind: 'Deployment', verbs: ['get', 'patch', 'update'] });
   });
 
-  it('serves /version, an empty /openapi/v2, no /openapi/v3, and health checks', async () => {
+  it('serves /version, /openapi/v2 as a gnostic protobuf document when asked so (api-openapi.test.ts has the rest), and health checks', async () => {
     expect((await get('/version')).json).toMatchObject({ major: '1', minor: '32', gitVersion: 'v1.32.0-mini-kube' });
     const openapi = await get('/openapi/v2', { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' });
     expect(openapi.status).toBe(200);
-    expect(openapi.text).toBe('');
     expect(openapi.headers['content-type']).toBe('application/octet-stream');
-    expectStatus(await get('/openapi/v3'), 404, 'NotFound');
+    expect(openapi.text.startsWith('\n\x032.0')).toBe(true); // field 1 (swagger), "2.0"
     for (const p of ['/healthz', '/readyz', '/livez']) {
       const r = await get(p);
       expect(r.status).toBe(200);
       expect(r.text).toBe('ok');
     }
+  });
+
+  it('answers /api and /apis in the aggregated form (apidiscovery.k8s.io/v2) when asked, saying what the per-group lists say', async () => {
+    const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';
+    const apis = await get('/apis', { Accept: accept });
+    expect(apis.headers['content-type']).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    expect(apis.json.kind).toBe('APIGroupDiscoveryList');
+    const plainGroups = (await get('/apis')).json.groups as any[];
+    expect(apis.json.items.map((i: any) => i.metadata.name)).toEqual(plainGroups.map((g) => g.name));
+    for (const item of [...apis.json.items, ...(await get('/api', { Accept: accept })).json.items]) {
+      for (const v of item.versions) {
+        const gv = item.metadata.name ? `/apis/${item.metadata.name}/${v.version}` : `/api/${v.version}`;
+        const plain = ((await get(gv)).json.resources as any[]);
+        const flat = v.resources.flatMap((r: any) => [
+          { name: r.resource, singularName: r.singularResource, namespaced: r.scope === 'Namespaced', kind: r.responseKind.kind, verbs: r.verbs, shortNames: r.shortNames, categories: r.categories },
+          ...(r.subresources ?? []).map((s: any) => ({ name: `${r.resource}/${s.subresource}`, kind: s.responseKind.kind, verbs: s.verbs })),
+        ]);
+        expect(flat.map((r: any) => r.name).sort(), gv).toEqual(plain.map((r) => r.name).sort());
+        for (const r of flat) {
+          const p = plain.find((x) => x.name === r.name);
+          expect({ kind: p.kind, verbs: p.verbs, shortNames: p.shortNames, categories: p.categories }, `${gv} ${r.name}`)
+            .toEqual({ kind: r.kind, verbs: r.verbs, shortNames: r.name.includes('/') ? p.shortNames : r.shortNames, categories: r.name.includes('/') ? p.categories : r.categories });
+        }
+      }
+    }
+    const deployments = apis.json.items[0].versions[0].resources.find((r: any) => r.resource === 'deployments');
+    expect(deployments.subresources).toContainEqual({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] });
+    expect((await get('/api')).json.kind).toBe('APIVersions');
   });
 
   it('serves extensions/v1beta1 for Deployments only, as a legacy version: converted to apps/v1, with a Warning', async () => {

@@ -1,18 +1,22 @@
 // Discovery, version, OpenAPI and health: what kubectl fetches before anything else (kubectl-compat §1).
-// Generated from kube/kinds.ts so a new kind (and its group) shows up here by itself. /apis lists the table's
-// groups (apps/v1 first) and, after them,
-// the legacy extensions/v1beta1 (Deployments only, see paths.ts): kubectl fetches every group/version
-// listed (an unserved one makes it print errors), and the first group wins when a resource name is in
-// two, so `kubectl get deploy` stays apps/v1. The legacy entry has no short names and no `all` category,
-// so `kubectl get all` and `deploy` do not list Deployments twice. discovery.k8s.io/v1 serves the
-// read-only EndpointSlices (handlers/endpoint-slices.ts) that kubectl 1.32's describe svc reads.
+// One list of served group/versions (servedGroupVersions) feeds /api, /apis (plain and aggregated), the
+// group and resource lists and OpenAPI, so they always agree; it comes from kube/kinds.ts, so a new kind
+// (and its group) shows up everywhere by itself. /apis lists the table's groups (apps first), then
+// discovery.k8s.io (the read-only EndpointSlices kubectl 1.32's describe svc reads), the auth review
+// groups and, last, the legacy extensions/v1beta1 (Deployments only, see paths.ts): kubectl fetches every
+// group/version listed (an unserved one makes it print errors), and the first group wins when a resource
+// name is in two, so `kubectl get deploy` stays apps/v1. The legacy entry has no short names and no `all`
+// category, so `kubectl get all` and `deploy` do not list Deployments twice.
 import { RESOURCE_TYPES, servedGroups, type ResourceType } from '../../kube/kinds.js';
 import { sendJson } from '../http/errors.js';
 import type { Router } from '../http/router.js';
-import { ENDPOINT_SLICE_API_VERSION, ENDPOINT_SLICE_GROUP } from '../registry/endpoint-slices.js';
+import { ENDPOINT_SLICE_GROUP } from '../registry/endpoint-slices.js';
 import { ENDPOINT_SLICES_RESOURCE } from './endpoint-slices.js';
 import { LEGACY_GROUP_VERSION, LEGACY_RESOURCES, SUBRESOURCES } from '../http/paths.js';
 import { AUTH_GROUPS, authApiResources } from './auth-reviews.js';
+import { registerOpenApi } from './openapi.js';
+import { sendAggregated, wantsAggregated } from './aggregated-discovery.js';
+import type { ServedGroupVersion, ServedResource } from '../openapi/paths.js';
 
 export interface VersionInfo {
   major: string;
@@ -66,45 +70,49 @@ function subresourceEntry(t: ResourceType, sub: string): Record<string, unknown>
   }
 }
 
-export function registerDiscovery(app: Router, opts: { version: VersionInfo; port: () => number }): void {
-  // Every group of the kinds table (apps first), then discovery.k8s.io, the auth groups and the legacy one.
-  const tableGroups = servedGroups().map(({ group, version }) => {
-    const v = { groupVersion: `${group}/${version}`, version };
-    return { name: group, versions: [v], preferredVersion: v };
-  });
-  const discoveryVersion = { groupVersion: ENDPOINT_SLICE_API_VERSION, version: 'v1' };
-  const discoveryGroup = { name: ENDPOINT_SLICE_GROUP, versions: [discoveryVersion], preferredVersion: discoveryVersion };
-  const legacyVersion = { groupVersion: LEGACY_GROUP_VERSION, version: LEGACY_GROUP_VERSION.split('/')[1] };
-  const legacyGroup = { name: LEGACY_GROUP_VERSION.split('/')[0], versions: [legacyVersion], preferredVersion: legacyVersion };
+/** Every group/version discovery serves, in the order /apis lists them (core first), with their resources. */
+export function servedGroupVersions(): ServedGroupVersion[] {
+  const list = (resources: Record<string, unknown>[]) => resources as unknown as ServedResource[];
+  const [legacyGroup, legacyVersion] = LEGACY_GROUP_VERSION.split('/') as [string, string];
+  return [
+    { group: '', version: 'v1', resources: list(apiResources('')) },
+    ...servedGroups().map(({ group, version }) => ({ group, version, resources: list(apiResources(group)) })),
+    { group: ENDPOINT_SLICE_GROUP, version: 'v1', resources: [{ ...ENDPOINT_SLICES_RESOURCE, verbs: [...ENDPOINT_SLICES_RESOURCE.verbs] }] },
+    ...AUTH_GROUPS.map((g) => ({ group: g.name, version: 'v1', resources: list(authApiResources(g.name)) })),
+    // documented in OpenAPI as the apps/v1 objects it serves, so that kubectl 1.20 finds the tutorial's kind
+    { group: legacyGroup, version: legacyVersion, resources: list(legacyApiResources()), schemaOf: { group: 'apps', version: 'v1' } },
+  ];
+}
 
-  app.get('/api', (_req, res) => sendJson(res, 200, {
-    kind: 'APIVersions', versions: ['v1'],
-    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${opts.port()}` }],
-  }));
-  const authGroups = AUTH_GROUPS.map((g) => {
-    const v = { groupVersion: `${g.name}/v1`, version: 'v1' };
-    return { name: g.name, versions: [v], preferredVersion: v };
+export function registerDiscovery(app: Router, opts: { version: VersionInfo; port: () => number }): void {
+  const served = servedGroupVersions();
+  const core = served.filter((gv) => gv.group === '');
+  const groups = served.filter((gv) => gv.group !== '');
+  const apiGroup = (gv: ServedGroupVersion) => {
+    const v = { groupVersion: `${gv.group}/${gv.version}`, version: gv.version };
+    return { name: gv.group, versions: [v], preferredVersion: v };
+  };
+
+  // kubectl >= 1.30 asks /api and /apis for the aggregated form first (everything in two requests); the
+  // same lists, so the two forms always agree.
+  app.get('/api', (req, res) => {
+    if (wantsAggregated(req)) return sendAggregated(res, core);
+    sendJson(res, 200, {
+      kind: 'APIVersions', versions: ['v1'],
+      serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${opts.port()}` }],
+    });
   });
-  app.get('/apis', (_req, res) => sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [...tableGroups, discoveryGroup, ...authGroups, legacyGroup] }));
-  for (const g of authGroups) {
-    app.get(`/apis/${g.name}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...g }));
-    app.get(`/apis/${g.name}/v1`, (_req, res) => sendJson(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${g.name}/v1`, resources: authApiResources(g.name) }));
-  }
-  for (const g of tableGroups) {
-    app.get(`/apis/${g.name}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...g }));
-    app.get(`/apis/${g.preferredVersion.groupVersion}`, (_req, res) => sendJson(res, 200, {
-      kind: 'APIResourceList', apiVersion: 'v1', groupVersion: g.preferredVersion.groupVersion, resources: apiResources(g.name),
+  app.get('/apis', (req, res) => {
+    if (wantsAggregated(req)) return sendAggregated(res, groups);
+    sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(apiGroup) });
+  });
+  for (const gv of groups) {
+    app.get(`/apis/${gv.group}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(gv) }));
+    app.get(`/apis/${gv.group}/${gv.version}`, (_req, res) => sendJson(res, 200, {
+      kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${gv.group}/${gv.version}`, resources: gv.resources,
     }));
   }
-  app.get(`/apis/${ENDPOINT_SLICE_GROUP}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...discoveryGroup }));
-  app.get(`/apis/${ENDPOINT_SLICE_API_VERSION}`, (_req, res) => sendJson(res, 200, {
-    kind: 'APIResourceList', apiVersion: 'v1', groupVersion: ENDPOINT_SLICE_API_VERSION, resources: [{ ...ENDPOINT_SLICES_RESOURCE, verbs: [...ENDPOINT_SLICES_RESOURCE.verbs] }],
-  }));
-  app.get(`/apis/${legacyGroup.name}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...legacyGroup }));
-  app.get(`/apis/${LEGACY_GROUP_VERSION}`, (_req, res) => sendJson(res, 200, {
-    kind: 'APIResourceList', apiVersion: 'v1', groupVersion: LEGACY_GROUP_VERSION, resources: legacyApiResources(),
-  }));
-  app.get('/api/v1', (_req, res) => sendJson(res, 200, { kind: 'APIResourceList', groupVersion: 'v1', resources: apiResources('') }));
+  app.get('/api/v1', (_req, res) => sendJson(res, 200, { kind: 'APIResourceList', groupVersion: 'v1', resources: core[0]!.resources }));
 
   app.get('/version', (_req, res) => sendJson(res, 200, {
     major: opts.version.major, minor: opts.version.minor, gitVersion: opts.version.gitVersion,
@@ -112,12 +120,7 @@ export function registerDiscovery(app: Router, opts: { version: VersionInfo; por
     goVersion: `node${process.versions.node}`, compiler: 'gc', platform: `${process.platform === 'win32' ? 'windows' : process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
   }));
 
-  // An empty protobuf document: kubectl apply's client-side validation then skips every kind (§1.3).
-  app.get('/openapi/v2', (_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': 0 });
-    res.end();
-  });
-  // /openapi/v3 stays unserved (404 by the fallback): kubectl 1.32 then falls back to v2.
+  registerOpenApi(app, { served: () => served, gitVersion: opts.version.gitVersion });
 
   for (const path of ['/healthz', '/readyz', '/livez']) {
     app.get(path, (_req, res) => {
@@ -126,3 +129,4 @@ export function registerDiscovery(app: Router, opts: { version: VersionInfo; por
     });
   }
 }
+

@@ -15,6 +15,7 @@ import { pathNotFound, sendStatus } from './errors.js';
 import { Router } from './router.js';
 import { createExecWebSocketServer } from '../streaming/exec-websocket.js';
 import { handleEndpointSliceRequest } from '../handlers/endpoint-slices.js';
+import { handleEmptyList } from '../handlers/empty-lists.js';
 import { handleResourceRequest } from '../handlers/resources.js';
 import { ensureTls, type TlsNames } from './tls.js';
 import { loadProtobuf, mentionsProtobuf } from '../protobuf/lazy.js';
@@ -102,7 +103,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       if (route) return await route(req, res);
       if (await handleProxyRequest(ctx, req, res)) return;
       if (await handleResourceRequest(ctx, req, res)) return;
-      if (!(await handleEndpointSliceRequest(ctx, req, res))) throw pathNotFound();
+      if (await handleEndpointSliceRequest(ctx, req, res)) return;
+      if (!handleEmptyList(ctx, req, res)) throw pathNotFound();
     } catch (err) {
       // Unread request bytes (a refused giant body) would be taken for the next request: close instead.
       if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');

@@ -7,6 +7,7 @@
 import protobuf from 'protobufjs/light.js';
 import { StatusError } from '../../kube/errors.js';
 import { K8S_DESCRIPTOR } from './k8s-descriptor.generated.js';
+import { EMBEDDED_FIELDS } from './embedded-fields.js';
 
 type Type = protobuf.Type;
 type Json = Record<string, unknown>;
@@ -92,11 +93,7 @@ const ZERO_MEANS_SOMETHING = new Set([
 const ZERO_INT_OR_STRING_UNSET = new Set(['ServicePort.targetPort']);
 
 /** Embedded structs (Go `json:",inline"`): a message field in protobuf, their fields at the parent's level in JSON. */
-const INLINE = new Set([
-  'Volume.volumeSource', 'Probe.handler', 'EphemeralContainer.ephemeralContainerCommon', 'VolumeMountStatus.volumeStatus',
-  ...['ConfigMapEnvSource', 'ConfigMapKeySelector', 'ConfigMapProjection', 'ConfigMapVolumeSource', 'SecretEnvSource', 'SecretKeySelector', 'SecretProjection']
-    .map((t) => `${t}.localObjectReference`),
-]);
+const INLINE = EMBEDDED_FIELDS;
 
 // ---------------------------------------------------------------- protobuf -> JSON
 
