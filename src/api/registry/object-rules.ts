@@ -13,6 +13,7 @@ import { nameProblem } from '../../kube/names.js';
 import { admit as admitManifest, toStatusCause, validateConfigDataUpdate } from '../../manifests/index.js';
 import { admitPodServiceAccount } from '../../kube/service-account.js';
 import type { ServiceAccount } from '../../kube/types.js';
+import { checkFinalizersUpdate } from './deletion.js';
 
 export interface Admitted {
   object: KubeObject;
@@ -163,6 +164,7 @@ export async function prepareUpdate(
     else delete admitted.object.metadata.resourceVersion;
   }
   await checkImmutable(ctx, t, current, admitted.object);
+  checkFinalizersUpdate(qualifiedKind(t), current, admitted.object);
   const hook = ctx.admission?.[t.kind];
   if (hook) {
     const rv = admitted.object.metadata?.resourceVersion;
