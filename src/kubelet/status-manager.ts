@@ -12,7 +12,8 @@ import { ENGINE_CONDITION } from './engine-condition.js';
 import type { ObservedPods } from './observed-pods.js';
 import { shownInstanceVanished } from './pod-actions.js';
 import { SANDBOX_KEY } from './sandbox-actions.js';
-import { computePodStatus, type ContainerView, type WaitingReason } from './pod-status.js';
+import { computePodStatus, containerStatusOf, type ContainerView, type WaitingReason } from './pod-status.js';
+import { ephemeralContainersOf } from './ephemeral-containers.js';
 
 /** The host ports of the pod's sandbox, as a report (`get pod -o yaml`); never read to dial. */
 export const PUBLISHED_PORTS_ANNOTATION = 'mini-kube.io/published-ports';
@@ -115,12 +116,15 @@ export class StatusManager {
     };
     const views = (pod.spec?.containers ?? []).map(viewOf);
     const initViews = (pod.spec?.initContainers ?? []).map(viewOf);
+    const ephemeralViews = ephemeralContainersOf(pod).map((c) => viewOf(c as Container));
     // The pod's IP and published ports are its sandbox's (pod-sandbox.ts), kept across container restarts;
     // while it is down, the IP this kubelet saw last (the proxy does not dial it, docs/decisions/023).
     // Never an IP that only the stored status names.
     const sandbox = byName.get(SANDBOX_KEY)?.[0];
     const podIP = (sandbox?.running && sandbox.ip) || observed.status(uid)?.podIP;
     const status = computePodStatus({ ...pod, status: shown }, views, podIP, timestamp(), initViews);
+    // ephemeral containers have a status of their own and count for neither phase nor readiness
+    if (ephemeralViews.length) status.ephemeralContainerStatuses = ephemeralViews.map((v) => ({ ...containerStatusOf(v), ready: false }));
     // A sync that read the engine just before it went away must not wipe the "engine unreachable" mark.
     const engineMark = !this.deps.engineReachable() && pod.status?.conditions?.find((x) => x.type === ENGINE_CONDITION);
     if (engineMark) status.conditions = [...(status.conditions ?? []), engineMark];

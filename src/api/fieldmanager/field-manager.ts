@@ -142,7 +142,7 @@ export interface UpdateRequest {
   /** the object about to be stored (after admission); its managedFields are set here */
   next: Obj;
   manager: string;
-  subresource?: 'status' | 'scale';
+  subresource?: 'status' | 'scale' | 'ephemeralcontainers';
   now: Date;
 }
 

@@ -20,6 +20,7 @@ import { dryRunOf } from './dry-run.js';
 import { checkAppliedFields, checkFields, fieldValidationOf } from './field-validation.js';
 import { boolParam, intParam, parseUrl } from '../http/request.js';
 import { serveScale } from './scale.js';
+import { serveEphemeralContainers } from './ephemeral-containers.js';
 import { selectorFilter } from './selectors.js';
 import { includeObjectParam, renderTable } from './tables.js';
 import { serveWatch } from './watch.js';
@@ -81,6 +82,9 @@ async function dispatch(ctx: ApiContext, req: IncomingMessage, res: ServerRespon
       return serveTokenRequest(ctx, req, res, namespace!, name, query);
     case 'scale':
       return serveScale(ctx, req, res, t, namespace!, name, query);
+    case 'ephemeralcontainers':
+      if (t.kind !== 'Pod') throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+      return serveEphemeralContainers(ctx, req, res, namespace!, name, query);
     case 'log':
       if (method !== 'GET') throw methodNotAllowed(method);
       return serveLogs(ctx, req, res, ctx.store.mustGet<Pod>('Pod', namespace, name), query);
