@@ -2,7 +2,7 @@
 // others for creating and starting (in the pod's sandbox: its network, its volumes), never restarted
 // (pod-actions.ts decides), with their own status list (ephemeralContainerStatuses), and, when they name
 // a targetContainerName, in that container's process namespace.
-import type { Container, Pod } from '../kube/types.js';
+import type { Container, ContainerStatus, Pod } from '../kube/types.js';
 import type { ContainerInfo } from '../runtime/runtime.js';
 
 export type EphemeralContainer = Container & { targetContainerName?: string };
@@ -25,4 +25,22 @@ export function pidTargetOf(pod: Pod, c: Container, byName: ReadonlyMap<string, 
   if (!target) return undefined;
   const latest = byName.get(target)?.[0];
   return latest?.running ? latest.id : undefined;
+}
+
+/** The state of an ephemeral container that ran and whose instance is gone: ended, exit unknown. */
+export function vanished(prev: ContainerStatus): ContainerStatus {
+  if (prev.state?.terminated) return { ...prev, ready: false };
+  return {
+    ...prev, ready: false, started: false,
+    state: { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated' } },
+  };
+}
+
+/**
+ * The ephemeral containers' statuses a pod keeps when its containers are removed (`mini-kube down`):
+ * those that ran stay ended, so the next `up` does not run them again (pod-actions).
+ */
+export function keptEphemeralStatuses(statuses: ContainerStatus[] | undefined): { ephemeralContainerStatuses?: ContainerStatus[] } {
+  const ran = (statuses ?? []).filter((s) => s.containerID).map(vanished);
+  return ran.length ? { ephemeralContainerStatuses: ran } : {};
 }

@@ -13,7 +13,7 @@
 // store, which a client may write through pods/status. A status that differs from the observed one is
 // written over at once (docs/decisions/070).
 import type { ConfigMap, Pod, PodStatus, Secret, Service } from '../kube/types.js';
-import { ephemeralContainersOf, isEphemeral } from './ephemeral-containers.js';
+import { ephemeralContainersOf, isEphemeral, keptEphemeralStatuses } from './ephemeral-containers.js';
 import { SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import { AGENT_ROLE, LABEL_ROLE } from '../runtime/network-agent.js';
 import { ProbeManager, type ProbeUpdate } from '../probes/manager.js';
@@ -313,7 +313,8 @@ export class Kubelet {
     for (const pod of this.store.list<Pod>('Pod')) {
       this.observed.delete(pod.metadata.uid);
       this.store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
-        p.status = { phase: 'Pending', startTime: p.status?.startTime };
+        // ephemeral containers that ran are not run again (kubectl debug's containers end with the pod's)
+        p.status = { phase: 'Pending', startTime: p.status?.startTime, ...keptEphemeralStatuses(p.status?.ephemeralContainerStatuses) };
       });
     }
   }

@@ -124,7 +124,10 @@ function decideEphemeral(input: PodActionsInput, c: Container, out: PodActions):
     if (latest.status === 'created' && !latest.startedAt) out.start.push({ name: c.name, attempt: attemptOf(latest), existingId: latest.id });
     return;
   }
-  if (input.shown?.ephemeralContainerStatuses?.some((s) => s.name === c.name && s.containerID)) return;
+  // It ran before (the status shown, or stored before a restart of the control plane or of the sandbox
+  // shows an instance): it is not run again, as the kubelet never re-runs an ephemeral container.
+  const ran = [input.shown, input.pod.status].some((st) => st?.ephemeralContainerStatuses?.some((s) => s.name === c.name && s.containerID));
+  if (ran) return;
   const invalid = c.image !== undefined ? imageReferenceError(c.image) : undefined;
   if (invalid !== undefined) {
     const message = invalidImageNameMessage(c.image!, invalid);

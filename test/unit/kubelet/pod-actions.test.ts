@@ -562,6 +562,12 @@ describe('computePodActions: ephemeral containers (kubectl debug)', () => {
       extra: { shown: { ephemeralContainerStatuses: [{ name: 'debugger', image: 'busybox', imageID: '', containerID: 'docker://dbg', restartCount: 0, ready: false, state: {} }] } },
       want: { kill: [], start: [], waiting: [] },
     },
+    {
+      name: 'the stored status shows it ran (control plane restarted, its instance gone): not run again',
+      instances: { c: [instance(0, 'running')] },
+      extra: { pod: { ...debugPod(), status: { ephemeralContainerStatuses: [{ name: 'debugger', image: 'busybox', imageID: '', containerID: 'docker://dbg', restartCount: 0, ready: false, state: { terminated: { exitCode: 0 } } }] } } },
+      want: { kill: [], start: [], waiting: [] },
+    },
     { name: 'pod not initialized yet (nothing ran): waits for the pod', instances: {}, want: { kill: [], start: [{ name: 'c', attempt: 0 }], waiting: [] } },
   ];
   for (const row of rows) {
