@@ -13,6 +13,7 @@
 // store, which a client may write through pods/status. A status that differs from the observed one is
 // written over at once (docs/decisions/070).
 import type { ConfigMap, Pod, PodStatus, Secret, Service } from '../kube/types.js';
+import { ephemeralContainersOf, isEphemeral, keptEphemeralStatuses } from './ephemeral-containers.js';
 import { SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import { AGENT_ROLE, LABEL_ROLE } from '../runtime/network-agent.js';
 import { ProbeManager, type ProbeUpdate } from '../probes/manager.js';
@@ -312,7 +313,8 @@ export class Kubelet {
     for (const pod of this.store.list<Pod>('Pod')) {
       this.observed.delete(pod.metadata.uid);
       this.store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
-        p.status = { phase: 'Pending', startTime: p.status?.startTime };
+        // ephemeral containers that ran are not run again (kubectl debug's containers end with the pod's)
+        p.status = { phase: 'Pending', startTime: p.status?.startTime, ...keptEphemeralStatuses(p.status?.ephemeralContainerStatuses) };
       });
     }
   }
@@ -649,7 +651,7 @@ export class Kubelet {
 
   /** Keeps the newest instance and the one before it (for `logs --previous`); removes older ones. */
   private async removeExtraInstances(byName: Map<string, ContainerInfo[]>, pod: Stored<Pod>): Promise<void> {
-    const names = new Set([...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? []].map((c) => c.name));
+    const names = new Set([...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? [], ...ephemeralContainersOf(pod)].map((c) => c.name));
     for (const [name, list] of byName) {
       const extra = names.has(name) ? list.slice(2) : list;
       for (const c of extra) {
@@ -744,7 +746,7 @@ export class Kubelet {
   private event(pod: Pod, type: EventType, reason: string, message: string, containerName?: string): void {
     recordEvent(this.store, pod, type, reason, message, {
       source: KUBELET,
-      ...(containerName ? { fieldPath: `spec.${pod.spec?.initContainers?.some((c) => c.name === containerName) ? 'initContainers' : 'containers'}{${containerName}}` } : {}),
+      ...(containerName ? { fieldPath: `spec.${pod.spec?.initContainers?.some((c) => c.name === containerName) ? 'initContainers' : isEphemeral(pod, containerName) ? 'ephemeralContainers' : 'containers'}{${containerName}}` } : {}),
     });
   }
 }

@@ -109,7 +109,35 @@ export function computePodActions(input: PodActionsInput): PodActions {
     return out;
   }
   for (const c of input.pod.spec?.containers ?? []) decideContainer(input, c, out, lookAgain);
+  // Ephemeral containers (kubectl debug) join a running pod: started once, never restarted.
+  if (initialized) for (const c of input.pod.spec?.ephemeralContainers ?? []) decideEphemeral(input, c as Container, out);
   return out;
+}
+
+/**
+ * An ephemeral container is started when it has no instance yet (and never had one: its status would
+ * show it), or when its instance was created but not started; one that ran is left as it ended.
+ */
+function decideEphemeral(input: PodActionsInput, c: Container, out: PodActions): void {
+  const latest = input.instances.get(c.name)?.[0];
+  if (latest) {
+    if (latest.status === 'created' && !latest.startedAt) out.start.push({ name: c.name, attempt: attemptOf(latest), existingId: latest.id });
+    return;
+  }
+  // It ran before (the status shown, or stored before a restart of the control plane or of the sandbox
+  // shows an instance): it is not run again, as the kubelet never re-runs an ephemeral container.
+  const ran = [input.shown, input.pod.status].some((st) => st?.ephemeralContainerStatuses?.some((s) => s.name === c.name && s.containerID));
+  if (ran) return;
+  const invalid = c.image !== undefined ? imageReferenceError(c.image) : undefined;
+  if (invalid !== undefined) {
+    const message = invalidImageNameMessage(c.image!, invalid);
+    out.waiting.push(waitingWith(input, c.name, { reason: 'InvalidImageName', message }, [
+      { type: 'Warning', reason: 'InspectFailed', message },
+      { type: 'Warning', reason: 'Failed', message: 'Error: InvalidImageName' },
+    ]));
+    return;
+  }
+  out.start.push({ name: c.name, attempt: 0 });
 }
 
 /**

@@ -3,7 +3,7 @@
 // (observed-pods.ts, what everything acts on) and then writes it to the store (only a report of it).
 // It also keeps the engine's 'die' events: a container reported dead is shown dead at once, before the
 // next listing, and a listing begun before its death never shows it running again.
-import type { Container, Pod } from '../kube/types.js';
+import type { Container, ContainerStatus, Pod } from '../kube/types.js';
 import type { ProbeManager } from '../probes/manager.js';
 import { timestamp, type Store, type Stored } from '../store/store.js';
 import type { ContainerInfo } from '../runtime/runtime.js';
@@ -12,7 +12,8 @@ import { ENGINE_CONDITION } from './engine-condition.js';
 import type { ObservedPods } from './observed-pods.js';
 import { shownInstanceVanished } from './pod-actions.js';
 import { SANDBOX_KEY } from './sandbox-actions.js';
-import { computePodStatus, type ContainerView, type WaitingReason } from './pod-status.js';
+import { computePodStatus, containerStatusOf, type ContainerView, type WaitingReason } from './pod-status.js';
+import { ephemeralContainersOf, vanished } from './ephemeral-containers.js';
 
 /** The host ports of the pod's sandbox, as a report (`get pod -o yaml`); never read to dial. */
 export const PUBLISHED_PORTS_ANNOTATION = 'mini-kube.io/published-ports';
@@ -115,12 +116,15 @@ export class StatusManager {
     };
     const views = (pod.spec?.containers ?? []).map(viewOf);
     const initViews = (pod.spec?.initContainers ?? []).map(viewOf);
+    const ephemeralViews = ephemeralContainersOf(pod).map((c) => viewOf(c as Container));
     // The pod's IP and published ports are its sandbox's (pod-sandbox.ts), kept across container restarts;
     // while it is down, the IP this kubelet saw last (the proxy does not dial it, docs/decisions/023).
     // Never an IP that only the stored status names.
     const sandbox = byName.get(SANDBOX_KEY)?.[0];
     const podIP = (sandbox?.running && sandbox.ip) || observed.status(uid)?.podIP;
     const status = computePodStatus({ ...pod, status: shown }, views, podIP, timestamp(), initViews);
+    // ephemeral containers have a status of their own and count for neither phase nor readiness
+    if (ephemeralViews.length) status.ephemeralContainerStatuses = ephemeralViews.map((v) => ephemeralStatus(v, shown?.ephemeralContainerStatuses ?? pod.status?.ephemeralContainerStatuses));
     // A sync that read the engine just before it went away must not wipe the "engine unreachable" mark.
     const engineMark = !this.deps.engineReachable() && pod.status?.conditions?.find((x) => x.type === ENGINE_CONDITION);
     if (engineMark) status.conditions = [...(status.conditions ?? []), engineMark];
@@ -163,4 +167,14 @@ export class StatusManager {
   forget(uid: string): void {
     this.lastListed.delete(uid);
   }
+}
+
+/**
+ * An ephemeral container's status. One that ran and whose instance is gone (a restart of the control
+ * plane or of the sandbox) keeps its last state, never "creating" again: it is not re-run (pod-actions).
+ */
+function ephemeralStatus(v: ContainerView, before: ContainerStatus[] | undefined): ContainerStatus {
+  const prev = before?.find((s) => s.name === v.name);
+  if (!v.instances.length && prev?.containerID) return vanished(prev);
+  return { ...containerStatusOf(v), ready: false };
 }

@@ -25,6 +25,7 @@ import { backoffKey, isSidecar, type PodActions } from './pod-actions.js';
 import type { ResolveAddress } from '../probes/types.js';
 import { ensurePodVolumes, mountsOf } from './volumes.js';
 import type { WaitingReason } from './pod-status.js';
+import { ephemeralContainersOf, pidTargetOf } from './ephemeral-containers.js';
 
 export interface SyncPodDeps {
   runtime: Runtime;
@@ -75,7 +76,7 @@ export class SyncPod {
   async execute(pod: Stored<Pod>, actions: PodActions, byName: Map<string, ContainerInfo[]>, sandboxId: string, sandboxStarted: Promise<void> = Promise.resolve()): Promise<boolean> {
     const d = this.deps;
     const uid = pod.metadata.uid;
-    const containers = new Map([...pod.spec?.initContainers ?? [], ...pod.spec?.containers ?? []].map((c) => [c.name, c]));
+    const containers = new Map([...pod.spec?.initContainers ?? [], ...pod.spec?.containers ?? [], ...ephemeralContainersOf(pod)].map((c) => [c.name, c]));
 
     // 1. Why containers wait. A running container waits for nothing.
     for (const [name, list] of byName) if (list[0]?.running) d.waiting.delete(`${uid}/${name}`);
@@ -107,7 +108,7 @@ export class SyncPod {
         continue;
       }
       if (s.backoffFrom !== undefined) d.backoff.next(backoffKey(uid, c), s.backoffFrom);
-      await this.startContainer(pod, c, s.attempt, sandboxId, sandboxStarted);
+      await this.startContainer(pod, c, s.attempt, sandboxId, sandboxStarted, pidTargetOf(pod, c, byName));
     }
 
     // 5. The next look.
@@ -115,7 +116,7 @@ export class SyncPod {
     return actions.kill.length > 0 || actions.start.length > 0;
   }
 
-  private async startContainer(pod: Stored<Pod>, c: Container, attempt: number, sandboxId: string, sandboxStarted: Promise<void>): Promise<void> {
+  private async startContainer(pod: Stored<Pod>, c: Container, attempt: number, sandboxId: string, sandboxStarted: Promise<void>, pidTargetId?: string): Promise<void> {
     const d = this.deps;
     const uid = pod.metadata.uid;
     const key = `${uid}/${c.name}`;
@@ -164,6 +165,7 @@ export class SyncPod {
       security: containerSecurity(pod, c, imageUser),
       mounts: mounts.mounts,
       sandboxId,
+      ...(pidTargetId ? { pidTargetId } : {}),
       terminationMessagePath: terminationLabels(c)[LABEL_TERMINATION_MESSAGE_PATH],
       terminal: { stdin: c.stdin === true, stdinOnce: c.stdinOnce === true, tty: c.tty === true },
     };

@@ -25,6 +25,7 @@ const only = (values: readonly unknown[], why: string, otherwise?: 'warn'): Fiel
 const warned = (why: string): FieldEntry => ({ status: 'warned', why });
 const refused = (note?: string): FieldEntry => ({ status: 'refused', ...(note ? { note } : {}) });
 const INIT_TEST = 'test/integration/pod-init-containers.test.ts';
+const EPHEMERAL_TEST = 'test/integration/kubectl-debug.test.ts';
 const ENV_TEST = 'test/integration/configmaps-secrets.test.ts, test/unit/kubelet/env.test.ts';
 
 const PROBE_TESTS = 'test/integration/probes-tutorial-liveness, probes-tutorial-readiness, probes-handlers';
@@ -50,7 +51,9 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     dnsPolicy: impl(DNS_TEST),
     // <NAME>_SERVICE_HOST and the docker-links variables of the namespace's Services (src/kube/service-env.ts)
     enableServiceLinks: impl('test/unit/kube/service-env.test.ts, test/integration/services-cluster-ip.test.ts'),
-    ephemeralContainers: refused(),
+    // written only through pods/{name}/ephemeralcontainers (kubectl debug), as on Kubernetes: a create
+    // with them is refused (validate-pod.ts), an update of the pod keeps the stored ones
+    ephemeralContainers: impl(EPHEMERAL_TEST),
     hostAliases: impl(HOSTS_TEST),
     hostIPC: impl('test/unit/runtime/create-options-resources-security.test.ts (only with --allow-privileged: security.ts)'),
     hostname: impl('test/integration/pod-resources-security.test.ts (exec hostname)'),
@@ -112,6 +115,35 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     volumeDevices: refused(),
     volumeMounts: impl(INIT_TEST),
     workingDir: impl('test/unit/runtime/create-options.test.ts'),
+  },
+  // The fields the apiserver lets an ephemeral container have (ports, probes, lifecycle, resources and
+  // restartPolicy are refused by its validation: src/api/registry/ephemeral-containers.ts).
+  EphemeralContainer: {
+    args: impl(EPHEMERAL_TEST),
+    command: impl(EPHEMERAL_TEST),
+    env: impl(EPHEMERAL_TEST),
+    envFrom: impl(EPHEMERAL_TEST),
+    image: impl(EPHEMERAL_TEST),
+    imagePullPolicy: impl(EPHEMERAL_TEST),
+    lifecycle: refused('cannot be set for an Ephemeral Container'),
+    livenessProbe: refused('cannot be set for an Ephemeral Container'),
+    name: impl(EPHEMERAL_TEST),
+    ports: refused('cannot be set for an Ephemeral Container'),
+    readinessProbe: refused('cannot be set for an Ephemeral Container'),
+    resizePolicy: refused('cannot be set for an Ephemeral Container'),
+    resources: refused('cannot be set for an Ephemeral Container'),
+    restartPolicy: refused('cannot be set for an Ephemeral Container'),
+    securityContext: impl(`${EPHEMERAL_TEST} (the same privileged settings refused: security.ts)`),
+    startupProbe: refused('cannot be set for an Ephemeral Container'),
+    stdin: impl(EPHEMERAL_TEST),
+    stdinOnce: impl(EPHEMERAL_TEST),
+    targetContainerName: impl(`${EPHEMERAL_TEST} (its process namespace: docker --pid container:<id>)`),
+    terminationMessagePath: impl(EPHEMERAL_TEST),
+    terminationMessagePolicy: impl(EPHEMERAL_TEST),
+    tty: impl(EPHEMERAL_TEST),
+    volumeDevices: refused(),
+    volumeMounts: impl(EPHEMERAL_TEST),
+    workingDir: impl(EPHEMERAL_TEST),
   },
   Volume: {
     name: impl(INIT_TEST),

@@ -27,7 +27,8 @@ export function privilegedSettings(spec: PodSpec | undefined, path: FieldPath): 
       errs.push(refuse(p, `a hostPath volume (${hp ?? ''}) lets the container read and write the machine's own files, which means it controls the whole machine`));
     }
   });
-  const lists: [string, Container[] | undefined][] = [['initContainers', spec.initContainers], ['containers', spec.containers]];
+  // ephemeral containers (kubectl debug) run on the same engine: the same rule holds for them
+  const lists: [string, Container[] | undefined][] = [['initContainers', spec.initContainers], ['containers', spec.containers], ['ephemeralContainers', spec.ephemeralContainers as Container[] | undefined]];
   for (const [field, list] of lists) {
     (list ?? []).forEach((c, i) => errs.push(...containerSettings(c, path.child(field).index(i))));
   }

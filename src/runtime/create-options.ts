@@ -36,7 +36,10 @@ export function toCreateOptions(spec: CreateContainerSpec, opts: { allowPrivileg
     // volumes under <home>/pods) hands the container nothing of the machine it was not meant to read.
     const h = body.HostConfig ?? {};
     const mounts = h.Mounts?.filter((m) => !isPodFileBind(m, opts.podFilesRoot));
-    const checked = { ...h, ...(ownSandbox ? { NetworkMode: undefined } : {}), ...(h.Mounts ? { Mounts: mounts } : {}) };
+    // An ephemeral container joining its target's process namespace (the kubelet names a container it
+    // listed for the same pod) is a pod sharing its own processes, not the machine's.
+    const ownTarget = spec.pidTargetId !== undefined && h.PidMode === `container:${spec.pidTargetId}`;
+    const checked = { ...h, ...(ownSandbox ? { NetworkMode: undefined } : {}), ...(ownTarget ? { PidMode: undefined } : {}), ...(h.Mounts ? { Mounts: mounts } : {}) };
     const found = privilegedInCreateBody({ ...body, HostConfig: checked });
     if (found.length) {
       throw new Error(`refusing to create container ${spec.name}: ${found.join('; ')}; `
@@ -124,6 +127,7 @@ function createBody(spec: CreateContainerSpec): Docker.ContainerCreateOptions {
         : {}),
       // the kubelet owns restarts (restartPolicy, back-off); the engine must not restart on its own
       RestartPolicy: { Name: 'no' },
+      ...(spec.pidTargetId ? { PidMode: `container:${spec.pidTargetId}` } : {}),
       ...resourceOptions(spec),
       ...securityOptions(spec),
     },

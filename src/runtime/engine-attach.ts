@@ -49,8 +49,13 @@ export async function attachContainer(docker: Docker, bounded: Bounded, timeoutM
     raw.once('close', () => resolve(0));
     raw.once('error', () => resolve(0));
   });
+  // The engine ends the whole attach (output included) when the client's stdin ends, unless the container
+  // is StdinOnce; the kubelet's attach keeps streaming output. So the end of the client's stdin only ends
+  // the container's stdin for a StdinOnce container (kubectl run -i), and is dropped otherwise (kubectl
+  // debug -i, whose ephemeral container has stdin without stdinOnce).
+  const stdinOnce = info.Config?.StdinOnce === true;
   return {
-    stdin: opts.stdin ? raw : undefined,
+    stdin: opts.stdin ? (stdinOnce ? raw : writesOnly(raw)) : undefined,
     stdout,
     stderr,
     resize: async (width: number, height: number) => {
@@ -65,4 +70,11 @@ export async function attachContainer(docker: Docker, bounded: Bounded, timeoutM
 export async function hasTty(docker: Docker, bounded: Bounded, timeoutMs: number, id: string): Promise<boolean> {
   const info = await bounded(timeoutMs, 'inspect', (abortSignal) => docker.getContainer(pathSegment(id, 'container id')).inspect({ abortSignal }));
   return info.Config?.Tty === true;
+}
+
+/** A stream that forwards writes to `raw` and never ends it. */
+function writesOnly(raw: Duplex): PassThrough {
+  const w = new PassThrough();
+  w.on('data', (chunk: Buffer) => raw.write(chunk));
+  return w;
 }

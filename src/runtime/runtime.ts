@@ -53,6 +53,11 @@ export interface CreateContainerSpec {
    */
   sandboxId?: string;
   /**
+   * An ephemeral container's targetContainerName: the id of that container of the same pod, whose process
+   * namespace this one joins (Docker `--pid container:<id>`), so `ps` shows the target's processes.
+   */
+  pidTargetId?: string;
+  /**
    * terminationMessagePath: the runtime puts a file of its own there, kept after the container stops (a
    * bind mount, where the engine shares this machine's files: termination-file.ts)
    */

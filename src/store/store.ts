@@ -9,6 +9,7 @@ import { byKind, type Kind, type ResourceType } from '../kube/kinds.js';
 import { alreadyExists, conflict, notFound, StatusError } from '../kube/errors.js';
 import { qualifiedResource } from '../kube/errors.js';
 import { tightenMode } from './file-modes.js';
+import { finishesDeletion, heldByFinalizers } from './finalizers.js';
 
 // The object shapes are shared vocabulary (src/kube); the store is where a Stored one comes from.
 export type { KubeObject, Stored } from '../kube/types.js';
@@ -158,7 +159,8 @@ export class Store {
     }
     if (unchanged(current, stored)) return current as Stored<T>;
     this.writeGuard?.(stored, current);
-    this.commit(t, k, stored, 'MODIFIED');
+    // The last finalizer removed from an object being deleted: it goes now (finalizers.ts).
+    this.commit(t, k, stored, finishesDeletion(current, stored) ? 'DELETED' : 'MODIFIED');
     return stored;
   }
 
@@ -179,6 +181,14 @@ export class Store {
     const k = key(kind, t.namespaced ? namespace ?? 'default' : undefined, name);
     const current = this.objects.get(k);
     if (!current) throw notFoundFor(kind, name);
+    // Finalizers hold the object: it is marked (Terminating), not removed.
+    const held = heldByFinalizers(current, now());
+    if (held === current) return current as Stored<T>;
+    if (held) {
+      const marked = { ...structuredClone(held), metadata: { ...structuredClone(held.metadata), resourceVersion: String(this.rv + 1) } } as Stored<T>;
+      this.commit(t, k, marked, 'MODIFIED');
+      return marked;
+    }
     const gone = structuredClone(current) as Stored<T>;
     gone.metadata.resourceVersion = String(this.rv + 1);
     this.commit(t, k, gone, 'DELETED');

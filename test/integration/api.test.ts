@@ -10,7 +10,7 @@ import * as tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startApiServer, type ApiServer } from '../../src/api/http/server.js';
-import { NamespaceController } from '../../src/controllers/controller-manager.js';
+import { GarbageCollector, NamespaceController } from '../../src/controllers/controller-manager.js';
 import { kubeletStreams, type ContainerLookup } from '../../src/control-plane/kubelet-streams.js';
 import type { Pod } from '../../src/kube/types.js';
 import { LABEL_ATTEMPT, LABEL_CONTAINER, LABEL_POD_UID, type ContainerInfo, type ExecSession, type LogOptions, type Runtime } from '../../src/runtime/runtime.js';
@@ -537,9 +537,20 @@ describe('create, get, list, update, delete', () => {
     store.create({ ...podObject('dependent'), metadata: { name: 'dependent', namespace: 'default', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'owner', uid: owner.metadata.uid, controller: true }] } });
     const pre = await request('DELETE', '/apis/apps/v1/namespaces/default/replicasets/owner', { body: { preconditions: { uid: 'not-it' } } });
     expectStatus(pre, 409, 'Conflict');
+    // Orphan is the `orphan` finalizer: the owner waits, marked, for the garbage collector (docs/finalizers.md)
     const r = await request('DELETE', '/apis/apps/v1/namespaces/default/replicasets/owner', { body: { propagationPolicy: 'Orphan' } });
     expect(r.status).toBe(200);
-    expect(store.get('Pod', 'default', 'dependent')?.metadata.ownerReferences).toBeUndefined();
+    expect(r.json.metadata.finalizers).toEqual(['orphan']);
+    expect(r.json.metadata.deletionTimestamp).toBeDefined();
+    const gc = new GarbageCollector(store);
+    gc.start();
+    try {
+      for (let i = 0; i < 200 && store.get('ReplicaSet', 'default', 'owner'); i++) await new Promise((res) => setTimeout(res, 10));
+      expect(store.get('ReplicaSet', 'default', 'owner')).toBeUndefined();
+      expect(store.get('Pod', 'default', 'dependent')?.metadata.ownerReferences).toBeUndefined();
+    } finally {
+      gc.stop();
+    }
   });
 
   it('deletes a collection by label selector', async () => {

@@ -20,11 +20,13 @@ import { dryRunOf } from './dry-run.js';
 import { checkAppliedFields, checkFields, fieldValidationOf } from './field-validation.js';
 import { boolParam, intParam, parseUrl } from '../http/request.js';
 import { serveScale } from './scale.js';
+import { serveEphemeralContainers } from './ephemeral-containers.js';
 import { selectorFilter } from './selectors.js';
 import { includeObjectParam, renderTable } from './tables.js';
 import { serveWatch } from './watch.js';
 import { serveTokenRequest } from './token-request.js';
 import { checkNodeWrite } from '../registry/node-rules.js';
+import { apply as serverSideApply, applyNew, managerOf, recordUpdate, setManagedFields } from '../fieldmanager/field-manager.js';
 
 /** Serves the request if its path names a resource; false means "not ours" (the caller answers 404). */
 export async function handleResourceRequest(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -80,6 +82,9 @@ async function dispatch(ctx: ApiContext, req: IncomingMessage, res: ServerRespon
       return serveTokenRequest(ctx, req, res, namespace!, name, query);
     case 'scale':
       return serveScale(ctx, req, res, t, namespace!, name, query);
+    case 'ephemeralcontainers':
+      if (t.kind !== 'Pod') throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+      return serveEphemeralContainers(ctx, req, res, namespace!, name, query);
     case 'log':
       if (method !== 'GET') throw methodNotAllowed(method);
       return serveLogs(ctx, req, res, ctx.store.mustGet<Pod>('Pod', namespace, name), query);
@@ -170,7 +175,9 @@ async function create(ctx: ApiContext, req: IncomingMessage, res: ServerResponse
   const body = await readObjectBody(req);
   const fieldWarnings = checkFields(validation, body, t, body, { verb: 'create', type: t, apiVersion: body['apiVersion'] });
   requireNamespace(ctx, t, namespace, (body['metadata'] as Record<string, unknown> | undefined)?.['name']);
+  const manager = managerOf(query, req.headers['user-agent'], 'CreateOptions');
   const admitted = await prepareCreate(ctx, t, namespace, body);
+  recordUpdate({ live: undefined, next: admitted.object, manager, now: ctx.now() });
   const stored = storeNew(ctx, t, admitted, dryRun);
   sendJson(res, 201, stored, warningHeaders([...fieldWarnings, ...admitted.warnings]));
 }
@@ -209,8 +216,10 @@ async function update(
   const validation = fieldValidationOf('UpdateOptions', query);
   const body = await readObjectBody(req);
   const fieldWarnings = subresource ? [] : checkFields(validation, body, t, body, { verb: 'update', type: t, apiVersion: body['apiVersion'] });
+  const manager = managerOf(query, req.headers['user-agent'], 'UpdateOptions');
   const current = mustGet(ctx, t, namespace, name);
   const admitted = await prepareUpdate(ctx, t, namespace, name, body, current, subresource);
+  recordUpdate({ live: current, next: admitted.object, manager, subresource, now: ctx.now() });
   const stored = dryRun ? dryRunResult(current, admitted.object) : ctx.store.update(admitted.object);
   sendJson(res, 200, stored, warningHeaders([...fieldWarnings, ...admitted.warnings]));
 }
@@ -228,20 +237,27 @@ async function patch(
   const dryRun = dryRunOf('PatchOptions', query);
   const validation = fieldValidationOf('PatchOptions', query);
   const body: PatchBody = await readPatchBody(req, subresource ? ['json', 'merge', 'strategic'] : undefined);
-  if (body.type === 'apply') checkAppliedFields(body.patch as Record<string, unknown>, t);
+  const isApply = body.type === 'apply';
+  const force = boolParam(query, 'force');
+  if (force && !isApply) throw new StatusError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
+  const manager = managerOf(query, req.headers['user-agent'], 'PatchOptions', isApply);
+  if (isApply) checkAppliedFields(body.patch as Record<string, unknown>, t);
   for (let attempt = 0; ; attempt++) {
     const current = ctx.store.get(t.kind, namespace, name);
     if (!current) {
-      if (body.type === 'apply' && !subresource) return applyCreate(ctx, res, t, namespace, name, body, dryRun);
+      if (isApply && !subresource) return applyCreate(ctx, res, t, namespace, name, body, dryRun, manager);
       throw notFound(t.resource, t.group, name);
     }
-    const patched = applyPatch(current, body);
+    const applied = isApply ? serverSideApply({ live: current, config: appliedConfig(body.patch), manager, force, now: ctx.now() }) : undefined;
+    const patched = applied ? withAppliedResourceVersion(applied.object, body.patch) : applyPatch(current, body);
     // Only a strategic merge patch is decoded (strictly) as JSON itself; the others are merged first.
     const fieldWarnings = subresource ? [] : checkFields(validation, patched, t, body.type === 'strategic' ? body.patch : undefined, { verb: 'patch' });
     // A resourceVersion the patch itself sets is a precondition; the one carried over from the current
     // object only guards against a write that slipped in while admission ran (then: patch again).
     const explicitRv = (patched['metadata'] as { resourceVersion?: string } | undefined)?.resourceVersion !== current.metadata.resourceVersion;
     const admitted = await prepareUpdate(ctx, t, namespace, name, patched, current, subresource);
+    if (applied) setManagedFields(admitted.object, applied.managedFields);
+    else recordUpdate({ live: current, next: admitted.object, manager, subresource, now: ctx.now() });
     if (!explicitRv && admitted.object.metadata) admitted.object.metadata.resourceVersion = current.metadata.resourceVersion;
     try {
       const stored = dryRun ? dryRunResult(current, admitted.object) : ctx.store.update(admitted.object);
@@ -253,9 +269,21 @@ async function patch(
   }
 }
 
+function appliedConfig(patch: unknown): Record<string, unknown> {
+  if (!patch || typeof patch !== 'object' || Array.isArray(patch)) throw new StatusError(400, 'BadRequest', 'the applied configuration is not a JSON object');
+  return patch as Record<string, unknown>;
+}
+
+/** A resourceVersion in the applied configuration is a precondition, as on a real apiserver. */
+function withAppliedResourceVersion(obj: Record<string, unknown>, patch: unknown): Record<string, unknown> {
+  const rv = ((patch as { metadata?: { resourceVersion?: unknown } }).metadata)?.resourceVersion;
+  if (typeof rv === 'string' && rv) (obj['metadata'] as Record<string, unknown>)['resourceVersion'] = rv;
+  return obj;
+}
+
 /** Server-side apply of an object that does not exist yet: a create, answered 201. */
 async function applyCreate(
-  ctx: ApiContext, res: ServerResponse, t: ResourceType, namespace: string | undefined, name: string, body: PatchBody, dryRun: boolean,
+  ctx: ApiContext, res: ServerResponse, t: ResourceType, namespace: string | undefined, name: string, body: PatchBody, dryRun: boolean, manager: string,
 ): Promise<void> {
   const obj = structuredClone(body.patch) as Record<string, unknown>;
   const meta = (obj['metadata'] && typeof obj['metadata'] === 'object' ? obj['metadata'] : {}) as Record<string, unknown>;
@@ -265,6 +293,7 @@ async function applyCreate(
   obj['metadata'] = { ...meta, name };
   requireNamespace(ctx, t, namespace, name);
   const admitted = await prepareCreate(ctx, t, namespace, obj);
+  setManagedFields(admitted.object, applyNew(obj, manager, ctx.now()));
   const stored = storeNew(ctx, t, admitted, dryRun);
   sendJson(res, 201, stored, warningHeaders(admitted.warnings));
 }

@@ -12,6 +12,7 @@ import type { ApiContext } from '../context.js';
 import { methodNotAllowed, sendJson } from '../http/errors.js';
 import { applyPatch } from '../patch/patch.js';
 import { dryRunOf } from './dry-run.js';
+import { managerOf, recordUpdate } from '../fieldmanager/field-manager.js';
 
 interface ScaleSpec { replicas?: unknown }
 
@@ -38,6 +39,7 @@ export async function serveScale(
 
   // Checked before the body is read: an unsupported dryRun value must never reach a real write.
   const dryRun = dryRunOf(req.method === 'PUT' ? 'UpdateOptions' : 'PatchOptions', query);
+  const manager = managerOf(query, req.headers['user-agent'], req.method === 'PUT' ? 'UpdateOptions' : 'PatchOptions');
   let scale: Record<string, unknown>;
   if (req.method === 'PUT') {
     scale = await readObjectBody(req);
@@ -63,6 +65,8 @@ export async function serveScale(
   next['spec'] = { ...(next['spec'] as object), replicas };
   // The Scale's resourceVersion is the object's: a stale one is a 409, as on a real cluster.
   next.metadata.resourceVersion = meta.resourceVersion || current.metadata.resourceVersion;
+  // The replicas a scale writes are owned as the parent's field, by an entry naming the subresource.
+  recordUpdate({ live: current, next, manager, subresource: 'scale', now: ctx.now() });
   const stored = dryRun ? next : ctx.store.update(next);
   sendJson(res, 200, toScale(stored as Stored));
 }

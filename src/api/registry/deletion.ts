@@ -1,14 +1,11 @@
-// DELETE: DeleteOptions (body or query), preconditions, and what deleting means per kind. Pods are
-// deleted gracefully (deletionTimestamp now; the kubelet stops the containers and removes the object);
-// other kinds go at once and their dependents are the controllers' business (ownerReferences), except
-// with propagationPolicy=Orphan, where the dependents are cut loose here first. A namespace turns
-// Terminating, its contents are deleted, and it goes once its pods are gone.
-import type { Pod } from '../../kube/types.js';
+// DELETE: DeleteOptions (body or query), preconditions, and what deleting means per kind
+// (store/graceful-delete.ts: pods gracefully; propagationPolicy Foreground/Orphan as the finalizers the
+// garbage collector acts on; an object with finalizers waits, Terminating, until they are removed).
+// A namespace turns Terminating, its contents are deleted, and it goes once they are gone.
 import type { ResourceType } from '../../kube/kinds.js';
-import { RESOURCE_TYPES } from '../../kube/kinds.js';
-import { podAfterDeleteRequest, requestPodDeletion } from '../../store/graceful-delete.js';
-import { StatusError } from '../../kube/errors.js';
-import type { KubeObject, Store, Stored } from '../../store/store.js';
+import { afterDeleteRequest, requestDeletion } from '../../store/graceful-delete.js';
+import { invalid, StatusError } from '../../kube/errors.js';
+import type { KubeObject, Stored } from '../../store/store.js';
 import { timestamp } from '../../store/store.js';
 import type { ApiContext } from '../context.js';
 import { intParam } from '../http/request.js';
@@ -71,16 +68,8 @@ export function deleteObject(ctx: ApiContext, t: ResourceType, current: Stored, 
     throw new StatusError(403, 'Forbidden', `namespaces "${current.metadata.name}" is forbidden: this namespace may not be deleted`, { name: current.metadata.name, kind: 'namespaces' });
   }
   if (dryRun) return asIfDeleted(t, current, opts);
-  if (opts.propagationPolicy === 'Orphan') orphanDependents(ctx.store, current);
-  const ns = current.metadata.namespace;
-  switch (t.kind) {
-    case 'Pod':
-      return requestPodDeletion(ctx.store, current as Stored<Pod>, opts.gracePeriodSeconds);
-    case 'Namespace':
-      return deleteNamespace(ctx, current);
-    default:
-      return ctx.store.delete(t.kind, ns, current.metadata.name);
-  }
+  if (t.kind === 'Namespace') return deleteNamespace(ctx, current);
+  return requestDeletion(ctx.store, current, opts);
 }
 
 /**
@@ -88,9 +77,8 @@ export function deleteObject(ctx: ApiContext, t: ResourceType, current: Stored, 
  * with deletionTimestamp, anything else as it was when removed), computed by the same rules, written nowhere.
  */
 function asIfDeleted(t: ResourceType, current: Stored, opts: DeleteOptions): Stored {
-  if (t.kind === 'Pod') return podAfterDeleteRequest(current as Stored<Pod>, opts.gracePeriodSeconds) ?? current;
   if (t.kind === 'Namespace') return terminating(current);
-  return current;
+  return afterDeleteRequest(current, opts) ?? current;
 }
 
 /** A namespace marked for deletion: Terminating until its pods are gone. */
@@ -103,21 +91,22 @@ function terminating(ns: Stored): Stored {
   };
 }
 
-/** Removes ownerReferences to `owner` from its dependents, so the garbage collector leaves them be. */
-function orphanDependents(store: Store, owner: Stored): void {
-  for (const t of RESOURCE_TYPES) {
-    if (!t.namespaced) continue;
-    for (const obj of store.list(t.kind, owner.metadata.namespace)) {
-      if (!obj.metadata.ownerReferences?.some((r) => r.uid === owner.metadata.uid)) continue;
-      store.mutate(t.kind, obj.metadata.namespace, obj.metadata.name, (o) => {
-        o.metadata.ownerReferences = o.metadata.ownerReferences?.filter((r) => r.uid !== owner.metadata.uid);
-        if (o.metadata.ownerReferences?.length === 0) delete o.metadata.ownerReferences;
-      });
-    }
-  }
-}
-
 /** Marks the namespace Terminating; the namespace controller deletes its content, then the namespace. */
 function deleteNamespace(ctx: ApiContext, ns: Stored): Stored {
   return (ns.metadata.deletionTimestamp ? ns : ctx.store.update(terminating(ns) as KubeObject)) as Stored;
+}
+
+/**
+ * ValidateObjectMetaUpdate's rule: once an object is being deleted its finalizers may only be removed.
+ * `%#v` of the new ones, as the apiserver prints them.
+ */
+export function checkFinalizersUpdate(kind: string, current: Stored, next: KubeObject): void {
+  if (!current.metadata.deletionTimestamp) return;
+  const before = new Set(current.metadata.finalizers ?? []);
+  const added = [...new Set(next.metadata?.finalizers ?? [])].filter((f) => !before.has(f)).sort();
+  if (!added.length) return;
+  throw invalid(kind, '', current.metadata.name, [{
+    field: 'metadata.finalizers', reason: 'FieldValueForbidden',
+    message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
+  }]);
 }

@@ -13,6 +13,7 @@ import { nameProblem } from '../../kube/names.js';
 import { admit as admitManifest, toStatusCause, validateConfigDataUpdate } from '../../manifests/index.js';
 import { admitPodServiceAccount } from '../../kube/service-account.js';
 import type { ServiceAccount } from '../../kube/types.js';
+import { checkFinalizersUpdate } from './deletion.js';
 
 export interface Admitted {
   object: KubeObject;
@@ -156,13 +157,19 @@ export async function prepareUpdate(
   if (current.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = current.metadata.deletionGracePeriodSeconds;
 
   labelNamespace(t, obj);
+  // A pod's ephemeral containers are written through pods/{name}/ephemeralcontainers only: an update of
+  // the pod keeps the stored ones, whatever it sends (admission never sees them: they cannot be created).
+  const ephemeral = t.kind === 'Pod' ? (current as Stored<Pod>).spec?.ephemeralContainers : undefined;
+  if (t.kind === 'Pod' && obj['spec'] && typeof obj['spec'] === 'object') delete (obj['spec'] as Record<string, unknown>)['ephemeralContainers'];
   const admitted = await runAdmission(ctx, t, obj);
+  if (ephemeral?.length && admitted.object['spec']) (admitted.object as Pod).spec!.ephemeralContainers = ephemeral;
   // Admission may rebuild metadata; the precondition the client sent must survive it.
   if (admitted.object.metadata) {
     if (expectedRv) admitted.object.metadata.resourceVersion = expectedRv;
     else delete admitted.object.metadata.resourceVersion;
   }
   await checkImmutable(ctx, t, current, admitted.object);
+  checkFinalizersUpdate(qualifiedKind(t), current, admitted.object);
   const hook = ctx.admission?.[t.kind];
   if (hook) {
     const rv = admitted.object.metadata?.resourceVersion;
@@ -201,7 +208,9 @@ async function checkImmutable(ctx: ApiContext, t: ResourceType, current: Stored,
     // Compare both sides after admission, so defaults filled in on one side only never count as a change.
     let normalizedCurrent: KubeObject = current;
     try {
-      normalizedCurrent = admit(structuredClone(current) as KubeObject, { allowPrivileged: true }).object;
+      const copy = structuredClone(current) as Pod;
+      if (copy.spec) delete copy.spec.ephemeralContainers;
+      normalizedCurrent = admit(copy as KubeObject, { allowPrivileged: true }).object;
     } catch {
       // the stored object predates today's rules; compare it as stored
     }
@@ -222,6 +231,8 @@ function mutablePodSpecView(pod: KubeObject): unknown {
     if (Array.isArray(cs)) for (const c of cs) if (c && typeof c === 'object') delete (c as Record<string, unknown>)['image'];
   }
   delete spec['activeDeadlineSeconds'];
+  // kept from the stored pod (prepareUpdate), changed only through their subresource
+  delete spec['ephemeralContainers'];
   delete spec['tolerations'];
   delete spec['terminationGracePeriodSeconds'];
   return spec;

@@ -8,7 +8,8 @@ import type { Stored } from '../../store/store.js';
 import type { ContainerInstance, KubeletStreams } from './kubelet-streams.js';
 
 export function chooseContainer(pod: Stored<Pod>, requested: string | null): string {
-  const names = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name);
+  // ephemeral containers (kubectl debug) are attached to and read like the others
+  const names = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []), ...(pod.spec?.ephemeralContainers ?? [])].map((c) => c.name);
   const name = pod.metadata.name;
   if (requested) {
     if (!names.includes(requested)) {

@@ -68,6 +68,8 @@ export class DeploymentController {
     const stored = this.store.get<Deployment>('Deployment', namespace, name);
     // Gone: its ReplicaSets are the garbage collector's.
     if (!stored) return undefined;
+    // Being deleted (in the foreground, its ReplicaSets go first): no rollout may make new ones.
+    if (stored.metadata.deletionTimestamp) return undefined;
     const d = structuredClone(stored);
     d.status ??= {};
     const ctx: DeploymentContext = { store: this.store, d, pods: new PodIndex(this.store.list<Pod>('Pod', namespace)), now: Date.now() };

@@ -1,10 +1,11 @@
 // The namespace controller (kube-controller-manager's namespace/deletion): a namespace marked for deletion
 // (Terminating, set by the API on DELETE) has everything in it deleted, pods gracefully (the kubelet stops
-// their containers, then removes them), and is removed itself once nothing is left. Level-triggered: a
-// restart mid-way finds the Terminating namespace in the replay and carries on.
-import type { Pod } from '../../kube/types.js';
+// their containers, then removes them), and is removed itself once nothing is left: its `kubernetes`
+// finalizer (spec.finalizers) is removed, and the namespace goes when no metadata.finalizers hold it
+// either. Content held by finalizers keeps the namespace Terminating until they are removed.
+// Level-triggered: a restart mid-way finds the Terminating namespace in the replay and carries on.
 import { RESOURCE_TYPES } from '../../kube/kinds.js';
-import { requestPodDeletion } from '../../store/graceful-delete.js';
+import { requestDeletion } from '../../store/graceful-delete.js';
 import type { Store, Stored, WatchEvent } from '../../store/store.js';
 import { WorkQueue } from '../util/work-queue.js';
 
@@ -27,6 +28,11 @@ export class NamespaceController {
     }));
   }
 
+  /** Content that finalizers keep (Terminating) until someone removes them. */
+  private heldContent(namespace: string): boolean {
+    return RESOURCE_TYPES.some((t) => t.namespaced && this.store.list(t.kind, namespace).some((o) => o.metadata.finalizers?.length));
+  }
+
   stop(): void {
     for (const u of this.unwatch.splice(0)) u();
     this.queue.stop();
@@ -40,19 +46,21 @@ export class NamespaceController {
       if (!t.namespaced) continue;
       for (const obj of this.store.list(t.kind, name)) {
         try {
-          if (t.kind === 'Pod') {
-            if (!obj.metadata.deletionTimestamp) requestPodDeletion(this.store, obj as Stored<Pod>);
-          } else {
-            this.store.delete(t.kind, name, obj.metadata.name);
-          }
+          if (!obj.metadata.deletionTimestamp) requestDeletion(this.store, obj);
         } catch {
           // gone meanwhile: fine
         }
       }
     }
-    if (this.store.list('Pod', name).length > 0) return RECHECK_MS;
+    if (this.store.list('Pod', name).length > 0 || this.heldContent(name)) return RECHECK_MS;
     try {
-      this.store.delete('Namespace', undefined, name);
+      // finalize: the namespace controller's own finalizer goes, then the namespace (unless others hold it)
+      this.store.mutate<Stored>('Namespace', undefined, name, (n) => {
+        const spec = n['spec'] as { finalizers?: string[] } | undefined;
+        if (!spec?.finalizers?.includes('kubernetes')) return false;
+        spec.finalizers = spec.finalizers.filter((f) => f !== 'kubernetes');
+      });
+      if (this.store.get('Namespace', undefined, name)) this.store.delete('Namespace', undefined, name);
     } catch {
       // deleted meanwhile
     }

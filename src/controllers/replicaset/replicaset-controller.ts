@@ -63,7 +63,8 @@ export class ReplicaSetController {
     // Gone: its pods are the garbage collector's.
     if (!rs) return undefined;
 
-    const failure = this.manageReplicas(rs, this.claimPods(rs));
+    // Being deleted (in the foreground: the garbage collector is taking its pods): no new pods.
+    const failure = rs.metadata.deletionTimestamp ? undefined : this.manageReplicas(rs, this.claimPods(rs));
     // Read again: the pods just created or marked for deletion change the counts.
     const owned = this.claimPods(rs);
     const status = calculateReplicaSetStatus(rs, owned, failure);

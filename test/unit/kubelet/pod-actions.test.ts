@@ -536,3 +536,43 @@ describe('the order of a pod\'s stop: app containers, then native sidecars in re
     });
   }
 });
+
+describe('computePodActions: ephemeral containers (kubectl debug)', () => {
+  const debugPod = (): Pod => ({ ...pod(), spec: { ...pod().spec!, ephemeralContainers: [{ name: 'debugger', image: 'busybox', targetContainerName: 'c' }] } });
+  const debugInstance = (state: 'running' | 'exited' | 'created'): ContainerInfo => ({
+    ...instance(0, state, { id: 'dbg', exitCode: state === 'exited' ? 1 : 0 }), name: `k8s_debugger_p_default_${UID}_0`,
+    labels: { [LABEL_CONTAINER]: 'debugger', [LABEL_ATTEMPT]: '0', [LABEL_IMAGE]: 'busybox' },
+  });
+  const decideDebug = (instances: Record<string, ContainerInfo[]>, extra: Partial<PodActionsInput> = {}): PodActions => computePodActions({
+    pod: debugPod(), instances: new Map(Object.entries(instances)), probeFailures: new Map(), killedToRestart: new Set(),
+    waiting: new Map(), backoff: new Backoff(), now: NOW, ...extra,
+  });
+  const rows: { name: string; instances: Record<string, ContainerInfo[]>; extra?: Partial<PodActionsInput>; want: PodActions }[] = [
+    { name: 'added to a running pod: started (attempt 0)', instances: { c: [instance(0, 'running')] }, want: { kill: [], start: [{ name: 'debugger', attempt: 0 }], waiting: [] } },
+    { name: 'running: left alone', instances: { c: [instance(0, 'running')], debugger: [debugInstance('running')] }, want: { kill: [], start: [], waiting: [] } },
+    { name: 'exited (even with 1, restartPolicy Always): never restarted', instances: { c: [instance(0, 'running')], debugger: [debugInstance('exited')] }, want: { kill: [], start: [], waiting: [] } },
+    {
+      name: 'created but never started: started',
+      instances: { c: [instance(0, 'running')], debugger: [{ ...debugInstance('created'), startedAt: undefined }] },
+      want: { kill: [], start: [{ name: 'debugger', attempt: 0, existingId: 'dbg' }], waiting: [] },
+    },
+    {
+      name: 'its instance removed by hand after it ran: not started again',
+      instances: { c: [instance(0, 'running')] },
+      extra: { shown: { ephemeralContainerStatuses: [{ name: 'debugger', image: 'busybox', imageID: '', containerID: 'docker://dbg', restartCount: 0, ready: false, state: {} }] } },
+      want: { kill: [], start: [], waiting: [] },
+    },
+    {
+      name: 'the stored status shows it ran (control plane restarted, its instance gone): not run again',
+      instances: { c: [instance(0, 'running')] },
+      extra: { pod: { ...debugPod(), status: { ephemeralContainerStatuses: [{ name: 'debugger', image: 'busybox', imageID: '', containerID: 'docker://dbg', restartCount: 0, ready: false, state: { terminated: { exitCode: 0 } } }] } } },
+      want: { kill: [], start: [], waiting: [] },
+    },
+    { name: 'pod not initialized yet (nothing ran): waits for the pod', instances: {}, want: { kill: [], start: [{ name: 'c', attempt: 0 }], waiting: [] } },
+  ];
+  for (const row of rows) {
+    it(row.name, () => {
+      expect(decideDebug(row.instances, row.extra)).toEqual(row.want);
+    });
+  }
+});
