@@ -9,6 +9,9 @@ import { ReplicaSetController } from './replicaset/replicaset-controller.js';
 import { ServiceAccountsController } from './serviceaccount/serviceaccounts-controller.js';
 import { RootCACertPublisher } from './rootcacert/root-ca-cert-publisher.js';
 import type { Pod } from '../kube/types.js';
+import { JobController } from './job/job-controller.js';
+import { CronJobController } from './cronjob/cronjob-controller.js';
+import { TTLAfterFinishedController } from './ttlafterfinished/ttl-after-finished-controller.js';
 
 export interface ControllerOptions {
   /** the API server's CA (PEM): the root-ca-cert-publisher puts it in every namespace; none without it */
@@ -26,6 +29,9 @@ export function startControllers(store: Store, opts: ControllerOptions = {}): Ru
     new DeploymentController(store),
     new ReplicaSetController(store, opts.admitPod),
     new GarbageCollector(store),
+    new JobController(store, opts.admitPod),
+    new TTLAfterFinishedController(store),
+    new CronJobController(store),
     new NamespaceController(store),
     new ServiceAccountsController(store),
     ...(opts.caPem ? [new RootCACertPublisher(store, opts.caPem)] : []),

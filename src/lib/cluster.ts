@@ -15,7 +15,7 @@ import { startControlPlane, type ControlPlane } from '../control-plane/control-p
 import { loadConfig } from '../control-plane/home.js';
 import { networkName, SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import { createDockerClient } from '../runtime/docker-client.js';
-import type { ConfigMap, Deployment, Endpoints, Event, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
+import type { ConfigMap, ControllerRevision, CronJob, DaemonSet, Deployment, Endpoints, Event, Job, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
 import { formatSelector } from '../kube/labels.js';
 import { entryForHome, kubeconfigFor, renderKubeconfig } from '../control-plane/kubeconfig.js';
 import { parseManifests } from '../manifests/index.js';
@@ -67,6 +67,10 @@ export interface KindTypes {
   Secret: Secret;
   ServiceAccount: ServiceAccount;
   Node: Node;
+  Job: Job;
+  CronJob: CronJob;
+  DaemonSet: DaemonSet;
+  ControllerRevision: ControllerRevision;
 }
 
 /**

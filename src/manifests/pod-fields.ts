@@ -19,11 +19,11 @@ export type FieldEntry =
   | { status: 'warned'; why: string }
   | { status: 'refused'; note?: string };
 
-const impl = (by: string): FieldEntry => ({ status: 'implemented', by });
-const only = (values: readonly unknown[], why: string, otherwise?: 'warn'): FieldEntry =>
+export const impl = (by: string): FieldEntry => ({ status: 'implemented', by });
+export const only = (values: readonly unknown[], why: string, otherwise?: 'warn'): FieldEntry =>
   ({ status: 'only', values, why, ...(otherwise ? { otherwise } : {}) });
-const warned = (why: string): FieldEntry => ({ status: 'warned', why });
-const refused = (note?: string): FieldEntry => ({ status: 'refused', ...(note ? { note } : {}) });
+export const warned = (why: string): FieldEntry => ({ status: 'warned', why });
+export const refused = (note?: string): FieldEntry => ({ status: 'refused', ...(note ? { note } : {}) });
 const INIT_TEST = 'test/integration/pod-init-containers.test.ts';
 const ENV_TEST = 'test/integration/configmaps-secrets.test.ts, test/unit/kubelet/env.test.ts';
 
@@ -301,10 +301,12 @@ export function objectTypeOf(t: FieldType): string | undefined {
  * The fields of `value` (of API type `typeName`) that are not implemented: refused, warned, or set to a
  * value an `only` entry does not accept. Values of the wrong type were refused by the schema before.
  */
-export function unimplementedFields(value: unknown, typeName: string, path: FieldPath): PodFieldIssue[] {
+export function unimplementedFields(
+  value: unknown, typeName: string, path: FieldPath, tables: Readonly<Record<string, Readonly<Record<string, FieldEntry>>>> = POD_FIELDS,
+): PodFieldIssue[] {
   const out: PodFieldIssue[] = [];
   if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
-  const table = POD_FIELDS[typeName];
+  const table = tables[typeName];
   const types = fieldsOf(typeName);
   if (!table || !types) return out;
   for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
@@ -317,9 +319,9 @@ export function unimplementedFields(value: unknown, typeName: string, path: Fiel
     if (entry.status === 'only') { if (!entry.values.includes(v)) out.push({ path: at, entry, value: v }); continue; }
     const child = objectTypeOf(type);
     if (!child) continue;
-    if (type.kind === 'list' && Array.isArray(v)) v.forEach((x, i) => out.push(...unimplementedFields(x, child, at.index(i))));
-    else if (type.kind === 'map' && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push(...unimplementedFields(x, child, at.key(k)));
-    else out.push(...unimplementedFields(v, child, at));
+    if (type.kind === 'list' && Array.isArray(v)) v.forEach((x, i) => out.push(...unimplementedFields(x, child, at.index(i), tables)));
+    else if (type.kind === 'map' && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push(...unimplementedFields(x, child, at.key(k), tables));
+    else out.push(...unimplementedFields(v, child, at, tables));
   }
   return out;
 }

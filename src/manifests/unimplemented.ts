@@ -10,6 +10,7 @@ import { podSpecsOf } from './pod-templates.js';
 import { unimplementedFields, type PodFieldIssue } from './pod-fields.js';
 import { unimplementedResources } from './resources.js';
 import { unimplementedVolumes } from './validate-volumes.js';
+import { unimplementedInWorkload } from './workload-fields.js';
 
 export interface Unimplemented {
   errors: FieldError[];
@@ -38,6 +39,7 @@ function issue(i: PodFieldIssue, out: Unimplemented): void {
 /** What mini-kube does not implement in the pod specs of `obj` (a `kind`), before defaulting. */
 export function unimplementedInPodSpecs(kind: Kind, obj: unknown): Unimplemented {
   const out: Unimplemented = { errors: [], warnings: [] };
+  for (const i of unimplementedInWorkload(kind, obj)) issue(i, out);
   for (const at of podSpecsOf(kind, obj)) {
     for (const i of unimplementedFields(at.spec, 'PodSpec', at.path)) issue(i, out);
     out.errors.push(...unimplementedResources(at.spec, at.path));
