@@ -11,6 +11,7 @@ import { RootCACertPublisher } from './rootcacert/root-ca-cert-publisher.js';
 import type { Pod } from '../kube/types.js';
 import { JobController } from './job/job-controller.js';
 import { CronJobController } from './cronjob/cronjob-controller.js';
+import { DaemonSetController } from './daemon/daemonset-controller.js';
 import { TTLAfterFinishedController } from './ttlafterfinished/ttl-after-finished-controller.js';
 
 export interface ControllerOptions {
@@ -32,6 +33,7 @@ export function startControllers(store: Store, opts: ControllerOptions = {}): Ru
     new JobController(store, opts.admitPod),
     new TTLAfterFinishedController(store),
     new CronJobController(store),
+    new DaemonSetController(store, opts.admitPod),
     new NamespaceController(store),
     new ServiceAccountsController(store),
     ...(opts.caPem ? [new RootCACertPublisher(store, opts.caPem)] : []),
@@ -44,4 +46,5 @@ export function startControllers(store: Store, opts: ControllerOptions = {}): Ru
   };
 }
 
+export { CronJobController, DaemonSetController, JobController, TTLAfterFinishedController };
 export { DeploymentController, GarbageCollector, NamespaceController, ReplicaSetController, RootCACertPublisher, ServiceAccountsController };
