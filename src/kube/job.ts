@@ -34,4 +34,7 @@ export function generateJobSelector(job: Job): void {
   job.spec.selector ??= {};
   job.spec.selector.matchLabels ??= {};
   job.spec.selector.matchLabels[JOB_CONTROLLER_UID_LABEL] ??= uid;
+  // SetDefaults_Job copies the template's labels to a Job without labels; the apiserver defaults again
+  // whenever it reads the Job back, so a Job shows the generated labels too (as `kubectl describe job` does).
+  if (Object.keys(job.metadata?.labels ?? {}).length === 0) job.metadata!.labels = { ...labels };
 }
