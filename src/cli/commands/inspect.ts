@@ -15,7 +15,7 @@ import { prefixOf, resolveType } from './get.js';
 
 export function registerInspect(program: Command): void {
   program.command('describe')
-    .description('show details and events: describe pod|deploy|rs|svc|cm|secret|ns|node [NAME...]')
+    .description('show details and events: describe pod|deploy|rs|svc|cm|secret|ns|node|job|cj|ds [NAME...]')
     .argument('<type>', 'pod|deploy|rs|svc, or type/name')
     .argument('[names...]', 'object names (all of the type when none)')
     .option('-n, --namespace <ns>', 'namespace', 'default')
