@@ -36,13 +36,16 @@ const VOL_UNIT = 'test/unit/kubelet/volume-sources.test.ts';
 const KUBECTL_VOL_TEST = 'test/integration/pod-volumes-kubectl.test.ts';
 const STREAMS_ATTACH_TEST = 'test/integration/streams-attach.test.ts';
 const DNS_TEST = 'test/integration/pod-dns-config.test.ts (resolv.conf per dnsPolicy), test/unit/kubelet/dns-config.test.ts';
+const DS_AFFINITY = 'test/integration/workloads-daemonset.test.ts, test/unit/manifests/workload-fields.test.ts';
 const HOSTS_TEST = 'test/integration/pod-dns-config.test.ts (/etc/hosts, hostname -f), test/unit/kubelet/hosts-file.test.ts';
 
 /** Type name → field name → entry. Types reached only through refused fields are not listed. */
 export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEntry>>>> = {
   PodSpec: {
     activeDeadlineSeconds: refused(),
-    affinity: refused(),
+    // only the node affinity a DaemonSet's pods carry (matchFields metadata.name In [node]): the one node
+    // satisfies it when it is named (unimplemented.ts refuses a term naming no existing node)
+    affinity: impl('test/integration/workloads-daemonset.test.ts (the DaemonSet controller\'s term)'),
     // true (the default): the kube-api-access-* projected volume at /var/run/secrets/kubernetes.io/serviceaccount
     automountServiceAccountToken: impl('test/integration/in-cluster.test.ts (the kube-api-access volume; false: none), test/unit/kube/service-account.test.ts'),
     containers: impl('test/integration/foundation.test.ts'),
@@ -273,6 +276,15 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     seccompProfile: impl('SeccompProfile.type is only RuntimeDefault, which the engine applies to every container'),
     seLinuxOptions: refused(),
     windowsOptions: refused(),
+  },
+  Affinity: { nodeAffinity: impl(DS_AFFINITY), podAffinity: refused(), podAntiAffinity: refused() },
+  NodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: refused(), requiredDuringSchedulingIgnoredDuringExecution: impl(DS_AFFINITY) },
+  NodeSelector: { nodeSelectorTerms: impl(DS_AFFINITY) },
+  NodeSelectorTerm: { matchExpressions: refused(), matchFields: impl(DS_AFFINITY) },
+  NodeSelectorRequirement: {
+    key: only(['metadata.name'], 'the only field a node selector term can match'),
+    operator: only(['In'], 'the pod names the node it runs on, as DaemonSet pods do'),
+    values: impl(DS_AFFINITY),
   },
   SeccompProfile: {
     localhostProfile: refused(),
