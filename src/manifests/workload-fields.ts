@@ -36,7 +36,7 @@ export const WORKLOAD_FIELDS: Readonly<Record<string, Readonly<Record<string, Fi
   PodFailurePolicy: { rules: impl(JOB_UNIT) },
   PodFailurePolicyRule: { action: impl(JOB_UNIT), onExitCodes: impl(JOB_UNIT), onPodConditions: impl(JOB_UNIT) },
   PodFailurePolicyOnExitCodesRequirement: { containerName: impl(JOB_UNIT), operator: impl(JOB_UNIT), values: impl(JOB_UNIT) },
-  PodFailurePolicyOnPodConditionsPattern: { status: impl(JOB_UNIT), type: impl(`${JOB_UNIT} (DisruptionTarget: the kubelet's evictions and preemptions set it)`) },
+  PodFailurePolicyOnPodConditionsPattern: { status: impl(JOB_UNIT), type: impl(`${JOB_UNIT} (DisruptionTarget: the kubelet sets it on the pods it evicts, status-manager.ts)`) },
   CronJobSpec: {
     concurrencyPolicy: impl(CJ_UNIT),
     failedJobsHistoryLimit: impl(CJ_UNIT),

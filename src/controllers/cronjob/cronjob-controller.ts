@@ -59,7 +59,11 @@ export class CronJobController {
         recordEvent(this.store, cj, 'Normal', 'SuccessfulCreate', `Created job ${job.metadata.name}`, { source: CRONJOB_CONTROLLER });
       } catch (err) {
         if (err instanceof StatusError && err.reason === 'AlreadyExists') {
-          // made by an earlier run that did not get to write the status: the name is the lock
+          // The name is the lock: an earlier run made it (and did not get to write the status), or two
+          // schedules fall in one minute (`@every 20s`). As the controller does, the schedule is not
+          // recorded as taken; the Job of that minute is the one that runs.
+          if (cj.status?.lastScheduleTime) d.status.lastScheduleTime = cj.status.lastScheduleTime;
+          else delete d.status.lastScheduleTime;
         } else {
           recordEvent(this.store, cj, 'Warning', 'FailedCreate', `Error creating job: ${(err as Error).message}`, { source: CRONJOB_CONTROLLER });
           throw err;

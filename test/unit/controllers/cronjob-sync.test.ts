@@ -84,6 +84,17 @@ describe('CronJob controller', () => {
     expect(allow.jobs()).toHaveLength(2);
   });
 
+  it('two schedules in one minute (@every 20s) share the Job name: the second is not taken, as on Kubernetes', () => {
+    const s = setup({ schedule: '@every 20s' }, '2026-01-01T10:00:00Z');
+    s.sync('2026-01-01T10:00:21Z');
+    expect(s.get().status?.lastScheduleTime).toBe('2026-01-01T10:00:20Z');
+    s.sync('2026-01-01T10:00:41Z');
+    expect(s.jobs()).toEqual([jobNameFor('tick', T('2026-01-01T10:00:20Z'))]);
+    expect(s.get().status?.lastScheduleTime).toBe('2026-01-01T10:00:20Z');
+    s.sync('2026-01-01T10:01:01Z');
+    expect(s.jobs()).toHaveLength(2);
+  });
+
   it('suspend starts nothing', () => {
     const s = setup({ suspend: true }, '2026-01-01T10:00:00Z');
     s.sync('2026-01-01T10:05:01Z');
