@@ -9,6 +9,10 @@ import { ReplicaSetController } from './replicaset/replicaset-controller.js';
 import { ServiceAccountsController } from './serviceaccount/serviceaccounts-controller.js';
 import { RootCACertPublisher } from './rootcacert/root-ca-cert-publisher.js';
 import type { Pod } from '../kube/types.js';
+import { JobController } from './job/job-controller.js';
+import { CronJobController } from './cronjob/cronjob-controller.js';
+import { DaemonSetController } from './daemon/daemonset-controller.js';
+import { TTLAfterFinishedController } from './ttlafterfinished/ttl-after-finished-controller.js';
 
 export interface ControllerOptions {
   /** the API server's CA (PEM): the root-ca-cert-publisher puts it in every namespace; none without it */
@@ -26,6 +30,10 @@ export function startControllers(store: Store, opts: ControllerOptions = {}): Ru
     new DeploymentController(store),
     new ReplicaSetController(store, opts.admitPod),
     new GarbageCollector(store),
+    new JobController(store, opts.admitPod),
+    new TTLAfterFinishedController(store),
+    new CronJobController(store),
+    new DaemonSetController(store, opts.admitPod),
     new NamespaceController(store),
     new ServiceAccountsController(store),
     ...(opts.caPem ? [new RootCACertPublisher(store, opts.caPem)] : []),
@@ -38,4 +46,5 @@ export function startControllers(store: Store, opts: ControllerOptions = {}): Ru
   };
 }
 
+export { CronJobController, DaemonSetController, JobController, TTLAfterFinishedController };
 export { DeploymentController, GarbageCollector, NamespaceController, ReplicaSetController, RootCACertPublisher, ServiceAccountsController };

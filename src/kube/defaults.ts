@@ -1,7 +1,7 @@
 // Kubernetes' defaulting (pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go), applied before
 // validation exactly as the apiserver does, so `get -o yaml` shows the same filled-in fields.
 import type {
-  Container, Deployment, Pod, PodSpec, Probe, ReplicaSet, Service,
+  Container, CronJob, DaemonSet, Deployment, Job, Pod, PodSpec, Probe, ReplicaSet, Service,
 } from './types.js';
 import type { KubeObject } from './types.js';
 import { byKind } from './kinds.js';
@@ -38,6 +38,9 @@ export function setDefaults(obj: KubeObject): void {
     case 'Deployment': defaultDeployment(obj as Deployment); break;
     case 'ReplicaSet': defaultReplicaSet(obj as ReplicaSet); break;
     case 'Service': defaultService(obj as Service); break;
+    case 'Job': defaultJob(obj as Job); break;
+    case 'CronJob': defaultCronJob(obj as CronJob); break;
+    case 'DaemonSet': defaultDaemonSet(obj as DaemonSet); break;
   }
 }
 
@@ -158,4 +161,62 @@ function defaultService(svc: Service): void {
   if (external) spec.externalTrafficPolicy ||= 'Cluster';
   if (spec.type === 'NodePort' || spec.type === 'LoadBalancer' || spec.type === 'ClusterIP') spec.internalTrafficPolicy ??= 'Cluster';
   if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
+}
+
+/** batch/v1 and DaemonSet default values (pkg/apis/batch/v1/defaults.go, apps/v1/defaults.go). */
+export const BATCH_DEFAULTS = {
+  backoffLimit: 6,
+  /** with backoffLimitPerIndex the job-wide limit is effectively off */
+  backoffLimitWithPerIndex: 2147483647,
+  concurrencyPolicy: 'Allow',
+  successfulJobsHistoryLimit: 3,
+  failedJobsHistoryLimit: 1,
+  daemonSetMaxUnavailable: 1,
+  daemonSetMaxSurge: 0,
+} as const;
+
+/** SetDefaults_Job. The generated selector and its labels are the apiserver's strategy (job-selector.ts). */
+function defaultJob(job: Job): void {
+  job.spec ??= { template: {} };
+  const spec = job.spec;
+  if (spec.completions === undefined && spec.parallelism === undefined) {
+    spec.completions = 1;
+    spec.parallelism = 1;
+  }
+  spec.parallelism ??= 1;
+  spec.backoffLimit ??= spec.backoffLimitPerIndex !== undefined ? BATCH_DEFAULTS.backoffLimitWithPerIndex : BATCH_DEFAULTS.backoffLimit;
+  const templateLabels = spec.template?.metadata?.labels;
+  if (templateLabels && Object.keys(job.metadata?.labels ?? {}).length === 0) job.metadata!.labels = { ...templateLabels };
+  spec.completionMode ??= 'NonIndexed';
+  spec.suspend ??= false;
+  for (const rule of spec.podFailurePolicy?.rules ?? []) for (const p of rule.onPodConditions ?? []) p.status ||= 'True';
+  spec.podReplacementPolicy ??= spec.podFailurePolicy ? 'Failed' : 'TerminatingOrFailed';
+  if (spec.template?.spec) defaultPodSpec(spec.template.spec);
+}
+
+/** SetDefaults_CronJob; the job template's pod spec gets the pod-spec defaults, its JobSpec none. */
+function defaultCronJob(cj: CronJob): void {
+  cj.spec ??= { schedule: '', jobTemplate: {} };
+  const spec = cj.spec;
+  spec.concurrencyPolicy ||= BATCH_DEFAULTS.concurrencyPolicy;
+  spec.suspend ??= false;
+  spec.successfulJobsHistoryLimit ??= BATCH_DEFAULTS.successfulJobsHistoryLimit;
+  spec.failedJobsHistoryLimit ??= BATCH_DEFAULTS.failedJobsHistoryLimit;
+  const podSpec = spec.jobTemplate?.spec?.template?.spec;
+  if (podSpec) defaultPodSpec(podSpec);
+}
+
+/** SetDefaults_DaemonSet. */
+function defaultDaemonSet(ds: DaemonSet): void {
+  ds.spec ??= { selector: {}, template: {} };
+  const spec = ds.spec;
+  spec.updateStrategy ??= {};
+  spec.updateStrategy.type ||= 'RollingUpdate';
+  if (spec.updateStrategy.type === 'RollingUpdate') {
+    spec.updateStrategy.rollingUpdate ??= {};
+    spec.updateStrategy.rollingUpdate.maxUnavailable ??= BATCH_DEFAULTS.daemonSetMaxUnavailable;
+    spec.updateStrategy.rollingUpdate.maxSurge ??= BATCH_DEFAULTS.daemonSetMaxSurge;
+  }
+  spec.revisionHistoryLimit ??= APPS_DEFAULTS.revisionHistoryLimit;
+  if (spec.template?.spec) defaultPodSpec(spec.template.spec);
 }

@@ -2,6 +2,7 @@
 // marks every field readonly; controllers build and change objects, so we strip readonly once here.
 import type * as core from 'kubernetes-types/core/v1.js';
 import type * as apps from 'kubernetes-types/apps/v1.js';
+import type * as batch from 'kubernetes-types/batch/v1.js';
 import type * as meta from 'kubernetes-types/meta/v1.js';
 
 export type Mutable<T> = T extends (...args: never[]) => unknown
@@ -45,6 +46,16 @@ export type DeploymentStatus = Mutable<apps.DeploymentStatus>;
 export type DeploymentCondition = Mutable<apps.DeploymentCondition>;
 export type ReplicaSet = Mutable<apps.ReplicaSet>;
 export type ReplicaSetStatus = Mutable<apps.ReplicaSetStatus>;
+export type DaemonSet = Mutable<apps.DaemonSet>;
+export type DaemonSetStatus = Mutable<apps.DaemonSetStatus>;
+export type ControllerRevision = Mutable<apps.ControllerRevision>;
+export type Job = Mutable<batch.Job>;
+export type JobSpec = Mutable<batch.JobSpec>;
+export type JobStatus = Mutable<batch.JobStatus>;
+export type JobCondition = Mutable<batch.JobCondition>;
+export type CronJob = Mutable<batch.CronJob>;
+export type CronJobStatus = Mutable<batch.CronJobStatus>;
+export type Toleration = Mutable<core.Toleration>;
 export type ObjectMeta = Mutable<meta.ObjectMeta>;
 export type LabelSelector = Mutable<meta.LabelSelector>;
 export type OwnerReference = Mutable<meta.OwnerReference>;

@@ -13,7 +13,7 @@ import { readManifestPaths } from '../client/manifests.js';
 import { eventsFor, podsBySelector, podsOf, sortEvents } from '../client/objects.js';
 import type { ControlPlane } from '../control-plane/control-plane.js';
 import { loadConfig } from '../control-plane/home.js';
-import type { ConfigMap, Deployment, Endpoints, Event, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
+import type { ConfigMap, ControllerRevision, CronJob, DaemonSet, Deployment, Endpoints, Event, Job, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
 import { formatSelector } from '../kube/labels.js';
 import { entryForHome, kubeconfigFor, renderKubeconfig } from '../control-plane/kubeconfig.js';
 import { parseManifests } from '../manifests/index.js';
@@ -83,6 +83,10 @@ export interface KindTypes {
   Secret: Secret;
   ServiceAccount: ServiceAccount;
   Node: Node;
+  Job: Job;
+  CronJob: CronJob;
+  DaemonSet: DaemonSet;
+  ControllerRevision: ControllerRevision;
 }
 
 /**

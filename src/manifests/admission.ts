@@ -2,7 +2,7 @@
 // kind/version → schema (types, unknown fields) → privileged settings of every pod spec the kind carries
 // (pod-templates.ts) → legacy conversion → defaults → validation. Every served kind, on every write.
 // Results are location-free issues; parse.ts adds file:line, admit.ts turns them into API errors.
-import type { ConfigMap, Deployment, Endpoints, Event, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
+import type { ConfigMap, ControllerRevision, CronJob, DaemonSet, Job, Deployment, Endpoints, Event, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
 import type { KubeObject } from '../store/store.js';
 import { MAX_DEPTH, type LegacyDeploymentVersion, type SupportedKind } from './constants.js';
 import { setDefaults } from '../kube/defaults.js';
@@ -22,6 +22,8 @@ import { validatePod } from './validate-pod.js';
 import { validateReplicaSet } from './validate-replicaset.js';
 import { validateService } from './validate-service.js';
 import { validateNode, validateServiceAccount } from './validate-node-sa.js';
+import { generateJobSelector } from '../kube/job.js';
+import { validateControllerRevision, validateCronJob, validateDaemonSet, validateJob } from './validate-workloads.js';
 
 export interface AdmitOptions {
   /** accept privileged containers, host namespaces, hostPath volumes and low hostPorts */
@@ -112,6 +114,7 @@ export function runAdmission(input: unknown, opts: AdmitOptions = {}): Admission
   const object = obj as KubeObject;
   if (tm.kind === 'Secret') foldStringData(object as Secret);
   setDefaults(object);
+  if (tm.kind === 'Job') generateJobSelector(object as Job);
   const invalid = VALIDATORS[tm.kind](object);
   for (const e of invalid) issues.push(fieldIssue('invalid', e));
   if (!issues.some((i) => i.severity === 'error')) {
@@ -136,6 +139,10 @@ const VALIDATORS: Record<SupportedKind, (obj: KubeObject) => FieldError[]> = {
   Secret: (o) => validateSecret(o as Secret),
   ServiceAccount: (o) => validateServiceAccount(o as ServiceAccount),
   Node: (o) => validateNode(o as Node),
+  Job: (o) => validateJob(o as Job),
+  CronJob: (o) => validateCronJob(o as CronJob),
+  DaemonSet: (o) => validateDaemonSet(o as DaemonSet),
+  ControllerRevision: (o) => validateControllerRevision(o as ControllerRevision),
 };
 
 function fieldIssue(code: IssueCode, e: FieldError): AdmissionIssue {

@@ -19,11 +19,11 @@ export type FieldEntry =
   | { status: 'warned'; why: string }
   | { status: 'refused'; note?: string };
 
-const impl = (by: string): FieldEntry => ({ status: 'implemented', by });
-const only = (values: readonly unknown[], why: string, otherwise?: 'warn'): FieldEntry =>
+export const impl = (by: string): FieldEntry => ({ status: 'implemented', by });
+export const only = (values: readonly unknown[], why: string, otherwise?: 'warn'): FieldEntry =>
   ({ status: 'only', values, why, ...(otherwise ? { otherwise } : {}) });
-const warned = (why: string): FieldEntry => ({ status: 'warned', why });
-const refused = (note?: string): FieldEntry => ({ status: 'refused', ...(note ? { note } : {}) });
+export const warned = (why: string): FieldEntry => ({ status: 'warned', why });
+export const refused = (note?: string): FieldEntry => ({ status: 'refused', ...(note ? { note } : {}) });
 const INIT_TEST = 'test/integration/pod-init-containers.test.ts';
 const EPHEMERAL_TEST = 'test/integration/kubectl-debug.test.ts';
 const ENV_TEST = 'test/integration/configmaps-secrets.test.ts, test/unit/kubelet/env.test.ts';
@@ -37,13 +37,16 @@ const VOL_UNIT = 'test/unit/kubelet/volume-sources.test.ts';
 const KUBECTL_VOL_TEST = 'test/integration/pod-volumes-kubectl.test.ts';
 const STREAMS_ATTACH_TEST = 'test/integration/streams-attach.test.ts';
 const DNS_TEST = 'test/integration/pod-dns-config.test.ts (resolv.conf per dnsPolicy), test/unit/kubelet/dns-config.test.ts';
+const DS_AFFINITY = 'test/integration/workloads-daemonset.test.ts, test/unit/manifests/workload-fields.test.ts';
 const HOSTS_TEST = 'test/integration/pod-dns-config.test.ts (/etc/hosts, hostname -f), test/unit/kubelet/hosts-file.test.ts';
 
 /** Type name → field name → entry. Types reached only through refused fields are not listed. */
 export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEntry>>>> = {
   PodSpec: {
     activeDeadlineSeconds: refused(),
-    affinity: refused(),
+    // only the node affinity a DaemonSet's pods carry (matchFields metadata.name In [node]): the one node
+    // satisfies it when it is named (unimplemented.ts refuses a term naming no existing node)
+    affinity: impl('test/integration/workloads-daemonset.test.ts (the DaemonSet controller\'s term)'),
     // true (the default): the kube-api-access-* projected volume at /var/run/secrets/kubernetes.io/serviceaccount
     automountServiceAccountToken: impl('test/integration/in-cluster.test.ts (the kube-api-access volume; false: none), test/unit/kube/service-account.test.ts'),
     containers: impl('test/integration/foundation.test.ts'),
@@ -306,6 +309,15 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     seLinuxOptions: refused(),
     windowsOptions: refused(),
   },
+  Affinity: { nodeAffinity: impl(DS_AFFINITY), podAffinity: refused(), podAntiAffinity: refused() },
+  NodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: refused(), requiredDuringSchedulingIgnoredDuringExecution: impl(DS_AFFINITY) },
+  NodeSelector: { nodeSelectorTerms: impl(DS_AFFINITY) },
+  NodeSelectorTerm: { matchExpressions: refused(), matchFields: impl(DS_AFFINITY) },
+  NodeSelectorRequirement: {
+    key: only(['metadata.name'], 'the only field a node selector term can match'),
+    operator: only(['In'], 'the pod names the node it runs on, as DaemonSet pods do'),
+    values: impl(DS_AFFINITY),
+  },
   SeccompProfile: {
     localhostProfile: refused(),
     type: only(['RuntimeDefault'], "the engine's default seccomp profile is applied to every container"),
@@ -333,10 +345,12 @@ export function objectTypeOf(t: FieldType): string | undefined {
  * The fields of `value` (of API type `typeName`) that are not implemented: refused, warned, or set to a
  * value an `only` entry does not accept. Values of the wrong type were refused by the schema before.
  */
-export function unimplementedFields(value: unknown, typeName: string, path: FieldPath): PodFieldIssue[] {
+export function unimplementedFields(
+  value: unknown, typeName: string, path: FieldPath, tables: Readonly<Record<string, Readonly<Record<string, FieldEntry>>>> = POD_FIELDS,
+): PodFieldIssue[] {
   const out: PodFieldIssue[] = [];
   if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
-  const table = POD_FIELDS[typeName];
+  const table = tables[typeName];
   const types = fieldsOf(typeName);
   if (!table || !types) return out;
   for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
@@ -349,9 +363,9 @@ export function unimplementedFields(value: unknown, typeName: string, path: Fiel
     if (entry.status === 'only') { if (!entry.values.includes(v)) out.push({ path: at, entry, value: v }); continue; }
     const child = objectTypeOf(type);
     if (!child) continue;
-    if (type.kind === 'list' && Array.isArray(v)) v.forEach((x, i) => out.push(...unimplementedFields(x, child, at.index(i))));
-    else if (type.kind === 'map' && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push(...unimplementedFields(x, child, at.key(k)));
-    else out.push(...unimplementedFields(v, child, at));
+    if (type.kind === 'list' && Array.isArray(v)) v.forEach((x, i) => out.push(...unimplementedFields(x, child, at.index(i), tables)));
+    else if (type.kind === 'map' && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push(...unimplementedFields(x, child, at.key(k), tables));
+    else out.push(...unimplementedFields(v, child, at, tables));
   }
   return out;
 }

@@ -18,6 +18,10 @@ export const POD_SPEC_PATHS: Readonly<Record<Kind, readonly (readonly string[])[
   Secret: [],
   ServiceAccount: [],
   Node: [],
+  Job: [['spec', 'template', 'spec']],
+  CronJob: [['spec', 'jobTemplate', 'spec', 'template', 'spec']],
+  DaemonSet: [['spec', 'template', 'spec']],
+  ControllerRevision: [],
 };
 
 export interface PodSpecAt {

@@ -10,6 +10,8 @@ import { podSpecsOf } from './pod-templates.js';
 import { unimplementedFields, type PodFieldIssue } from './pod-fields.js';
 import { unimplementedResources } from './resources.js';
 import { unimplementedVolumes } from './validate-volumes.js';
+import { unimplementedInWorkload } from './workload-fields.js';
+import { NODE_NAME } from '../kube/node.js';
 
 export interface Unimplemented {
   errors: FieldError[];
@@ -38,10 +40,28 @@ function issue(i: PodFieldIssue, out: Unimplemented): void {
 /** What mini-kube does not implement in the pod specs of `obj` (a `kind`), before defaulting. */
 export function unimplementedInPodSpecs(kind: Kind, obj: unknown): Unimplemented {
   const out: Unimplemented = { errors: [], warnings: [] };
+  for (const i of unimplementedInWorkload(kind, obj)) issue(i, out);
   for (const at of podSpecsOf(kind, obj)) {
     for (const i of unimplementedFields(at.spec, 'PodSpec', at.path)) issue(i, out);
     out.errors.push(...unimplementedResources(at.spec, at.path));
     out.errors.push(...unimplementedVolumes(at.spec as PodSpec, at.path));
+    out.errors.push(...nodeAffinityOffNode(at.spec as PodSpec, at.path));
   }
   return out;
+}
+
+/**
+ * Node affinity naming nodes (matchFields metadata.name In [...]): every pod runs on the one node, so a term
+ * that does not name it would be run where Kubernetes would leave the pod Pending; refused instead.
+ */
+function nodeAffinityOffNode(spec: PodSpec, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  const tp = path.child('affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms');
+  terms.forEach((t, i) => (t.matchFields ?? []).forEach((f, j) => {
+    if (f.key === 'metadata.name' && f.operator === 'In' && !(f.values ?? []).includes(NODE_NAME)) {
+      errs.push(notImplemented(tp.index(i).child('matchFields').index(j).child('values'), `${(f.values ?? []).map((v) => JSON.stringify(v)).join(", ") || "an empty list"} names no node of this cluster; its one node is "${NODE_NAME}"`));
+    }
+  }));
+  return errs;
 }

@@ -10,6 +10,7 @@ export {
 export { TabWriter, tabwrite, type TabWriterOptions } from './go-tabwriter.js';
 export { describeDeployment, describePod, describeReplicaSet, describeService, splitReplicaSets } from './describe.js';
 export { describeProbe, podQOS } from './describe-containers.js';
+export { describeCronJob, describeDaemonSet, describeJob } from './describe-workloads.js';
 export { formatRFC1123Z } from './describe-writer.js';
 export { asList, toJson, toYaml } from './yaml-json.js';
 export { formatLabels, formatLabelSelector, labelSelectorString } from './selectors.js';

@@ -13,10 +13,13 @@ import { formatLabelSelector, formatLabels, labelSelectorString } from './select
 import { formatEndpoints, makePortString, serviceExternalIP } from './service-format.js';
 import type { Table, TableColumnDefinition, TableRow } from './table-types.js';
 import { APPS_DEFAULTS } from '../kube/defaults.js';
+import { controllerRevisionCells, cronJobCells, daemonSetCells, jobCells } from './workload-tables.js';
+import type { ControllerRevision, CronJob, DaemonSet, Job } from '../kube/types.js';
 
 export type { Table, TableColumnDefinition, TableRow, TableRowCondition } from './table-types.js';
 
-export type TableKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Event' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node';
+export type TableKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Event' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node'
+  | 'Job' | 'CronJob' | 'DaemonSet' | 'ControllerRevision';
 
 const col = (name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition =>
   ({ name, type, format, description, priority });
@@ -107,6 +110,47 @@ export const COLUMNS: Record<TableKind, TableColumnDefinition[]> = {
     col('OS-Image', 'string', 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).', 1),
     col('Kernel-Version', 'string', 'Kernel Version reported by the node from \'uname -r\' (e.g. 3.16.0-0.bpo.4-amd64).', 1),
     col('Container-Runtime', 'string', 'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).', 1),
+  ],
+  Job: [
+    nameCol,
+    col('Status', 'string', 'Status of the job.'),
+    col('Completions', 'string', 'The successful completions of the job, out of the desired ones.'),
+    col('Duration', 'string', 'Time required to complete the job.'),
+    ageCol,
+    containersCol,
+    imagesCol,
+    col('Selector', 'string', 'A label query over pods that should match the pod count. Normally, the system sets this field for you. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors', 1),
+  ],
+  CronJob: [
+    nameCol,
+    col('Schedule', 'string', 'The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.'),
+    col('Timezone', 'string', 'The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones.'),
+    col('Suspend', 'boolean', 'This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.  Defaults to false.'),
+    col('Active', 'integer', 'A list of pointers to currently running jobs.'),
+    col('Last Schedule', 'string', 'Information when was the last time the job was successfully scheduled.'),
+    ageCol,
+    containersCol,
+    imagesCol,
+    col('Selector', 'string', 'A label query over pods that should match the pod count. Normally, the system sets this field for you. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors', 1),
+  ],
+  DaemonSet: [
+    nameCol,
+    col('Desired', 'integer', 'The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod).'),
+    col('Current', 'integer', 'The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod.'),
+    col('Ready', 'integer', 'numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition.'),
+    col('Up-to-date', 'integer', 'The total number of nodes that are running updated daemon pod'),
+    col('Available', 'integer', 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)'),
+    col('Node Selector', 'string', 'NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node\'s labels for the pod to be scheduled on that node. More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/'),
+    ageCol,
+    containersCol,
+    imagesCol,
+    col('Selector', 'string', 'A label query over pods that are managed by the daemon set. Must match in order to be controlled. It must match the pod template\'s labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors', 1),
+  ],
+  ControllerRevision: [
+    nameCol,
+    col('Controller', 'string', 'Controller of the object'),
+    col('Revision', 'string', 'Revision indicates the revision of the state represented by Data.'),
+    ageCol,
   ],
 };
 
@@ -255,5 +299,9 @@ function rowFor(kind: TableKind, obj: KubeObject, now: Date): TableRow {
     }
     case 'ServiceAccount': return { cells: [obj.metadata?.name ?? '', (obj as ServiceAccount).secrets?.length ?? 0, age(obj, now)], object: obj };
     case 'Node': return { cells: nodeCells(obj as Node, age(obj, now)), object: obj };
+    case 'Job': return { cells: jobCells(obj as Job, now), object: obj };
+    case 'CronJob': return { cells: cronJobCells(obj as CronJob, now), object: obj };
+    case 'DaemonSet': return { cells: daemonSetCells(obj as DaemonSet, now), object: obj };
+    case 'ControllerRevision': return { cells: controllerRevisionCells(obj as ControllerRevision, now), object: obj };
   }
 }

@@ -119,7 +119,7 @@ export class Store {
       uid: stored.metadata?.uid ?? randomUUID(),
       resourceVersion: String(rv),
       creationTimestamp: stored.metadata?.creationTimestamp ?? now(),
-      generation: t.kind === 'Deployment' || t.kind === 'ReplicaSet' ? 1 : stored.metadata?.generation,
+      generation: GENERATION_KINDS.has(t.kind) ? 1 : stored.metadata?.generation,
     } as Stored<T>['metadata'];
     if (stored.metadata.generation === undefined) delete stored.metadata.generation;
     this.writeGuard?.(stored, undefined);
@@ -384,6 +384,9 @@ function notFoundFor(kind: Kind, name: string): StatusError {
 function now(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** The kinds whose strategy sets metadata.generation (their controllers report observedGeneration). */
+const GENERATION_KINDS = new Set<string>(['Deployment', 'ReplicaSet', 'Job', 'CronJob', 'DaemonSet']);
 
 /** metadata.generation counts changes of the spec only, as in Kubernetes. */
 function specChanged(a: Stored, b: Stored): boolean {

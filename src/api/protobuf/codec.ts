@@ -30,7 +30,8 @@ const MESSAGES: Record<string, Record<string, string>> = {
     ...['Pod', 'Service', 'Endpoints', 'Namespace', 'ConfigMap', 'Secret', 'Event', 'ServiceAccount', 'Node', 'ResourceQuota'].flatMap((k) => [[k, CORE + k], [`${k}List`, `${CORE}${k}List`]]),
     ['Status', `${META}Status`],
   ]),
-  'apps/v1': Object.fromEntries(['Deployment', 'ReplicaSet'].flatMap((k) => [[k, APPS + k], [`${k}List`, `${APPS}${k}List`]])),
+  'apps/v1': Object.fromEntries(['Deployment', 'ReplicaSet', 'DaemonSet', 'ControllerRevision'].flatMap((k) => [[k, APPS + k], [`${k}List`, `${APPS}${k}List`]])),
+  'batch/v1': Object.fromEntries(['Job', 'CronJob'].flatMap((k) => [[k, `k8s.io.api.batch.v1.${k}`], [`${k}List`, `k8s.io.api.batch.v1.${k}List`]])),
   'autoscaling/v1': { Scale: 'k8s.io.api.autoscaling.v1.Scale' },
   'discovery.k8s.io/v1': { EndpointSlice: 'k8s.io.api.discovery.v1.EndpointSlice', EndpointSliceList: 'k8s.io.api.discovery.v1.EndpointSliceList' },
   // kubectl create token, auth whoami, auth can-i, drain: the bodies of those APIs, for whoever serves them
@@ -87,6 +88,13 @@ const ZERO_MEANS_SOMETHING = new Set([
   'DeleteOptions.gracePeriodSeconds', 'DeleteOptions.orphanDependents', 'ListMeta.remainingItemCount',
   'EndpointConditions.ready', 'EndpointConditions.serving', 'EndpointConditions.terminating', 'EndpointPort.port',
   'ScaleSpec.replicas', 'ServiceAccount.automountServiceAccountToken', 'TokenRequestSpec.expirationSeconds',
+  // batch/v1 and DaemonSet pointers: backoffLimit: 0 is "no retries", ttlSecondsAfterFinished: 0 "delete at once",
+  // a history limit of 0 "keep none", suspend: false "resume".
+  'JobSpec.parallelism', 'JobSpec.completions', 'JobSpec.activeDeadlineSeconds', 'JobSpec.backoffLimit', 'JobSpec.backoffLimitPerIndex',
+  'JobSpec.maxFailedIndexes', 'JobSpec.ttlSecondsAfterFinished', 'JobSpec.manualSelector', 'JobSpec.suspend',
+  'JobStatus.ready', 'JobStatus.terminating',
+  'CronJobSpec.startingDeadlineSeconds', 'CronJobSpec.suspend', 'CronJobSpec.successfulJobsHistoryLimit', 'CronJobSpec.failedJobsHistoryLimit',
+  'DaemonSetSpec.revisionHistoryLimit', 'DaemonSetStatus.collisionCount',
 ]);
 
 /** IntOrString fields that are not pointers: the zero value (0) is "unset" (the apiserver defaults it). */

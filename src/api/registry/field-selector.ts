@@ -26,6 +26,11 @@ const FIELDS: Record<Kind, string[]> = {
   Secret: [...COMMON, 'type'],
   ServiceAccount: COMMON,
   Node: [...COMMON, 'spec.unschedulable'],
+  // pkg/registry/batch/job/strategy.go JobToSelectableFields
+  Job: [...COMMON, 'status.successful'],
+  CronJob: COMMON,
+  DaemonSet: COMMON,
+  ControllerRevision: COMMON,
 };
 
 /** Parses "a=b,c!=d" with the apiserver's escapes (\, \= \\). Throws 400 on syntax or unknown fields. */

@@ -2,6 +2,7 @@
 // server-owned fields (uid, creationTimestamp, status on the main resource, deletionTimestamp) are kept
 // from the stored object, admission (validation + defaults + legacy conversion) runs on every write,
 // and some fields are immutable once set (a Deployment's selector, most of a Pod's spec).
+import { randomUUID } from 'node:crypto';
 import { podQOSClass } from '../../kube/resources.js';
 import type { ConfigMap, Pod } from '../../kube/types.js';
 import { canonicalJson } from '../../kube/canonical-json.js';
@@ -80,7 +81,7 @@ function initialStatus(t: ResourceType, obj: KubeObject): unknown {
     case 'Pod': return { phase: 'Pending', qosClass: qosClass(obj as Pod) };
     case 'Namespace': return { phase: 'Active' };
     case 'Service': return { loadBalancer: {} };
-    case 'Deployment': case 'ReplicaSet': return {};
+    case 'Deployment': case 'ReplicaSet': case 'Job': case 'CronJob': case 'DaemonSet': return {};
     default: return undefined;
   }
 }
@@ -101,6 +102,8 @@ export async function prepareCreate(ctx: ApiContext, t: ResourceType, urlNamespa
     obj['spec'] = { ...(obj['spec'] as object | undefined), finalizers: ['kubernetes'] };
   }
   labelNamespace(t, obj);
+  // The uid exists before validation (rest.BeforeCreate), so the Job strategy can select on it.
+  if (t.kind === 'Job') meta.uid = randomUUID();
   const admitted = await runAdmission(ctx, t, obj);
   const status = initialStatus(t, admitted.object);
   if (status === undefined) {
@@ -190,7 +193,17 @@ function labelNamespace(t: ResourceType, obj: KubeObject): void {
 
 async function checkImmutable(ctx: ApiContext, t: ResourceType, current: Stored, next: KubeObject): Promise<void> {
   const name = current.metadata.name;
-  if (t.kind === 'Deployment' || t.kind === 'ReplicaSet') {
+  if (t.kind === 'Job') {
+    // ValidateJobSpecUpdate: what a Job runs and how its pods are found is fixed once it exists
+    for (const f of ['selector', 'template', 'completionMode', 'completions', 'podFailurePolicy', 'manualSelector']) {
+      const before = (current['spec'] as Record<string, unknown> | undefined)?.[f];
+      const after = (next['spec'] as Record<string, unknown> | undefined)?.[f];
+      if (canonicalJson(before) !== canonicalJson(after)) {
+        throw invalid(qualifiedKind(t), t.group, name, [{ field: `spec.${f}`, reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(after ?? null)}: field is immutable` }]);
+      }
+    }
+  }
+  if (t.kind === 'Deployment' || t.kind === 'ReplicaSet' || t.kind === 'DaemonSet') {
     const before = (current['spec'] as Record<string, unknown> | undefined)?.['selector'];
     const after = (next['spec'] as Record<string, unknown> | undefined)?.['selector'];
     if (canonicalJson(before) !== canonicalJson(after)) {

@@ -19,7 +19,7 @@ export interface GetOptions {
 
 export function registerGet(program: Command): void {
   program.command('get')
-    .description('list objects as kubectl does: pods|po, deployments|deploy, replicasets|rs, services|svc, endpoints|ep, events|ev, configmaps|cm, secrets, serviceaccounts|sa, namespaces|ns, nodes|no, all')
+    .description('list objects as kubectl does: pods|po, deployments|deploy, replicasets|rs, services|svc, endpoints|ep, events|ev, configmaps|cm, secrets, serviceaccounts|sa, namespaces|ns, nodes|no, jobs, cronjobs|cj, daemonsets|ds, controllerrevisions, all')
     .argument('<type>', 'resource type(s), comma-separated, or type/name')
     .argument('[names...]', 'object names')
     .option('-o, --output <format>', 'wide | json | yaml | name')
@@ -38,8 +38,12 @@ export function registerGet(program: Command): void {
       } else {
         types = typeArg.split(',').flatMap((t) => (t === 'all' ? RESOURCE_TYPES.filter((r) => r.inAll) : [resolveType(t)]));
       }
-      // kubectl orders `all` as pods, services, deployments, replicasets.
-      if (typeArg === 'all') types = ['Pod', 'Service', 'Deployment', 'ReplicaSet'].map((k) => types.find((t) => t.kind === k)!);
+      // kubectl orders `all` as its discovery lists the category: core, then apps, autoscaling, batch.
+      if (typeArg === 'all') {
+        const order = ['Pod', 'Service', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet', 'HorizontalPodAutoscaler', 'CronJob', 'Job'];
+        const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+        types = [...types].sort((a, b) => rank(a.kind) - rank(b.kind));
+      }
       const multi = types.length > 1 || typeArg === 'all';
       if (opts.watch) return watchTable(types[0]!, names[0], opts);
       const output = opts.output ?? '';

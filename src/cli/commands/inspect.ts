@@ -1,8 +1,9 @@
 // `describe`, `logs` and `scale`: reading one object in depth, its container output, and changing
 // a Deployment's replica count through the /scale subresource as kubectl does.
 import type { Command } from 'commander';
-import type { ConfigMap, Deployment, Endpoints, Event, Namespace, Node, Pod, ReplicaSet, Secret, Service } from '../../kube/types.js';
+import type { ConfigMap, CronJob, DaemonSet, Deployment, Endpoints, Event, Job, Namespace, Node, Pod, ReplicaSet, Secret, Service } from '../../kube/types.js';
 import { describeDeployment, describePod, describeReplicaSet, describeService } from '../../printers/describe.js';
+import { describeCronJob, describeDaemonSet, describeJob } from '../../printers/describe-workloads.js';
 import { describeConfigMap, describeNamespace, describeSecret } from '../../printers/describe-config.js';
 import type { ApiClient } from '../../client/api-client.js';
 import { openLogs } from '../../client/logs.js';
@@ -14,7 +15,7 @@ import { prefixOf, resolveType } from './get.js';
 
 export function registerInspect(program: Command): void {
   program.command('describe')
-    .description('show details and events: describe pod|deploy|rs|svc|cm|secret|ns|node [NAME...]')
+    .description('show details and events: describe pod|deploy|rs|svc|cm|secret|ns|node|job|cj|ds [NAME...]')
     .argument('<type>', 'pod|deploy|rs|svc, or type/name')
     .argument('[names...]', 'object names (all of the type when none)')
     .option('-n, --namespace <ns>', 'namespace', 'default')
@@ -125,7 +126,20 @@ async function describeOne(client: ApiClient, kind: string, namespace: string, n
       // the page ends with its Events line; the caller adds the final newline
       return describeNode(node, pods.items, sortEvents(events.items), now).replace(/\n$/, '');
     }
+    case 'Job': {
+      const job = await client.get<Job>('Job', namespace, name);
+      return describeJob(job, await eventsFor(client, job), now).replace(/\n$/, '');
+    }
+    case 'CronJob': {
+      const cj = await client.get<CronJob>('CronJob', namespace, name);
+      return describeCronJob(cj, await eventsFor(client, cj), now).replace(/\n$/, '');
+    }
+    case 'DaemonSet': {
+      const ds = await client.get<DaemonSet>('DaemonSet', namespace, name);
+      const pods = await client.list<Pod>('Pod', { namespace, labelSelector: formatSelector(ds.spec?.selector) });
+      return describeDaemonSet(ds, pods.items, await eventsFor(client, ds), now).replace(/\n$/, '');
+    }
     default:
-      throw new CliError(`describe supports pods, deployments, replicasets, services, configmaps, secrets, namespaces and nodes, not ${kind}`);
+      throw new CliError(`describe supports pods, deployments, replicasets, services, configmaps, secrets, namespaces, nodes, jobs, cronjobs and daemonsets, not ${kind}`);
   }
 }

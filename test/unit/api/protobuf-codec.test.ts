@@ -132,12 +132,12 @@ describe('encode then decode (what a Go client reads back is what mini-kube stor
 });
 
 describe('refusals', () => {
-  it('a kind without a protobuf form here (a Job, as `kubectl create job` sends it) is 415 naming the kind', () => {
+  it('a kind without a protobuf form here (a NetworkPolicy) is 415 naming the kind', () => {
     let err: unknown;
-    try { decodeObject(envelope('batch/v1', 'Job', new Uint8Array())); } catch (e) { err = e; }
+    try { decodeObject(envelope('networking.k8s.io/v1', 'NetworkPolicy', new Uint8Array())); } catch (e) { err = e; }
     expect(err).toBeInstanceOf(StatusError);
     expect((err as StatusError).code).toBe(415);
-    expect((err as StatusError).message).toContain('the protobuf body holds batch/v1, Kind=Job, which mini-kube cannot read');
+    expect((err as StatusError).message).toContain('the protobuf body holds networking.k8s.io/v1, Kind=NetworkPolicy, which mini-kube cannot read');
   });
 
   it('a body without the k8s\\0 prefix is 400', () => {

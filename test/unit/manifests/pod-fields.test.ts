@@ -63,8 +63,14 @@ describe('admission of what mini-kube does not implement', () => {
   });
 
   it('refuses a field it does not implement with a 422 naming the field', () => {
-    expect(causes(pod({ affinity: { nodeAffinity: {} } }))).toEqual([
-      'spec.affinity: Forbidden: mini-kube does not implement spec.affinity',
+    expect(causes(pod({ affinity: { podAntiAffinity: {} } }))).toEqual([
+      'spec.affinity.podAntiAffinity: Forbidden: mini-kube does not implement spec.affinity.podAntiAffinity',
+    ]);
+    // the node affinity DaemonSet pods carry is accepted when it names the node, refused otherwise
+    const term = (node: string) => ({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] } } });
+    expect(causes(pod({ affinity: term('mini-kube') }))).toEqual([]);
+    expect(causes(pod({ affinity: term('elsewhere') }))).toEqual([
+      'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].values: Forbidden: mini-kube does not implement spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].values ("elsewhere" names no node of this cluster; its one node is "mini-kube")',
     ]);
   });
 

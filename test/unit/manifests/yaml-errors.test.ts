@@ -90,13 +90,13 @@ describe('files with several documents', () => {
   const good = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n';
 
   it('one bad document means nothing from the file is returned, and every error is listed', () => {
-    const text = `${good}---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: Bad_Name\nspec:\n  containers: []\n---\n${good.replace('web', 'web2')}---\nkind: CronJob\n`;
+    const text = `${good}---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: Bad_Name\nspec:\n  containers: []\n---\n${good.replace('web', 'web2')}---\nkind: NetworkPolicy\n`;
     const err = refusal(text, 'all.yaml');
     expect(err.issues.map((i) => i.line)).toEqual([12, 14, 24]);
     expect(err.message).toContain('all.yaml: 3 errors; nothing from this file was applied');
     expect(err.message).toContain('all.yaml:12:3: Pod "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name"');
     expect(err.message).toContain('all.yaml:14:3: Pod "Bad_Name" is invalid: spec.containers: Required value');
-    expect(err.message).toContain('all.yaml:24:1: kind CronJob is not supported by mini-kube');
+    expect(err.message).toContain('all.yaml:24:1: kind NetworkPolicy is not supported by mini-kube');
   });
 
   it('a syntax error in one document does not hide errors in the others', () => {
