@@ -9,12 +9,16 @@ import { ReplicaSetController } from './replicaset/replicaset-controller.js';
 import { ServiceAccountsController } from './serviceaccount/serviceaccounts-controller.js';
 import { RootCACertPublisher } from './rootcacert/root-ca-cert-publisher.js';
 import type { Pod } from '../kube/types.js';
+import { PersistentVolumeController, type VolumeBackend } from './volume/persistentvolume-controller.js';
+import { StatefulSetController } from './statefulset/statefulset-controller.js';
 
 export interface ControllerOptions {
   /** the API server's CA (PEM): the root-ca-cert-publisher puts it in every namespace; none without it */
   caPem?: string;
   /** the ServiceAccount admission plugin for the pods the ReplicaSet controller creates (kube/service-account.ts) */
   admitPod?: (pod: Pod) => void;
+  /** the Docker volumes behind PersistentVolumes, and the cluster id their names carry; no provisioning without */
+  storage?: { backend: VolumeBackend; clusterId: string };
 }
 
 export interface RunningControllers {
@@ -28,6 +32,8 @@ export function startControllers(store: Store, opts: ControllerOptions = {}): Ru
     new GarbageCollector(store),
     new NamespaceController(store),
     new ServiceAccountsController(store),
+    new PersistentVolumeController(store, opts.storage?.backend, opts.storage?.clusterId ?? 'local'),
+    new StatefulSetController(store, opts.admitPod),
     ...(opts.caPem ? [new RootCACertPublisher(store, opts.caPem)] : []),
   ];
   for (const c of controllers) c.start();
@@ -38,4 +44,5 @@ export function startControllers(store: Store, opts: ControllerOptions = {}): Ru
   };
 }
 
+export { PersistentVolumeController, StatefulSetController };
 export { DeploymentController, GarbageCollector, NamespaceController, ReplicaSetController, RootCACertPublisher, ServiceAccountsController };

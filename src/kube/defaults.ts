@@ -1,8 +1,9 @@
 // Kubernetes' defaulting (pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go), applied before
 // validation exactly as the apiserver does, so `get -o yaml` shows the same filled-in fields.
 import type {
-  Container, Deployment, Pod, PodSpec, Probe, ReplicaSet, Service,
+  Container, Deployment, PersistentVolume, PersistentVolumeClaim, Pod, PodSpec, Probe, ReplicaSet, Service, StatefulSet, StorageClass,
 } from './types.js';
+import { STS_DEFAULTS } from './statefulset.js';
 import type { KubeObject } from './types.js';
 import { byKind } from './kinds.js';
 
@@ -38,6 +39,10 @@ export function setDefaults(obj: KubeObject): void {
     case 'Deployment': defaultDeployment(obj as Deployment); break;
     case 'ReplicaSet': defaultReplicaSet(obj as ReplicaSet); break;
     case 'Service': defaultService(obj as Service); break;
+    case 'StatefulSet': defaultStatefulSet(obj as StatefulSet); break;
+    case 'PersistentVolumeClaim': defaultClaim(obj as PersistentVolumeClaim); break;
+    case 'PersistentVolume': defaultPersistentVolume(obj as PersistentVolume); break;
+    case 'StorageClass': defaultStorageClass(obj as StorageClass); break;
   }
 }
 
@@ -158,4 +163,45 @@ function defaultService(svc: Service): void {
   if (external) spec.externalTrafficPolicy ||= 'Cluster';
   if (spec.type === 'NodePort' || spec.type === 'LoadBalancer' || spec.type === 'ClusterIP') spec.internalTrafficPolicy ??= 'Cluster';
   if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
+}
+
+/** SetDefaults_StatefulSet (apps/v1). */
+function defaultStatefulSet(sts: StatefulSet): void {
+  if (!sts.spec) return;
+  const spec = sts.spec;
+  spec.replicas ??= APPS_DEFAULTS.replicas;
+  spec.podManagementPolicy ||= STS_DEFAULTS.podManagementPolicy;
+  spec.updateStrategy ??= {};
+  spec.updateStrategy.type ||= STS_DEFAULTS.updateStrategyType;
+  if (spec.updateStrategy.type === 'RollingUpdate') {
+    spec.updateStrategy.rollingUpdate ??= {};
+    spec.updateStrategy.rollingUpdate.partition ??= STS_DEFAULTS.partition;
+  }
+  spec.revisionHistoryLimit ??= STS_DEFAULTS.revisionHistoryLimit;
+  spec.persistentVolumeClaimRetentionPolicy ??= {};
+  spec.persistentVolumeClaimRetentionPolicy.whenDeleted ||= STS_DEFAULTS.retention;
+  spec.persistentVolumeClaimRetentionPolicy.whenScaled ||= STS_DEFAULTS.retention;
+  for (const c of spec.volumeClaimTemplates ?? []) {
+    // the templates are claims: apiVersion/kind and volumeMode as the apiserver fills them in
+    c.apiVersion ??= 'v1';
+    c.kind ??= 'PersistentVolumeClaim';
+    if (c.spec) c.spec.volumeMode ||= 'Filesystem';
+  }
+  if (spec.template?.spec) defaultPodSpec(spec.template.spec);
+}
+
+function defaultClaim(pvc: PersistentVolumeClaim): void {
+  pvc.spec ??= {};
+  pvc.spec.volumeMode ||= 'Filesystem';
+}
+
+function defaultPersistentVolume(pv: PersistentVolume): void {
+  pv.spec ??= {};
+  pv.spec.persistentVolumeReclaimPolicy ||= 'Retain';
+  pv.spec.volumeMode ||= 'Filesystem';
+}
+
+function defaultStorageClass(sc: StorageClass): void {
+  sc.reclaimPolicy ||= 'Delete';
+  sc.volumeBindingMode ||= 'Immediate';
 }

@@ -1,6 +1,7 @@
 // The resource types mini-kube serves: one table that the store, the API routes, discovery and the CLI
 // all read, so a kind's names (plural, short names, group) are written down exactly once.
-export type Kind = 'Pod' | 'Service' | 'Endpoints' | 'Event' | 'Deployment' | 'ReplicaSet' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node';
+export type Kind = 'Pod' | 'Service' | 'Endpoints' | 'Event' | 'Deployment' | 'ReplicaSet' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node'
+  | 'PersistentVolumeClaim' | 'PersistentVolume' | 'StorageClass' | 'StatefulSet' | 'ControllerRevision';
 
 export interface ResourceType {
   kind: Kind;
@@ -30,6 +31,11 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'Namespace', resource: 'namespaces', singular: 'namespace', group: '', version: 'v1', namespaced: false, shortNames: ['ns'], inAll: false, durable: true },
   { kind: 'Deployment', resource: 'deployments', singular: 'deployment', group: 'apps', version: 'v1', namespaced: true, shortNames: ['deploy'], inAll: true, durable: true },
   { kind: 'ReplicaSet', resource: 'replicasets', singular: 'replicaset', group: 'apps', version: 'v1', namespaced: true, shortNames: ['rs'], inAll: true, durable: true },
+  { kind: 'PersistentVolumeClaim', resource: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', group: '', version: 'v1', namespaced: true, shortNames: ['pvc'], inAll: false, durable: true },
+  { kind: 'PersistentVolume', resource: 'persistentvolumes', singular: 'persistentvolume', group: '', version: 'v1', namespaced: false, shortNames: ['pv'], inAll: false, durable: true },
+  { kind: 'StorageClass', resource: 'storageclasses', singular: 'storageclass', group: 'storage.k8s.io', version: 'v1', namespaced: false, shortNames: ['sc'], inAll: false, durable: true },
+  { kind: 'StatefulSet', resource: 'statefulsets', singular: 'statefulset', group: 'apps', version: 'v1', namespaced: true, shortNames: ['sts'], inAll: true, durable: true },
+  { kind: 'ControllerRevision', resource: 'controllerrevisions', singular: 'controllerrevision', group: 'apps', version: 'v1', namespaced: true, shortNames: [], inAll: false, durable: true },
 ];
 
 export function byKind(kind: string): ResourceType | undefined {

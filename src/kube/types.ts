@@ -3,6 +3,7 @@
 import type * as core from 'kubernetes-types/core/v1.js';
 import type * as apps from 'kubernetes-types/apps/v1.js';
 import type * as meta from 'kubernetes-types/meta/v1.js';
+import type * as storage from 'kubernetes-types/storage/v1.js';
 
 export type Mutable<T> = T extends (...args: never[]) => unknown
   ? T
@@ -45,6 +46,12 @@ export type DeploymentStatus = Mutable<apps.DeploymentStatus>;
 export type DeploymentCondition = Mutable<apps.DeploymentCondition>;
 export type ReplicaSet = Mutable<apps.ReplicaSet>;
 export type ReplicaSetStatus = Mutable<apps.ReplicaSetStatus>;
+export type PersistentVolumeClaim = Mutable<core.PersistentVolumeClaim>;
+export type PersistentVolume = Mutable<core.PersistentVolume>;
+export type StorageClass = Mutable<storage.StorageClass>;
+export type StatefulSet = Mutable<apps.StatefulSet>;
+export type StatefulSetStatus = Mutable<apps.StatefulSetStatus>;
+export type ControllerRevision = Mutable<apps.ControllerRevision>;
 export type ObjectMeta = Mutable<meta.ObjectMeta>;
 export type LabelSelector = Mutable<meta.LabelSelector>;
 export type OwnerReference = Mutable<meta.OwnerReference>;

@@ -15,7 +15,10 @@ import { startControlPlane, type ControlPlane } from '../control-plane/control-p
 import { loadConfig } from '../control-plane/home.js';
 import { networkName, SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import { createDockerClient } from '../runtime/docker-client.js';
-import type { ConfigMap, Deployment, Endpoints, Event, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
+import type {
+  ConfigMap, ControllerRevision, Deployment, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet, Secret, Service,
+  ServiceAccount, StatefulSet, StorageClass,
+} from '../kube/types.js';
 import { formatSelector } from '../kube/labels.js';
 import { entryForHome, kubeconfigFor, renderKubeconfig } from '../control-plane/kubeconfig.js';
 import { parseManifests } from '../manifests/index.js';
@@ -67,6 +70,11 @@ export interface KindTypes {
   Secret: Secret;
   ServiceAccount: ServiceAccount;
   Node: Node;
+  PersistentVolumeClaim: PersistentVolumeClaim;
+  PersistentVolume: PersistentVolume;
+  StorageClass: StorageClass;
+  StatefulSet: StatefulSet;
+  ControllerRevision: ControllerRevision;
 }
 
 /**

@@ -18,6 +18,11 @@ export const POD_SPEC_PATHS: Readonly<Record<Kind, readonly (readonly string[])[
   Secret: [],
   ServiceAccount: [],
   Node: [],
+  PersistentVolumeClaim: [],
+  PersistentVolume: [],
+  StorageClass: [],
+  StatefulSet: [['spec', 'template', 'spec']],
+  ControllerRevision: [],
 };
 
 export interface PodSpecAt {

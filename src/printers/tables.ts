@@ -13,10 +13,16 @@ import { formatLabelSelector, formatLabels, labelSelectorString } from './select
 import { formatEndpoints, makePortString, serviceExternalIP } from './service-format.js';
 import type { Table, TableColumnDefinition, TableRow } from './table-types.js';
 import { APPS_DEFAULTS } from '../kube/defaults.js';
+import type { ControllerRevision, PersistentVolume, PersistentVolumeClaim, StatefulSet, StorageClass } from '../kube/types.js';
+import {
+  controllerRevisionCells, persistentVolumeCells, persistentVolumeClaimCells, statefulSetCells, STORAGE_COLUMNS, storageClassCells,
+  type StorageTableKind,
+} from './storage-tables.js';
 
 export type { Table, TableColumnDefinition, TableRow, TableRowCondition } from './table-types.js';
 
-export type TableKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Event' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node';
+export type TableKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Event' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node'
+  | StorageTableKind;
 
 const col = (name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition =>
   ({ name, type, format, description, priority });
@@ -108,6 +114,7 @@ export const COLUMNS: Record<TableKind, TableColumnDefinition[]> = {
     col('Kernel-Version', 'string', 'Kernel Version reported by the node from \'uname -r\' (e.g. 3.16.0-0.bpo.4-amd64).', 1),
     col('Container-Runtime', 'string', 'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).', 1),
   ],
+  ...STORAGE_COLUMNS,
 };
 
 /** layoutContainerCells: "a,b" and "img-a,img-b". */
@@ -255,5 +262,10 @@ function rowFor(kind: TableKind, obj: KubeObject, now: Date): TableRow {
     }
     case 'ServiceAccount': return { cells: [obj.metadata?.name ?? '', (obj as ServiceAccount).secrets?.length ?? 0, age(obj, now)], object: obj };
     case 'Node': return { cells: nodeCells(obj as Node, age(obj, now)), object: obj };
+    case 'PersistentVolume': return { cells: persistentVolumeCells(obj as PersistentVolume, age(obj, now)), object: obj };
+    case 'PersistentVolumeClaim': return { cells: persistentVolumeClaimCells(obj as PersistentVolumeClaim, age(obj, now)), object: obj };
+    case 'StorageClass': return { cells: storageClassCells(obj as StorageClass, age(obj, now)), object: obj };
+    case 'StatefulSet': return { cells: statefulSetCells(obj as StatefulSet, age(obj, now)), object: obj };
+    case 'ControllerRevision': return { cells: controllerRevisionCells(obj as ControllerRevision, age(obj, now)), object: obj };
   }
 }

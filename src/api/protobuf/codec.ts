@@ -26,10 +26,10 @@ const WATCH_EVENT = root.lookupType(`${META}WatchEvent`);
 /** apiVersion -> kind -> message: what may be decoded and encoded. */
 const MESSAGES: Record<string, Record<string, string>> = {
   v1: Object.fromEntries([
-    ...['Pod', 'Service', 'Endpoints', 'Namespace', 'ConfigMap', 'Secret', 'Event', 'ServiceAccount', 'Node', 'ResourceQuota'].flatMap((k) => [[k, CORE + k], [`${k}List`, `${CORE}${k}List`]]),
+    ...['Pod', 'Service', 'Endpoints', 'Namespace', 'ConfigMap', 'Secret', 'Event', 'ServiceAccount', 'Node', 'ResourceQuota', 'PersistentVolumeClaim', 'PersistentVolume'].flatMap((k) => [[k, CORE + k], [`${k}List`, `${CORE}${k}List`]]),
     ['Status', `${META}Status`],
   ]),
-  'apps/v1': Object.fromEntries(['Deployment', 'ReplicaSet'].flatMap((k) => [[k, APPS + k], [`${k}List`, `${APPS}${k}List`]])),
+  'apps/v1': Object.fromEntries(['Deployment', 'ReplicaSet', 'StatefulSet', 'ControllerRevision'].flatMap((k) => [[k, APPS + k], [`${k}List`, `${APPS}${k}List`]])),
   'autoscaling/v1': { Scale: 'k8s.io.api.autoscaling.v1.Scale' },
   'discovery.k8s.io/v1': { EndpointSlice: 'k8s.io.api.discovery.v1.EndpointSlice', EndpointSliceList: 'k8s.io.api.discovery.v1.EndpointSliceList' },
   // kubectl create token, auth whoami, auth can-i, drain: the bodies of those APIs, for whoever serves them
@@ -38,6 +38,7 @@ const MESSAGES: Record<string, Record<string, string>> = {
     SelfSubjectAccessReview: 'k8s.io.api.authorization.v1.SelfSubjectAccessReview', SelfSubjectRulesReview: 'k8s.io.api.authorization.v1.SelfSubjectRulesReview',
   },
   'policy/v1': { Eviction: 'k8s.io.api.policy.v1.Eviction' },
+  'storage.k8s.io/v1': { StorageClass: 'k8s.io.api.storage.v1.StorageClass', StorageClassList: 'k8s.io.api.storage.v1.StorageClassList' },
 };
 
 /** Kinds every group/version carries (client-go sends DeleteOptions under the resource's group/version). */
@@ -86,6 +87,8 @@ const ZERO_MEANS_SOMETHING = new Set([
   'DeleteOptions.gracePeriodSeconds', 'DeleteOptions.orphanDependents', 'ListMeta.remainingItemCount',
   'EndpointConditions.ready', 'EndpointConditions.serving', 'EndpointConditions.terminating', 'EndpointPort.port',
   'ScaleSpec.replicas', 'ServiceAccount.automountServiceAccountToken', 'TokenRequestSpec.expirationSeconds',
+  'StatefulSetSpec.replicas', 'StatefulSetSpec.revisionHistoryLimit', 'RollingUpdateStatefulSetStrategy.partition', 'StatefulSetOrdinals.start',
+  'StatefulSetStatus.collisionCount', 'StorageClass.allowVolumeExpansion',
 ]);
 
 /** IntOrString fields that are not pointers: the zero value (0) is "unset" (the apiserver defaults it). */
@@ -93,7 +96,7 @@ const ZERO_INT_OR_STRING_UNSET = new Set(['ServicePort.targetPort']);
 
 /** Embedded structs (Go `json:",inline"`): a message field in protobuf, their fields at the parent's level in JSON. */
 const INLINE = new Set([
-  'Volume.volumeSource', 'Probe.handler', 'EphemeralContainer.ephemeralContainerCommon', 'VolumeMountStatus.volumeStatus',
+  'Volume.volumeSource', 'Probe.handler', 'PersistentVolumeSpec.persistentVolumeSource', 'EphemeralContainer.ephemeralContainerCommon', 'VolumeMountStatus.volumeStatus',
   ...['ConfigMapEnvSource', 'ConfigMapKeySelector', 'ConfigMapProjection', 'ConfigMapVolumeSource', 'SecretEnvSource', 'SecretKeySelector', 'SecretProjection']
     .map((t) => `${t}.localObjectReference`),
 ]);

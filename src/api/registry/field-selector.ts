@@ -26,6 +26,12 @@ const FIELDS: Record<Kind, string[]> = {
   Secret: [...COMMON, 'type'],
   ServiceAccount: COMMON,
   Node: [...COMMON, 'spec.unschedulable'],
+  // as the apiserver's PVC and PV field label conversions: name and namespace only
+  PersistentVolumeClaim: COMMON,
+  PersistentVolume: COMMON,
+  StorageClass: COMMON,
+  StatefulSet: COMMON,
+  ControllerRevision: COMMON,
 };
 
 /** Parses "a=b,c!=d" with the apiserver's escapes (\, \= \\). Throws 400 on syntax or unknown fields. */

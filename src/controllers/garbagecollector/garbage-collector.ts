@@ -13,9 +13,10 @@ import type { KubeObject, Store, Stored, WatchEvent } from '../../store/store.js
 import { WorkQueue } from '../util/work-queue.js';
 
 /** Kinds that carry ownerReferences in mini-kube, and so may be collected. */
-const DEPENDENT_KINDS: readonly Kind[] = ['ReplicaSet', 'Pod'];
+const DEPENDENT_KINDS: readonly Kind[] = ['ReplicaSet', 'Pod', 'ControllerRevision', 'PersistentVolumeClaim'];
 /** Kinds whose deletion may leave dependents behind. */
-const OWNER_KINDS: readonly Kind[] = ['Deployment', 'ReplicaSet'];
+// a Pod owns the claims a StatefulSet's whenScaled: Delete hands it (statefulset/claims.ts)
+const OWNER_KINDS: readonly Kind[] = ['Deployment', 'ReplicaSet', 'StatefulSet', 'Pod'];
 
 export class GarbageCollector {
   private readonly queue = new WorkQueue('garbage-collector', (key) => this.collect(key));

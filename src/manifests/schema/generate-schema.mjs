@@ -15,9 +15,10 @@ const pkgDir = dirname(require.resolve('kubernetes-types/package.json'));
 const pkgVersion = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version;
 
 // group prefix -> .d.ts file; the prefix is only used when two groups define the same type name.
-const FILES = { core: 'core/v1.d.ts', apps: 'apps/v1.d.ts', meta: 'meta/v1.d.ts', runtime: 'runtime.d.ts', resource: 'api/resource.d.ts' };
+const FILES = { core: 'core/v1.d.ts', apps: 'apps/v1.d.ts', meta: 'meta/v1.d.ts', runtime: 'runtime.d.ts', resource: 'api/resource.d.ts', storage: 'storage/v1.d.ts' };
 // Every kind the API serves (src/store/kinds.ts): each is validated against its type on every write.
-const ROOTS = ['core.Pod', 'apps.Deployment', 'core.Service', 'apps.ReplicaSet', 'core.Endpoints', 'core.Event', 'core.Namespace'];
+const ROOTS = ['core.Pod', 'apps.Deployment', 'core.Service', 'apps.ReplicaSet', 'core.Endpoints', 'core.Event', 'core.Namespace',
+  'core.PersistentVolumeClaim', 'core.PersistentVolume', 'storage.StorageClass', 'apps.StatefulSet', 'apps.ControllerRevision'];
 
 // Type aliases that are strings (or numbers) on the wire.
 const SCALAR_ALIASES = { Quantity: 'quantity', Time: 'time', MicroTime: 'time' };
