@@ -15,6 +15,7 @@ import { startControlPlane, type ControlPlane } from '../control-plane/control-p
 import { loadConfig } from '../control-plane/home.js';
 import { networkName, SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import { createDockerClient } from '../runtime/docker-client.js';
+import { LABEL_CLUSTER } from '../runtime/runtime.js';
 import type {
   ConfigMap, ControllerRevision, Deployment, Endpoints, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet, Secret, Service,
   ServiceAccount, StatefulSet, StorageClass,
@@ -334,6 +335,9 @@ export class Cluster implements AsyncDisposable {
         // Belt and braces: whatever still carries this cluster's label goes, whatever happened above.
         await removeClusterResources(this.controlPlane.runtime, this.clusterId);
         await this.reaping;
+        // a home of its own goes with the cluster, and so do the Docker volumes of its PersistentVolumes
+        // (the data of a home the caller chose outlives the stop, as across `mini-kube down`)
+        if (this.ownsHome) await this.controlPlane.runtime.removeVolumes({ [LABEL_CLUSTER]: this.clusterId }).catch(() => []);
         if (this.ownsHome) fs.rmSync(this.home, { recursive: true, force: true });
         unregister(this.clusterId);
         forget(this.clusterId);

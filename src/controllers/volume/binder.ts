@@ -3,7 +3,7 @@
 // test/unit/controllers/volume-binder.test.ts; persistentvolume-controller.ts acts on them.
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../kube/types.js';
 import { selectorMatches } from '../../kube/labels.js';
-import { capacityBytes, requestedBytes } from '../../kube/storage.js';
+import { capacityBytes, NO_PROVISIONER, requestedBytes } from '../../kube/storage.js';
 
 /** The class a claim asks for ("" = none) once defaulting is done. */
 export function classOf(pvc: PersistentVolumeClaim): string {
@@ -73,8 +73,9 @@ export function planUnboundClaim(
   if (sc.volumeBindingMode === 'WaitForFirstConsumer' && !selectedNode) {
     return { action: 'wait', eventType: 'Normal', reason: 'WaitForFirstConsumer', message: 'waiting for first consumer to be created before binding' };
   }
-  if (sc.provisioner === 'kubernetes.io/no-provisioner') {
-    return { action: 'wait', eventType: 'Normal', reason: 'FailedBinding', message: 'no persistent volumes available for this claim and no storage class is set' };
+  if (sc.provisioner === NO_PROVISIONER) {
+    // a class for volumes written by hand: the claim waits for one (the controller's in-tree plugin lookup fails so)
+    return { action: 'wait', eventType: 'Warning', reason: 'ProvisioningFailed', message: `no volume plugin matched name: ${NO_PROVISIONER}` };
   }
   return { action: 'provision', provisioner: sc.provisioner, storageClass: sc };
 }
