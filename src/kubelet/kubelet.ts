@@ -13,7 +13,7 @@
 // store, which a client may write through pods/status. A status that differs from the observed one is
 // written over at once (docs/decisions/070).
 import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Pod, PodStatus, Secret, Service, StorageClass } from '../kube/types.js';
-import { ANN_SELECTED_NODE, LABEL_PERSISTENT_VOLUME } from '../kube/storage.js';
+import { ANN_SELECTED_NODE, isDefaultClass, LABEL_PERSISTENT_VOLUME } from '../kube/storage.js';
 import { claimMounts, claimScheduling, type ClaimLookup, type ClaimMount, type SchedulingResult } from './volume-claims.js';
 import { SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import { AGENT_ROLE, LABEL_ROLE } from '../runtime/network-agent.js';
@@ -587,6 +587,7 @@ export class Kubelet {
       claim: (ns, name) => this.store.get<PersistentVolumeClaim>('PersistentVolumeClaim', ns, name),
       volume: (name) => this.store.get<PersistentVolume>('PersistentVolume', undefined, name),
       storageClass: (name) => this.store.get<StorageClass>('StorageClass', undefined, name),
+      defaultClass: () => this.store.list<StorageClass>('StorageClass').find(isDefaultClass),
     };
   }
 

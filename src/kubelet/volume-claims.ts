@@ -10,6 +10,8 @@ export interface ClaimLookup {
   claim(namespace: string, name: string): PersistentVolumeClaim | undefined;
   volume(name: string): PersistentVolume | undefined;
   storageClass(name: string): StorageClass | undefined;
+  /** the class annotated as the default, which a claim without storageClassName gets */
+  defaultClass(): StorageClass | undefined;
 }
 
 /** The mount of one persistentVolumeClaim volume of a pod. */
@@ -49,7 +51,9 @@ export function claimScheduling(pod: Pod, lookup: ClaimLookup): SchedulingResult
     if (!pvc) return { schedulable: false, message: unschedulableMessage(`persistentvolumeclaim "${name}" not found`), selectNode: [] };
     if (pvc.metadata?.deletionTimestamp) return { schedulable: false, message: unschedulableMessage(`persistentvolumeclaim "${name}" is being deleted`), selectNode: [] };
     if (pvc.spec?.volumeName && pvc.status?.phase === 'Bound') continue;
-    const cls = pvc.spec?.storageClassName ? lookup.storageClass(pvc.spec.storageClassName) : undefined;
+    // a claim the PV controller has not given the default class yet is of that class already
+    const className = pvc.spec?.storageClassName;
+    const cls = className === undefined ? lookup.defaultClass() : className ? lookup.storageClass(className) : undefined;
     if (cls?.volumeBindingMode === 'WaitForFirstConsumer') {
       waits = true;
       if (!pvc.metadata?.annotations?.['volume.kubernetes.io/selected-node']) selectNode.push(name);

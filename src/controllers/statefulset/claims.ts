@@ -56,8 +56,10 @@ export function applyRetention(store: Store, sts: Stored<StatefulSet>, ordinal: 
       if ((policy.whenDeleted ?? 'Retain') === 'Retain' && setRef) refs = refs.filter((r) => r.uid !== sts.metadata.uid);
       // back in range (scaled up again): a condemned pod's hold on the claim goes
       if (!condemnedPod) refs = refs.filter((r) => r.kind !== 'Pod');
-      if (condemnedPod && (policy.whenScaled ?? 'Retain') === 'Delete' && !refs.some((r) => r.uid === condemnedPod.metadata.uid)) {
-        refs.push(ownerRef(condemnedPod, false));
+      if (condemnedPod && (policy.whenScaled ?? 'Retain') === 'Delete') {
+        // the pod alone owns it now: the garbage collector deletes an object only when all its owners are gone
+        refs = refs.filter((r) => r.uid !== sts.metadata.uid);
+        if (!refs.some((r) => r.uid === condemnedPod.metadata.uid)) refs.push(ownerRef(condemnedPod, false));
       }
       if (JSON.stringify(refs) === before) return false;
       if (refs.length) claim.metadata.ownerReferences = refs;

@@ -22,6 +22,7 @@ const lookup = (claims: PersistentVolumeClaim[]): ClaimLookup => ({
   claim: (_ns, name) => claims.find((c) => c.metadata?.name === name),
   volume: (name) => (name === 'pv1' ? pv : undefined),
   storageClass: (name) => classes[name],
+  defaultClass: () => classes['standard'],
 });
 
 describe('claimScheduling', () => {
@@ -39,6 +40,10 @@ describe('claimScheduling', () => {
     expect(claimScheduling(pod('w'), lookup([pvc('w', 'standard')]))).toEqual({ schedulable: false, selectNode: ['w'] });
     expect(claimScheduling(pod('w'), lookup([pvc('w', 'standard', undefined, { 'volume.kubernetes.io/selected-node': 'mini-kube' })]))).toEqual({ schedulable: false, selectNode: [] });
     expect(claimScheduling(pod('bound'), lookup([pvc('bound', 'standard', 'pv1')]))).toEqual({ schedulable: true });
+    // not given the default class yet: of the default class all the same
+    const fresh = pvc('new', 'standard');
+    delete fresh.spec!.storageClassName;
+    expect(claimScheduling(pod('new'), lookup([fresh]))).toEqual({ schedulable: false, selectNode: ['new'] });
   });
 });
 
