@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, until } from './harness.js';
-import { kubectlEnv, type KubectlEnv } from './kubectl-support.js';
+import { kubectl120Run, kubectlEnv, type KubectlEnv } from './kubectl-support.js';
 
 const KUBECTL = process.env['KUBECTL'] ?? '/usr/bin/kubectl';
 
@@ -96,6 +96,10 @@ describe('a StatefulSet through kubectl 1.32', () => {
     await ready('2/2');
     expect((await k.run(['exec', 'web-1', '--', 'cat', '/data/names'])).stdout).toBe('web-1\nweb-1\n');
     expect((await cli(k.cluster, ['get', 'sts'])).stdout).toMatch(/^NAME\s+READY\s+AGE\nweb\s+2\/2\s+/);
+    // kubectl 1.20 reads the same tables
+    const k120 = kubectl120Run(k);
+    expect((await k120(['get', 'sts'])).stdout).toMatch(/^NAME\s+READY\s+AGE\nweb\s+2\/2\s+/);
+    expect((await k120(['get', 'pvc', 'data-web-0'])).stdout).toMatch(/^NAME\s+STATUS\s+VOLUME\s+CAPACITY\s+ACCESS MODES\s+STORAGECLASS\s+VOLUMEATTRIBUTESCLASS\s+AGE\ndata-web-0\s+Bound\s+pvc-/);
   }, 90_000);
 
   it('a partitioned rollout updates only the ordinals at or above the partition; rollout status, history, undo', async () => {
