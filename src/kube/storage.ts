@@ -17,8 +17,6 @@ export const ANN_PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
 export const ANN_STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner';
 export const ANN_BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-provisioner';
 export const ANN_SELECTED_NODE = 'volume.kubernetes.io/selected-node';
-/** The finalizer name Kubernetes' pvc-protection uses (decision 213: the controller holds the volume instead). */
-export const PVC_PROTECTION_FINALIZER = 'kubernetes.io/pvc-protection';
 /** Label on the Docker volume behind a PersistentVolume: the PV's name. */
 export const LABEL_PERSISTENT_VOLUME = 'io.mini-kube.persistent-volume';
 /** A static PV's provisioner-less class (kubernetes.io/no-provisioner, as for local volumes). */
@@ -58,11 +56,6 @@ export function requestedBytes(pvc: PersistentVolumeClaim): number {
 export function capacityBytes(pv: PersistentVolume): number {
   const q = pv.spec?.capacity?.['storage'];
   return q === undefined ? 0 : parseQuantity(q) ?? 0;
-}
-
-/** The class a claim asks for: "" is "no class", unset is the default class (filled in by the controller). */
-export function claimClass(pvc: PersistentVolumeClaim): string | undefined {
-  return pvc.spec?.storageClassName ?? undefined;
 }
 
 /** kubectl's access-mode abbreviations (storageutil.GetAccessModesAsString). */

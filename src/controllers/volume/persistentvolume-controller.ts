@@ -7,7 +7,7 @@
 import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../kube/types.js';
 import {
   ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE,
-  ANN_STORAGE_PROVISIONER, DOCKER_VOLUME_DRIVER, DOCKER_VOLUME_PROVISIONER, dockerVolumeOf, isDefaultClass, podClaimNames,
+  ANN_STORAGE_PROVISIONER, DOCKER_VOLUME_DRIVER, DOCKER_VOLUME_PROVISIONER, dockerVolumeOf, isDefaultClass, podClaimNames, provisionedVolumeName,
 } from '../../kube/storage.js';
 import { recordEvent, type EventSource } from '../../store/events.js';
 import type { Store, Stored } from '../../store/store.js';
@@ -188,7 +188,7 @@ export class PersistentVolumeController {
     if (this.operations.has(key)) return;
     const pvName = `pvc-${pvc.metadata.uid}`;
     if (this.store.get('PersistentVolume', undefined, pvName)) return;
-    const volumeName = `mini-kube-${this.clusterId}-${pvName}`;
+    const volumeName = provisionedVolumeName(this.clusterId, pvName);
     this.claimEvent(pvc, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${pvc.metadata.namespace}/${pvc.metadata.name}"`, PROVISIONER_SOURCE);
     const op = this.backend!.create(volumeName, pvName).then(() => {
       const current = this.store.get<PersistentVolumeClaim>('PersistentVolumeClaim', pvc.metadata.namespace, pvc.metadata.name);
@@ -239,7 +239,7 @@ export class PersistentVolumeController {
     if (pv.status?.phase !== phase) {
       this.store.mutate<PersistentVolume>('PersistentVolume', undefined, name, (v) => {
         if (v.status?.phase === phase) return false;
-        v.status = { phase, ...(phase === 'Released' ? {} : {}) };
+        v.status = { phase };
       });
     }
     if (phase === 'Available' && ref && claim && !claim.spec?.volumeName) this.claims.add(keyOf(claim.metadata.namespace, claim.metadata.name));
