@@ -54,7 +54,7 @@ export const STORAGE_COLUMNS = {
   ControllerRevision: [
     nameCol,
     col('Controller', 'string', 'Controller of the object'),
-    col('Revision', 'string', 'revision indicates the revision of the state represented by Data.'),
+    col('Revision', 'integer', 'revision indicates the revision of the state represented by Data.'),
     ageCol,
   ],
 } satisfies Record<string, TableColumnDefinition[]>;
@@ -94,7 +94,7 @@ export function persistentVolumeClaimCells(pvc: PersistentVolumeClaim, age: stri
     capacity,
     modes,
     pvc.spec?.storageClassName ?? pvc.metadata?.annotations?.['volume.beta.kubernetes.io/storage-class'] ?? '',
-    pvc.status?.currentVolumeAttributesClassName || UNSET,
+    pvc.spec?.volumeAttributesClassName || UNSET,
     age,
     pvc.spec?.volumeMode || '<unset>',
   ];
