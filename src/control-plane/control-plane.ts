@@ -7,7 +7,8 @@ import { Kubelet } from '../kubelet/kubelet.js';
 import { ObservedPods } from '../kubelet/observed-pods.js';
 import { DockerRuntime } from '../runtime/docker.js';
 import { networkName } from '../runtime/network.js';
-import type { Runtime } from '../runtime/runtime.js';
+import { LABEL_CLUSTER, type Runtime } from '../runtime/runtime.js';
+import { DEFAULT_STORAGE_CLASS, defaultStorageClass, LABEL_PERSISTENT_VOLUME } from '../kube/storage.js';
 import { startControllers } from '../controllers/controller-manager.js';
 import { EndpointsController } from '../controllers/endpoint/endpoints-controller.js';
 import { ServiceProxy } from '../service-proxy/proxy.js';
@@ -106,6 +107,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const store = new Store(paths.store);
     store.setWriteGuard(podSecurityGate({ allowPrivileged }));
     ensureDefaultNamespace(store);
+    ensureDefaultStorageClass(store);
     let dashboard: Dashboard | undefined;
     const nodePortAddress = config.nodePortAddress ?? '127.0.0.1';
     const reservations = new PortReservations(nodePortAddress);
@@ -169,7 +171,17 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     network.start(api.port, kubeletStarted);
 
     const lookupServiceAccount = (ns: string, name: string) => store.get<ServiceAccount>('ServiceAccount', ns, name);
-    const controllers = startControllers(store, { caPem: api.caPem, admitPod: (pod) => admitPodServiceAccount(pod, lookupServiceAccount) });
+    const clusterLabel = { [LABEL_CLUSTER]: config.clusterId };
+    const controllers = startControllers(store, {
+      caPem: api.caPem, admitPod: (pod) => admitPodServiceAccount(pod, lookupServiceAccount),
+      storage: {
+        clusterId: config.clusterId,
+        backend: {
+          create: (volumeName, pvName) => runtime.ensureVolume(volumeName, { ...clusterLabel, [LABEL_PERSISTENT_VOLUME]: pvName }),
+          remove: async (pvName) => { await runtime.removeVolumes({ ...clusterLabel, [LABEL_PERSISTENT_VOLUME]: pvName }); },
+        },
+      },
+    });
     // The node registers (docker info, 10-50 ms) while the kubelet finishes starting, not after it.
     const nodeStatus = new NodeStatusManager({ store, runtime, kubeletVersion: DEFAULT_VERSION.gitVersion, fallbackDir: opts.home, log });
     await Promise.all([kubeletStarted, nodeStatus.start()]);
@@ -236,6 +248,14 @@ function ensureDefaultNamespace(store: Store): void {
       store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
     }
   }
+}
+
+/**
+ * The default StorageClass `standard` (kube/storage.ts), as kind ships one: made at a start that finds no
+ * StorageClass at all, so a cluster whose user replaced it with classes of their own keeps theirs.
+ */
+function ensureDefaultStorageClass(store: Store): void {
+  if (store.list('StorageClass').length === 0 && !store.get('StorageClass', undefined, DEFAULT_STORAGE_CLASS)) store.create(defaultStorageClass());
 }
 
 /** Forgets every object of a home (down --purge); certificates and token stay so kubeconfigs keep working. */

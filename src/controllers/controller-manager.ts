@@ -13,12 +13,16 @@ import { JobController } from './job/job-controller.js';
 import { CronJobController } from './cronjob/cronjob-controller.js';
 import { DaemonSetController } from './daemon/daemonset-controller.js';
 import { TTLAfterFinishedController } from './ttlafterfinished/ttl-after-finished-controller.js';
+import { PersistentVolumeController, type VolumeBackend } from './volume/persistentvolume-controller.js';
+import { StatefulSetController } from './statefulset/statefulset-controller.js';
 
 export interface ControllerOptions {
   /** the API server's CA (PEM): the root-ca-cert-publisher puts it in every namespace; none without it */
   caPem?: string;
   /** the ServiceAccount admission plugin for the pods the ReplicaSet controller creates (kube/service-account.ts) */
   admitPod?: (pod: Pod) => void;
+  /** the Docker volumes behind PersistentVolumes, and the cluster id their names carry; no provisioning without */
+  storage?: { backend: VolumeBackend; clusterId: string };
 }
 
 export interface RunningControllers {
@@ -36,6 +40,8 @@ export function startControllers(store: Store, opts: ControllerOptions = {}): Ru
     new DaemonSetController(store, opts.admitPod),
     new NamespaceController(store),
     new ServiceAccountsController(store),
+    new PersistentVolumeController(store, opts.storage?.backend, opts.storage?.clusterId ?? 'local'),
+    new StatefulSetController(store, opts.admitPod),
     ...(opts.caPem ? [new RootCACertPublisher(store, opts.caPem)] : []),
   ];
   for (const c of controllers) c.start();
@@ -47,4 +53,5 @@ export function startControllers(store: Store, opts: ControllerOptions = {}): Ru
 }
 
 export { CronJobController, DaemonSetController, JobController, TTLAfterFinishedController };
+export { PersistentVolumeController, StatefulSetController };
 export { DeploymentController, GarbageCollector, NamespaceController, ReplicaSetController, RootCACertPublisher, ServiceAccountsController };

@@ -1,8 +1,10 @@
 // Kubernetes' defaulting (pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go), applied before
 // validation exactly as the apiserver does, so `get -o yaml` shows the same filled-in fields.
 import type {
-  Container, CronJob, DaemonSet, Deployment, Job, Pod, PodSpec, Probe, ReplicaSet, Service,
+  Container, CronJob, DaemonSet, Deployment, Job, PersistentVolume, PersistentVolumeClaim, Pod, PodSpec, Probe, ReplicaSet, Service,
+  StatefulSet, StorageClass,
 } from './types.js';
+import { STS_DEFAULTS } from './statefulset.js';
 import type { KubeObject } from './types.js';
 import { byKind } from './kinds.js';
 
@@ -41,6 +43,10 @@ export function setDefaults(obj: KubeObject): void {
     case 'Job': defaultJob(obj as Job); break;
     case 'CronJob': defaultCronJob(obj as CronJob); break;
     case 'DaemonSet': defaultDaemonSet(obj as DaemonSet); break;
+    case 'StatefulSet': defaultStatefulSet(obj as StatefulSet); break;
+    case 'PersistentVolumeClaim': defaultClaim(obj as PersistentVolumeClaim); break;
+    case 'PersistentVolume': defaultPersistentVolume(obj as PersistentVolume); break;
+    case 'StorageClass': defaultStorageClass(obj as StorageClass); break;
   }
 }
 
@@ -219,4 +225,45 @@ function defaultDaemonSet(ds: DaemonSet): void {
   }
   spec.revisionHistoryLimit ??= APPS_DEFAULTS.revisionHistoryLimit;
   if (spec.template?.spec) defaultPodSpec(spec.template.spec);
+}
+
+/** SetDefaults_StatefulSet (apps/v1). */
+function defaultStatefulSet(sts: StatefulSet): void {
+  if (!sts.spec) return;
+  const spec = sts.spec;
+  spec.replicas ??= APPS_DEFAULTS.replicas;
+  spec.podManagementPolicy ||= STS_DEFAULTS.podManagementPolicy;
+  spec.updateStrategy ??= {};
+  spec.updateStrategy.type ||= STS_DEFAULTS.updateStrategyType;
+  if (spec.updateStrategy.type === 'RollingUpdate') {
+    spec.updateStrategy.rollingUpdate ??= {};
+    spec.updateStrategy.rollingUpdate.partition ??= STS_DEFAULTS.partition;
+  }
+  spec.revisionHistoryLimit ??= STS_DEFAULTS.revisionHistoryLimit;
+  spec.persistentVolumeClaimRetentionPolicy ??= {};
+  spec.persistentVolumeClaimRetentionPolicy.whenDeleted ||= STS_DEFAULTS.retention;
+  spec.persistentVolumeClaimRetentionPolicy.whenScaled ||= STS_DEFAULTS.retention;
+  for (const c of spec.volumeClaimTemplates ?? []) {
+    // the templates are claims: apiVersion/kind and volumeMode as the apiserver fills them in
+    c.apiVersion ??= 'v1';
+    c.kind ??= 'PersistentVolumeClaim';
+    if (c.spec) c.spec.volumeMode ||= 'Filesystem';
+  }
+  if (spec.template?.spec) defaultPodSpec(spec.template.spec);
+}
+
+function defaultClaim(pvc: PersistentVolumeClaim): void {
+  pvc.spec ??= {};
+  pvc.spec.volumeMode ||= 'Filesystem';
+}
+
+function defaultPersistentVolume(pv: PersistentVolume): void {
+  pv.spec ??= {};
+  pv.spec.persistentVolumeReclaimPolicy ||= 'Retain';
+  pv.spec.volumeMode ||= 'Filesystem';
+}
+
+function defaultStorageClass(sc: StorageClass): void {
+  sc.reclaimPolicy ||= 'Delete';
+  sc.volumeBindingMode ||= 'Immediate';
 }

@@ -1,7 +1,8 @@
 // The resource types mini-kube serves: one table that the store, the API routes, discovery and the CLI
 // all read, so a kind's names (plural, short names, group) are written down exactly once.
 export type Kind = 'Pod' | 'Service' | 'Endpoints' | 'Event' | 'Deployment' | 'ReplicaSet' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node'
-  | 'Job' | 'CronJob' | 'DaemonSet' | 'ControllerRevision';
+  | 'Job' | 'CronJob' | 'DaemonSet' | 'ControllerRevision'
+  | 'PersistentVolumeClaim' | 'PersistentVolume' | 'StorageClass' | 'StatefulSet';
 
 export interface ResourceType {
   kind: Kind;
@@ -27,15 +28,19 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'ConfigMap', resource: 'configmaps', singular: 'configmap', group: '', version: 'v1', namespaced: true, shortNames: ['cm'], inAll: false, durable: true },
   { kind: 'Secret', resource: 'secrets', singular: 'secret', group: '', version: 'v1', namespaced: true, shortNames: [], inAll: false, durable: true },
   { kind: 'ServiceAccount', resource: 'serviceaccounts', singular: 'serviceaccount', group: '', version: 'v1', namespaced: true, shortNames: ['sa'], inAll: false, durable: true },
+  { kind: 'PersistentVolumeClaim', resource: 'persistentvolumeclaims', singular: 'persistentvolumeclaim', group: '', version: 'v1', namespaced: true, shortNames: ['pvc'], inAll: false, durable: true },
   { kind: 'Node', resource: 'nodes', singular: 'node', group: '', version: 'v1', namespaced: false, shortNames: ['no'], inAll: false, durable: true },
+  { kind: 'PersistentVolume', resource: 'persistentvolumes', singular: 'persistentvolume', group: '', version: 'v1', namespaced: false, shortNames: ['pv'], inAll: false, durable: true },
   { kind: 'Namespace', resource: 'namespaces', singular: 'namespace', group: '', version: 'v1', namespaced: false, shortNames: ['ns'], inAll: false, durable: true },
   // apps/v1 and batch/v1 as a real apiserver lists them (alphabetically): kubectl's `get all` follows that order
   { kind: 'ControllerRevision', resource: 'controllerrevisions', singular: 'controllerrevision', group: 'apps', version: 'v1', namespaced: true, shortNames: [], inAll: false, durable: true },
   { kind: 'DaemonSet', resource: 'daemonsets', singular: 'daemonset', group: 'apps', version: 'v1', namespaced: true, shortNames: ['ds'], inAll: true, durable: true },
   { kind: 'Deployment', resource: 'deployments', singular: 'deployment', group: 'apps', version: 'v1', namespaced: true, shortNames: ['deploy'], inAll: true, durable: true },
   { kind: 'ReplicaSet', resource: 'replicasets', singular: 'replicaset', group: 'apps', version: 'v1', namespaced: true, shortNames: ['rs'], inAll: true, durable: true },
+  { kind: 'StatefulSet', resource: 'statefulsets', singular: 'statefulset', group: 'apps', version: 'v1', namespaced: true, shortNames: ['sts'], inAll: true, durable: true },
   { kind: 'CronJob', resource: 'cronjobs', singular: 'cronjob', group: 'batch', version: 'v1', namespaced: true, shortNames: ['cj'], inAll: true, durable: true },
   { kind: 'Job', resource: 'jobs', singular: 'job', group: 'batch', version: 'v1', namespaced: true, shortNames: [], inAll: true, durable: true },
+  { kind: 'StorageClass', resource: 'storageclasses', singular: 'storageclass', group: 'storage.k8s.io', version: 'v1', namespaced: false, shortNames: ['sc'], inAll: false, durable: true },
 ];
 
 export function byKind(kind: string): ResourceType | undefined {

@@ -4,6 +4,7 @@ import type * as core from 'kubernetes-types/core/v1.js';
 import type * as apps from 'kubernetes-types/apps/v1.js';
 import type * as batch from 'kubernetes-types/batch/v1.js';
 import type * as meta from 'kubernetes-types/meta/v1.js';
+import type * as storage from 'kubernetes-types/storage/v1.js';
 
 export type Mutable<T> = T extends (...args: never[]) => unknown
   ? T
@@ -56,6 +57,11 @@ export type JobCondition = Mutable<batch.JobCondition>;
 export type CronJob = Mutable<batch.CronJob>;
 export type CronJobStatus = Mutable<batch.CronJobStatus>;
 export type Toleration = Mutable<core.Toleration>;
+export type PersistentVolumeClaim = Mutable<core.PersistentVolumeClaim>;
+export type PersistentVolume = Mutable<core.PersistentVolume>;
+export type StorageClass = Mutable<storage.StorageClass>;
+export type StatefulSet = Mutable<apps.StatefulSet>;
+export type StatefulSetStatus = Mutable<apps.StatefulSetStatus>;
 export type ObjectMeta = Mutable<meta.ObjectMeta>;
 export type LabelSelector = Mutable<meta.LabelSelector>;
 export type OwnerReference = Mutable<meta.OwnerReference>;

@@ -12,8 +12,10 @@
 // pod's uid) and from its own memory of what it observed (observed-pods.ts), never from the status in the
 // store, which a client may write through pods/status. A status that differs from the observed one is
 // written over at once (docs/decisions/070).
-import type { ConfigMap, Pod, PodStatus, Secret, Service } from '../kube/types.js';
+import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Pod, PodStatus, Secret, Service, StorageClass } from '../kube/types.js';
 import { ephemeralContainersOf, isEphemeral, keptEphemeralStatuses } from './ephemeral-containers.js';
+import { ANN_SELECTED_NODE, isDefaultClass, LABEL_PERSISTENT_VOLUME } from '../kube/storage.js';
+import { claimMounts, claimScheduling, type ClaimLookup, type ClaimMount, type SchedulingResult } from './volume-claims.js';
 import { SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import { AGENT_ROLE, LABEL_ROLE } from '../runtime/network-agent.js';
 import { ProbeManager, type ProbeUpdate } from '../probes/manager.js';
@@ -85,6 +87,8 @@ export interface KubeletOptions {
 
 /** How soon a pod whose volumes failed to mount is tried again (the object may also appear before: its watch). */
 const MOUNT_RETRY_MS = 5_000;
+/** A pod waiting for its claims is looked at again this often (and at once when a claim changes). */
+const CLAIM_RETRY_MS = 2_000;
 /**
  * How long a new ClusterFirst pod waits for the cluster DNS (the network agent starting, or its image being
  * built on a first run) before it falls back to the node's resolv.conf with MissingClusterDNS: a pod made
@@ -122,6 +126,8 @@ export class Kubelet {
   private readonly images: ImageManager;
   /** the last sync failure reported per pod uid, so a retry loop does not repeat its event */
   private readonly lastSyncError = new Map<string, string>();
+  /** each pod's persistentVolumeClaim volumes as last mounted (mountClaims), for its containers' mounts */
+  private readonly claimMountsOf = new Map<string, ReadonlyMap<string, ClaimMount>>();
   /** CrashLoopBackOff per pod, container and image (pod-actions.ts backoffKey) */
   private readonly backoff = new Backoff();
   private readonly workers: PodWorkers;
@@ -209,6 +215,7 @@ export class Kubelet {
       onStopBegun: (podUid, containerName) => this.probeTrace?.({ kind: 'stop-begun', podUid, containerName, at: performance.now() }),
       podIP: (pod) => this.podIP(pod),
       resolveAddress: this.resolveAddress,
+      claimMounts: (uid) => this.claimMountsOf.get(uid),
     });
   }
 
@@ -234,6 +241,8 @@ export class Kubelet {
     // A pod waiting in CreateContainerConfigError starts as soon as what it refers to appears or changes.
     this.unwatchConfig = this.store.watch({}, (e) => {
       if (e.object.kind === 'ConfigMap' || e.object.kind === 'Secret') this.onConfigChange(e.object.kind, e.object.metadata.namespace, e.object.metadata.name);
+      // a pod waiting for its claim (unschedulable, or its volume not mounted) goes on once the claim is bound
+      if (e.object.kind === 'PersistentVolumeClaim') this.onClaimChange(e.object.metadata.namespace ?? 'default', e.object.metadata.name);
     });
     if (!this.prepared) void this.engine.check();
     this.resyncTimer = setInterval(() => this.resyncAll(), this.opts.resyncMs ?? 10_000);
@@ -306,8 +315,9 @@ export class Kubelet {
     for (const uid of new Set(all.map((c) => c.labels[LABEL_POD_UID] ?? ''))) {
       if (uid) await this.runtime.removePodFiles?.(uid).catch((err: Error) => this.log(err.message));
     }
-    // their emptyDir volumes go with them, as a pod made again starts with empty ones
-    await this.runtime.removeVolumes({ [LABEL_CLUSTER]: this.opts.clusterId }).catch((err: Error) => this.log(err.message));
+    // their emptyDir volumes go with them, as a pod made again starts with empty ones; the volumes behind
+    // PersistentVolumes (no pod label) stay: their data outlives the control plane (`down --purge` removes them)
+    await this.runtime.removeVolumes({ [LABEL_CLUSTER]: this.opts.clusterId }, LABEL_POD_UID).catch((err: Error) => this.log(err.message));
     for (const uid of this.volumes.podUids()) this.volumes.cleanup(uid);
     // Pods come back from scratch on the next `up`: their containers are gone on purpose.
     for (const pod of this.store.list<Pod>('Pod')) {
@@ -510,10 +520,15 @@ export class Kubelet {
       return this.reportSyncFailure(uid, unrunnable);
     }
 
-    if (!pod.spec?.nodeName) this.bind(pod);
+    if (!pod.spec?.nodeName) {
+      // the scheduler's VolumeBinding: a pod whose claims are missing or unbound is not bound to the node yet
+      const scheduling = claimScheduling(pod, this.claimLookup);
+      if (!scheduling.schedulable) return this.waitForClaims(pod, scheduling);
+      this.bind(pod);
+    }
     let byName = groupByContainer(containers);
     // The volumes first (WaitForAttachAndMount): a pod whose volume cannot be set up starts nothing.
-    if (!(await this.mountVolumes(pod))) return this.status.write(uid, byName);
+    if (!(await this.mountClaims(pod)) || !(await this.mountVolumes(pod))) return this.status.write(uid, byName);
     // The sandbox first (kuberuntime_manager.go's SyncPod steps 2-4): a pod whose sandbox died is killed
     // and its containers restart in a new one, which they join.
     const apps = new Map([...byName].filter(([name]) => name !== SANDBOX_KEY));
@@ -567,6 +582,83 @@ export class Kubelet {
     if (!this.opts.clusterDNSPending?.() || performance.now() - this.createdAt > CLUSTER_DNS_WAIT_MS) return false;
     const policy = pod.spec?.dnsPolicy ?? 'ClusterFirst';
     return policy === 'ClusterFirst' || policy === 'ClusterFirstWithHostNet';
+  }
+
+  private get claimLookup(): ClaimLookup {
+    return {
+      claim: (ns, name) => this.store.get<PersistentVolumeClaim>('PersistentVolumeClaim', ns, name),
+      volume: (name) => this.store.get<PersistentVolume>('PersistentVolume', undefined, name),
+      storageClass: (name) => this.store.get<StorageClass>('StorageClass', undefined, name),
+      defaultClass: () => this.store.list<StorageClass>('StorageClass').find(isDefaultClass),
+    };
+  }
+
+  /**
+   * A pod the scheduler cannot bind yet for its claims: WaitForFirstConsumer claims get this node as
+   * their selected node (the provisioner then makes their volumes); a missing or unbound Immediate claim
+   * makes the pod Unschedulable with the scheduler's message and FailedScheduling event. Retried, and
+   * synced again as soon as a claim of its namespace changes.
+   */
+  private waitForClaims(pod: Stored<Pod>, scheduling: Extract<SchedulingResult, { schedulable: false }>): void {
+    const ns = pod.metadata.namespace ?? 'default';
+    for (const name of scheduling.selectNode) {
+      this.store.mutate<PersistentVolumeClaim>('PersistentVolumeClaim', ns, name, (c) => {
+        if (c.metadata.annotations?.[ANN_SELECTED_NODE]) return false;
+        c.metadata.annotations = { ...c.metadata.annotations, [ANN_SELECTED_NODE]: NODE_NAME };
+      });
+    }
+    const message = scheduling.message;
+    if (message) {
+      const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      this.store.mutate<Pod>('Pod', ns, pod.metadata.name, (p) => {
+        const prev = p.status?.conditions?.find((c) => c.type === 'PodScheduled');
+        if (p.status?.phase === 'Pending' && prev?.status === 'False' && prev.message === message) return false;
+        p.status = {
+          phase: 'Pending',
+          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null as unknown as string, lastTransitionTime: now }],
+        };
+      });
+      if (this.lastSyncError.get(pod.metadata.uid) !== message) {
+        this.lastSyncError.set(pod.metadata.uid, message);
+        recordEvent(this.store, pod, 'Warning', 'FailedScheduling', message, { source: { component: 'default-scheduler' } });
+      }
+    }
+    this.workers.later(pod.metadata.uid, CLAIM_RETRY_MS);
+  }
+
+  /**
+   * The pod's persistentVolumeClaim volumes (volume-claims.ts): each claim bound to a PV whose Docker
+   * volume exists (made here for a PV written by hand). A claim not bound is the kubelet's FailedMount and a retry.
+   */
+  private async mountClaims(pod: Stored<Pod>): Promise<boolean> {
+    const uid = pod.metadata.uid;
+    if (!pod.spec?.volumes?.some((v) => v.persistentVolumeClaim)) return true;
+    const result = claimMounts(pod, this.claimLookup);
+    let failure: { volume: string; message: string } | undefined = result.ok ? undefined : result;
+    if (result.ok) {
+      for (const m of result.mounts.values()) {
+        try {
+          await this.runtime.ensureVolume(m.dockerVolume, { [LABEL_CLUSTER]: this.opts.clusterId, [LABEL_PERSISTENT_VOLUME]: m.pvName });
+        } catch (err) {
+          failure = { volume: m.pvName, message: (err as Error).message };
+          break;
+        }
+      }
+      if (!failure) this.claimMountsOf.set(uid, result.mounts);
+    }
+    if (!failure) return true;
+    // mounted before (a running pod whose claim was deleted since): its volume stays mounted, as on a node
+    if (this.claimMountsOf.has(uid)) return true;
+    this.event(pod, 'Warning', 'FailedMount',
+      `Unable to attach or mount volumes: unmounted volumes=[${failure.volume}], unattached volumes=[], failed to process volumes=[${failure.volume}]: ${failure.message}`);
+    this.workers.later(uid, MOUNT_RETRY_MS);
+    return false;
+  }
+
+  private onClaimChange(namespace: string, name: string): void {
+    for (const pod of this.store.list<Pod>('Pod', namespace)) {
+      if (pod.spec?.volumes?.some((v) => v.persistentVolumeClaim?.claimName === name)) this.requestSync(pod.metadata.uid);
+    }
   }
 
   /**
@@ -719,6 +811,7 @@ export class Kubelet {
       this.backoff.forgetPrefix(`${uid}/`);
       this.images.forgetPod(uid);
       this.lastSyncError.delete(uid);
+      this.claimMountsOf.delete(uid);
       for (const k of this.waiting.keys()) if (k.startsWith(`${uid}/`)) this.waiting.delete(k);
       for (const c of containers) this.killedToRestart.delete(c.id);
       this.workers.forget(uid);

@@ -24,6 +24,7 @@ import { runLifecycleHandler } from './lifecycle-hooks.js';
 import { backoffKey, isSidecar, type PodActions } from './pod-actions.js';
 import type { ResolveAddress } from '../probes/types.js';
 import { ensurePodVolumes, mountsOf } from './volumes.js';
+import type { ClaimMount } from './volume-claims.js';
 import type { WaitingReason } from './pod-status.js';
 import { ephemeralContainersOf, pidTargetOf } from './ephemeral-containers.js';
 
@@ -53,6 +54,8 @@ export interface SyncPodDeps {
   podIP(pod: Pod): Promise<string | undefined>;
   /** published-ports mode: where this host reaches a pod's port */
   resolveAddress?: ResolveAddress;
+  /** the pod's persistentVolumeClaim volumes as the volume manager resolved them (volume-claims.ts) */
+  claimMounts?(uid: string): ReadonlyMap<string, ClaimMount> | undefined;
 }
 
 /** The waiting reason of a container whose postStart hook failed (the kubelet's ErrPostStartHook). */
@@ -141,7 +144,7 @@ export class SyncPod {
     const podIP = needsPodIP(c) ? await sandboxStarted.then(() => d.runtime.inspectContainer(sandboxId)).then((i) => i?.ip, () => undefined) : undefined;
     const env = containerEnv(pod, c, d.configSource, { podIP });
     if (!env.ok) return this.failed(pod, c, 'CreateContainerConfigError', new Error(env.message));
-    const mounts = mountsOf(pod, c, d.podsDir ?? '', env.env);
+    const mounts = mountsOf(pod, c, d.podsDir ?? '', env.env, d.claimMounts?.(pod.metadata.uid));
     if (!mounts.ok) return this.failed(pod, c, 'CreateContainerConfigError', new Error(mounts.message));
     for (const w of env.warnings) d.event(pod, 'Warning', 'InvalidEnvironmentVariableNames', w);
     // runAsNonRoot is verified against the image's user before the container is made (security-context.ts)

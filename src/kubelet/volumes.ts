@@ -6,6 +6,8 @@
 //     tmpfs stays mounted (and its files kept) while the app containers restart.
 //   - configMap, secret, downwardAPI and projected volumes are directories the kubelet writes under the
 //     cluster's home (volume-manager.ts), bind-mounted read-only (decision 130).
+//   - persistentVolumeClaim is the named Docker volume of the claim's PV (volume-claims.ts, docs/storage.md),
+//     made by the provisioner or, for a PV written by hand, by the kubelet; it outlives the pod.
 //   - subPath/subPathExpr (decision 132) mount one path inside a file volume: resolved through the atomic
 //     writer's symlinks when the container is created, so the file is not updated later (as on Kubernetes).
 import * as fs from 'node:fs';
@@ -16,6 +18,7 @@ import type { Container, Pod } from '../kube/types.js';
 import { parseQuantity } from '../manifests/quantity.js';
 import { LABEL_CLUSTER, LABEL_POD_UID, type Runtime, type VolumeMountSpec } from '../runtime/runtime.js';
 import { expandVars } from './env.js';
+import type { ClaimMount } from './volume-claims.js';
 import { fileVolumeDir, fileVolumeKind } from './volume-manager.js';
 import { SANDBOX_VOLUMES_DIR, sizeLimitedEmptyDirs } from './volume-usage.js';
 
@@ -76,7 +79,9 @@ export type MountsResult = { ok: true; mounts: VolumeMountSpec[] } | { ok: false
  * environment, which subPathExpr expands. A subPath that is missing in a file volume is made a directory,
  * as the kubelet does.
  */
-export function mountsOf(pod: Pod, c: Container, podsDir: string, env: { name: string; value: string }[] = []): MountsResult {
+export function mountsOf(
+  pod: Pod, c: Container, podsDir: string, env: { name: string; value: string }[] = [], claims: ReadonlyMap<string, ClaimMount> = new Map(),
+): MountsResult {
   const volumes = new Map((pod.spec?.volumes ?? []).map((v) => [v.name, v]));
   const vars = new Map(env.map((e) => [e.name, e.value]));
   const out: VolumeMountSpec[] = [];
@@ -93,6 +98,14 @@ export function mountsOf(pod: Pod, c: Container, podsDir: string, env: { name: s
       // admission refuses a subPath on an emptyDir (decision 132); a subPathExpr is refused here
       if (subPath) return { ok: false, message: `failed to prepare subPath for volumeMount "${m.name}" of container "${c.name}": mini-kube does not mount a sub-path of an emptyDir` };
       out.push({ volume: emptyDirVolumeName(pod, v.name), target: m.mountPath, readOnly: m.readOnly === true });
+      continue;
+    }
+    if (v.persistentVolumeClaim) {
+      // the claim's PV's Docker volume (volume-claims.ts); a sub-path is refused at admission, as on an emptyDir
+      const claim = claims.get(v.name);
+      if (!claim) return { ok: false, message: `volume "${m.name}": persistentVolumeClaim "${v.persistentVolumeClaim.claimName}" is not mounted yet` };
+      if (subPath) return { ok: false, message: `failed to prepare subPath for volumeMount "${m.name}" of container "${c.name}": mini-kube does not mount a sub-path of a persistentVolumeClaim` };
+      out.push({ volume: claim.dockerVolume, target: m.mountPath, readOnly: m.readOnly === true || claim.readOnly });
       continue;
     }
     if (!fileVolumeKind(v)) continue;

@@ -28,7 +28,7 @@ function shutdown(): Promise<void> {
       await reaping;
       await cp.stop({ removeContainers: true }).catch(() => {});
       // whatever still carries this cluster's label goes, whatever happened above
-      await removeClusterResources(cp.runtime, cp.clusterId);
+      await removeClusterResources(cp.runtime, cp.clusterId, { volumes: request?.ownsHome });
     }
     if (request) {
       if (request.ownsHome) fs.rmSync(request.home, { recursive: true, force: true });

@@ -13,7 +13,10 @@ import { readManifestPaths } from '../client/manifests.js';
 import { eventsFor, podsBySelector, podsOf, sortEvents } from '../client/objects.js';
 import type { ControlPlane } from '../control-plane/control-plane.js';
 import { loadConfig } from '../control-plane/home.js';
-import type { ConfigMap, ControllerRevision, CronJob, DaemonSet, Deployment, Endpoints, Event, Job, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
+import type {
+  ConfigMap, ControllerRevision, CronJob, DaemonSet, Deployment, Endpoints, Event, Job, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
+  ReplicaSet, Secret, Service, ServiceAccount, StatefulSet, StorageClass,
+} from '../kube/types.js';
 import { formatSelector } from '../kube/labels.js';
 import { entryForHome, kubeconfigFor, renderKubeconfig } from '../control-plane/kubeconfig.js';
 import { parseManifests } from '../manifests/index.js';
@@ -86,6 +89,10 @@ export interface KindTypes {
   Job: Job;
   CronJob: CronJob;
   DaemonSet: DaemonSet;
+  PersistentVolumeClaim: PersistentVolumeClaim;
+  PersistentVolume: PersistentVolume;
+  StorageClass: StorageClass;
+  StatefulSet: StatefulSet;
   ControllerRevision: ControllerRevision;
 }
 
@@ -141,7 +148,7 @@ export class Cluster implements AsyncDisposable {
     try {
       if (opts.inProcess) {
         dropSpare();
-        backend = await startInProcess(home, { ...options, log: opts.log });
+        backend = await startInProcess(home, { ...options, ownsHome, log: opts.log });
       } else {
         proc = await ClusterProcess.start({ home, ownsHome, clusterId, options: { ...options, log: !!opts.log } }, opts.log);
         const p = proc;
@@ -368,7 +375,7 @@ export class Cluster implements AsyncDisposable {
 }
 
 /** The control plane on the caller's event loop (`inProcess: true`), loaded only then. */
-async function startInProcess(home: string, o: { publishPorts: boolean; allowPrivileged?: boolean; clusterDNS?: string[]; publishState: boolean; log?: (line: string) => void }): Promise<Backend> {
+async function startInProcess(home: string, o: { publishPorts: boolean; allowPrivileged?: boolean; clusterDNS?: string[]; publishState: boolean; ownsHome: boolean; log?: (line: string) => void }): Promise<Backend> {
   const [{ startControlPlane }, { dashboardAddon }, { networkName, SHARED_NETWORK_LABELS }, { createDockerClient }, { reapAbandoned, removeClusterResources }] = await Promise.all([
     import('../control-plane/control-plane.js'), import('../dashboard/addon.js'), import('../runtime/network.js'),
     import('../runtime/docker-client.js'), import('./reaper.js'),
@@ -398,7 +405,7 @@ async function startInProcess(home: string, o: { publishPorts: boolean; allowPri
         await cp.stop({ removeContainers: true });
       } finally {
         // Belt and braces: whatever still carries this cluster's label goes, whatever happened above.
-        await removeClusterResources(cp.runtime, cp.clusterId);
+        await removeClusterResources(cp.runtime, cp.clusterId, { volumes: o.ownsHome });
         await reaping;
       }
     },

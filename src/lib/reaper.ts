@@ -60,10 +60,15 @@ export async function reapAbandoned(runtime: Runtime): Promise<string[]> {
   return reaped;
 }
 
-/** Every container carrying the cluster's label. (The Docker network is shared by all clusters and stays.) */
-export async function removeClusterResources(runtime: Runtime, clusterId: string): Promise<void> {
+/**
+ * Every container carrying the cluster's label (the Docker network is shared by all clusters and stays),
+ * and with `volumes` the Docker volumes of its PersistentVolumes: a home of its own goes with the cluster,
+ * while the data of a home the caller chose outlives the stop, as across `mini-kube down`.
+ */
+export async function removeClusterResources(runtime: Runtime, clusterId: string, opts: { volumes?: boolean } = {}): Promise<void> {
   const left = await runtime.listContainers({ [LABEL_CLUSTER]: clusterId }).catch(() => []);
   await Promise.all(left.map((c) => runtime.removeContainer(c.id).catch(() => {})));
+  if (opts.volumes) await runtime.removeVolumes({ [LABEL_CLUSTER]: clusterId }).catch(() => []);
 }
 
 // ---- layer 2: the exit safety net ----

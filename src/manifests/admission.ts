@@ -2,7 +2,10 @@
 // kind/version → schema (types, unknown fields) → privileged settings of every pod spec the kind carries
 // (pod-templates.ts) → legacy conversion → defaults → validation. Every served kind, on every write.
 // Results are location-free issues; parse.ts adds file:line, admit.ts turns them into API errors.
-import type { ConfigMap, ControllerRevision, CronJob, DaemonSet, Job, Deployment, Endpoints, Event, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
+import type {
+  ConfigMap, ControllerRevision, CronJob, DaemonSet, Deployment, Endpoints, Event, Job, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
+  ReplicaSet, Secret, Service, ServiceAccount, StatefulSet, StorageClass,
+} from '../kube/types.js';
 import type { KubeObject } from '../store/store.js';
 import { MAX_DEPTH, type LegacyDeploymentVersion, type SupportedKind } from './constants.js';
 import { setDefaults } from '../kube/defaults.js';
@@ -24,6 +27,8 @@ import { validateService } from './validate-service.js';
 import { validateNode, validateServiceAccount } from './validate-node-sa.js';
 import { generateJobSelector } from '../kube/job.js';
 import { validateControllerRevision, validateCronJob, validateDaemonSet, validateJob } from './validate-workloads.js';
+import { validatePersistentVolume, validatePersistentVolumeClaim, validateStorageClass } from './validate-storage.js';
+import { validateStatefulSet } from './validate-statefulset.js';
 
 export interface AdmitOptions {
   /** accept privileged containers, host namespaces, hostPath volumes and low hostPorts */
@@ -142,6 +147,10 @@ const VALIDATORS: Record<SupportedKind, (obj: KubeObject) => FieldError[]> = {
   Job: (o) => validateJob(o as Job),
   CronJob: (o) => validateCronJob(o as CronJob),
   DaemonSet: (o) => validateDaemonSet(o as DaemonSet),
+  PersistentVolumeClaim: (o) => validatePersistentVolumeClaim(o as PersistentVolumeClaim),
+  PersistentVolume: (o) => validatePersistentVolume(o as PersistentVolume),
+  StorageClass: (o) => validateStorageClass(o as StorageClass),
+  StatefulSet: (o) => validateStatefulSet(o as StatefulSet),
   ControllerRevision: (o) => validateControllerRevision(o as ControllerRevision),
 };
 

@@ -13,3 +13,5 @@ export { validateConfigDataUpdate } from './validate-config-data.js';
 export { toStatusCause } from './field-errors.js';
 export { dropUnknownFields } from './strict-decoding.js';
 export type { FieldPath } from './field-path.js';
+export { validateClaimUpdate, validateStorageClassUpdate } from './validate-storage.js';
+export { validateStatefulSetUpdate } from './validate-statefulset.js';

@@ -35,6 +35,7 @@ const LIFECYCLE_TEST = 'test/integration/pod-lifecycle.test.ts';
 const VOL_TEST = 'test/integration/pod-volumes.test.ts';
 const VOL_UNIT = 'test/unit/kubelet/volume-sources.test.ts';
 const KUBECTL_VOL_TEST = 'test/integration/pod-volumes-kubectl.test.ts';
+const PVC_TEST = 'test/integration/storage-pvc.test.ts, test/integration/workloads-statefulset.test.ts';
 const STREAMS_ATTACH_TEST = 'test/integration/streams-attach.test.ts';
 const DNS_TEST = 'test/integration/pod-dns-config.test.ts (resolv.conf per dnsPolicy), test/unit/kubelet/dns-config.test.ts';
 const DS_AFFINITY = 'test/integration/workloads-daemonset.test.ts, test/unit/manifests/workload-fields.test.ts';
@@ -169,7 +170,8 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     hostPath: refused(),
     iscsi: refused(),
     nfs: refused(),
-    persistentVolumeClaim: refused(),
+    // the claim's bound PV: a Docker named volume (src/kubelet/volume-claims.ts, docs/storage.md)
+    persistentVolumeClaim: impl(PVC_TEST),
     photonPersistentDisk: refused(),
     portworxVolume: refused(),
     projected: impl(`${VOL_TEST}, ${VOL_UNIT}`),
@@ -183,6 +185,7 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
   // a Docker volume per pod and volume (decision 120); Memory: a tmpfs volume the sandbox holds (decision 133);
   // sizeLimit: the tmpfs size with Memory; on disk, measured and the pod evicted over it (decision 133)
   EmptyDirVolumeSource: { medium: only(['', 'Memory'], 'the node\'s disk or memory (tmpfs); HugePages are not implemented'), sizeLimit: impl(VOL_TEST) },
+  PersistentVolumeClaimVolumeSource: { claimName: impl(PVC_TEST), readOnly: impl('test/unit/kubelet/volume-claims.test.ts') },
   ConfigMapVolumeSource: { defaultMode: impl(VOL_TEST), items: impl(VOL_TEST), name: impl(VOL_TEST), optional: impl(VOL_TEST) },
   SecretVolumeSource: { defaultMode: impl(VOL_TEST), items: impl(VOL_TEST), optional: impl(VOL_TEST), secretName: impl(VOL_TEST) },
   DownwardAPIVolumeSource: { defaultMode: impl(VOL_TEST), items: impl(VOL_TEST) },

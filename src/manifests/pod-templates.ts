@@ -21,6 +21,10 @@ export const POD_SPEC_PATHS: Readonly<Record<Kind, readonly (readonly string[])[
   Job: [['spec', 'template', 'spec']],
   CronJob: [['spec', 'jobTemplate', 'spec', 'template', 'spec']],
   DaemonSet: [['spec', 'template', 'spec']],
+  PersistentVolumeClaim: [],
+  PersistentVolume: [],
+  StorageClass: [],
+  StatefulSet: [['spec', 'template', 'spec']],
   ControllerRevision: [],
 };
 

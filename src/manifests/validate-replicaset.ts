@@ -1,7 +1,7 @@
 // apps/v1 ReplicaSet validation (pkg/apis/apps/validation ValidateReplicaSet), and the part of it a
 // Deployment shares: replicas >= 0, a non-empty selector that matches the template's labels, a valid pod
 // template with restartPolicy Always. The pod template's privileged settings are admission's (security.ts).
-import type { Deployment, ReplicaSet } from '../kube/types.js';
+import type { Deployment, ReplicaSet, StatefulSet } from '../kube/types.js';
 import { selectorMatches } from '../kube/labels.js';
 import { FieldPath } from './field-path.js';
 import { forbiddenField, invalidField, notSupportedField, requiredField, type FieldError } from './field-errors.js';
@@ -17,7 +17,9 @@ export function validateReplicaSet(rs: ReplicaSet): FieldError[] {
 }
 
 /** The fields a ReplicaSet and a Deployment share (ValidateReplicaSetSpec / the first half of ValidateDeploymentSpec). */
-export function validateReplicatedPods(spec: NonNullable<ReplicaSet['spec']> | NonNullable<Deployment['spec']>, path: FieldPath, owner: 'deployment' | 'replicaset'): FieldError[] {
+export function validateReplicatedPods(
+  spec: NonNullable<ReplicaSet['spec']> | NonNullable<Deployment['spec']> | NonNullable<StatefulSet['spec']>, path: FieldPath, owner: 'deployment' | 'replicaset' | 'statefulset',
+): FieldError[] {
   const errs: FieldError[] = [];
   if (spec.replicas !== undefined && spec.replicas < 0) errs.push(invalidField(path.child('replicas'), spec.replicas, IS_NEGATIVE_ERROR));
 

@@ -95,6 +95,7 @@ export function validateFileVolume(v: core.Volume, path: FieldPath): FieldError[
     errs.push(...mode(v.downwardAPI.defaultMode, p.child('defaultMode')), ...downwardFiles(v.downwardAPI.items, p.child('items')));
   }
   if (v.projected) errs.push(...projected(v.projected, path.child('projected')));
+  if (v.persistentVolumeClaim && !v.persistentVolumeClaim.claimName) errs.push(requiredField(path.child('persistentVolumeClaim', 'claimName')));
   return errs;
 }
 
@@ -153,7 +154,8 @@ export function validateSubPath(m: core.VolumeMount, path: FieldPath): FieldErro
 export function unimplementedVolumes(spec: PodSpec, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
-  const emptyDirs = new Set(volumes.filter((v) => v?.emptyDir).map((v) => v.name));
+  // a claim's volume is a Docker named volume too (volume-claims.ts)
+  const emptyDirs = new Set(volumes.filter((v) => v?.emptyDir || v?.persistentVolumeClaim).map((v) => v.name));
   const lists: [string, Container[] | undefined][] = [['initContainers', spec.initContainers], ['containers', spec.containers]];
   for (const [field, list] of lists) {
     (Array.isArray(list) ? list : []).forEach((c, i) => {
@@ -162,7 +164,7 @@ export function unimplementedVolumes(spec: PodSpec, path: FieldPath): FieldError
         for (const f of ['subPath', 'subPathExpr'] as const) {
           if (!m[f]) continue;
           errs.push(notImplemented(path.child(field).index(i).child('volumeMounts').index(j).child(f),
-            'on an emptyDir: Docker 20.10 cannot mount a part of a volume; configMap, secret, downwardAPI and projected volumes take one'));
+            'on an emptyDir or a persistentVolumeClaim: Docker 20.10 cannot mount a part of a volume; configMap, secret, downwardAPI and projected volumes take one'));
         }
       });
     });

@@ -13,13 +13,18 @@ import { formatLabelSelector, formatLabels, labelSelectorString } from './select
 import { formatEndpoints, makePortString, serviceExternalIP } from './service-format.js';
 import type { Table, TableColumnDefinition, TableRow } from './table-types.js';
 import { APPS_DEFAULTS } from '../kube/defaults.js';
-import { controllerRevisionCells, cronJobCells, daemonSetCells, jobCells } from './workload-tables.js';
-import type { ControllerRevision, CronJob, DaemonSet, Job } from '../kube/types.js';
+import { cronJobCells, daemonSetCells, jobCells } from './workload-tables.js';
+import type { CronJob, DaemonSet, Job } from '../kube/types.js';
+import type { ControllerRevision, PersistentVolume, PersistentVolumeClaim, StatefulSet, StorageClass } from '../kube/types.js';
+import {
+  controllerRevisionCells, persistentVolumeCells, persistentVolumeClaimCells, statefulSetCells, STORAGE_COLUMNS, storageClassCells,
+  type StorageTableKind,
+} from './storage-tables.js';
 
 export type { Table, TableColumnDefinition, TableRow, TableRowCondition } from './table-types.js';
 
 export type TableKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Event' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node'
-  | 'Job' | 'CronJob' | 'DaemonSet' | 'ControllerRevision';
+  | 'Job' | 'CronJob' | 'DaemonSet' | StorageTableKind;
 
 const col = (name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition =>
   ({ name, type, format, description, priority });
@@ -146,12 +151,7 @@ export const COLUMNS: Record<TableKind, TableColumnDefinition[]> = {
     imagesCol,
     col('Selector', 'string', 'A label query over pods that are managed by the daemon set. Must match in order to be controlled. It must match the pod template\'s labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors', 1),
   ],
-  ControllerRevision: [
-    nameCol,
-    col('Controller', 'string', 'Controller of the object'),
-    col('Revision', 'string', 'Revision indicates the revision of the state represented by Data.'),
-    ageCol,
-  ],
+  ...STORAGE_COLUMNS,
 };
 
 /** layoutContainerCells: "a,b" and "img-a,img-b". */
@@ -302,6 +302,10 @@ function rowFor(kind: TableKind, obj: KubeObject, now: Date): TableRow {
     case 'Job': return { cells: jobCells(obj as Job, now), object: obj };
     case 'CronJob': return { cells: cronJobCells(obj as CronJob, now), object: obj };
     case 'DaemonSet': return { cells: daemonSetCells(obj as DaemonSet, now), object: obj };
-    case 'ControllerRevision': return { cells: controllerRevisionCells(obj as ControllerRevision, now), object: obj };
+    case 'PersistentVolume': return { cells: persistentVolumeCells(obj as PersistentVolume, age(obj, now)), object: obj };
+    case 'PersistentVolumeClaim': return { cells: persistentVolumeClaimCells(obj as PersistentVolumeClaim, age(obj, now)), object: obj };
+    case 'StorageClass': return { cells: storageClassCells(obj as StorageClass, age(obj, now)), object: obj };
+    case 'StatefulSet': return { cells: statefulSetCells(obj as StatefulSet, age(obj, now)), object: obj };
+    case 'ControllerRevision': return { cells: controllerRevisionCells(obj as ControllerRevision, age(obj, now)), object: obj };
   }
 }

@@ -1,6 +1,6 @@
-// The `get` rows of Job, CronJob, DaemonSet and ControllerRevision as printers.go builds them (printJob,
-// printCronJob, printDaemonSet, printControllerRevision); the columns are in tables.ts with the others.
-import type { ControllerRevision, CronJob, DaemonSet, Job, JobCondition } from '../kube/types.js';
+// The `get` rows of Job, CronJob and DaemonSet as printers.go builds them (printJob, printCronJob,
+// printDaemonSet); the columns are in tables.ts with the others (ControllerRevision's: storage-tables.ts).
+import type { CronJob, DaemonSet, Job, JobCondition } from '../kube/types.js';
 import { humanDuration, parseTimestamp, translateTimestampSince } from './age.js';
 import { formatLabelSelector, formatLabels } from './selectors.js';
 
@@ -62,13 +62,3 @@ export function daemonSetCells(ds: DaemonSet, now: Date): (string | number)[] {
     translateTimestampSince(ds.metadata?.creationTimestamp, now), names, images, formatLabelSelector(ds.spec?.selector)];
 }
 
-/** printControllerRevision: CONTROLLER is "<kind>.<group>/<name>" of the controller reference. */
-export function controllerRevisionCells(cr: ControllerRevision, now: Date): (string | number)[] {
-  const ref = cr.metadata?.ownerReferences?.find((r) => r.controller);
-  let controller = '<none>';
-  if (ref) {
-    const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
-    controller = `${ref.kind.toLowerCase()}${group ? `.${group}` : ''}/${ref.name}`;
-  }
-  return [cr.metadata?.name ?? '', controller, cr.revision, translateTimestampSince(cr.metadata?.creationTimestamp, now)];
-}

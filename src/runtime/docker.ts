@@ -152,8 +152,8 @@ export class DockerRuntime implements Runtime {
     return ensureVolume(this.docker, name, labels, opts);
   }
 
-  removeVolumes(labels: Record<string, string>): Promise<string[]> {
-    return removeVolumes(this.docker, labels);
+  removeVolumes(labels: Record<string, string>, withLabel?: string): Promise<string[]> {
+    return removeVolumes(this.docker, labels, withLabel);
   }
 
   ensureSandboxImage(): Promise<string> {

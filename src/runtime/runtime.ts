@@ -223,8 +223,8 @@ export interface Runtime {
    * `tmpfs`, backed by memory (the local driver's tmpfs, `size` in bytes when given)
    */
   ensureVolume(name: string, labels: Record<string, string>, opts?: VolumeOptions): Promise<void>;
-  /** removes the volumes carrying all these labels (LABEL_CLUSTER among them) */
-  removeVolumes(labels: Record<string, string>): Promise<string[]>;
+  /** removes the volumes carrying all these labels (LABEL_CLUSTER among them), and the label `withLabel` when given */
+  removeVolumes(labels: Record<string, string>, withLabel?: string): Promise<string[]>;
   imageExists(ref: string): Promise<boolean>;
   /** the image's USER ("" when it sets none: root); for runAsNonRoot */
   imageUser?(ref: string): Promise<string>;

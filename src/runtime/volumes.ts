@@ -26,15 +26,19 @@ export async function ensureVolume(docker: Docker, name: string, labels: Record<
   }
 }
 
-/** Removes every volume carrying all these labels (which must include the cluster's); returns their names. */
-export async function removeVolumes(docker: Docker, labels: Record<string, string>): Promise<string[]> {
+/**
+ * Removes every volume carrying all these labels (which must include the cluster's) and, when given, the
+ * label `withLabel` whatever its value (a pod's emptyDirs, not the cluster's PersistentVolumes); returns their names.
+ */
+export async function removeVolumes(docker: Docker, labels: Record<string, string>, withLabel?: string): Promise<string[]> {
   if (!labels[LABEL_CLUSTER]) throw new Error(`refusing to remove docker volumes without the ${LABEL_CLUSTER} label`);
-  const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+  const label = [...Object.entries(labels).map(([k, v]) => `${k}=${v}`), ...(withLabel ? [withLabel] : [])];
   const listed = await docker.listVolumes({ filters: JSON.stringify({ label }), abortSignal: AbortSignal.timeout(VOLUME_CALL_TIMEOUT_MS) } as object);
   const removed: string[] = [];
   for (const v of listed.Volumes ?? []) {
     // the engine filtered by label already; checked again because removal cannot be undone
     if (!Object.entries(labels).every(([k, val]) => v.Labels?.[k] === val)) continue;
+    if (withLabel && v.Labels?.[withLabel] === undefined) continue;
     try {
       await docker.getVolume(v.Name).remove({ abortSignal: AbortSignal.timeout(VOLUME_CALL_TIMEOUT_MS) } as object);
       removed.push(v.Name);

@@ -138,9 +138,9 @@ describe('foundation: the tutorial Deployment on real containers', () => {
   });
 
   it('refuses unsupported kinds clearly', async () => {
-    const res = await cli(cluster, ['apply', '-f', '-'], { input: 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: x\n' });
+    const res = await cli(cluster, ['apply', '-f', '-'], { input: 'apiVersion: storage.k8s.io/v1\nkind: VolumeAttachment\nmetadata:\n  name: x\n' });
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain('kind PersistentVolumeClaim is not supported by mini-kube');
+    expect(res.stderr).toContain('kind VolumeAttachment is not supported by mini-kube');
   });
 
   it('status tells the pid, the API address and that Docker answers', async () => {

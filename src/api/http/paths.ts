@@ -43,6 +43,9 @@ export const SUBRESOURCES: Record<string, readonly string[]> = {
   namespaces: ['status'],
   nodes: ['status'],
   serviceaccounts: ['token'],
+  statefulsets: ['status', 'scale'],
+  persistentvolumeclaims: ['status'],
+  persistentvolumes: ['status'],
 };
 
 export function parseResourcePath(segments: readonly string[]): ResourcePath | undefined {

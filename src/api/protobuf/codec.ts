@@ -27,10 +27,10 @@ const WATCH_EVENT = root.lookupType(`${META}WatchEvent`);
 /** apiVersion -> kind -> message: what may be decoded and encoded. */
 const MESSAGES: Record<string, Record<string, string>> = {
   v1: Object.fromEntries([
-    ...['Pod', 'Service', 'Endpoints', 'Namespace', 'ConfigMap', 'Secret', 'Event', 'ServiceAccount', 'Node', 'ResourceQuota'].flatMap((k) => [[k, CORE + k], [`${k}List`, `${CORE}${k}List`]]),
+    ...['Pod', 'Service', 'Endpoints', 'Namespace', 'ConfigMap', 'Secret', 'Event', 'ServiceAccount', 'Node', 'ResourceQuota', 'PersistentVolumeClaim', 'PersistentVolume'].flatMap((k) => [[k, CORE + k], [`${k}List`, `${CORE}${k}List`]]),
     ['Status', `${META}Status`],
   ]),
-  'apps/v1': Object.fromEntries(['Deployment', 'ReplicaSet', 'DaemonSet', 'ControllerRevision'].flatMap((k) => [[k, APPS + k], [`${k}List`, `${APPS}${k}List`]])),
+  'apps/v1': Object.fromEntries(['Deployment', 'ReplicaSet', 'DaemonSet', 'ControllerRevision', 'StatefulSet'].flatMap((k) => [[k, APPS + k], [`${k}List`, `${APPS}${k}List`]])),
   'batch/v1': Object.fromEntries(['Job', 'CronJob'].flatMap((k) => [[k, `k8s.io.api.batch.v1.${k}`], [`${k}List`, `k8s.io.api.batch.v1.${k}List`]])),
   'autoscaling/v1': { Scale: 'k8s.io.api.autoscaling.v1.Scale' },
   'discovery.k8s.io/v1': { EndpointSlice: 'k8s.io.api.discovery.v1.EndpointSlice', EndpointSliceList: 'k8s.io.api.discovery.v1.EndpointSliceList' },
@@ -40,6 +40,7 @@ const MESSAGES: Record<string, Record<string, string>> = {
     SelfSubjectAccessReview: 'k8s.io.api.authorization.v1.SelfSubjectAccessReview', SelfSubjectRulesReview: 'k8s.io.api.authorization.v1.SelfSubjectRulesReview',
   },
   'policy/v1': { Eviction: 'k8s.io.api.policy.v1.Eviction' },
+  'storage.k8s.io/v1': { StorageClass: 'k8s.io.api.storage.v1.StorageClass', StorageClassList: 'k8s.io.api.storage.v1.StorageClassList' },
 };
 
 /** Kinds every group/version carries (client-go sends DeleteOptions under the resource's group/version). */
@@ -95,6 +96,8 @@ const ZERO_MEANS_SOMETHING = new Set([
   'JobStatus.ready', 'JobStatus.terminating',
   'CronJobSpec.startingDeadlineSeconds', 'CronJobSpec.suspend', 'CronJobSpec.successfulJobsHistoryLimit', 'CronJobSpec.failedJobsHistoryLimit',
   'DaemonSetSpec.revisionHistoryLimit', 'DaemonSetStatus.collisionCount',
+  'StatefulSetSpec.replicas', 'StatefulSetSpec.revisionHistoryLimit', 'RollingUpdateStatefulSetStrategy.partition', 'StatefulSetOrdinals.start',
+  'StatefulSetStatus.collisionCount', 'StorageClass.allowVolumeExpansion',
 ]);
 
 /** IntOrString fields that are not pointers: the zero value (0) is "unset" (the apiserver defaults it). */

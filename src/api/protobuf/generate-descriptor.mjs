@@ -28,18 +28,20 @@ const FILES = [
   'k8s.io/api/authentication/v1/generated.proto',
   'k8s.io/api/authorization/v1/generated.proto',
   'k8s.io/api/policy/v1/generated.proto',
+  'k8s.io/api/storage/v1/generated.proto',
 ];
 
 // The served kinds, and those the kubectl 1.32 commands of issue #16 send in protobuf for the APIs being
 // added beside this one (service accounts and their tokens, nodes and drain's evictions, auth can-i/whoami);
 // ResourceQuota (kubectl create quota) is the one kind kubectl sends with Quantities, kept to test them.
-const CORE = ['Pod', 'Service', 'Endpoints', 'Namespace', 'ConfigMap', 'Secret', 'Event', 'ServiceAccount', 'Node', 'ResourceQuota'].flatMap((k) => [k, `${k}List`]);
+const CORE = ['Pod', 'Service', 'Endpoints', 'Namespace', 'ConfigMap', 'Secret', 'Event', 'ServiceAccount', 'Node', 'ResourceQuota', 'PersistentVolumeClaim', 'PersistentVolume'].flatMap((k) => [k, `${k}List`]);
 const ROOTS = [
   'k8s.io.apimachinery.pkg.runtime.Unknown',
   ...['Status', 'DeleteOptions', 'WatchEvent', 'List'].map((k) => `k8s.io.apimachinery.pkg.apis.meta.v1.${k}`),
   ...CORE.map((k) => `k8s.io.api.core.v1.${k}`),
-  ...['Deployment', 'ReplicaSet', 'DaemonSet', 'ControllerRevision'].flatMap((k) => [k, `${k}List`]).map((k) => `k8s.io.api.apps.v1.${k}`),
+  ...['Deployment', 'ReplicaSet', 'DaemonSet', 'ControllerRevision', 'StatefulSet'].flatMap((k) => [k, `${k}List`]).map((k) => `k8s.io.api.apps.v1.${k}`),
   ...['Job', 'CronJob'].flatMap((k) => [k, `${k}List`]).map((k) => `k8s.io.api.batch.v1.${k}`),
+  'k8s.io.api.storage.v1.StorageClass', 'k8s.io.api.storage.v1.StorageClassList',
   'k8s.io.api.autoscaling.v1.Scale',
   'k8s.io.api.discovery.v1.EndpointSlice', 'k8s.io.api.discovery.v1.EndpointSliceList',
   'k8s.io.api.authentication.v1.TokenRequest', 'k8s.io.api.authentication.v1.SelfSubjectReview',

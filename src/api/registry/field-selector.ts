@@ -30,6 +30,11 @@ const FIELDS: Record<Kind, string[]> = {
   Job: [...COMMON, 'status.successful'],
   CronJob: COMMON,
   DaemonSet: COMMON,
+  // as the apiserver's PVC and PV field label conversions: name and namespace only
+  PersistentVolumeClaim: COMMON,
+  PersistentVolume: COMMON,
+  StorageClass: COMMON,
+  StatefulSet: COMMON,
   ControllerRevision: COMMON,
 };
 

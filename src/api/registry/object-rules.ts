@@ -4,14 +4,16 @@
 // and some fields are immutable once set (a Deployment's selector, most of a Pod's spec).
 import { randomUUID } from 'node:crypto';
 import { podQOSClass } from '../../kube/resources.js';
-import type { ConfigMap, Pod } from '../../kube/types.js';
+import type { ConfigMap, PersistentVolumeClaim, Pod, StatefulSet, StorageClass } from '../../kube/types.js';
 import { canonicalJson } from '../../kube/canonical-json.js';
 import { apiVersionOf, type ResourceType } from '../../kube/kinds.js';
 import { invalid, StatusError } from '../../kube/errors.js';
 import type { KubeObject, Stored } from '../../store/store.js';
 import type { ApiContext } from '../context.js';
 import { nameProblem } from '../../kube/names.js';
-import { admit as admitManifest, toStatusCause, validateConfigDataUpdate } from '../../manifests/index.js';
+import {
+  admit as admitManifest, toStatusCause, validateClaimUpdate, validateConfigDataUpdate, validateStatefulSetUpdate, validateStorageClassUpdate,
+} from '../../manifests/index.js';
 import { admitPodServiceAccount } from '../../kube/service-account.js';
 import type { ServiceAccount } from '../../kube/types.js';
 import { checkFinalizersUpdate } from './deletion.js';
@@ -203,7 +205,7 @@ async function checkImmutable(ctx: ApiContext, t: ResourceType, current: Stored,
       }
     }
   }
-  if (t.kind === 'Deployment' || t.kind === 'ReplicaSet' || t.kind === 'DaemonSet') {
+  if (t.kind === 'Deployment' || t.kind === 'ReplicaSet' || t.kind === 'DaemonSet' || t.kind === 'StatefulSet') {
     const before = (current['spec'] as Record<string, unknown> | undefined)?.['selector'];
     const after = (next['spec'] as Record<string, unknown> | undefined)?.['selector'];
     if (canonicalJson(before) !== canonicalJson(after)) {
@@ -213,6 +215,10 @@ async function checkImmutable(ctx: ApiContext, t: ResourceType, current: Stored,
       }]);
     }
   }
+  const updateErrs = t.kind === 'StatefulSet' ? validateStatefulSetUpdate(next as StatefulSet, current as StatefulSet)
+    : t.kind === 'PersistentVolumeClaim' ? validateClaimUpdate(next as PersistentVolumeClaim, current as PersistentVolumeClaim)
+      : t.kind === 'StorageClass' ? validateStorageClassUpdate(next as StorageClass, current as StorageClass) : [];
+  if (updateErrs.length) throw invalid(qualifiedKind(t), t.group, name, updateErrs.map(toStatusCause));
   if (t.kind === 'ConfigMap' || t.kind === 'Secret') {
     const errs = validateConfigDataUpdate(t.kind, next as ConfigMap, current as ConfigMap);
     if (errs.length) throw invalid(qualifiedKind(t), t.group, name, errs.map(toStatusCause));

@@ -1,7 +1,11 @@
 // `describe`, `logs` and `scale`: reading one object in depth, its container output, and changing
 // a Deployment's replica count through the /scale subresource as kubectl does.
 import type { Command } from 'commander';
-import type { ConfigMap, CronJob, DaemonSet, Deployment, Endpoints, Event, Job, Namespace, Node, Pod, ReplicaSet, Secret, Service } from '../../kube/types.js';
+import type {
+  ConfigMap, CronJob, DaemonSet, Deployment, Endpoints, Event, Job, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet, Secret, Service,
+  StatefulSet, StorageClass,
+} from '../../kube/types.js';
+import { describePersistentVolume, describePersistentVolumeClaim, describeStatefulSet, describeStorageClass } from '../../printers/describe-storage.js';
 import { describeDeployment, describePod, describeReplicaSet, describeService } from '../../printers/describe.js';
 import { describeCronJob, describeDaemonSet, describeJob } from '../../printers/describe-workloads.js';
 import { describeConfigMap, describeNamespace, describeSecret } from '../../printers/describe-config.js';
@@ -15,7 +19,7 @@ import { prefixOf, resolveType } from './get.js';
 
 export function registerInspect(program: Command): void {
   program.command('describe')
-    .description('show details and events: describe pod|deploy|rs|svc|cm|secret|ns|node|job|cj|ds [NAME...]')
+    .description('show details and events: describe pod|deploy|rs|sts|ds|svc|cm|secret|ns|node|job|cj|pvc|pv|sc [NAME...]')
     .argument('<type>', 'pod|deploy|rs|svc, or type/name')
     .argument('[names...]', 'object names (all of the type when none)')
     .option('-n, --namespace <ns>', 'namespace', 'default')
@@ -59,15 +63,15 @@ export function registerInspect(program: Command): void {
     }, { engine: true }));
 
   program.command('scale')
-    .description('set the number of replicas: scale deployment NAME --replicas N')
-    .argument('<type>', 'deployment|deploy|rs, or type/name')
+    .description('set the number of replicas: scale deployment|rs|sts NAME --replicas N')
+    .argument('<type>', 'deployment|deploy|rs|statefulset|sts, or type/name')
     .argument('[name]', 'name')
     .requiredOption('--replicas <n>', 'the new number of replicas')
     .option('-n, --namespace <ns>', 'namespace', 'default')
     .action(action(async (typeArg: string, name: string | undefined, opts: { replicas: string; namespace: string }) => {
       if (typeArg.includes('/')) [typeArg, name] = typeArg.split('/', 2) as [string, string];
       const t = resolveType(typeArg);
-      if (t.kind !== 'Deployment' && t.kind !== 'ReplicaSet') throw new CliError(`cannot scale ${t.resource}: only deployments and replicasets scale`);
+      if (t.kind !== 'Deployment' && t.kind !== 'ReplicaSet' && t.kind !== 'StatefulSet') throw new CliError(`cannot scale ${t.resource}: only deployments, replicasets and statefulsets scale`);
       if (!name) throw new CliError('a name is required: scale deployment NAME --replicas N');
       const replicas = Number(opts.replicas);
       if (!Number.isInteger(replicas) || replicas < 0) throw new CliError(`--replicas must be a whole number >= 0, not "${opts.replicas}"`);
@@ -139,7 +143,27 @@ async function describeOne(client: ApiClient, kind: string, namespace: string, n
       const pods = await client.list<Pod>('Pod', { namespace, labelSelector: formatSelector(ds.spec?.selector) });
       return describeDaemonSet(ds, pods.items, await eventsFor(client, ds), now).replace(/\n$/, '');
     }
+    case 'StatefulSet': {
+      const sts = await client.get<StatefulSet>('StatefulSet', namespace, name);
+      const pods = await client.list<Pod>('Pod', { namespace, labelSelector: formatSelector(sts.spec?.selector) });
+      return describeStatefulSet(sts, pods.items, await eventsFor(client, sts, { withKind: true }), now);
+    }
+    case 'PersistentVolumeClaim': {
+      const pvc = await client.get<PersistentVolumeClaim>('PersistentVolumeClaim', namespace, name);
+      const pods = (await client.list<Pod>('Pod', { namespace })).items.filter((p) => p.spec?.volumes?.some((v) => v.persistentVolumeClaim?.claimName === name));
+      return describePersistentVolumeClaim(pvc, pods, await eventsFor(client, pvc), now);
+    }
+    case 'PersistentVolume': {
+      const pv = await client.get<PersistentVolume>('PersistentVolume', undefined, name);
+      const events = await client.list<Event>('Event', { all: true, fieldSelector: `involvedObject.kind=PersistentVolume,involvedObject.name=${name}` });
+      return describePersistentVolume(pv, sortEvents(events.items), now);
+    }
+    case 'StorageClass': {
+      const sc = await client.get<StorageClass>('StorageClass', undefined, name);
+      const events = await client.list<Event>('Event', { all: true, fieldSelector: `involvedObject.kind=StorageClass,involvedObject.name=${name}` });
+      return describeStorageClass(sc, sortEvents(events.items), now);
+    }
     default:
-      throw new CliError(`describe supports pods, deployments, replicasets, services, configmaps, secrets, namespaces, nodes, jobs, cronjobs and daemonsets, not ${kind}`);
+      throw new CliError(`describe supports pods, deployments, replicasets, statefulsets, daemonsets, services, configmaps, secrets, namespaces, nodes, jobs, cronjobs, persistentvolumeclaims, persistentvolumes and storageclasses, not ${kind}`);
   }
 }

@@ -101,6 +101,8 @@ export function registerLifecycle(program: Command): void {
       if (opts.purge) {
         (await controlPlane()).purgeStore(h);
         process.stdout.write('every applied object was forgotten (--purge)\n');
+        const volumes = await removePersistentVolumes(h);
+        if (volumes) process.stdout.write(`removed ${volumes} docker volume(s) of PersistentVolumes\n`);
         removeFromUserKubeconfig(h, (line) => process.stdout.write(line + '\n'));
       }
     }));
@@ -166,6 +168,16 @@ async function runForeground(h: string, opts: UpOptions): Promise<void> {
   });
   log('stopped');
   process.exit(0);
+}
+
+/** `down --purge`: the Docker volumes behind the cluster's PersistentVolumes go with the objects (by label only). */
+async function removePersistentVolumes(h: string): Promise<number> {
+  const runtime = await dockerRuntime();
+  const { LABEL_CLUSTER } = await import('../../runtime/runtime.js');
+  const { LABEL_PERSISTENT_VOLUME } = await import('../../kube/storage.js');
+  if (!(await runtime.ping().catch(() => false))) return 0;
+  const { clusterId } = loadConfig(h);
+  return (await runtime.removeVolumes({ [LABEL_CLUSTER]: clusterId }, LABEL_PERSISTENT_VOLUME)).length;
 }
 
 async function removeLeftovers(h: string): Promise<number> {

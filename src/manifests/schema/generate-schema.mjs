@@ -15,10 +15,11 @@ const pkgDir = dirname(require.resolve('kubernetes-types/package.json'));
 const pkgVersion = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version;
 
 // group prefix -> .d.ts file; the prefix is only used when two groups define the same type name.
-const FILES = { core: 'core/v1.d.ts', apps: 'apps/v1.d.ts', batch: 'batch/v1.d.ts', meta: 'meta/v1.d.ts', runtime: 'runtime.d.ts', resource: 'api/resource.d.ts' };
+const FILES = { core: 'core/v1.d.ts', apps: 'apps/v1.d.ts', batch: 'batch/v1.d.ts', storage: 'storage/v1.d.ts', meta: 'meta/v1.d.ts', runtime: 'runtime.d.ts', resource: 'api/resource.d.ts' };
 // Every kind the API serves (src/store/kinds.ts): each is validated against its type on every write.
 const ROOTS = ['core.Pod', 'apps.Deployment', 'core.Service', 'apps.ReplicaSet', 'core.Endpoints', 'core.Event', 'core.Namespace',
-  'batch.Job', 'batch.CronJob', 'apps.DaemonSet', 'apps.ControllerRevision'];
+  'batch.Job', 'batch.CronJob', 'apps.DaemonSet', 'apps.ControllerRevision',
+  'core.PersistentVolumeClaim', 'core.PersistentVolume', 'storage.StorageClass', 'apps.StatefulSet'];
 
 // Type aliases that are strings (or numbers) on the wire.
 const SCALAR_ALIASES = { Quantity: 'quantity', Time: 'time', MicroTime: 'time' };

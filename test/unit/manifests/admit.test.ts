@@ -2,6 +2,7 @@
 // field in Kubernetes' wording; what cannot be mapped to a served kind is a 400.
 import { describe, it, expect } from 'vitest';
 import { admit } from '../../../src/manifests/index.js';
+import { SUPPORTED_KINDS } from '../../../src/manifests/constants.js';
 import { StatusError } from '../../../src/kube/errors.js';
 import type { KubeObject } from '../../../src/store/store.js';
 import type { Deployment } from '../../../src/kube/types.js';
@@ -64,9 +65,9 @@ describe('the 422 Invalid error', () => {
 
 describe('kinds and versions', () => {
   it('unsupported kinds are a 400 naming the supported ones', () => {
-    const err = rejection({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'x' } });
+    const err = rejection({ apiVersion: 'storage.k8s.io/v1', kind: 'VolumeAttachment', metadata: { name: 'x' } });
     expect(err.code).toBe(400);
-    expect(err.message).toBe('kind PersistentVolumeClaim is not supported by mini-kube (supported: Deployment, Pod, Service, ReplicaSet, Namespace, Endpoints, Event, ConfigMap, Secret, ServiceAccount, Node, Job, CronJob, DaemonSet, ControllerRevision)');
+    expect(err.message).toBe(`kind VolumeAttachment is not supported by mini-kube (supported: ${SUPPORTED_KINDS.join(', ')})`);
   });
 
   it('a missing kind or apiVersion is a 400 that says so', () => {

@@ -3,11 +3,13 @@
 import { describe, it, expect } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseManifests, ManifestError } from '../../../src/manifests/index.js';
+import { SUPPORTED_KINDS } from '../../../src/manifests/constants.js';
 
 const dir = new URL('../../../test/fixtures/bad/', import.meta.url);
 
 /** fixture → [line it must name, substring the message must contain] */
 const EXPECTED: Record<string, [number, string]> = {
+  'claim-without-size.yaml': [5, 'spec.resources.requests[storage]: Required value'],
   'bad-image-pull-policy.yaml': [9, 'spec.containers[0].imagePullPolicy: Unsupported value: "always": supported values: "Always", "IfNotPresent", "Never"'],
   'bad-label-value.yaml': [14, "spec.template.metadata.labels: Invalid value: \"Kim Min-su\": a valid label must be an empty string or consist of alphanumeric characters"],
   'binary-junk.yaml': [3, 'the file contains a NUL byte, so it is binary data, not YAML'],
@@ -27,7 +29,7 @@ const EXPECTED: Record<string, [number, string]> = {
   'invalid-utf8.yaml': [4, 'the file is not valid UTF-8 text'],
   'liveness-success-threshold.yaml': [23, 'spec.template.spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1'],
   'low-host-port.yaml': [11, 'spec.containers[0].ports[0].hostPort: Forbidden: mini-kube refuses this because host port 80'],
-  'lowercase-kind.yaml': [2, 'kind deployment is not supported by mini-kube (supported: Deployment, Pod, Service, ReplicaSet, Namespace, Endpoints, Event, ConfigMap, Secret, ServiceAccount, Node, Job, CronJob, DaemonSet, ControllerRevision)'],
+  'lowercase-kind.yaml': [2, `kind deployment is not supported by mini-kube (supported: ${SUPPORTED_KINDS.join(', ')})`],
   'max-surge-and-unavailable-zero.yaml': [10, 'spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0'],
   'max-unavailable-over-100-percent.yaml': [9, 'spec.strategy.rollingUpdate.maxUnavailable: Invalid value: "150%": must not be greater than 100%'],
   'misindented-key.yaml': [20, '`readinessProbe:` should line up with `ports:` on line 18'],
@@ -65,7 +67,7 @@ const EXPECTED: Record<string, [number, string]> = {
   'unclosed-quote.yaml': [8, 'the quoted string that starts here is never closed'],
   'unknown-apiversion.yaml': [1, 'no matches for kind "Deployment" in version "apps/v2"'],
   'unresolved-alias.yaml': [8, 'Unresolved alias'],
-  'unsupported-kind-persistentvolumeclaim.yaml': [2, 'kind PersistentVolumeClaim is not supported by mini-kube (supported: Deployment, Pod, Service, ReplicaSet, Namespace, Endpoints, Event, ConfigMap, Secret, ServiceAccount, Node, Job, CronJob, DaemonSet, ControllerRevision)'],
+  'unsupported-kind-volumeattachment.yaml': [2, `kind VolumeAttachment is not supported by mini-kube (supported: ${SUPPORTED_KINDS.join(', ')})`],
   'uppercase-deployment-name.yaml': [4, "metadata.name: Invalid value: \"MyWeb\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is"],
   'volume-mount-without-volume.yaml': [10, 'spec.containers[0].volumeMounts[0].name: Not found: "data"'],
   'yaml-bomb.yaml': [7, '"billion laughs"'],
