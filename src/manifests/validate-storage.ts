@@ -121,6 +121,11 @@ export function validateClaimUpdate(next: PersistentVolumeClaim, current: Persis
     return JSON.stringify(Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b))));
   };
   if (view(next, current) === view(current, next)) return [];
+  const withoutRequests = (c: PersistentVolumeClaim) => ({ ...c, spec: { ...c.spec, resources: { ...c.spec?.resources, requests: undefined } } });
+  if (view(withoutRequests(next), current) === view(withoutRequests(current), next)) {
+    // a resize: no class of mini-kube allows expansion (allowVolumeExpansion is refused)
+    return [forbiddenField(FieldPath.of('spec'), 'only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize')];
+  }
   return [forbiddenField(FieldPath.of('spec'), 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims')];
 }
 

@@ -124,6 +124,21 @@ describe('PersistentVolumeClaims on Docker volumes', () => {
       && (await kubectl(['get', 'pv', '-o', 'name'])).stdout === '', 20_000);
   }, 120_000);
 
+  it('a pod whose claim is missing waits unscheduled with the scheduler\'s message, and starts once the claim exists', async () => {
+    const pod = POD.replace('{name: writer}', '{name: early}').replace('claimName: notes', 'claimName: later');
+    expect((await kubectl(['apply', '-f', '-'], pod)).code).toBe(0);
+    await until('FailedScheduling', async () => (await kubectl(['describe', 'pod', 'early'])).stdout
+      .includes('0/1 nodes are available: persistentvolumeclaim "later" not found. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.'), 10_000);
+    const scheduled = await kubectl(['get', 'pod', 'early', '-o', 'jsonpath={.spec.nodeName}/{.status.conditions[0].type}={.status.conditions[0].status}:{.status.conditions[0].reason}']);
+    expect(scheduled.stdout).toBe('/PodScheduled=False:Unschedulable');
+    expect((await kubectl(['apply', '-f', '-'], CLAIM.replace('{name: notes}', '{name: later}'))).code).toBe(0);
+    await running('early');
+    expect((await kubectl(['get', 'pvc', 'later', '-o', 'jsonpath={.status.phase}'])).stdout).toBe('Bound');
+    expect((await kubectl(['delete', 'pod', 'early'])).code).toBe(0);
+    expect((await kubectl(['delete', 'pvc', 'later'])).code).toBe(0);
+    await until('its volume reclaimed', async () => pvVolumes(clusterId).length === 0, 20_000);
+  }, 60_000);
+
   it('an Immediate class binds at once; `down --purge` removes the volumes', async () => {
     const fast = `apiVersion: storage.k8s.io/v1
 kind: StorageClass

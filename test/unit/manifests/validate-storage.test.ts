@@ -69,3 +69,17 @@ describe('admission of the storage kinds and StatefulSets', () => {
     expect([c['reclaimPolicy'], c['volumeBindingMode']]).toEqual(['Delete', 'Immediate']);
   });
 });
+
+describe('updates of claims and StatefulSets', () => {
+  it('a claim\'s spec is immutable; a resize says why it is refused', async () => {
+    const { validateClaimUpdate, validateStatefulSetUpdate } = await import('../../../src/manifests/index.js');
+    const before = { ...pvc(okClaim), spec: { ...okClaim, storageClassName: 'standard', volumeName: 'pvc-1' } } as never;
+    expect(validateClaimUpdate(pvc(okClaim) as never, before)).toEqual([]);
+    const bigger = pvc({ ...okClaim, resources: { requests: { storage: '2Gi' } } });
+    expect(validateClaimUpdate(bigger as never, before)[0]?.detail).toBe('only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize');
+    const other = pvc({ ...okClaim, accessModes: ['ReadOnlyMany'] });
+    expect(validateClaimUpdate(other as never, before)[0]?.detail).toBe('spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims');
+    expect(validateStatefulSetUpdate(sts({ replicas: 5 }) as never, sts({}) as never)).toEqual([]);
+    expect(validateStatefulSetUpdate(sts({ serviceName: 'other' }) as never, sts({}) as never)[0]?.detail).toContain("updates to statefulset spec for fields other than 'replicas'");
+  });
+});
