@@ -71,7 +71,7 @@ function subresourceEntry(t: ResourceType, sub: string): Record<string, unknown>
 }
 
 /** Every group/version discovery serves, in the order /apis lists them (core first), with their resources. */
-export function servedGroupVersions(): ServedGroupVersion[] {
+export function servedGroupVersions(extra: readonly ServedGroupVersion[] = []): ServedGroupVersion[] {
   const list = (resources: Record<string, unknown>[]) => resources as unknown as ServedResource[];
   const [legacyGroup, legacyVersion] = LEGACY_GROUP_VERSION.split('/') as [string, string];
   return [
@@ -79,18 +79,29 @@ export function servedGroupVersions(): ServedGroupVersion[] {
     ...servedGroups().map(({ group, version }) => ({ group, version, resources: list(apiResources(group)) })),
     { group: ENDPOINT_SLICE_GROUP, version: 'v1', resources: [{ ...ENDPOINT_SLICES_RESOURCE, verbs: [...ENDPOINT_SLICES_RESOURCE.verbs] }] },
     ...AUTH_GROUPS.map((g) => ({ group: g.name, version: 'v1', resources: list(authApiResources(g.name)) })),
+    ...extra,
     // documented in OpenAPI as the apps/v1 objects it serves, so that kubectl 1.20 finds the tutorial's kind
     { group: legacyGroup, version: legacyVersion, resources: list(legacyApiResources()), schemaOf: { group: 'apps', version: 'v1' } },
   ];
 }
 
-export function registerDiscovery(app: Router, opts: { version: VersionInfo; port: () => number }): void {
-  const served = servedGroupVersions();
+export interface DiscoveryOptions {
+  version: VersionInfo;
+  port: () => number;
+  /** group/versions served by handlers of their own, listed after the auth groups */
+  extraGroupVersions?: readonly ServedGroupVersion[];
+}
+
+export function registerDiscovery(app: Router, opts: DiscoveryOptions): void {
+  const served = servedGroupVersions(opts.extraGroupVersions);
   const core = served.filter((gv) => gv.group === '');
   const groups = served.filter((gv) => gv.group !== '');
-  const apiGroup = (gv: ServedGroupVersion) => {
-    const v = { groupVersion: `${gv.group}/${gv.version}`, version: gv.version };
-    return { name: gv.group, versions: [v], preferredVersion: v };
+  // A group's versions in the order served (the first is the preferred one), as one APIGroup.
+  const versionsOf = new Map<string, ServedGroupVersion[]>();
+  for (const gv of groups) versionsOf.set(gv.group, [...versionsOf.get(gv.group) ?? [], gv]);
+  const apiGroup = (name: string) => {
+    const versions = versionsOf.get(name)!.map((gv) => ({ groupVersion: `${gv.group}/${gv.version}`, version: gv.version }));
+    return { name, versions, preferredVersion: versions[0]! };
   };
 
   // kubectl >= 1.30 asks /api and /apis for the aggregated form first (everything in two requests); the
@@ -104,10 +115,10 @@ export function registerDiscovery(app: Router, opts: { version: VersionInfo; por
   });
   app.get('/apis', (req, res) => {
     if (wantsAggregated(req)) return sendAggregated(res, groups);
-    sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(apiGroup) });
+    sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [...versionsOf.keys()].map(apiGroup) });
   });
+  for (const name of versionsOf.keys()) app.get(`/apis/${name}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(name) }));
   for (const gv of groups) {
-    app.get(`/apis/${gv.group}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(gv) }));
     app.get(`/apis/${gv.group}/${gv.version}`, (_req, res) => sendJson(res, 200, {
       kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${gv.group}/${gv.version}`, resources: gv.resources,
     }));
