@@ -31,6 +31,8 @@ import { NodeStatusManager } from '../kubelet/node-status.js';
 import { admitPodServiceAccount } from '../kube/service-account.js';
 import type { ServiceAccountTokenSource } from '../kube/service-account-token.js';
 import type { ServiceAccount } from '../kube/types.js';
+import { MetricsServer } from '../metrics/metrics-server.js';
+import { KubeletResourceMetrics } from '../kubelet/resource-metrics.js';
 
 export interface ControlPlaneOptions {
   home: string;
@@ -46,6 +48,9 @@ export interface ControlPlaneOptions {
   dashboard?: DashboardAddon;
   /** the kubelet's clusterDNS: the pods' nameserver under dnsPolicy ClusterFirst (none: they use Default) */
   clusterDNS?: string[];
+  /** metrics-server's --metric-resolution and the HPA controller's --horizontal-pod-autoscaler-sync-period (ms; tests shorten them) */
+  metricsResolutionMs?: number;
+  hpaSyncPeriodMs?: number;
 }
 
 /** A running dashboard: where it listens and a fresh one-time login link. */
@@ -145,11 +150,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       }
       await kubelet.start().catch((err: Error) => log(`kubelet could not start cleanly: ${err.message}`));
     })();
+    // metrics-server: idle (no timer, no storage) until the first metrics.k8s.io request (decision 220)
+    const metrics = new MetricsServer({ source: new KubeletResourceMetrics(runtime, config.clusterId), resolutionMs: opts.metricsResolutionMs, log });
     const tlsNames = await kubernetesTlsNames(runtime, networkName(config.clusterId), log);
     api = await startWithPort(config, opts.port, (port) => startApiServer({
       tlsNames,
       store, home: opts.home, port, kubelet: kubeletStreams(kubelet, runtime, { publishPorts }), allowPrivileged,
-      serviceAccountAdmission: true, podNetwork: { observed, publishPorts },
+      serviceAccountAdmission: true, podNetwork: { observed, publishPorts }, metrics,
       admission: {
         Service: async (obj, current) => allocateServiceAddresses(store, obj as Service, current as Service | undefined,
           reservations.probe, network.clusterIPs) as Promise<KubeObject>,
@@ -169,7 +176,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     network.start(api.port, kubeletStarted);
 
     const lookupServiceAccount = (ns: string, name: string) => store.get<ServiceAccount>('ServiceAccount', ns, name);
-    const controllers = startControllers(store, { caPem: api.caPem, admitPod: (pod) => admitPodServiceAccount(pod, lookupServiceAccount) });
+    const controllers = startControllers(store, {
+      caPem: api.caPem, admitPod: (pod) => admitPodServiceAccount(pod, lookupServiceAccount), metrics, hpaSyncPeriodMs: opts.hpaSyncPeriodMs,
+    });
     // The node registers (docker info, 10-50 ms) while the kubelet finishes starting, not after it.
     const nodeStatus = new NodeStatusManager({ store, runtime, kubeletVersion: DEFAULT_VERSION.gitVersion, fallbackDir: opts.home, log });
     await Promise.all([kubeletStarted, nodeStatus.start()]);
@@ -198,6 +207,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
           stopMemoryLog();
           await dashboard?.close();
           controllers.stop();
+          metrics.stop();
           await nodeStatus.stop();
           endpoints.stop();
           await proxy.stop();

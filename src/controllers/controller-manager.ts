@@ -9,12 +9,18 @@ import { ReplicaSetController } from './replicaset/replicaset-controller.js';
 import { ServiceAccountsController } from './serviceaccount/serviceaccounts-controller.js';
 import { RootCACertPublisher } from './rootcacert/root-ca-cert-publisher.js';
 import type { Pod } from '../kube/types.js';
+import type { MetricsReader } from '../metrics/types.js';
+import { HorizontalController } from './podautoscaler/horizontal.js';
 
 export interface ControllerOptions {
   /** the API server's CA (PEM): the root-ca-cert-publisher puts it in every namespace; none without it */
   caPem?: string;
   /** the ServiceAccount admission plugin for the pods the ReplicaSet controller creates (kube/service-account.ts) */
   admitPod?: (pod: Pod) => void;
+  /** the resource metrics API (metrics-server's storage): the HPA controller runs only with it */
+  metrics?: MetricsReader;
+  /** --horizontal-pod-autoscaler-sync-period, ms (default 15 s) */
+  hpaSyncPeriodMs?: number;
 }
 
 export interface RunningControllers {
@@ -29,6 +35,7 @@ export function startControllers(store: Store, opts: ControllerOptions = {}): Ru
     new NamespaceController(store),
     new ServiceAccountsController(store),
     ...(opts.caPem ? [new RootCACertPublisher(store, opts.caPem)] : []),
+    ...(opts.metrics ? [new HorizontalController(store, opts.metrics, { syncPeriodMs: opts.hpaSyncPeriodMs })] : []),
   ];
   for (const c of controllers) c.start();
   return {
@@ -38,4 +45,4 @@ export function startControllers(store: Store, opts: ControllerOptions = {}): Ru
   };
 }
 
-export { DeploymentController, GarbageCollector, NamespaceController, ReplicaSetController, RootCACertPublisher, ServiceAccountsController };
+export { HorizontalController, DeploymentController, GarbageCollector, NamespaceController, ReplicaSetController, RootCACertPublisher, ServiceAccountsController };

@@ -5,6 +5,8 @@ import type {
 } from './types.js';
 import type { KubeObject } from './types.js';
 import { byKind } from './kinds.js';
+import { defaultHorizontalPodAutoscaler } from './hpa.js';
+import type { HorizontalPodAutoscaler } from './types.js';
 
 /**
  * apps/v1's default values, named so that code reading an object that may have skipped defaulting (the
@@ -38,6 +40,7 @@ export function setDefaults(obj: KubeObject): void {
     case 'Deployment': defaultDeployment(obj as Deployment); break;
     case 'ReplicaSet': defaultReplicaSet(obj as ReplicaSet); break;
     case 'Service': defaultService(obj as Service); break;
+    case 'HorizontalPodAutoscaler': defaultHorizontalPodAutoscaler(obj as HorizontalPodAutoscaler); break;
   }
 }
 

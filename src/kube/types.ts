@@ -3,6 +3,7 @@
 import type * as core from 'kubernetes-types/core/v1.js';
 import type * as apps from 'kubernetes-types/apps/v1.js';
 import type * as meta from 'kubernetes-types/meta/v1.js';
+import type * as autoscaling from 'kubernetes-types/autoscaling/v2.js';
 
 export type Mutable<T> = T extends (...args: never[]) => unknown
   ? T
@@ -45,6 +46,13 @@ export type DeploymentStatus = Mutable<apps.DeploymentStatus>;
 export type DeploymentCondition = Mutable<apps.DeploymentCondition>;
 export type ReplicaSet = Mutable<apps.ReplicaSet>;
 export type ReplicaSetStatus = Mutable<apps.ReplicaSetStatus>;
+export type HorizontalPodAutoscaler = Mutable<autoscaling.HorizontalPodAutoscaler>;
+export type HorizontalPodAutoscalerSpec = Mutable<autoscaling.HorizontalPodAutoscalerSpec>;
+export type HorizontalPodAutoscalerStatus = Mutable<autoscaling.HorizontalPodAutoscalerStatus>;
+export type HorizontalPodAutoscalerCondition = Mutable<autoscaling.HorizontalPodAutoscalerCondition>;
+export type HPAScalingRules = Mutable<autoscaling.HPAScalingRules>;
+export type MetricSpec = Mutable<autoscaling.MetricSpec>;
+export type MetricStatus = Mutable<autoscaling.MetricStatus>;
 export type ObjectMeta = Mutable<meta.ObjectMeta>;
 export type LabelSelector = Mutable<meta.LabelSelector>;
 export type OwnerReference = Mutable<meta.OwnerReference>;

@@ -15,7 +15,7 @@ import { startControlPlane, type ControlPlane } from '../control-plane/control-p
 import { loadConfig } from '../control-plane/home.js';
 import { networkName, SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import { createDockerClient } from '../runtime/docker-client.js';
-import type { ConfigMap, Deployment, Endpoints, Event, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
+import type { ConfigMap, Deployment, Endpoints, Event, HorizontalPodAutoscaler, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
 import { formatSelector } from '../kube/labels.js';
 import { entryForHome, kubeconfigFor, renderKubeconfig } from '../control-plane/kubeconfig.js';
 import { parseManifests } from '../manifests/index.js';
@@ -40,6 +40,9 @@ export interface ClusterOptions {
   log?: (line: string) => void;
   /** the kubelet's clusterDNS, the pods' nameserver under dnsPolicy ClusterFirst (default: none, Default's) */
   clusterDNS?: string[];
+  /** metrics-server's scrape period and the HPA controller's sync period, ms (default 15 s each; tests shorten them) */
+  metricsResolutionMs?: number;
+  hpaSyncPeriodMs?: number;
 }
 
 export interface WaitOptions {
@@ -67,6 +70,7 @@ export interface KindTypes {
   Secret: Secret;
   ServiceAccount: ServiceAccount;
   Node: Node;
+  HorizontalPodAutoscaler: HorizontalPodAutoscaler;
 }
 
 /**
@@ -115,6 +119,8 @@ export class Cluster implements AsyncDisposable {
         allowPrivileged: opts.allowPrivileged,
         log: opts.log,
         clusterDNS: opts.clusterDNS,
+        metricsResolutionMs: opts.metricsResolutionMs,
+        hpaSyncPeriodMs: opts.hpaSyncPeriodMs,
         // A home the caller chose is one the CLI may be pointed at (MINI_KUBE_HOME): let it find us.
         publishState: !ownsHome,
         dashboard: dashboardAddon,

@@ -2,7 +2,7 @@
 // kind/version → schema (types, unknown fields) → privileged settings of every pod spec the kind carries
 // (pod-templates.ts) → legacy conversion → defaults → validation. Every served kind, on every write.
 // Results are location-free issues; parse.ts adds file:line, admit.ts turns them into API errors.
-import type { ConfigMap, Deployment, Endpoints, Event, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
+import type { ConfigMap, Deployment, Endpoints, Event, HorizontalPodAutoscaler, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
 import type { KubeObject } from '../store/store.js';
 import { MAX_DEPTH, type LegacyDeploymentVersion, type SupportedKind } from './constants.js';
 import { setDefaults } from '../kube/defaults.js';
@@ -22,6 +22,8 @@ import { validatePod } from './validate-pod.js';
 import { validateReplicaSet } from './validate-replicaset.js';
 import { validateService } from './validate-service.js';
 import { validateNode, validateServiceAccount } from './validate-node-sa.js';
+import { validateHorizontalPodAutoscaler } from './validate-hpa.js';
+import { HPA_V1, hpaFromV1 } from '../kube/hpa.js';
 
 export interface AdmitOptions {
   /** accept privileged containers, host namespaces, hostPath volumes and low hostPorts */
@@ -69,7 +71,9 @@ export function runAdmission(input: unknown, opts: AdmitOptions = {}): Admission
     error('too-deep', `the object nests deeper than ${MAX_DEPTH} levels, which no Kubernetes object does`, deep);
     return { issues };
   }
-  const obj = structuredClone(input) as Record<string, unknown>;
+  // autoscaling/v1 is HorizontalPodAutoscaler's other served version: read as the v2 object it stands for
+  let obj = structuredClone(input) as Record<string, unknown>;
+  if (obj.kind === 'HorizontalPodAutoscaler' && obj.apiVersion === HPA_V1) obj = hpaFromV1(obj);
   const meta = isPlainObject(obj.metadata) ? obj.metadata : {};
   const name = typeof meta.name === 'string' ? meta.name : typeof meta.generateName === 'string' ? meta.generateName : undefined;
 
@@ -136,6 +140,7 @@ const VALIDATORS: Record<SupportedKind, (obj: KubeObject) => FieldError[]> = {
   Secret: (o) => validateSecret(o as Secret),
   ServiceAccount: (o) => validateServiceAccount(o as ServiceAccount),
   Node: (o) => validateNode(o as Node),
+  HorizontalPodAutoscaler: (o) => validateHorizontalPodAutoscaler(o as HorizontalPodAutoscaler),
 };
 
 function fieldIssue(code: IssueCode, e: FieldError): AdmissionIssue {

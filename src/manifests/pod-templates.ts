@@ -18,6 +18,7 @@ export const POD_SPEC_PATHS: Readonly<Record<Kind, readonly (readonly string[])[
   Secret: [],
   ServiceAccount: [],
   Node: [],
+  HorizontalPodAutoscaler: [],
 };
 
 export interface PodSpecAt {

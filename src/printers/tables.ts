@@ -13,10 +13,12 @@ import { formatLabelSelector, formatLabels, labelSelectorString } from './select
 import { formatEndpoints, makePortString, serviceExternalIP } from './service-format.js';
 import type { Table, TableColumnDefinition, TableRow } from './table-types.js';
 import { APPS_DEFAULTS } from '../kube/defaults.js';
+import { hpaCells } from './hpa.js';
+import type { HorizontalPodAutoscaler } from '../kube/types.js';
 
 export type { Table, TableColumnDefinition, TableRow, TableRowCondition } from './table-types.js';
 
-export type TableKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Event' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node';
+export type TableKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Event' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node' | 'HorizontalPodAutoscaler';
 
 const col = (name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition =>
   ({ name, type, format, description, priority });
@@ -107,6 +109,15 @@ export const COLUMNS: Record<TableKind, TableColumnDefinition[]> = {
     col('OS-Image', 'string', 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).', 1),
     col('Kernel-Version', 'string', 'Kernel Version reported by the node from \'uname -r\' (e.g. 3.16.0-0.bpo.4-amd64).', 1),
     col('Container-Runtime', 'string', 'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).', 1),
+  ],
+  HorizontalPodAutoscaler: [
+    nameCol,
+    col('Reference', 'string', 'scaleTargetRef points to the target resource to scale, and is used to the pods for which metrics should be collected, as well as to actually change the replica count.'),
+    col('Targets', 'string', 'metrics contains the specifications for which to use to calculate the desired replica count (the maximum replica count across all metrics will be used).'),
+    col('MinPods', 'string', 'minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.'),
+    col('MaxPods', 'string', 'maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up.'),
+    col('Replicas', 'string', 'currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler.'),
+    ageCol,
   ],
 };
 
@@ -255,5 +266,6 @@ function rowFor(kind: TableKind, obj: KubeObject, now: Date): TableRow {
     }
     case 'ServiceAccount': return { cells: [obj.metadata?.name ?? '', (obj as ServiceAccount).secrets?.length ?? 0, age(obj, now)], object: obj };
     case 'Node': return { cells: nodeCells(obj as Node, age(obj, now)), object: obj };
+    case 'HorizontalPodAutoscaler': return { cells: hpaCells(obj as HorizontalPodAutoscaler, age(obj, now)), object: obj };
   }
 }

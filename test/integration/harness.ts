@@ -10,13 +10,13 @@ import { buildSampleImage } from '../../src/runtime/sample-image.js';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(ROOT, 'bin/mini-kube.js');
 
-export async function testCluster(opts: { publishPorts?: boolean; clusterDNS?: string[] } = {}): Promise<Cluster> {
+export async function testCluster(opts: { publishPorts?: boolean; clusterDNS?: string[]; metricsResolutionMs?: number; hpaSyncPeriodMs?: number } = {}): Promise<Cluster> {
   await buildSampleImage();
   // A home of its own that the CLI can find (control-plane.json is published for it).
   const fs = await import('node:fs');
   const os = await import('node:os');
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-it-'));
-  return startCluster({ home, publishPorts: opts.publishPorts, clusterDNS: opts.clusterDNS, log: process.env['MINI_KUBE_TEST_LOG'] ? (l) => console.log(l) : undefined });
+  return startCluster({ home, publishPorts: opts.publishPorts, clusterDNS: opts.clusterDNS, metricsResolutionMs: opts.metricsResolutionMs, hpaSyncPeriodMs: opts.hpaSyncPeriodMs, log: process.env['MINI_KUBE_TEST_LOG'] ? (l) => console.log(l) : undefined });
 }
 
 export interface CliResult {

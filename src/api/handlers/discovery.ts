@@ -6,7 +6,7 @@
 // two, so `kubectl get deploy` stays apps/v1. The legacy entry has no short names and no `all` category,
 // so `kubectl get all` and `deploy` do not list Deployments twice. discovery.k8s.io/v1 serves the
 // read-only EndpointSlices (handlers/endpoint-slices.ts) that kubectl 1.32's describe svc reads.
-import { RESOURCE_TYPES, servedGroups, type ResourceType } from '../../kube/kinds.js';
+import { ALTERNATE_VERSIONS, groupVersions, RESOURCE_TYPES, servedGroups, type ResourceType } from '../../kube/kinds.js';
 import { sendJson } from '../http/errors.js';
 import type { Router } from '../http/router.js';
 import { ENDPOINT_SLICE_API_VERSION, ENDPOINT_SLICE_GROUP } from '../registry/endpoint-slices.js';
@@ -24,9 +24,10 @@ const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch
 const NAMESPACE_VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 
 /** One group/version's APIResourceList entries: the resources, then their subresources. */
-export function apiResources(group: string): Record<string, unknown>[] {
+export function apiResources(group: string, version?: string): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
-  for (const t of RESOURCE_TYPES.filter((r) => r.group === group)) {
+  const atThisVersion = (r: ResourceType) => version === undefined || r.version === version || ALTERNATE_VERSIONS.some((a) => a.kind === r.kind && a.version === version);
+  for (const t of RESOURCE_TYPES.filter((r) => r.group === group && atThisVersion(r))) {
     out.push({
       name: t.resource,
       singularName: t.singular,
@@ -66,11 +67,20 @@ function subresourceEntry(t: ResourceType, sub: string): Record<string, unknown>
   }
 }
 
-export function registerDiscovery(app: Router, opts: { version: VersionInfo; port: () => number }): void {
+/** A group served by handlers of its own (metrics.k8s.io), listed in /apis after the table's groups. */
+export interface ExtraGroup {
+  name: string;
+  versions: { groupVersion: string; version: string }[];
+  preferredVersion: { groupVersion: string; version: string };
+}
+
+export function registerDiscovery(app: Router, opts: { version: VersionInfo; port: () => number; extraGroups?: ExtraGroup[] }): void {
   // Every group of the kinds table (apps first), then discovery.k8s.io, the auth groups and the legacy one.
   const tableGroups = servedGroups().map(({ group, version }) => {
     const v = { groupVersion: `${group}/${version}`, version };
-    return { name: group, versions: [v], preferredVersion: v };
+    // the table's version first (preferred), then the versions its kinds are also served at
+    const versions = groupVersions(group).map((other) => ({ groupVersion: `${group}/${other}`, version: other }));
+    return { name: group, versions, preferredVersion: v };
   });
   const discoveryVersion = { groupVersion: ENDPOINT_SLICE_API_VERSION, version: 'v1' };
   const discoveryGroup = { name: ENDPOINT_SLICE_GROUP, versions: [discoveryVersion], preferredVersion: discoveryVersion };
@@ -85,7 +95,7 @@ export function registerDiscovery(app: Router, opts: { version: VersionInfo; por
     const v = { groupVersion: `${g.name}/v1`, version: 'v1' };
     return { name: g.name, versions: [v], preferredVersion: v };
   });
-  app.get('/apis', (_req, res) => sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [...tableGroups, discoveryGroup, ...authGroups, legacyGroup] }));
+  app.get('/apis', (_req, res) => sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [...tableGroups, discoveryGroup, ...authGroups, ...(opts.extraGroups ?? []), legacyGroup] }));
   for (const g of authGroups) {
     app.get(`/apis/${g.name}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...g }));
     app.get(`/apis/${g.name}/v1`, (_req, res) => sendJson(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${g.name}/v1`, resources: authApiResources(g.name) }));
@@ -95,6 +105,11 @@ export function registerDiscovery(app: Router, opts: { version: VersionInfo; por
     app.get(`/apis/${g.preferredVersion.groupVersion}`, (_req, res) => sendJson(res, 200, {
       kind: 'APIResourceList', apiVersion: 'v1', groupVersion: g.preferredVersion.groupVersion, resources: apiResources(g.name),
     }));
+    for (const other of g.versions.slice(1)) {
+      app.get(`/apis/${other.groupVersion}`, (_req, res) => sendJson(res, 200, {
+        kind: 'APIResourceList', apiVersion: 'v1', groupVersion: other.groupVersion, resources: apiResources(g.name, other.version),
+      }));
+    }
   }
   app.get(`/apis/${ENDPOINT_SLICE_GROUP}`, (_req, res) => sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...discoveryGroup }));
   app.get(`/apis/${ENDPOINT_SLICE_API_VERSION}`, (_req, res) => sendJson(res, 200, {

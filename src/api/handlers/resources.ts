@@ -25,6 +25,7 @@ import { includeObjectParam, renderTable } from './tables.js';
 import { serveWatch } from './watch.js';
 import { serveTokenRequest } from './token-request.js';
 import { checkNodeWrite } from '../registry/node-rules.js';
+import { toServed, toStored } from '../registry/versions.js';
 
 /** Serves the request if its path names a resource; false means "not ours" (the caller answers 404). */
 export async function handleResourceRequest(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -106,7 +107,7 @@ function list(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: Res
   if (rep.as === 'table') {
     return sendJson(res, 200, renderTable(t.kind, items, { apiVersion: rep.apiVersion, include: includeObjectParam(query), resourceVersion: rv, now: ctx.now() }));
   }
-  sendJson(res, 200, { kind: listKind(t), apiVersion: apiVersionOf(t), metadata: { resourceVersion: rv }, items });
+  sendJson(res, 200, { kind: listKind(t), apiVersion: apiVersionOf(t), metadata: { resourceVersion: rv }, items: items.map((o) => toServed(t, o)) });
 }
 
 function watch(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, rp: ResourcePath, query: URLSearchParams): void {
@@ -134,7 +135,7 @@ function get(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: Reso
   if (rep.as === 'table') {
     return sendJson(res, 200, renderTable(t.kind, [obj], { apiVersion: rep.apiVersion, include: includeObjectParam(query), resourceVersion: obj.metadata.resourceVersion, now: ctx.now() }));
   }
-  sendJson(res, 200, obj);
+  sendJson(res, 200, toServed(t, obj));
 }
 
 /** Warnings from admission as `Warning: 299 - "<text>"` headers, which kubectl prints as "Warning: <text>". */
@@ -167,12 +168,12 @@ function requireNamespace(ctx: ApiContext, t: ResourceType, namespace: string | 
 async function create(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, query: URLSearchParams): Promise<void> {
   const dryRun = dryRunOf('CreateOptions', query);
   const validation = fieldValidationOf('CreateOptions', query);
-  const body = await readObjectBody(req);
+  const body = toStored(t, await readObjectBody(req));
   const fieldWarnings = checkFields(validation, body, t, body, { verb: 'create', type: t, apiVersion: body['apiVersion'] });
   requireNamespace(ctx, t, namespace, (body['metadata'] as Record<string, unknown> | undefined)?.['name']);
   const admitted = await prepareCreate(ctx, t, namespace, body);
   const stored = storeNew(ctx, t, admitted, dryRun);
-  sendJson(res, 201, stored, warningHeaders([...fieldWarnings, ...admitted.warnings]));
+  sendJson(res, 201, toServed(t, stored), warningHeaders([...fieldWarnings, ...admitted.warnings]));
 }
 
 /** store.create, resolving generateName (a few tries: a random suffix can collide). */
@@ -207,12 +208,12 @@ async function update(
 ): Promise<void> {
   const dryRun = dryRunOf('UpdateOptions', query);
   const validation = fieldValidationOf('UpdateOptions', query);
-  const body = await readObjectBody(req);
+  const body = toStored(t, await readObjectBody(req));
   const fieldWarnings = subresource ? [] : checkFields(validation, body, t, body, { verb: 'update', type: t, apiVersion: body['apiVersion'] });
   const current = mustGet(ctx, t, namespace, name);
   const admitted = await prepareUpdate(ctx, t, namespace, name, body, current, subresource);
   const stored = dryRun ? dryRunResult(current, admitted.object) : ctx.store.update(admitted.object);
-  sendJson(res, 200, stored, warningHeaders([...fieldWarnings, ...admitted.warnings]));
+  sendJson(res, 200, toServed(t, stored), warningHeaders([...fieldWarnings, ...admitted.warnings]));
 }
 
 function dryRunResult(current: Stored, next: KubeObject): KubeObject {
@@ -235,7 +236,8 @@ async function patch(
       if (body.type === 'apply' && !subresource) return applyCreate(ctx, res, t, namespace, name, body, dryRun);
       throw notFound(t.resource, t.group, name);
     }
-    const patched = applyPatch(current, body);
+    // a patch is written against the URL's version of the object
+    const patched = toStored(t, applyPatch(toServed(t, current), body));
     // Only a strategic merge patch is decoded (strictly) as JSON itself; the others are merged first.
     const fieldWarnings = subresource ? [] : checkFields(validation, patched, t, body.type === 'strategic' ? body.patch : undefined, { verb: 'patch' });
     // A resourceVersion the patch itself sets is a precondition; the one carried over from the current
@@ -245,7 +247,7 @@ async function patch(
     if (!explicitRv && admitted.object.metadata) admitted.object.metadata.resourceVersion = current.metadata.resourceVersion;
     try {
       const stored = dryRun ? dryRunResult(current, admitted.object) : ctx.store.update(admitted.object);
-      return sendJson(res, 200, stored, warningHeaders([...fieldWarnings, ...admitted.warnings]));
+      return sendJson(res, 200, toServed(t, stored), warningHeaders([...fieldWarnings, ...admitted.warnings]));
     } catch (err) {
       if (!explicitRv && attempt < PATCH_RETRIES && err instanceof StatusError && err.reason === 'Conflict') continue;
       throw err;
@@ -257,7 +259,7 @@ async function patch(
 async function applyCreate(
   ctx: ApiContext, res: ServerResponse, t: ResourceType, namespace: string | undefined, name: string, body: PatchBody, dryRun: boolean,
 ): Promise<void> {
-  const obj = structuredClone(body.patch) as Record<string, unknown>;
+  const obj = toStored(t, structuredClone(body.patch) as Record<string, unknown>);
   const meta = (obj['metadata'] && typeof obj['metadata'] === 'object' ? obj['metadata'] : {}) as Record<string, unknown>;
   if (meta['name'] !== undefined && meta['name'] !== name) {
     throw new StatusError(400, 'BadRequest', `the name of the object (${String(meta['name'])}) does not match the name on the URL (${name})`);
@@ -266,7 +268,7 @@ async function applyCreate(
   requireNamespace(ctx, t, namespace, name);
   const admitted = await prepareCreate(ctx, t, namespace, obj);
   const stored = storeNew(ctx, t, admitted, dryRun);
-  sendJson(res, 201, stored, warningHeaders(admitted.warnings));
+  sendJson(res, 201, toServed(t, stored), warningHeaders(admitted.warnings));
 }
 
 async function remove(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, name: string, query: URLSearchParams): Promise<void> {

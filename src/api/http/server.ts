@@ -24,6 +24,8 @@ import { registerAuthReviews } from '../handlers/auth-reviews.js';
 import { handleProxyRequest } from '../handlers/proxy.js';
 import { handleUpgrade, type UpgradeExecProtocol } from '../streaming/upgrade.js';
 import { spdyExecProtocol } from '../streaming/exec-spdy.js';
+import { handleMetricsRequest, METRICS_DISCOVERY_GROUP, registerMetricsDiscovery } from '../handlers/metrics.js';
+import type { MetricsReader } from '../../metrics/types.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -48,6 +50,8 @@ export interface ApiServerOptions {
   serviceAccountAdmission?: boolean;
   /** where pods/proxy and services/proxy reach pods; absent -> those answer 503 */
   podNetwork?: PodNetwork;
+  /** metrics-server's storage: metrics.k8s.io is served (and discovered) only with it */
+  metrics?: MetricsReader;
 }
 
 export interface ApiServer {
@@ -79,6 +83,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     tokens,
     serviceAccountAdmission: opts.serviceAccountAdmission ?? false,
     podNetwork: opts.podNetwork,
+    metrics: opts.metrics,
     now: () => new Date(),
     onClose(fn) {
       closeHooks.add(fn);
@@ -88,7 +93,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   let port = 0;
 
   const routes = new Router();
-  registerDiscovery(routes, { version: opts.version ?? DEFAULT_VERSION, port: () => port });
+  registerDiscovery(routes, { version: opts.version ?? DEFAULT_VERSION, port: () => port, extraGroups: opts.metrics ? [METRICS_DISCOVERY_GROUP] : [] });
+  if (opts.metrics) registerMetricsDiscovery(routes);
   registerAuthReviews(routes);
   opts.extraRoutes?.(routes);
   // Authentication, then the fixed routes, then the resources; any failure becomes a Status.
@@ -101,6 +107,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       const route = routes.match(req);
       if (route) return await route(req, res);
       if (await handleProxyRequest(ctx, req, res)) return;
+      if (await handleMetricsRequest(ctx, req, res)) return;
       if (await handleResourceRequest(ctx, req, res)) return;
       if (!(await handleEndpointSliceRequest(ctx, req, res))) throw pathNotFound();
     } catch (err) {

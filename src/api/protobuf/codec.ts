@@ -30,7 +30,11 @@ const MESSAGES: Record<string, Record<string, string>> = {
     ['Status', `${META}Status`],
   ]),
   'apps/v1': Object.fromEntries(['Deployment', 'ReplicaSet'].flatMap((k) => [[k, APPS + k], [`${k}List`, `${APPS}${k}List`]])),
-  'autoscaling/v1': { Scale: 'k8s.io.api.autoscaling.v1.Scale' },
+  'autoscaling/v1': {
+    Scale: 'k8s.io.api.autoscaling.v1.Scale',
+    HorizontalPodAutoscaler: 'k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler', HorizontalPodAutoscalerList: 'k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerList',
+  },
+  'autoscaling/v2': { HorizontalPodAutoscaler: 'k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler', HorizontalPodAutoscalerList: 'k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerList' },
   'discovery.k8s.io/v1': { EndpointSlice: 'k8s.io.api.discovery.v1.EndpointSlice', EndpointSliceList: 'k8s.io.api.discovery.v1.EndpointSliceList' },
   // kubectl create token, auth whoami, auth can-i, drain: the bodies of those APIs, for whoever serves them
   'authentication.k8s.io/v1': { TokenRequest: 'k8s.io.api.authentication.v1.TokenRequest', SelfSubjectReview: 'k8s.io.api.authentication.v1.SelfSubjectReview' },
@@ -86,6 +90,8 @@ const ZERO_MEANS_SOMETHING = new Set([
   'DeleteOptions.gracePeriodSeconds', 'DeleteOptions.orphanDependents', 'ListMeta.remainingItemCount',
   'EndpointConditions.ready', 'EndpointConditions.serving', 'EndpointConditions.terminating', 'EndpointPort.port',
   'ScaleSpec.replicas', 'ServiceAccount.automountServiceAccountToken', 'TokenRequestSpec.expirationSeconds',
+  'HPAScalingRules.stabilizationWindowSeconds', 'HorizontalPodAutoscalerSpec.minReplicas', 'MetricTarget.averageUtilization',
+  'HorizontalPodAutoscalerSpec.targetCPUUtilizationPercentage',
 ]);
 
 /** IntOrString fields that are not pointers: the zero value (0) is "unset" (the apiserver defaults it). */

@@ -3,6 +3,8 @@
 import type { Command } from 'commander';
 import type { ConfigMap, Deployment, Endpoints, Event, Namespace, Node, Pod, ReplicaSet, Secret, Service } from '../../kube/types.js';
 import { describeDeployment, describePod, describeReplicaSet, describeService } from '../../printers/describe.js';
+import { describeHorizontalPodAutoscaler } from '../../printers/hpa.js';
+import type { HorizontalPodAutoscaler } from '../../kube/types.js';
 import { describeConfigMap, describeNamespace, describeSecret } from '../../printers/describe-config.js';
 import type { ApiClient } from '../../client/api-client.js';
 import { openLogs } from '../../client/logs.js';
@@ -125,7 +127,11 @@ async function describeOne(client: ApiClient, kind: string, namespace: string, n
       // the page ends with its Events line; the caller adds the final newline
       return describeNode(node, pods.items, sortEvents(events.items), now).replace(/\n$/, '');
     }
+    case 'HorizontalPodAutoscaler': {
+      const hpa = await client.get<HorizontalPodAutoscaler>('HorizontalPodAutoscaler', namespace, name);
+      return describeHorizontalPodAutoscaler(hpa, await eventsFor(client, hpa, { withKind: true }), now).replace(/\n$/, '');
+    }
     default:
-      throw new CliError(`describe supports pods, deployments, replicasets, services, configmaps, secrets, namespaces and nodes, not ${kind}`);
+      throw new CliError(`describe supports pods, deployments, replicasets, services, configmaps, secrets, namespaces, nodes and horizontalpodautoscalers, not ${kind}`);
   }
 }
