@@ -89,6 +89,8 @@ export interface ControlPlane {
   proxy: ServiceProxy;
   /** the network agent, ClusterIPs and the kubernetes Service (cluster-network.ts) */
   network: ClusterNetwork;
+  /** metrics-server's storage behind metrics.k8s.io and the HPA (idle until asked: decision 220) */
+  metrics: MetricsServer;
   /** the classroom page on 127.0.0.1 (src/dashboard); loginUrl() gives a one-time login link */
   dashboard?: Dashboard;
   /** stops everything; removeContainers for `down` (objects stay in the store either way) */
@@ -201,7 +203,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const started = api;
     return {
       url: started.url, port: started.port, token: started.token, caPem: started.caPem, clusterId: config.clusterId, config,
-      store, runtime, kubelet, proxy, network, dashboard,
+      store, runtime, kubelet, proxy, network, dashboard, metrics,
       stop(stopOpts = {}) {
         stopping ??= (async () => {
           stopMemoryLog();

@@ -76,15 +76,20 @@ export class MetricsServer implements MetricsReader {
     await new Promise((r) => setTimeout(r, this.firstWindowMs));
     await this.scrape(storage);
     if (this.storage !== storage) return; // stopped meanwhile
-    this.timer = setInterval(() => {
-      if (this.now() - this.lastRequest > this.idleMs) {
-        this.opts.log?.('metrics: no request for a while, collector stopped');
-        this.stop();
-        return;
-      }
-      void this.scrape(storage);
-    }, this.resolutionMs);
+    this.timer = setInterval(() => { void this.tick(); }, this.resolutionMs);
     this.timer.unref();
+  }
+
+  /** The periodic work: a reading, or the stop after idleMs without a request. */
+  async tick(): Promise<void> {
+    const storage = this.storage;
+    if (!storage) return;
+    if (this.now() - this.lastRequest > this.idleMs) {
+      this.opts.log?.('metrics: no request for a while, collector stopped');
+      this.stop();
+      return;
+    }
+    await this.scrape(storage);
   }
 
   private async scrape(storage: MetricsStorage): Promise<void> {
