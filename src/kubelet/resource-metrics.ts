@@ -8,8 +8,13 @@ import { NODE_NAME } from '../kube/node.js';
 import { LABEL_CLUSTER, LABEL_CONTAINER, LABEL_NAMESPACE, LABEL_POD, LABEL_POD_UID, LABEL_SANDBOX, type Runtime } from '../runtime/runtime.js';
 import type { ContainerSample, PodSample, ResourceMetricsScrape, ResourceMetricsSource } from '../metrics/types.js';
 
-/** stats calls in flight at once: each is one engine request reading a few cgroup files */
-const CONCURRENCY = 8;
+/**
+ * stats calls in flight at once. The engine answers a one-shot stats request at the next tick of its
+ * once-a-second stats collector (measured: 20-1100 ms a request), so requests made together return
+ * together: a scrape costs about one second of waiting whatever the number of containers, where 8 at a
+ * time took 3 s for 21 containers (bench/metrics).
+ */
+const CONCURRENCY = 64;
 
 export class KubeletResourceMetrics implements ResourceMetricsSource {
   constructor(private readonly runtime: Runtime, private readonly clusterId: string) {}
