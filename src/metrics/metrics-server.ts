@@ -10,7 +10,7 @@ export interface MetricsServerOptions {
   source: ResourceMetricsSource;
   /** scrape period; default 15 s */
   resolutionMs?: number;
-  /** the first window, between the two readings the first request waits for; default 1 s */
+  /** the shortest first window, between the starts of the two readings the first request waits for; default 1 s */
   firstWindowMs?: number;
   /** stop after this long without a request; default 5 min */
   idleMs?: number;
@@ -72,8 +72,11 @@ export class MetricsServer implements MetricsReader {
   private async start(): Promise<void> {
     const storage = new MetricsStorage();
     this.storage = storage;
+    // the second reading a window after the first began: the engine's own answer takes up to a second
+    const began = Date.now();
     await this.scrape(storage);
-    await new Promise((r) => setTimeout(r, this.firstWindowMs));
+    const wait = this.firstWindowMs - (Date.now() - began);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     await this.scrape(storage);
     if (this.storage !== storage) return; // stopped meanwhile
     this.timer = setInterval(() => { void this.tick(); }, this.resolutionMs);
