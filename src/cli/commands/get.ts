@@ -19,7 +19,7 @@ export interface GetOptions {
 
 export function registerGet(program: Command): void {
   program.command('get')
-    .description('list objects as kubectl does: pods|po, deployments|deploy, replicasets|rs, services|svc, endpoints|ep, events|ev, configmaps|cm, secrets, serviceaccounts|sa, namespaces|ns, nodes|no, all')
+    .description('list objects as kubectl does: pods|po, deployments|deploy, replicasets|rs, services|svc, endpoints|ep, events|ev, configmaps|cm, secrets, serviceaccounts|sa, namespaces|ns, nodes|no, horizontalpodautoscalers|hpa, all')
     .argument('<type>', 'resource type(s), comma-separated, or type/name')
     .argument('[names...]', 'object names')
     .option('-o, --output <format>', 'wide | json | yaml | name')
