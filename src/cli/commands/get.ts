@@ -38,8 +38,12 @@ export function registerGet(program: Command): void {
       } else {
         types = typeArg.split(',').flatMap((t) => (t === 'all' ? RESOURCE_TYPES.filter((r) => r.inAll) : [resolveType(t)]));
       }
-      // kubectl orders `all` as pods, services, deployments, replicasets.
-      if (typeArg === 'all') types = ['Pod', 'Service', 'Deployment', 'ReplicaSet'].map((k) => types.find((t) => t.kind === k)!);
+      // kubectl orders `all` as discovery lists the category: pods, services, (daemonsets,) deployments,
+      // replicasets, (statefulsets,) horizontalpodautoscalers, (cronjobs, jobs); the kinds served here, in that order.
+      if (typeArg === 'all') {
+        const order = ['Pod', 'Service', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet', 'HorizontalPodAutoscaler', 'CronJob', 'Job'];
+        types = [...order.flatMap((k) => types.filter((t) => t.kind === k)), ...types.filter((t) => !order.includes(t.kind))];
+      }
       const multi = types.length > 1 || typeArg === 'all';
       if (opts.watch) return watchTable(types[0]!, names[0], opts);
       const output = opts.output ?? '';
