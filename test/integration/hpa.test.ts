@@ -129,5 +129,11 @@ describe('HorizontalPodAutoscaler', () => {
     expect(table.stdout).toMatch(/^plain\s+Deployment\/plain\s+cpu: <unknown>\/50%\s+1\s+5\s+1\s/m);
     const old = await kubectl120(['get', 'hpa']);
     expect(old.stdout).toMatch(/^plain\s+Deployment\/plain\s+cpu: <unknown>\/50%/m);
+    // kubectl 1.20's autoscale writes autoscaling/v1 as well
+    expect((await k.run(['delete', 'hpa', 'plain'])).code).toBe(0);
+    const old120 = await kubectl120(['autoscale', 'deploy', 'plain', '--cpu-percent=70', '--max=3']);
+    expect(old120.code, old120.stderr).toBe(0);
+    expect(old120.stdout).toContain('horizontalpodautoscaler.autoscaling/plain autoscaled');
+    expect((await k.run(['get', 'hpa', 'plain'])).stdout).toMatch(/^plain\s+Deployment\/plain\s+cpu: <unknown>\/70%\s+1\s+3\s/m);
   }, 120_000);
 });
