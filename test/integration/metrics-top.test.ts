@@ -87,6 +87,9 @@ describe('kubectl top', () => {
     expect(raw.containers.map((c: { name: string }) => c.name).sort()).toEqual(['burn', 'idle']);
     expect(raw.containers[0].usage.cpu).toMatch(/^\d+(n|u|m)?$/);
     expect(raw.containers[0].usage.memory).toMatch(/^\d+(Ki|Mi)?$/);
+    // kubectl get podmetrics: metrics-server's own table
+    const table = await k.run(['get', 'podmetrics', 'busy']);
+    expect(table.stdout).toMatch(/^NAME\s+CPU\s+MEMORY\s+WINDOW\nbusy\s+\d+(n|u|m)?\s+\d+(Ki|Mi)?\s+\d+(\.\d+)?s\n$/);
     const missing = await k.run(['get', '--raw', '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/nope']);
     expect(missing.stderr).toMatch(/NotFound|not found/);
   }, 60_000);

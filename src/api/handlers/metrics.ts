@@ -13,6 +13,8 @@ import { methodNotAllowed, sendJson } from '../http/errors.js';
 import { parseUrl } from '../http/request.js';
 import type { Router } from '../http/router.js';
 import { selectorFilter } from './selectors.js';
+import { negotiate } from '../http/negotiate.js';
+import { parseQuantity } from '../../kube/quantity.js';
 
 export const METRICS_GROUP = 'metrics.k8s.io';
 export const METRICS_VERSION = 'v1beta1';
@@ -57,14 +59,14 @@ export async function handleMetricsRequest(ctx: ApiContext, req: IncomingMessage
   if (!metrics) throw new StatusError(503, 'ServiceUnavailable', 'the server is currently unable to handle the request');
   if (query.get('watch') === 'true' || query.get('watch') === '1') throw methodNotAllowed('WATCH');
   const now = ctx.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const rep = negotiate(req);
   if (resource === 'pods') {
     const filter = selectorFilter(query, 'Pod', name !== undefined ? `metadata.name=${name}` : undefined);
     const pods = ctx.store.list<Pod>('Pod', namespace).filter(filter);
     const items = await podMetricsItems(metrics, pods, now);
-    if (name !== undefined) {
-      if (!items[0]) throw notFound('pods', METRICS_GROUP, name);
-      return sendMetrics(res, items[0]);
-    }
+    if (name !== undefined && !items[0]) throw notFound('pods', METRICS_GROUP, name);
+    if (rep.as === 'table') return sendMetrics(res, metricsTable(items, rep.apiVersion));
+    if (name !== undefined) return sendMetrics(res, items[0]);
     return sendMetrics(res, { kind: 'PodMetricsList', apiVersion: METRICS_API_VERSION, metadata: {}, items });
   }
   const filter = selectorFilter(query, 'Node', name !== undefined ? `metadata.name=${name}` : undefined);
@@ -80,10 +82,9 @@ export async function handleMetricsRequest(ctx: ApiContext, req: IncomingMessage
       usage: { cpu: cpuQuantity(m.usage.cpuNanoCores), memory: memoryQuantity(m.usage.memoryBytes) },
     }];
   });
-  if (name !== undefined) {
-    if (!items[0]) throw notFound('nodes', METRICS_GROUP, name);
-    return sendMetrics(res, items[0]);
-  }
+  if (name !== undefined && !items[0]) throw notFound('nodes', METRICS_GROUP, name);
+  if (rep.as === 'table') return sendMetrics(res, metricsTable(items, rep.apiVersion));
+  if (name !== undefined) return sendMetrics(res, items[0]);
   return sendMetrics(res, { kind: 'NodeMetricsList', apiVersion: METRICS_API_VERSION, metadata: {}, items });
 }
 
@@ -103,6 +104,32 @@ async function podMetricsItems(metrics: MetricsReader, pods: Pod[], now: string)
       containers: m.containers.map((c) => ({ name: c.name, usage: { cpu: cpuQuantity(c.usage.cpuNanoCores), memory: memoryQuantity(c.usage.memoryBytes) } })),
     }];
   });
+}
+
+/**
+ * `kubectl get podmetrics|nodemetrics`: metrics-server's own table (its ConvertToTable): name, the pod's
+ * summed (or the node's) CPU and memory as quantities, and the window.
+ */
+function metricsTable(items: Record<string, unknown>[], apiVersion: string): Record<string, unknown> {
+  const col = (name: string, description: string, format = '') => ({ name, type: 'string', format, description, priority: 0 });
+  const sum = (usages: { cpu: string; memory: string }[], key: 'cpu' | 'memory') => usages.reduce((n, u) => n + (parseQuantity(u[key]) ?? 0), 0);
+  return {
+    kind: 'Table', apiVersion, metadata: {},
+    columnDefinitions: [
+      col('Name', 'Name of the resource', 'name'), col('CPU', 'CPU consumption'), col('Memory', 'Memory consumption'),
+      col('Window', 'Time window over which the usage was measured'),
+    ],
+    rows: items.map((item) => {
+      const usages = item['containers']
+        ? (item['containers'] as { usage: { cpu: string; memory: string } }[]).map((c) => c.usage)
+        : [item['usage'] as { cpu: string; memory: string }];
+      const meta = item['metadata'] as Record<string, unknown>;
+      return {
+        cells: [meta['name'], cpuQuantity(sum(usages, 'cpu') * 1e9), memoryQuantity(sum(usages, 'memory')), item['window']],
+        object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: meta },
+      };
+    }),
+  };
 }
 
 function iso(ms: number): string {
