@@ -62,9 +62,9 @@ export class MetricsServer implements MetricsReader {
     this.starting = undefined;
   }
 
+  /** Every request waits for the start (its two readings), also one arriving while the start runs. */
   private async touch(): Promise<void> {
     this.lastRequest = this.now();
-    if (this.storage) return;
     this.starting ??= this.start();
     await this.starting;
   }

@@ -54,11 +54,13 @@ describe('MetricsServer', () => {
     server.stop();
   });
 
-  it('concurrent first requests share one start', async () => {
+  it('concurrent first requests share one start and all get its readings', async () => {
     const source = fakeSource();
     const server = new MetricsServer({ source, firstWindowMs: 0 });
-    await Promise.all([server.podMetrics(), server.podMetrics(), server.nodeMetrics()]);
+    const [a, b, n] = await Promise.all([server.podMetrics(), server.podMetrics(), server.nodeMetrics()]);
     expect(source.calls).toBe(2);
+    // the second request arrived while the first started the collector: it waited for the readings too
+    expect([a.length, b.length, n.length]).toEqual([1, 1, 1]);
     server.stop();
   });
 });
