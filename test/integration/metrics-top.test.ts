@@ -1,6 +1,7 @@
 // metrics.k8s.io on a real control plane: a pod burning CPU on the engine shows in kubectl top (1.32 and
 // 1.20) and mini-kube top, per pod, per container and for the node; nothing is read before the first
-// request (decision 220). metrics-server's resolution is shortened to 2 s for the test.
+// request (decision 220). metrics-server's resolution is shortened to 2 s for the test. The thresholds
+// (20m for a loop limited to 300m) hold on a loaded 2-core machine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubectl120Run, kubectlEnv, type KubectlEnv, type Run } from './kubectl-support.js';
 import { cli, until } from './harness.js';
@@ -65,7 +66,7 @@ describe('kubectl top', () => {
     const out = await until('busy burning in kubectl top pod', async () => {
       const r = await k.run(['top', 'pod']);
       const busy = cpuOf(r.stdout, 'busy');
-      return r.code === 0 && busy !== undefined && busy >= 50 ? r.stdout : undefined;
+      return r.code === 0 && busy !== undefined && busy >= 20 ? r.stdout : undefined;
     }, 60_000);
     expect(out.split('\n')[0]).toMatch(/^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/);
     expect(cpuOf(out, 'quiet')).toBeLessThan(cpuOf(out, 'busy')! / 5);
@@ -101,21 +102,21 @@ describe('kubectl top', () => {
     const m = /^mini-kube\s+(\d+)m\s+(\d+)%\s+(\d+)Mi\s+(\d+)%/m.exec(node.stdout);
     expect(m, node.stdout).not.toBeNull();
     // the node counts at least what the busy pod burns, and the control plane's own memory
-    expect(Number(m![1])).toBeGreaterThanOrEqual(50);
+    expect(Number(m![1])).toBeGreaterThanOrEqual(20);
     expect(Number(m![3])).toBeGreaterThan(20);
   }, 60_000);
 
   it('kubectl 1.20 and mini-kube top print the same figures', async () => {
     const pod120 = await kubectl120(['top', 'pod']);
     expect(pod120.code, pod120.stderr).toBe(0);
-    expect(cpuOf(pod120.stdout, 'busy')).toBeGreaterThanOrEqual(50);
+    expect(cpuOf(pod120.stdout, 'busy')).toBeGreaterThanOrEqual(20);
     const node120 = await kubectl120(['top', 'node']);
     expect(node120.stdout).toMatch(/^NAME\s+CPU\(cores\)\s+CPU%\s+MEMORY\(bytes\)\s+MEMORY%/);
     expect(node120.stdout).toMatch(/^mini-kube\s+\d+m\s+\d+%/m);
     const ours = await cli(k.cluster, ['top', 'pod']);
     expect(ours.code, ours.stderr).toBe(0);
     expect(ours.stdout.split('\n')[0]).toMatch(/^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/);
-    expect(cpuOf(ours.stdout, 'busy')).toBeGreaterThanOrEqual(50);
+    expect(cpuOf(ours.stdout, 'busy')).toBeGreaterThanOrEqual(20);
     const containers = await cli(k.cluster, ['top', 'pod', '--containers']);
     expect(containers.stdout).toMatch(/^busy\s+burn\s+\d+m\s+\d+Mi/m);
     const ourNode = await cli(k.cluster, ['top', 'node']);
