@@ -31,7 +31,8 @@ function setup(kind: 'Deployment' | 'ReplicaSet', usageMilli: number[], opts: { 
   });
   const controller = new HorizontalController(store, metrics, { now: () => NOW });
   const hpa = () => store.get<HorizontalPodAutoscaler>('HorizontalPodAutoscaler', 'default', 'web')!;
-  const events = () => store.list<Event>('Event', 'default').map((e) => `${e.type} ${e.reason}: ${e.message}`);
+  // sorted: events are named randomly, so the store lists them in no particular order
+  const events = () => store.list<Event>('Event', 'default').map((e) => `${e.type} ${e.reason}: ${e.message}`).sort();
   const condition = (type: string) => hpa().status?.conditions?.find((c) => c.type === type);
   return { store, controller, hpa, events, condition };
 }
@@ -70,8 +71,8 @@ describe('HorizontalController.reconcile', () => {
     await t.controller.reconcile('default/web', 'default', 'web');
     expect(t.store.get('Deployment', 'default', 'web')!['spec']).toMatchObject({ replicas: 1 });
     expect(t.events()).toEqual([
-      'Warning FailedGetResourceMetric: failed to get cpu utilization: missing request for cpu in container c of Pod web-0',
       'Warning FailedComputeMetricsReplicas: invalid metrics (1 invalid out of 1), first error is: failed to get cpu resource metric value: failed to get cpu utilization: missing request for cpu in container c of Pod web-0',
+      'Warning FailedGetResourceMetric: failed to get cpu utilization: missing request for cpu in container c of Pod web-0',
     ]);
     expect(t.condition('ScalingActive')).toMatchObject({ status: 'False', reason: 'FailedGetResourceMetric', message: 'the HPA was unable to compute the replica count: failed to get cpu utilization: missing request for cpu in container c of Pod web-0' });
   });
