@@ -9,19 +9,22 @@ import tseslint from 'typescript-eslint';
 //   control-plane                                  the wiring, one process like k3s's server
 //   api, controllers, kubelet (> probes), service-proxy   the components, which never import each other
 //   manifests, printers                            admission and kubectl's printers, shared by the above
+//   metrics                                        metrics-server's storage and scraper, fed by the kubelet
+//                                                  through an interface; read by the API and the HPA controller
 //   store > runtime > kube                         state, the engine, the shared vocabulary
 // Each folder lists what it may not import. Where two components cooperate, the lower one exports an
 // interface and control-plane passes the implementation in; a shared rule moves down to src/kube.
 const FRONT_ENDS = ['cli', 'dashboard', 'demo', 'lib'];
 const COMPONENTS = ['api', 'controllers', 'kubelet', 'service-proxy', 'probes', 'dns'];
 const ABOVE_COMPONENTS = ['control-plane', 'client', ...FRONT_ENDS];
-const ABOVE_STORE = ['manifests', 'printers', ...COMPONENTS, ...ABOVE_COMPONENTS];
+const ABOVE_STORE = ['manifests', 'printers', 'metrics', ...COMPONENTS, ...ABOVE_COMPONENTS];
 const FORBIDDEN = {
   kube: ['runtime', 'store', ...ABOVE_STORE],
   runtime: ['store', ...ABOVE_STORE],
   store: ABOVE_STORE,
   manifests: ['printers', ...COMPONENTS, ...ABOVE_COMPONENTS],
   printers: ['manifests', ...COMPONENTS, ...ABOVE_COMPONENTS],
+  metrics: ['runtime', 'store', 'manifests', 'printers', ...COMPONENTS, ...ABOVE_COMPONENTS],
   probes: ['store', 'manifests', 'printers', 'api', 'controllers', 'kubelet', 'service-proxy', ...ABOVE_COMPONENTS],
   // only the kubelet talks to Docker; the apiserver asks the kubelet (an interface control-plane wires)
   api: ['runtime', 'controllers', 'kubelet', 'service-proxy', 'probes', ...ABOVE_COMPONENTS],

@@ -4,6 +4,7 @@ import type { KubeObject, Store, Stored } from '../store/store.js';
 import type { KubeletStreams } from './streaming/kubelet-streams.js';
 import type { ServiceAccountTokens } from './registry/service-account-tokens.js';
 import type { KubeletObservations } from '../kube/observed.js';
+import type { MetricsReader } from '../metrics/types.js';
 
 /** Where the API's proxy subresources reach a pod: the kubelet's observations, and the network mode. */
 export interface PodNetwork {
@@ -30,6 +31,8 @@ export interface ApiContext {
   serviceAccountAdmission?: boolean;
   /** pods/proxy and services/proxy; absent -> 503 */
   podNetwork?: PodNetwork;
+  /** metrics-server's storage behind metrics.k8s.io; absent -> the group is not served */
+  metrics?: MetricsReader;
   now(): Date;
   /** timers and cleanups to run when the server closes (namespace deletion, watches) */
   onClose(fn: () => void): () => void;

@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   logs: () => import('./commands/inspect.js').then((m) => m.registerInspect),
   scale: () => import('./commands/inspect.js').then((m) => m.registerInspect),
   exec: () => import('./commands/exec.js').then((m) => m.registerExec),
+  top: () => import('./commands/top.js').then((m) => m.registerTop),
   'port-forward': () => import('./commands/port-forward.js').then((m) => m.registerPortForward),
   'build-sample-image': () => import('./commands/tools.js').then((m) => m.registerTools),
   demo: () => import('./commands/tools.js').then((m) => m.registerDemo),

@@ -32,6 +32,8 @@ import { NodeStatusManager } from '../kubelet/node-status.js';
 import { admitPodServiceAccount } from '../kube/service-account.js';
 import type { ServiceAccountTokenSource } from '../kube/service-account-token.js';
 import type { ServiceAccount } from '../kube/types.js';
+import { MetricsServer } from '../metrics/metrics-server.js';
+import { KubeletResourceMetrics } from '../kubelet/resource-metrics.js';
 
 export interface ControlPlaneOptions {
   home: string;
@@ -47,6 +49,9 @@ export interface ControlPlaneOptions {
   dashboard?: DashboardAddon;
   /** the kubelet's clusterDNS: the pods' nameserver under dnsPolicy ClusterFirst (none: they use Default) */
   clusterDNS?: string[];
+  /** metrics-server's --metric-resolution and the HPA controller's --horizontal-pod-autoscaler-sync-period (ms; tests shorten them) */
+  metricsResolutionMs?: number;
+  hpaSyncPeriodMs?: number;
 }
 
 /** A running dashboard: where it listens and a fresh one-time login link. */
@@ -85,6 +90,8 @@ export interface ControlPlane {
   proxy: ServiceProxy;
   /** the network agent, ClusterIPs and the kubernetes Service (cluster-network.ts) */
   network: ClusterNetwork;
+  /** metrics-server's storage behind metrics.k8s.io and the HPA (idle until asked: decision 220) */
+  metrics: MetricsServer;
   /** the classroom page on 127.0.0.1 (src/dashboard); loginUrl() gives a one-time login link */
   dashboard?: Dashboard;
   /** stops everything; removeContainers for `down` (objects stay in the store either way) */
@@ -147,11 +154,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       }
       await kubelet.start().catch((err: Error) => log(`kubelet could not start cleanly: ${err.message}`));
     })();
+    // metrics-server: idle (no timer, no storage) until the first metrics.k8s.io request (decision 220)
+    const metrics = new MetricsServer({ source: new KubeletResourceMetrics(runtime, config.clusterId), resolutionMs: opts.metricsResolutionMs, log });
     const tlsNames = await kubernetesTlsNames(runtime, networkName(config.clusterId), log);
     api = await startWithPort(config, opts.port, (port) => startApiServer({
       tlsNames,
       store, home: opts.home, port, kubelet: kubeletStreams(kubelet, runtime, { publishPorts }), allowPrivileged,
-      serviceAccountAdmission: true, podNetwork: { observed, publishPorts },
+      serviceAccountAdmission: true, podNetwork: { observed, publishPorts }, metrics,
       admission: {
         Service: async (obj, current) => allocateServiceAddresses(store, obj as Service, current as Service | undefined,
           reservations.probe, network.clusterIPs) as Promise<KubeObject>,
@@ -173,7 +182,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const lookupServiceAccount = (ns: string, name: string) => store.get<ServiceAccount>('ServiceAccount', ns, name);
     const clusterLabel = { [LABEL_CLUSTER]: config.clusterId };
     const controllers = startControllers(store, {
-      caPem: api.caPem, admitPod: (pod) => admitPodServiceAccount(pod, lookupServiceAccount),
+      caPem: api.caPem, admitPod: (pod) => admitPodServiceAccount(pod, lookupServiceAccount), metrics, hpaSyncPeriodMs: opts.hpaSyncPeriodMs,
       storage: {
         clusterId: config.clusterId,
         backend: {
@@ -204,12 +213,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const started = api;
     return {
       url: started.url, port: started.port, token: started.token, caPem: started.caPem, clusterId: config.clusterId, config,
-      store, runtime, kubelet, proxy, network, dashboard,
+      store, runtime, kubelet, proxy, network, dashboard, metrics,
       stop(stopOpts = {}) {
         stopping ??= (async () => {
           stopMemoryLog();
           await dashboard?.close();
           controllers.stop();
+          metrics.stop();
           await nodeStatus.stop();
           endpoints.stop();
           await proxy.stop();

@@ -15,6 +15,8 @@ import { DaemonSetController } from './daemon/daemonset-controller.js';
 import { TTLAfterFinishedController } from './ttlafterfinished/ttl-after-finished-controller.js';
 import { PersistentVolumeController, type VolumeBackend } from './volume/persistentvolume-controller.js';
 import { StatefulSetController } from './statefulset/statefulset-controller.js';
+import type { MetricsReader } from '../metrics/types.js';
+import { HorizontalController } from './podautoscaler/horizontal.js';
 
 export interface ControllerOptions {
   /** the API server's CA (PEM): the root-ca-cert-publisher puts it in every namespace; none without it */
@@ -23,6 +25,10 @@ export interface ControllerOptions {
   admitPod?: (pod: Pod) => void;
   /** the Docker volumes behind PersistentVolumes, and the cluster id their names carry; no provisioning without */
   storage?: { backend: VolumeBackend; clusterId: string };
+  /** the resource metrics API (metrics-server's storage): the HPA controller runs only with it */
+  metrics?: MetricsReader;
+  /** --horizontal-pod-autoscaler-sync-period, ms (default 15 s) */
+  hpaSyncPeriodMs?: number;
 }
 
 export interface RunningControllers {
@@ -43,6 +49,7 @@ export function startControllers(store: Store, opts: ControllerOptions = {}): Ru
     new PersistentVolumeController(store, opts.storage?.backend, opts.storage?.clusterId ?? 'local'),
     new StatefulSetController(store, opts.admitPod),
     ...(opts.caPem ? [new RootCACertPublisher(store, opts.caPem)] : []),
+    ...(opts.metrics ? [new HorizontalController(store, opts.metrics, { syncPeriodMs: opts.hpaSyncPeriodMs })] : []),
   ];
   for (const c of controllers) c.start();
   return {
@@ -54,4 +61,4 @@ export function startControllers(store: Store, opts: ControllerOptions = {}): Ru
 
 export { CronJobController, DaemonSetController, JobController, TTLAfterFinishedController };
 export { PersistentVolumeController, StatefulSetController };
-export { DeploymentController, GarbageCollector, NamespaceController, ReplicaSetController, RootCACertPublisher, ServiceAccountsController };
+export { HorizontalController, DeploymentController, GarbageCollector, NamespaceController, ReplicaSetController, RootCACertPublisher, ServiceAccountsController };

@@ -7,6 +7,8 @@ import type {
 import { STS_DEFAULTS } from './statefulset.js';
 import type { KubeObject } from './types.js';
 import { byKind } from './kinds.js';
+import { defaultHorizontalPodAutoscaler } from './hpa.js';
+import type { HorizontalPodAutoscaler } from './types.js';
 
 /**
  * apps/v1's default values, named so that code reading an object that may have skipped defaulting (the
@@ -47,6 +49,7 @@ export function setDefaults(obj: KubeObject): void {
     case 'PersistentVolumeClaim': defaultClaim(obj as PersistentVolumeClaim); break;
     case 'PersistentVolume': defaultPersistentVolume(obj as PersistentVolume); break;
     case 'StorageClass': defaultStorageClass(obj as StorageClass); break;
+    case 'HorizontalPodAutoscaler': defaultHorizontalPodAutoscaler(obj as HorizontalPodAutoscaler); break;
   }
 }
 

@@ -2,7 +2,7 @@
 // all read, so a kind's names (plural, short names, group) are written down exactly once.
 export type Kind = 'Pod' | 'Service' | 'Endpoints' | 'Event' | 'Deployment' | 'ReplicaSet' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node'
   | 'Job' | 'CronJob' | 'DaemonSet' | 'ControllerRevision'
-  | 'PersistentVolumeClaim' | 'PersistentVolume' | 'StorageClass' | 'StatefulSet';
+  | 'PersistentVolumeClaim' | 'PersistentVolume' | 'StorageClass' | 'StatefulSet' | 'HorizontalPodAutoscaler';
 
 export interface ResourceType {
   kind: Kind;
@@ -41,7 +41,24 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'CronJob', resource: 'cronjobs', singular: 'cronjob', group: 'batch', version: 'v1', namespaced: true, shortNames: ['cj'], inAll: true, durable: true },
   { kind: 'Job', resource: 'jobs', singular: 'job', group: 'batch', version: 'v1', namespaced: true, shortNames: [], inAll: true, durable: true },
   { kind: 'StorageClass', resource: 'storageclasses', singular: 'storageclass', group: 'storage.k8s.io', version: 'v1', namespaced: false, shortNames: ['sc'], inAll: false, durable: true },
+  { kind: 'HorizontalPodAutoscaler', resource: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', group: 'autoscaling', version: 'v2', namespaced: true, shortNames: ['hpa'], inAll: true, durable: true },
 ];
+
+/**
+ * Older versions a kind is also served at, converted to and from the table's (stored) version on the way
+ * in and out (src/kube/hpa-conversion.ts): autoscaling/v1, which `kubectl autoscale` of 1.20 and 1.32
+ * writes and kubectl 1.20's describe reads. Listed in discovery after the table's version (decision 224).
+ */
+export const ALTERNATE_VERSIONS: readonly { kind: Kind; version: string }[] = [
+  { kind: 'HorizontalPodAutoscaler', version: 'v1' },
+];
+
+/** The table's type as served at another version of its group (ALTERNATE_VERSIONS), or undefined. */
+export function atVersion(group: string, version: string, resource: string): ResourceType | undefined {
+  const t = byResource(resource, group);
+  if (!t || t.version === version) return t;
+  return ALTERNATE_VERSIONS.some((a) => a.kind === t.kind && a.version === version) ? { ...t, version } : undefined;
+}
 
 export function byKind(kind: string): ResourceType | undefined {
   return RESOURCE_TYPES.find((t) => t.kind === kind);
@@ -66,6 +83,17 @@ export function servedGroups(): { group: string; version: string }[] {
   const out: { group: string; version: string }[] = [];
   for (const t of RESOURCE_TYPES) {
     if (t.group && !out.some((g) => g.group === t.group)) out.push({ group: t.group, version: t.version });
+  }
+  return out;
+}
+
+/** Every version of a group: the table's, then its alternates. */
+export function groupVersions(group: string): string[] {
+  const out: string[] = [];
+  for (const t of RESOURCE_TYPES.filter((r) => r.group === group)) if (!out.includes(t.version)) out.push(t.version);
+  for (const a of ALTERNATE_VERSIONS) {
+    const t = byKind(a.kind);
+    if (t?.group === group && !out.includes(a.version)) out.push(a.version);
   }
   return out;
 }

@@ -5,6 +5,7 @@ import type * as apps from 'kubernetes-types/apps/v1.js';
 import type * as batch from 'kubernetes-types/batch/v1.js';
 import type * as meta from 'kubernetes-types/meta/v1.js';
 import type * as storage from 'kubernetes-types/storage/v1.js';
+import type * as autoscaling from 'kubernetes-types/autoscaling/v2.js';
 
 export type Mutable<T> = T extends (...args: never[]) => unknown
   ? T
@@ -62,6 +63,13 @@ export type PersistentVolume = Mutable<core.PersistentVolume>;
 export type StorageClass = Mutable<storage.StorageClass>;
 export type StatefulSet = Mutable<apps.StatefulSet>;
 export type StatefulSetStatus = Mutable<apps.StatefulSetStatus>;
+export type HorizontalPodAutoscaler = Mutable<autoscaling.HorizontalPodAutoscaler>;
+export type HorizontalPodAutoscalerSpec = Mutable<autoscaling.HorizontalPodAutoscalerSpec>;
+export type HorizontalPodAutoscalerStatus = Mutable<autoscaling.HorizontalPodAutoscalerStatus>;
+export type HorizontalPodAutoscalerCondition = Mutable<autoscaling.HorizontalPodAutoscalerCondition>;
+export type HPAScalingRules = Mutable<autoscaling.HPAScalingRules>;
+export type MetricSpec = Mutable<autoscaling.MetricSpec>;
+export type MetricStatus = Mutable<autoscaling.MetricStatus>;
 export type ObjectMeta = Mutable<meta.ObjectMeta>;
 export type LabelSelector = Mutable<meta.LabelSelector>;
 export type OwnerReference = Mutable<meta.OwnerReference>;

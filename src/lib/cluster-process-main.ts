@@ -48,6 +48,8 @@ async function start(req: StartRequest): Promise<void> {
       allowPrivileged: o.allowPrivileged,
       log: o.log ? (line) => send({ type: 'log', line }) : undefined,
       clusterDNS: o.clusterDNS,
+      metricsResolutionMs: o.metricsResolutionMs,
+      hpaSyncPeriodMs: o.hpaSyncPeriodMs,
       publishState: o.publishState,
       dashboard: dashboardAddon,
     });

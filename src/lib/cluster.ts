@@ -14,7 +14,7 @@ import { eventsFor, podsBySelector, podsOf, sortEvents } from '../client/objects
 import type { ControlPlane } from '../control-plane/control-plane.js';
 import { loadConfig } from '../control-plane/home.js';
 import type {
-  ConfigMap, ControllerRevision, CronJob, DaemonSet, Deployment, Endpoints, Event, Job, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
+  ConfigMap, ControllerRevision, CronJob, DaemonSet, Deployment, Endpoints, Event, HorizontalPodAutoscaler, Job, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
   ReplicaSet, Secret, Service, ServiceAccount, StatefulSet, StorageClass,
 } from '../kube/types.js';
 import { formatSelector } from '../kube/labels.js';
@@ -41,6 +41,9 @@ export interface ClusterOptions {
   log?: (line: string) => void;
   /** the kubelet's clusterDNS, the pods' nameserver under dnsPolicy ClusterFirst (default: none, Default's) */
   clusterDNS?: string[];
+  /** metrics-server's scrape period and the HPA controller's sync period, ms (default 15 s each; tests shorten them) */
+  metricsResolutionMs?: number;
+  hpaSyncPeriodMs?: number;
   /**
    * run the control plane on the caller's own event loop (the library before decision 183), which makes
    * `cluster.controlPlane` (the store, kubelet, proxy objects) reachable for white-box tests of mini-kube
@@ -94,6 +97,7 @@ export interface KindTypes {
   StorageClass: StorageClass;
   StatefulSet: StatefulSet;
   ControllerRevision: ControllerRevision;
+  HorizontalPodAutoscaler: HorizontalPodAutoscaler;
 }
 
 /**
@@ -141,6 +145,8 @@ export class Cluster implements AsyncDisposable {
       publishPorts: opts.publishPorts ?? process.platform !== 'linux',
       allowPrivileged: opts.allowPrivileged,
       clusterDNS: opts.clusterDNS,
+      metricsResolutionMs: opts.metricsResolutionMs,
+      hpaSyncPeriodMs: opts.hpaSyncPeriodMs,
       // A home the caller chose is one the CLI may be pointed at (MINI_KUBE_HOME): let it find us.
       publishState: !ownsHome,
     };
@@ -375,7 +381,10 @@ export class Cluster implements AsyncDisposable {
 }
 
 /** The control plane on the caller's event loop (`inProcess: true`), loaded only then. */
-async function startInProcess(home: string, o: { publishPorts: boolean; allowPrivileged?: boolean; clusterDNS?: string[]; publishState: boolean; ownsHome: boolean; log?: (line: string) => void }): Promise<Backend> {
+async function startInProcess(home: string, o: {
+  publishPorts: boolean; allowPrivileged?: boolean; clusterDNS?: string[]; metricsResolutionMs?: number; hpaSyncPeriodMs?: number; publishState: boolean; ownsHome: boolean;
+  log?: (line: string) => void;
+}): Promise<Backend> {
   const [{ startControlPlane }, { dashboardAddon }, { networkName, SHARED_NETWORK_LABELS }, { createDockerClient }, { reapAbandoned, removeClusterResources }] = await Promise.all([
     import('../control-plane/control-plane.js'), import('../dashboard/addon.js'), import('../runtime/network.js'),
     import('../runtime/docker-client.js'), import('./reaper.js'),

@@ -3,8 +3,8 @@
 // (pod-templates.ts) → legacy conversion → defaults → validation. Every served kind, on every write.
 // Results are location-free issues; parse.ts adds file:line, admit.ts turns them into API errors.
 import type {
-  ConfigMap, ControllerRevision, CronJob, DaemonSet, Deployment, Endpoints, Event, Job, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
-  ReplicaSet, Secret, Service, ServiceAccount, StatefulSet, StorageClass,
+  ConfigMap, ControllerRevision, CronJob, DaemonSet, Deployment, Endpoints, Event, HorizontalPodAutoscaler, Job, Namespace, Node, PersistentVolume,
+  PersistentVolumeClaim, Pod, ReplicaSet, Secret, Service, ServiceAccount, StatefulSet, StorageClass,
 } from '../kube/types.js';
 import type { KubeObject } from '../store/store.js';
 import { MAX_DEPTH, type LegacyDeploymentVersion, type SupportedKind } from './constants.js';
@@ -29,6 +29,8 @@ import { generateJobSelector } from '../kube/job.js';
 import { validateControllerRevision, validateCronJob, validateDaemonSet, validateJob } from './validate-workloads.js';
 import { validatePersistentVolume, validatePersistentVolumeClaim, validateStorageClass } from './validate-storage.js';
 import { validateStatefulSet } from './validate-statefulset.js';
+import { validateHorizontalPodAutoscaler } from './validate-hpa.js';
+import { HPA_V1, hpaFromV1 } from '../kube/hpa.js';
 
 export interface AdmitOptions {
   /** accept privileged containers, host namespaces, hostPath volumes and low hostPorts */
@@ -76,7 +78,9 @@ export function runAdmission(input: unknown, opts: AdmitOptions = {}): Admission
     error('too-deep', `the object nests deeper than ${MAX_DEPTH} levels, which no Kubernetes object does`, deep);
     return { issues };
   }
-  const obj = structuredClone(input) as Record<string, unknown>;
+  // autoscaling/v1 is HorizontalPodAutoscaler's other served version: read as the v2 object it stands for
+  let obj = structuredClone(input) as Record<string, unknown>;
+  if (obj.kind === 'HorizontalPodAutoscaler' && obj.apiVersion === HPA_V1) obj = hpaFromV1(obj);
   const meta = isPlainObject(obj.metadata) ? obj.metadata : {};
   const name = typeof meta.name === 'string' ? meta.name : typeof meta.generateName === 'string' ? meta.generateName : undefined;
 
@@ -152,6 +156,7 @@ const VALIDATORS: Record<SupportedKind, (obj: KubeObject) => FieldError[]> = {
   StorageClass: (o) => validateStorageClass(o as StorageClass),
   StatefulSet: (o) => validateStatefulSet(o as StatefulSet),
   ControllerRevision: (o) => validateControllerRevision(o as ControllerRevision),
+  HorizontalPodAutoscaler: (o) => validateHorizontalPodAutoscaler(o as HorizontalPodAutoscaler),
 };
 
 function fieldIssue(code: IssueCode, e: FieldError): AdmissionIssue {

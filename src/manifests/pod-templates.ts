@@ -26,6 +26,7 @@ export const POD_SPEC_PATHS: Readonly<Record<Kind, readonly (readonly string[])[
   StorageClass: [],
   StatefulSet: [['spec', 'template', 'spec']],
   ControllerRevision: [],
+  HorizontalPodAutoscaler: [],
 };
 
 export interface PodSpecAt {

@@ -21,10 +21,12 @@ import {
   type StorageTableKind,
 } from './storage-tables.js';
 
+import { hpaCells } from './hpa.js';
+import type { HorizontalPodAutoscaler } from '../kube/types.js';
 export type { Table, TableColumnDefinition, TableRow, TableRowCondition } from './table-types.js';
 
 export type TableKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Event' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node'
-  | 'Job' | 'CronJob' | 'DaemonSet' | StorageTableKind;
+  | 'Job' | 'CronJob' | 'DaemonSet' | 'HorizontalPodAutoscaler' | StorageTableKind;
 
 const col = (name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition =>
   ({ name, type, format, description, priority });
@@ -152,6 +154,15 @@ export const COLUMNS: Record<TableKind, TableColumnDefinition[]> = {
     col('Selector', 'string', 'A label query over pods that are managed by the daemon set. Must match in order to be controlled. It must match the pod template\'s labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors', 1),
   ],
   ...STORAGE_COLUMNS,
+  HorizontalPodAutoscaler: [
+    nameCol,
+    col('Reference', 'string', 'scaleTargetRef points to the target resource to scale, and is used to the pods for which metrics should be collected, as well as to actually change the replica count.'),
+    col('Targets', 'string', 'metrics contains the specifications for which to use to calculate the desired replica count (the maximum replica count across all metrics will be used).'),
+    col('MinPods', 'string', 'minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.'),
+    col('MaxPods', 'string', 'maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up.'),
+    col('Replicas', 'string', 'currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler.'),
+    ageCol,
+  ],
 };
 
 /** layoutContainerCells: "a,b" and "img-a,img-b". */
@@ -307,5 +318,6 @@ function rowFor(kind: TableKind, obj: KubeObject, now: Date): TableRow {
     case 'StorageClass': return { cells: storageClassCells(obj as StorageClass, age(obj, now)), object: obj };
     case 'StatefulSet': return { cells: statefulSetCells(obj as StatefulSet, age(obj, now)), object: obj };
     case 'ControllerRevision': return { cells: controllerRevisionCells(obj as ControllerRevision, age(obj, now)), object: obj };
+    case 'HorizontalPodAutoscaler': return { cells: hpaCells(obj as HorizontalPodAutoscaler, age(obj, now)), object: obj };
   }
 }

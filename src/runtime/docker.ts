@@ -23,6 +23,7 @@ import {
   LABEL_CLUSTER,
   LABEL_POD_UID,
   type ContainerInfo,
+  type ContainerStats,
   type EngineInfo,
   type CreateContainerSpec,
   type ExecOptions,
@@ -422,6 +423,22 @@ export class DockerRuntime implements Runtime {
     return infos.filter((i): i is ContainerInfo => i !== undefined);
   }
 
+  /**
+   * GET /containers/{id}/stats?stream=false&one-shot=true: one reading without the engine's second sample
+   * a second later (one-shot, API 1.41+), since the metrics collector keeps the previous reading itself.
+   */
+  async containerStats(id: string): Promise<ContainerStats | undefined> {
+    try {
+      const raw = await bounded(ENGINE_CALL_TIMEOUT_MS, `stats ${id}`, (abortSignal) =>
+        this.docker.getContainer(id).stats({ stream: false, 'one-shot': true, abortSignal } as unknown as { stream: false }),
+      ) as unknown as EngineStats;
+      return toContainerStats(raw);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
   // ---- exec ----
 
   /**
@@ -663,4 +680,26 @@ export class DockerRuntime implements Runtime {
       (stream as Readable | undefined)?.destroy();
     };
   }
+}
+
+/** The fields of the engine's stats answer that the working set and CPU rate come from. */
+interface EngineStats {
+  read?: string;
+  cpu_stats?: { cpu_usage?: { total_usage?: number } };
+  memory_stats?: { usage?: number; stats?: Record<string, number> };
+}
+
+/**
+ * The engine's stats as the kubelet's cAdvisor reports them: working set = usage - inactive_file
+ * (cgroup v2 "inactive_file", v1 "total_inactive_file"), never below 0. A stopped container reads as zeros
+ * with the zero time: undefined then.
+ */
+export function toContainerStats(raw: EngineStats): ContainerStats | undefined {
+  const timestamp = raw.read ? Date.parse(raw.read) : NaN;
+  const cpu = raw.cpu_stats?.cpu_usage?.total_usage;
+  if (!Number.isFinite(timestamp) || timestamp <= 0 || cpu === undefined) return undefined;
+  const usage = raw.memory_stats?.usage ?? 0;
+  const stats = raw.memory_stats?.stats ?? {};
+  const inactive = stats['inactive_file'] ?? stats['total_inactive_file'] ?? 0;
+  return { cpuUsageNanoSeconds: cpu, memoryWorkingSetBytes: Math.max(0, usage - inactive), timestamp };
 }

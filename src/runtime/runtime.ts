@@ -153,6 +153,19 @@ export interface InteractiveExecOptions {
   tty: boolean;
 }
 
+/**
+ * One reading of a container's cgroup counters (the engine's stats, as cAdvisor reads them for the
+ * kubelet): cumulative CPU time, so a rate needs two readings, and memory as the kubelet's working set.
+ */
+export interface ContainerStats {
+  /** cumulative CPU time used, in nanoseconds (cpuacct.usage / cpu.stat usage_usec) */
+  cpuUsageNanoSeconds: number;
+  /** usage minus inactive file pages (cAdvisor's working set; what the OOM killer and kubectl top look at) */
+  memoryWorkingSetBytes: number;
+  /** when the engine read the counters, milliseconds since the epoch */
+  timestamp: number;
+}
+
 /** A running interactive exec: write stdin, read stdout/stderr, learn the exit code. */
 export interface ExecSession {
   stdin: NodeJS.WritableStream | undefined;
@@ -253,6 +266,8 @@ export interface Runtime {
   readFileTail?(id: string, path: string, maxBytes: number): Promise<Buffer | undefined>;
   /** removes the files the runtime made for a pod's containers (termination message files) */
   removePodFiles?(podUid: string): Promise<void>;
+  /** one reading of a running container's counters; undefined when it is gone or not running */
+  containerStats?(id: string): Promise<ContainerStats | undefined>;
   /** container lifecycle events for containers with these labels; returns a stop function */
   events(labels: Record<string, string>, onEvent: (e: RuntimeEvent) => void, onError: (err: Error) => void): () => void;
 }

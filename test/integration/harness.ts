@@ -14,13 +14,13 @@ export const CLI = path.join(ROOT, 'bin/mini-kube.js');
  * inProcess: the control plane on this test's own event loop, for white-box tests that reach into
  * `cluster.controlPlane` (its store, kubelet, proxy); the default runs it in its own process (decision 183).
  */
-export async function testCluster(opts: { publishPorts?: boolean; clusterDNS?: string[]; inProcess?: boolean } = {}): Promise<Cluster> {
+export async function testCluster(opts: { publishPorts?: boolean; clusterDNS?: string[]; inProcess?: boolean; metricsResolutionMs?: number; hpaSyncPeriodMs?: number } = {}): Promise<Cluster> {
   await buildSampleImage();
   // A home of its own that the CLI can find (control-plane.json is published for it).
   const fs = await import('node:fs');
   const os = await import('node:os');
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-it-'));
-  return startCluster({ home, publishPorts: opts.publishPorts, clusterDNS: opts.clusterDNS, inProcess: opts.inProcess, log: process.env['MINI_KUBE_TEST_LOG'] ? (l) => console.log(l) : undefined });
+  return startCluster({ home, publishPorts: opts.publishPorts, clusterDNS: opts.clusterDNS, inProcess: opts.inProcess, metricsResolutionMs: opts.metricsResolutionMs, hpaSyncPeriodMs: opts.hpaSyncPeriodMs, log: process.env['MINI_KUBE_TEST_LOG'] ? (l) => console.log(l) : undefined });
 }
 
 export interface CliResult {

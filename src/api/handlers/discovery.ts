@@ -7,7 +7,7 @@
 // group/version listed (an unserved one makes it print errors), and the first group wins when a resource
 // name is in two, so `kubectl get deploy` stays apps/v1. The legacy entry has no short names and no `all`
 // category, so `kubectl get all` and `deploy` do not list Deployments twice.
-import { RESOURCE_TYPES, servedGroups, type ResourceType } from '../../kube/kinds.js';
+import { ALTERNATE_VERSIONS, groupVersions, RESOURCE_TYPES, servedGroups, type ResourceType } from '../../kube/kinds.js';
 import { sendJson } from '../http/errors.js';
 import type { Router } from '../http/router.js';
 import { ENDPOINT_SLICE_GROUP } from '../registry/endpoint-slices.js';
@@ -28,9 +28,11 @@ const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch
 const NAMESPACE_VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 
 /** One group/version's APIResourceList entries: the resources, then their subresources. */
-export function apiResources(group: string): Record<string, unknown>[] {
+export function apiResources(group: string, version?: string): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
-  for (const t of RESOURCE_TYPES.filter((r) => r.group === group)) {
+  // a kind is listed at its table version and at the alternate versions it is also served at (HPA: v2 and v1)
+  const atThisVersion = (r: ResourceType) => version === undefined || r.version === version || ALTERNATE_VERSIONS.some((a) => a.kind === r.kind && a.version === version);
+  for (const t of RESOURCE_TYPES.filter((r) => r.group === group && atThisVersion(r))) {
     out.push({
       name: t.resource,
       singularName: t.singular,
@@ -76,7 +78,8 @@ export function servedGroupVersions(extra: readonly ServedGroupVersion[] = []): 
   const [legacyGroup, legacyVersion] = LEGACY_GROUP_VERSION.split('/') as [string, string];
   return [
     { group: '', version: 'v1', resources: list(apiResources('')) },
-    ...servedGroups().map(({ group, version }) => ({ group, version, resources: list(apiResources(group)) })),
+    // each group at its table version (preferred), then at the versions its kinds are also served at
+    ...servedGroups().flatMap(({ group }) => groupVersions(group).map((version) => ({ group, version, resources: list(apiResources(group, version)) }))),
     { group: ENDPOINT_SLICE_GROUP, version: 'v1', resources: [{ ...ENDPOINT_SLICES_RESOURCE, verbs: [...ENDPOINT_SLICES_RESOURCE.verbs] }] },
     ...AUTH_GROUPS.map((g) => ({ group: g.name, version: 'v1', resources: list(authApiResources(g.name)) })),
     ...extra,

@@ -27,6 +27,7 @@ import { serveWatch } from './watch.js';
 import { serveTokenRequest } from './token-request.js';
 import { checkNodeWrite } from '../registry/node-rules.js';
 import { apply as serverSideApply, applyNew, managerOf, recordUpdate, setManagedFields } from '../fieldmanager/field-manager.js';
+import { toServed, toStored } from '../registry/versions.js';
 
 /** Serves the request if its path names a resource; false means "not ours" (the caller answers 404). */
 export async function handleResourceRequest(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -111,7 +112,7 @@ function list(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: Res
   if (rep.as === 'table') {
     return sendJson(res, 200, renderTable(t.kind, items, { apiVersion: rep.apiVersion, include: includeObjectParam(query), resourceVersion: rv, now: ctx.now() }));
   }
-  sendJson(res, 200, { kind: listKind(t), apiVersion: apiVersionOf(t), metadata: { resourceVersion: rv }, items });
+  sendJson(res, 200, { kind: listKind(t), apiVersion: apiVersionOf(t), metadata: { resourceVersion: rv }, items: items.map((o) => toServed(t, o)) });
 }
 
 function watch(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, rp: ResourcePath, query: URLSearchParams): void {
@@ -139,7 +140,7 @@ function get(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: Reso
   if (rep.as === 'table') {
     return sendJson(res, 200, renderTable(t.kind, [obj], { apiVersion: rep.apiVersion, include: includeObjectParam(query), resourceVersion: obj.metadata.resourceVersion, now: ctx.now() }));
   }
-  sendJson(res, 200, obj);
+  sendJson(res, 200, toServed(t, obj));
 }
 
 /** Warnings from admission as `Warning: 299 - "<text>"` headers, which kubectl prints as "Warning: <text>". */
@@ -172,14 +173,14 @@ function requireNamespace(ctx: ApiContext, t: ResourceType, namespace: string | 
 async function create(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, query: URLSearchParams): Promise<void> {
   const dryRun = dryRunOf('CreateOptions', query);
   const validation = fieldValidationOf('CreateOptions', query);
-  const body = await readObjectBody(req);
+  const body = toStored(t, await readObjectBody(req));
   const fieldWarnings = checkFields(validation, body, t, body, { verb: 'create', type: t, apiVersion: body['apiVersion'] });
   requireNamespace(ctx, t, namespace, (body['metadata'] as Record<string, unknown> | undefined)?.['name']);
   const manager = managerOf(query, req.headers['user-agent'], 'CreateOptions');
   const admitted = await prepareCreate(ctx, t, namespace, body);
   recordUpdate({ live: undefined, next: admitted.object, manager, now: ctx.now() });
   const stored = storeNew(ctx, t, admitted, dryRun);
-  sendJson(res, 201, stored, warningHeaders([...fieldWarnings, ...admitted.warnings]));
+  sendJson(res, 201, toServed(t, stored), warningHeaders([...fieldWarnings, ...admitted.warnings]));
 }
 
 /** store.create, resolving generateName (a few tries: a random suffix can collide). */
@@ -214,14 +215,14 @@ async function update(
 ): Promise<void> {
   const dryRun = dryRunOf('UpdateOptions', query);
   const validation = fieldValidationOf('UpdateOptions', query);
-  const body = await readObjectBody(req);
+  const body = toStored(t, await readObjectBody(req));
   const fieldWarnings = subresource ? [] : checkFields(validation, body, t, body, { verb: 'update', type: t, apiVersion: body['apiVersion'] });
   const manager = managerOf(query, req.headers['user-agent'], 'UpdateOptions');
   const current = mustGet(ctx, t, namespace, name);
   const admitted = await prepareUpdate(ctx, t, namespace, name, body, current, subresource);
   recordUpdate({ live: current, next: admitted.object, manager, subresource, now: ctx.now() });
   const stored = dryRun ? dryRunResult(current, admitted.object) : ctx.store.update(admitted.object);
-  sendJson(res, 200, stored, warningHeaders([...fieldWarnings, ...admitted.warnings]));
+  sendJson(res, 200, toServed(t, stored), warningHeaders([...fieldWarnings, ...admitted.warnings]));
 }
 
 function dryRunResult(current: Stored, next: KubeObject): KubeObject {
@@ -248,8 +249,10 @@ async function patch(
       if (isApply && !subresource) return applyCreate(ctx, res, t, namespace, name, body, dryRun, manager);
       throw notFound(t.resource, t.group, name);
     }
-    const applied = isApply ? serverSideApply({ live: current, config: appliedConfig(body.patch), manager, force, now: ctx.now() }) : undefined;
-    const patched = applied ? withAppliedResourceVersion(applied.object, body.patch) : applyPatch(current, body);
+    // a patch is written against the URL's version of the object
+    const served = toServed(t, current);
+    const applied = isApply ? serverSideApply({ live: served, config: appliedConfig(body.patch), manager, force, now: ctx.now() }) : undefined;
+    const patched = toStored(t, applied ? withAppliedResourceVersion(applied.object, body.patch) : applyPatch(served, body));
     // Only a strategic merge patch is decoded (strictly) as JSON itself; the others are merged first.
     const fieldWarnings = subresource ? [] : checkFields(validation, patched, t, body.type === 'strategic' ? body.patch : undefined, { verb: 'patch' });
     // A resourceVersion the patch itself sets is a precondition; the one carried over from the current
@@ -261,7 +264,7 @@ async function patch(
     if (!explicitRv && admitted.object.metadata) admitted.object.metadata.resourceVersion = current.metadata.resourceVersion;
     try {
       const stored = dryRun ? dryRunResult(current, admitted.object) : ctx.store.update(admitted.object);
-      return sendJson(res, 200, stored, warningHeaders([...fieldWarnings, ...admitted.warnings]));
+      return sendJson(res, 200, toServed(t, stored), warningHeaders([...fieldWarnings, ...admitted.warnings]));
     } catch (err) {
       if (!explicitRv && attempt < PATCH_RETRIES && err instanceof StatusError && err.reason === 'Conflict') continue;
       throw err;
@@ -285,7 +288,7 @@ function withAppliedResourceVersion(obj: Record<string, unknown>, patch: unknown
 async function applyCreate(
   ctx: ApiContext, res: ServerResponse, t: ResourceType, namespace: string | undefined, name: string, body: PatchBody, dryRun: boolean, manager: string,
 ): Promise<void> {
-  const obj = structuredClone(body.patch) as Record<string, unknown>;
+  const obj = toStored(t, structuredClone(body.patch) as Record<string, unknown>);
   const meta = (obj['metadata'] && typeof obj['metadata'] === 'object' ? obj['metadata'] : {}) as Record<string, unknown>;
   if (meta['name'] !== undefined && meta['name'] !== name) {
     throw new StatusError(400, 'BadRequest', `the name of the object (${String(meta['name'])}) does not match the name on the URL (${name})`);
@@ -295,7 +298,7 @@ async function applyCreate(
   const admitted = await prepareCreate(ctx, t, namespace, obj);
   setManagedFields(admitted.object, applyNew(obj, manager, ctx.now()));
   const stored = storeNew(ctx, t, admitted, dryRun);
-  sendJson(res, 201, stored, warningHeaders(admitted.warnings));
+  sendJson(res, 201, toServed(t, stored), warningHeaders(admitted.warnings));
 }
 
 async function remove(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, t: ResourceType, namespace: string | undefined, name: string, query: URLSearchParams): Promise<void> {

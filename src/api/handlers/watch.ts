@@ -5,6 +5,7 @@
 // stops matching is sent as DELETED and one that starts matching as ADDED, as the apiserver's cacher does.
 // A view (EndpointSlices) watches the kind it is computed from and turns each event into events on the
 // objects computed from it.
+import { toServed } from '../registry/versions.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Kind } from '../../kube/kinds.js';
 import type { TableKind } from '../../printers/index.js';
@@ -89,7 +90,7 @@ export function serveWatch(ctx: ApiContext, req: IncomingMessage, res: ServerRes
   };
 
   const render = (obj: Stored): unknown => {
-    if (w.representation.as !== 'table') return obj;
+    if (w.representation.as !== 'table') return toServed(w.type, obj);
     const table = renderTable(w.tableKind ?? w.type.kind, [obj], {
       apiVersion: w.representation.apiVersion, include: w.include, resourceVersion: obj.metadata.resourceVersion,
       withColumns: !sentColumns, now: ctx.now(),

@@ -9,7 +9,7 @@
 // extensions/v1beta1 is served for Deployments only, as a 1.15 cluster still did, so that the tutorial's
 // `kubectl apply -f liveness.yaml` maps its kind (kubectl 1.32 resolves kinds through discovery). Such a
 // request works on the apps/v1 object (admission converts legacy bodies) and carries a Warning header.
-import { byResource, servedGroups, type ResourceType } from '../../kube/kinds.js';
+import { atVersion, byResource, groupVersions, servedGroups, type ResourceType } from '../../kube/kinds.js';
 
 export interface ResourcePath {
   type: ResourceType;
@@ -46,17 +46,20 @@ export const SUBRESOURCES: Record<string, readonly string[]> = {
   statefulsets: ['status', 'scale'],
   persistentvolumeclaims: ['status'],
   persistentvolumes: ['status'],
+  horizontalpodautoscalers: ['status'],
 };
 
 export function parseResourcePath(segments: readonly string[]): ResourcePath | undefined {
   let group: string;
   let rest: string[];
   let legacy: LegacyGroupVersion | undefined;
+  let version: string | undefined;
   if (segments[0] === 'api' && segments[1] === 'v1') {
     group = '';
     rest = segments.slice(2);
-  } else if (segments[0] === 'apis' && segments[1] && servedGroups().some((g) => g.group === segments[1] && g.version === segments[2])) {
+  } else if (segments[0] === 'apis' && segments[1] && servedGroups().some((g) => g.group === segments[1]) && groupVersions(segments[1]).includes(segments[2] ?? '')) {
     group = segments[1];
+    version = segments[2];
     rest = segments.slice(3);
   } else if (segments[0] === 'apis' && `${segments[1]}/${segments[2]}` === LEGACY_GROUP_VERSION) {
     group = 'apps';
@@ -73,12 +76,14 @@ export function parseResourcePath(segments: readonly string[]): ResourcePath | u
   if (rest.length === 0) return undefined;
 
   let out: ResourcePath | undefined;
-  const inNamespace = rest[0] === 'namespaces' && rest.length >= 3 ? byResource(rest[2]!, group) : undefined;
+  // a group's other versions serve only the kinds listed for them (ALTERNATE_VERSIONS), converted
+  const lookup = (resource: string) => (version === undefined ? byResource(resource, group) : atVersion(group, version, resource));
+  const inNamespace = rest[0] === 'namespaces' && rest.length >= 3 ? lookup(rest[2]!) : undefined;
   if (inNamespace?.namespaced) {
     if (rest.length > 5) return undefined;
     out = { type: inNamespace, namespace: rest[1]!, name: rest[3], subresource: rest[4], watchPrefix };
   } else {
-    const type = byResource(rest[0]!, group);
+    const type = lookup(rest[0]!);
     if (!type) return undefined;
     if (type.namespaced) {
       if (rest.length !== 1) return undefined;

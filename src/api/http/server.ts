@@ -25,6 +25,8 @@ import { registerAuthReviews } from '../handlers/auth-reviews.js';
 import { handleProxyRequest } from '../handlers/proxy.js';
 import { handleUpgrade, type UpgradeExecProtocol } from '../streaming/upgrade.js';
 import { spdyExecProtocol } from '../streaming/exec-spdy.js';
+import { handleMetricsRequest, METRICS_GROUP_VERSION } from '../handlers/metrics.js';
+import type { MetricsReader } from '../../metrics/types.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -49,6 +51,8 @@ export interface ApiServerOptions {
   serviceAccountAdmission?: boolean;
   /** where pods/proxy and services/proxy reach pods; absent -> those answer 503 */
   podNetwork?: PodNetwork;
+  /** metrics-server's storage: metrics.k8s.io is served (and discovered) only with it */
+  metrics?: MetricsReader;
 }
 
 export interface ApiServer {
@@ -80,6 +84,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     tokens,
     serviceAccountAdmission: opts.serviceAccountAdmission ?? false,
     podNetwork: opts.podNetwork,
+    metrics: opts.metrics,
     now: () => new Date(),
     onClose(fn) {
       closeHooks.add(fn);
@@ -89,7 +94,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   let port = 0;
 
   const routes = new Router();
-  registerDiscovery(routes, { version: opts.version ?? DEFAULT_VERSION, port: () => port });
+  registerDiscovery(routes, { version: opts.version ?? DEFAULT_VERSION, port: () => port, extraGroupVersions: opts.metrics ? [METRICS_GROUP_VERSION] : [] });
   registerAuthReviews(routes);
   opts.extraRoutes?.(routes);
   // Authentication, then the fixed routes, then the resources; any failure becomes a Status.
@@ -102,6 +107,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       const route = routes.match(req);
       if (route) return await route(req, res);
       if (await handleProxyRequest(ctx, req, res)) return;
+      if (await handleMetricsRequest(ctx, req, res)) return;
       if (await handleResourceRequest(ctx, req, res)) return;
       if (await handleEndpointSliceRequest(ctx, req, res)) return;
       if (!handleEmptyList(ctx, req, res)) throw pathNotFound();

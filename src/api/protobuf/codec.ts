@@ -32,7 +32,11 @@ const MESSAGES: Record<string, Record<string, string>> = {
   ]),
   'apps/v1': Object.fromEntries(['Deployment', 'ReplicaSet', 'DaemonSet', 'ControllerRevision', 'StatefulSet'].flatMap((k) => [[k, APPS + k], [`${k}List`, `${APPS}${k}List`]])),
   'batch/v1': Object.fromEntries(['Job', 'CronJob'].flatMap((k) => [[k, `k8s.io.api.batch.v1.${k}`], [`${k}List`, `k8s.io.api.batch.v1.${k}List`]])),
-  'autoscaling/v1': { Scale: 'k8s.io.api.autoscaling.v1.Scale' },
+  'autoscaling/v1': {
+    Scale: 'k8s.io.api.autoscaling.v1.Scale',
+    HorizontalPodAutoscaler: 'k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler', HorizontalPodAutoscalerList: 'k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerList',
+  },
+  'autoscaling/v2': { HorizontalPodAutoscaler: 'k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler', HorizontalPodAutoscalerList: 'k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerList' },
   'discovery.k8s.io/v1': { EndpointSlice: 'k8s.io.api.discovery.v1.EndpointSlice', EndpointSliceList: 'k8s.io.api.discovery.v1.EndpointSliceList' },
   // kubectl create token, auth whoami, auth can-i, drain: the bodies of those APIs, for whoever serves them
   'authentication.k8s.io/v1': { TokenRequest: 'k8s.io.api.authentication.v1.TokenRequest', SelfSubjectReview: 'k8s.io.api.authentication.v1.SelfSubjectReview' },
@@ -98,6 +102,8 @@ const ZERO_MEANS_SOMETHING = new Set([
   'DaemonSetSpec.revisionHistoryLimit', 'DaemonSetStatus.collisionCount',
   'StatefulSetSpec.replicas', 'StatefulSetSpec.revisionHistoryLimit', 'RollingUpdateStatefulSetStrategy.partition', 'StatefulSetOrdinals.start',
   'StatefulSetStatus.collisionCount', 'StorageClass.allowVolumeExpansion',
+  'HPAScalingRules.stabilizationWindowSeconds', 'HorizontalPodAutoscalerSpec.minReplicas', 'MetricTarget.averageUtilization',
+  'HorizontalPodAutoscalerSpec.targetCPUUtilizationPercentage',
 ]);
 
 /** IntOrString fields that are not pointers: the zero value (0) is "unset" (the apiserver defaults it). */

@@ -24,6 +24,7 @@ const FILES = [
   'k8s.io/api/apps/v1/generated.proto',
   'k8s.io/api/batch/v1/generated.proto',
   'k8s.io/api/autoscaling/v1/generated.proto',
+  'k8s.io/api/autoscaling/v2/generated.proto',
   'k8s.io/api/discovery/v1/generated.proto',
   'k8s.io/api/authentication/v1/generated.proto',
   'k8s.io/api/authorization/v1/generated.proto',
@@ -43,6 +44,8 @@ const ROOTS = [
   ...['Job', 'CronJob'].flatMap((k) => [k, `${k}List`]).map((k) => `k8s.io.api.batch.v1.${k}`),
   'k8s.io.api.storage.v1.StorageClass', 'k8s.io.api.storage.v1.StorageClassList',
   'k8s.io.api.autoscaling.v1.Scale',
+  // HorizontalPodAutoscaler: v2 is served, v1 is what kubectl autoscale (1.20 and 1.32) sends
+  ...['HorizontalPodAutoscaler', 'HorizontalPodAutoscalerList'].flatMap((k) => [`k8s.io.api.autoscaling.v1.${k}`, `k8s.io.api.autoscaling.v2.${k}`]),
   'k8s.io.api.discovery.v1.EndpointSlice', 'k8s.io.api.discovery.v1.EndpointSliceList',
   'k8s.io.api.authentication.v1.TokenRequest', 'k8s.io.api.authentication.v1.SelfSubjectReview',
   'k8s.io.api.authorization.v1.SelfSubjectAccessReview', 'k8s.io.api.authorization.v1.SelfSubjectRulesReview',

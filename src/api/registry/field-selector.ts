@@ -36,6 +36,7 @@ const FIELDS: Record<Kind, string[]> = {
   StorageClass: COMMON,
   StatefulSet: COMMON,
   ControllerRevision: COMMON,
+  HorizontalPodAutoscaler: COMMON,
 };
 
 /** Parses "a=b,c!=d" with the apiserver's escapes (\, \= \\). Throws 400 on syntax or unknown fields. */

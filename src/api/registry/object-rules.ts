@@ -3,6 +3,7 @@
 // from the stored object, admission (validation + defaults + legacy conversion) runs on every write,
 // and some fields are immutable once set (a Deployment's selector, most of a Pod's spec).
 import { randomUUID } from 'node:crypto';
+import { storedType } from './versions.js';
 import { podQOSClass } from '../../kube/resources.js';
 import type { ConfigMap, PersistentVolumeClaim, Pod, StatefulSet, StorageClass } from '../../kube/types.js';
 import { canonicalJson } from '../../kube/canonical-json.js';
@@ -37,7 +38,7 @@ function fitToUrl(t: ResourceType, urlNamespace: string | undefined, body: Recor
   if (obj.kind !== t.kind) {
     throw new StatusError(400, 'BadRequest', `the kind in the request body (${String(obj.kind)}) does not match the resource in the URL (${t.resource}, kind ${t.kind})`);
   }
-  if (obj.apiVersion === undefined || obj.apiVersion === '') obj.apiVersion = apiVersionOf(t);
+  if (obj.apiVersion === undefined || obj.apiVersion === '') obj.apiVersion = apiVersionOf(storedType(t));
   if (typeof obj.apiVersion !== 'string') throw new StatusError(400, 'BadRequest', 'apiVersion must be a string');
   if (obj.metadata === undefined) obj.metadata = {};
   if (obj.metadata === null || typeof obj.metadata !== 'object' || Array.isArray(obj.metadata)) {
@@ -70,7 +71,7 @@ async function runAdmission(ctx: ApiContext, t: ResourceType, obj: KubeObject): 
   const result = admit(obj, { allowPrivileged: ctx.allowPrivileged });
   const out = result.object;
   // Legacy apiVersions are converted by admission; whatever is left must be the URL's group/version.
-  if (out.apiVersion !== apiVersionOf(t)) {
+  if (out.apiVersion !== apiVersionOf(storedType(t))) {
     throw new StatusError(400, 'BadRequest', `the API version in the data (${String(out.apiVersion)}) does not match the expected API version (${apiVersionOf(t)})`);
   }
   out.kind = t.kind;
@@ -84,6 +85,7 @@ function initialStatus(t: ResourceType, obj: KubeObject): unknown {
     case 'Namespace': return { phase: 'Active' };
     case 'Service': return { loadBalancer: {} };
     case 'Deployment': case 'ReplicaSet': case 'Job': case 'CronJob': case 'DaemonSet': return {};
+    case 'HorizontalPodAutoscaler': return { desiredReplicas: 0 };
     default: return undefined;
   }
 }

@@ -19,7 +19,7 @@ export interface GetOptions {
 
 export function registerGet(program: Command): void {
   program.command('get')
-    .description('list objects as kubectl does: pods|po, deployments|deploy, replicasets|rs, statefulsets|sts, daemonsets|ds, services|svc, endpoints|ep, events|ev, configmaps|cm, secrets, serviceaccounts|sa, namespaces|ns, nodes|no, jobs, cronjobs|cj, persistentvolumeclaims|pvc, persistentvolumes|pv, storageclasses|sc, controllerrevisions, all')
+    .description('list objects as kubectl does: pods|po, deployments|deploy, replicasets|rs, statefulsets|sts, daemonsets|ds, services|svc, endpoints|ep, events|ev, configmaps|cm, secrets, serviceaccounts|sa, namespaces|ns, nodes|no, jobs, cronjobs|cj, persistentvolumeclaims|pvc, persistentvolumes|pv, storageclasses|sc, controllerrevisions, horizontalpodautoscalers|hpa, all')
     .argument('<type>', 'resource type(s), comma-separated, or type/name')
     .argument('[names...]', 'object names')
     .option('-o, --output <format>', 'wide | json | yaml | name')

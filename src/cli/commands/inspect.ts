@@ -8,6 +8,8 @@ import type {
 import { describePersistentVolume, describePersistentVolumeClaim, describeStatefulSet, describeStorageClass } from '../../printers/describe-storage.js';
 import { describeDeployment, describePod, describeReplicaSet, describeService } from '../../printers/describe.js';
 import { describeCronJob, describeDaemonSet, describeJob } from '../../printers/describe-workloads.js';
+import { describeHorizontalPodAutoscaler } from '../../printers/hpa.js';
+import type { HorizontalPodAutoscaler } from '../../kube/types.js';
 import { describeConfigMap, describeNamespace, describeSecret } from '../../printers/describe-config.js';
 import type { ApiClient } from '../../client/api-client.js';
 import { openLogs } from '../../client/logs.js';
@@ -163,7 +165,11 @@ async function describeOne(client: ApiClient, kind: string, namespace: string, n
       const events = await client.list<Event>('Event', { all: true, fieldSelector: `involvedObject.kind=StorageClass,involvedObject.name=${name}` });
       return describeStorageClass(sc, sortEvents(events.items), now);
     }
+    case 'HorizontalPodAutoscaler': {
+      const hpa = await client.get<HorizontalPodAutoscaler>('HorizontalPodAutoscaler', namespace, name);
+      return describeHorizontalPodAutoscaler(hpa, await eventsFor(client, hpa, { withKind: true }), now).replace(/\n$/, '');
+    }
     default:
-      throw new CliError(`describe supports pods, deployments, replicasets, statefulsets, daemonsets, services, configmaps, secrets, namespaces, nodes, jobs, cronjobs, persistentvolumeclaims, persistentvolumes and storageclasses, not ${kind}`);
+      throw new CliError(`describe supports pods, deployments, replicasets, statefulsets, daemonsets, services, configmaps, secrets, namespaces, nodes, jobs, cronjobs, persistentvolumeclaims, persistentvolumes, storageclasses and horizontalpodautoscalers, not ${kind}`);
   }
 }

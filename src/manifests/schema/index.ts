@@ -23,6 +23,17 @@ const EXTRA_TYPES: Record<string, string> = {
   Node: 'apiVersion:string kind:string metadata:ObjectMeta spec:NodeSpec status:any',
   NodeSpec: 'configSource:any externalID:string podCIDR:string podCIDRs:[]string providerID:string taints:[]Taint unschedulable:boolean',
   Taint: 'effect:string key:string timeAdded:time value:string',
+  // HorizontalPodAutoscaler (autoscaling/v2), by hand; the metric sources mini-kube refuses (object, pods,
+  // external, containerResource) are read as any shape and refused by validation, naming the field.
+  HorizontalPodAutoscaler: 'apiVersion:string kind:string metadata:ObjectMeta spec:HorizontalPodAutoscalerSpec status:any',
+  HorizontalPodAutoscalerSpec: 'behavior:HorizontalPodAutoscalerBehavior maxReplicas:integer metrics:[]MetricSpec minReplicas:integer scaleTargetRef:CrossVersionObjectReference',
+  CrossVersionObjectReference: 'apiVersion:string kind:string name:string',
+  MetricSpec: 'containerResource:any external:any object:any pods:any resource:ResourceMetricSource type:string',
+  ResourceMetricSource: 'name:string target:MetricTarget',
+  MetricTarget: 'averageUtilization:integer averageValue:quantity type:string value:quantity',
+  HorizontalPodAutoscalerBehavior: 'scaleDown:HPAScalingRules scaleUp:HPAScalingRules',
+  HPAScalingRules: 'policies:[]HPAScalingPolicy selectPolicy:string stabilizationWindowSeconds:integer',
+  HPAScalingPolicy: 'periodSeconds:integer type:string value:integer',
 };
 
 export function parseTypeToken(token: string): FieldType {

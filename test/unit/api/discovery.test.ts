@@ -5,6 +5,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { registerDiscovery } from '../../../src/api/handlers/discovery.js';
 import { Router } from '../../../src/api/http/router.js';
+import { servedGroups } from '../../../src/kube/kinds.js';
+
+/** the kinds table's groups (apps first), then the fixed ones, the extra ones, the legacy one */
+const ORDER = [...servedGroups().map((g) => g.group), 'discovery.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'metrics.k8s.io', 'extensions'];
 
 const AGGREGATED = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
@@ -26,7 +30,12 @@ describe('discovery', () => {
 
   it('lists a group served at two versions once, its first version preferred, after the auth groups', () => {
     const groups = get(router, '/apis').groups as any[];
-    expect(groups.map((g) => g.name)).toEqual(['apps', 'discovery.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'metrics.k8s.io', 'extensions']);
+    expect(groups.map((g) => g.name)).toEqual(ORDER);
+    expect(ORDER.slice(0, 4)).toEqual(['apps', 'batch', 'storage.k8s.io', 'autoscaling']);
+    // a kind of the table served at a second version too (HorizontalPodAutoscaler: v2, and v1 by conversion)
+    const autoscaling = groups.find((g) => g.name === 'autoscaling');
+    expect(autoscaling.versions.map((v: any) => v.version)).toEqual(['v2', 'v1']);
+    expect(get(router, '/apis/autoscaling/v1').resources.map((r: any) => r.name)).toContain('horizontalpodautoscalers');
     const m = groups.find((g) => g.name === 'metrics.k8s.io');
     expect(m.versions.map((v: any) => v.version)).toEqual(['v1beta1', 'v1alpha1']);
     expect(m.preferredVersion.version).toBe('v1beta1');
@@ -36,7 +45,7 @@ describe('discovery', () => {
 
   it('gives the aggregated form one item per group with its versions in the same order', () => {
     const items = get(router, '/apis', `${AGGREGATED},application/json`).items as any[];
-    expect(items.map((i) => i.metadata.name)).toEqual(['apps', 'discovery.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'metrics.k8s.io', 'extensions']);
+    expect(items.map((i) => i.metadata.name)).toEqual(ORDER);
     const m = items.find((i) => i.metadata.name === 'metrics.k8s.io');
     expect(m.versions.map((v: any) => v.version)).toEqual(['v1beta1', 'v1alpha1']);
     expect(m.versions[0].resources[0]).toMatchObject({ resource: 'pods', responseKind: { group: '', version: '', kind: 'PodMetrics' }, scope: 'Namespaced', verbs: ['get', 'list'] });
