@@ -5,6 +5,7 @@
 // change a field another manager owns (unless forced, which takes the field), and removes the fields it
 // no longer applies when no other manager owns them.
 import { StatusError } from '../../kube/errors.js';
+import { canonicalJson } from '../../kube/canonical-json.js';
 import { FieldSet, fromFieldsV1, pathString, toFieldsV1, type Path } from './fieldpath.js';
 import { rootType, isObject, type TypeNode } from './schema.js';
 import { compare, merge, removeItems, toFieldSet } from './typed.js';
@@ -165,8 +166,33 @@ export function recordUpdate(req: UpdateRequest): void {
   for (const m of managers) {
     m.set = m === mine ? m.set.union(changed).difference(c.removed) : m.set.difference(c.modified).difference(c.removed);
   }
-  if (mine && !(changed.empty() && c.removed.empty())) mine.time = timestamp(req.now);
-  setManagedFields(next, encode(managers));
+  const unchanged = changed.empty() && c.removed.empty();
+  if (mine && !unchanged) mine.time = timestamp(req.now);
+  // A write that changes nothing leaves managedFields as they were, byte for byte: the store then sees
+  // no change either (kubectl's "patched (no change)").
+  finishManagedFields(next, live, encode(managers), unchanged);
+}
+
+/**
+ * Sets `next`'s managedFields to `entries`; when they are the stored ones (or nothing changed), the
+ * stored array itself, and metadata's keys in the stored order: an unchanged object then serializes the
+ * same, and the store sees no change (kubectl's "(no change)", no new resourceVersion).
+ */
+export function finishManagedFields(next: Obj, live: Obj | undefined, entries: ManagedFieldsEntry[], unchanged = false): void {
+  const stored = (live?.['metadata'] as { managedFields?: ManagedFieldsEntry[] } | undefined)?.managedFields;
+  setManagedFields(next, stored && (unchanged || canonicalJson(entries) === canonicalJson(stored)) ? structuredClone(stored) : entries);
+  if (live) keepKeyOrder(next, live);
+}
+
+/** metadata's keys in the stored object's order, so that an unchanged object serializes the same. */
+function keepKeyOrder(next: Obj, live: Obj): void {
+  const meta = next['metadata'];
+  const liveMeta = live['metadata'];
+  if (!isObject(meta) || !isObject(liveMeta)) return;
+  const ordered: Obj = {};
+  for (const k of Object.keys(liveMeta)) if (k in meta) ordered[k] = meta[k];
+  for (const k of Object.keys(meta)) if (!(k in ordered)) ordered[k] = meta[k];
+  next['metadata'] = ordered;
 }
 
 export interface ApplyRequest {

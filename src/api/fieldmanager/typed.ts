@@ -96,7 +96,7 @@ function compareLeaf(lhs: unknown, rhs: unknown, path: Path, c: Comparison): voi
   if (!path.length) return;
   if (lhs === undefined) c.added.insert(path);
   else if (rhs === undefined) c.removed.insert(path);
-  else if (canonicalJson(lhs) !== canonicalJson(rhs)) c.modified.insert(path);
+  else if (lhs !== rhs && (typeof lhs !== 'object' || typeof rhs !== 'object' || canonicalJson(lhs) !== canonicalJson(rhs))) c.modified.insert(path);
 }
 
 function itemsByElement(t: TypeNode, items: unknown[]): Map<PathElement, unknown> {

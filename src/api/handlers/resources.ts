@@ -26,7 +26,7 @@ import { includeObjectParam, renderTable } from './tables.js';
 import { serveWatch } from './watch.js';
 import { serveTokenRequest } from './token-request.js';
 import { checkNodeWrite } from '../registry/node-rules.js';
-import { apply as serverSideApply, applyNew, managerOf, recordUpdate, setManagedFields } from '../fieldmanager/field-manager.js';
+import { apply as serverSideApply, applyNew, finishManagedFields, managerOf, recordUpdate, setManagedFields } from '../fieldmanager/field-manager.js';
 import { toServed, toStored } from '../registry/versions.js';
 
 /** Serves the request if its path names a resource; false means "not ours" (the caller answers 404). */
@@ -259,7 +259,7 @@ async function patch(
     // object only guards against a write that slipped in while admission ran (then: patch again).
     const explicitRv = (patched['metadata'] as { resourceVersion?: string } | undefined)?.resourceVersion !== current.metadata.resourceVersion;
     const admitted = await prepareUpdate(ctx, t, namespace, name, patched, current, subresource);
-    if (applied) setManagedFields(admitted.object, applied.managedFields);
+    if (applied) finishManagedFields(admitted.object, current, applied.managedFields);
     else recordUpdate({ live: current, next: admitted.object, manager, subresource, now: ctx.now() });
     if (!explicitRv && admitted.object.metadata) admitted.object.metadata.resourceVersion = current.metadata.resourceVersion;
     try {
