@@ -46,6 +46,11 @@ export interface ControlPlaneOptions {
   dashboard?: DashboardAddon;
   /** the kubelet's clusterDNS: the pods' nameserver under dnsPolicy ClusterFirst (none: they use Default) */
   clusterDNS?: string[];
+  /**
+   * flush every store write to the disk (default true). Library test clusters turn it off: a write still
+   * survives the process being killed (written and renamed), only not a power cut (decision 185).
+   */
+  fsync?: boolean;
 }
 
 /** A running dashboard: where it listens and a fresh one-time login link. */
@@ -103,7 +108,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const runtime = opts.runtime ?? new DockerRuntime({ allowPrivileged, podFilesRoot: podsDir });
     runtime.allowPodFiles?.(podsDir);
     const publishPorts = opts.publishPorts ?? config.publishPorts ?? false;
-    const store = new Store(paths.store);
+    const store = new Store(paths.store, { fsync: opts.fsync ?? true });
     store.setWriteGuard(podSecurityGate({ allowPrivileged }));
     ensureDefaultNamespace(store);
     let dashboard: Dashboard | undefined;

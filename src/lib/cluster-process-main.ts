@@ -49,6 +49,7 @@ async function start(req: StartRequest): Promise<void> {
       log: o.log ? (line) => send({ type: 'log', line }) : undefined,
       clusterDNS: o.clusterDNS,
       publishState: o.publishState,
+      fsync: o.fsync,
       dashboard: dashboardAddon,
     });
   } catch (err) {

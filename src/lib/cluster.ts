@@ -132,6 +132,9 @@ export class Cluster implements AsyncDisposable {
       clusterDNS: opts.clusterDNS,
       // A home the caller chose is one the CLI may be pointed at (MINI_KUBE_HOME): let it find us.
       publishState: !ownsHome,
+      // a test cluster's objects need to survive its process (they do: written and renamed), not a
+      // power cut: no fsync per write (decision 185)
+      fsync: false,
     };
     let backend: Backend;
     try {
@@ -364,7 +367,7 @@ export class Cluster implements AsyncDisposable {
 }
 
 /** The control plane on the caller's event loop (`inProcess: true`), loaded only then. */
-async function startInProcess(home: string, o: { publishPorts: boolean; allowPrivileged?: boolean; clusterDNS?: string[]; publishState: boolean; log?: (line: string) => void }): Promise<Backend> {
+async function startInProcess(home: string, o: { publishPorts: boolean; allowPrivileged?: boolean; clusterDNS?: string[]; publishState: boolean; fsync: boolean; log?: (line: string) => void }): Promise<Backend> {
   const [{ startControlPlane }, { dashboardAddon }, { networkName, SHARED_NETWORK_LABELS }, { createDockerClient }, { reapAbandoned, removeClusterResources }] = await Promise.all([
     import('../control-plane/control-plane.js'), import('../dashboard/addon.js'), import('../runtime/network.js'),
     import('../runtime/docker-client.js'), import('./reaper.js'),
