@@ -52,6 +52,11 @@ export interface ControlPlaneOptions {
   /** metrics-server's --metric-resolution and the HPA controller's --horizontal-pod-autoscaler-sync-period (ms; tests shorten them) */
   metricsResolutionMs?: number;
   hpaSyncPeriodMs?: number;
+  /**
+   * flush every store write to the disk (default true). Library test clusters turn it off: a write still
+   * survives the process being killed (written and renamed), only not a power cut (decision 185).
+   */
+  fsync?: boolean;
 }
 
 /** A running dashboard: where it listens and a fresh one-time login link. */
@@ -111,7 +116,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const runtime = opts.runtime ?? new DockerRuntime({ allowPrivileged, podFilesRoot: podsDir });
     runtime.allowPodFiles?.(podsDir);
     const publishPorts = opts.publishPorts ?? config.publishPorts ?? false;
-    const store = new Store(paths.store);
+    const store = new Store(paths.store, { fsync: opts.fsync ?? true });
     store.setWriteGuard(podSecurityGate({ allowPrivileged }));
     ensureDefaultNamespace(store);
     ensureDefaultStorageClass(store);

@@ -51,6 +51,7 @@ async function start(req: StartRequest): Promise<void> {
       metricsResolutionMs: o.metricsResolutionMs,
       hpaSyncPeriodMs: o.hpaSyncPeriodMs,
       publishState: o.publishState,
+      fsync: o.fsync,
       dashboard: dashboardAddon,
     });
   } catch (err) {

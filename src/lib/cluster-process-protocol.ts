@@ -6,7 +6,7 @@ export interface StartRequest {
   /** the library made the home: the child deletes it when the parent is gone */
   ownsHome: boolean;
   clusterId: string;
-  options: { publishPorts: boolean; allowPrivileged?: boolean; clusterDNS?: string[]; metricsResolutionMs?: number; hpaSyncPeriodMs?: number; publishState: boolean; log: boolean };
+  options: { publishPorts: boolean; allowPrivileged?: boolean; clusterDNS?: string[]; metricsResolutionMs?: number; hpaSyncPeriodMs?: number; publishState: boolean; log: boolean; fsync: boolean };
 }
 
 export type ParentMessage =

@@ -149,6 +149,9 @@ export class Cluster implements AsyncDisposable {
       hpaSyncPeriodMs: opts.hpaSyncPeriodMs,
       // A home the caller chose is one the CLI may be pointed at (MINI_KUBE_HOME): let it find us.
       publishState: !ownsHome,
+      // a test cluster's objects need to survive its process (they do: written and renamed), not a
+      // power cut: no fsync per write (decision 185)
+      fsync: false,
     };
     let backend: Backend;
     try {
@@ -382,7 +385,7 @@ export class Cluster implements AsyncDisposable {
 
 /** The control plane on the caller's event loop (`inProcess: true`), loaded only then. */
 async function startInProcess(home: string, o: {
-  publishPorts: boolean; allowPrivileged?: boolean; clusterDNS?: string[]; metricsResolutionMs?: number; hpaSyncPeriodMs?: number; publishState: boolean; ownsHome: boolean;
+  publishPorts: boolean; allowPrivileged?: boolean; clusterDNS?: string[]; metricsResolutionMs?: number; hpaSyncPeriodMs?: number; publishState: boolean; fsync: boolean; ownsHome: boolean;
   log?: (line: string) => void;
 }): Promise<Backend> {
   const [{ startControlPlane }, { dashboardAddon }, { networkName, SHARED_NETWORK_LABELS }, { createDockerClient }, { reapAbandoned, removeClusterResources }] = await Promise.all([

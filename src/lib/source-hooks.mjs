@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const TRANSPILE_KEY = 'esnext-es2022-interop-1';
 let cacheDir;
 let ts;
 
@@ -30,7 +31,8 @@ export async function load(url, context, next) {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return next(url, context);
   const file = fileURLToPath(url);
   const source = readFileSync(file, 'utf8');
-  const key = createHash('sha1').update(file).update('\0').update(source).digest('hex');
+  // the key names this transpiler's settings (TRANSPILE_KEY) too: a change to them must not reuse old output
+  const key = createHash('sha1').update(TRANSPILE_KEY).update(file).update('\0').update(source).digest('hex');
   const cached = cacheDir && path.join(cacheDir, `${key}.js`);
   if (cached && existsSync(cached)) return { format: 'module', source: readFileSync(cached, 'utf8'), shortCircuit: true };
   ts ??= createRequire(import.meta.url)('typescript');
