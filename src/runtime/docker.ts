@@ -356,8 +356,8 @@ export class DockerRuntime implements Runtime {
         seen = Buffer.concat([seen, chunk]).subarray(-64 * 1024);
         if (seen.includes(line)) finish();
       });
-      // The stream ended first: the container exited, or the engine closed the attach (seen on a loaded
-      // machine). Its log has the line whenever it printed it: asked until then, or until it stopped.
+      // The stream ended first: the container exited, or the engine closed the attach early. Its log has
+      // the line whenever it printed it: asked until then, or until it stopped.
       let ending = false;
       const ended = (): void => {
         if (ending || settled) return;
