@@ -745,7 +745,10 @@ export class Kubelet {
   private async removeExtraInstances(byName: Map<string, ContainerInfo[]>, pod: Stored<Pod>): Promise<void> {
     const names = new Set([...pod.spec?.containers ?? [], ...pod.spec?.initContainers ?? [], ...ephemeralContainersOf(pod)].map((c) => c.name));
     for (const [name, list] of byName) {
-      const extra = names.has(name) ? list.slice(2) : list;
+      // The newest sandbox is never extra: in this listing it may be one just created and not yet running
+      // (its start is awaited after the listing), which a removal here would kill under its containers.
+      // Dead sandboxes are sandbox-actions.ts's to remove.
+      const extra = name === SANDBOX_KEY ? list.slice(1) : names.has(name) ? list.slice(2) : list;
       for (const c of extra) {
         if (c.running) continue;
         await this.runtime.removeContainer(c.id).catch(() => {});

@@ -345,7 +345,10 @@ export class DockerRuntime implements Runtime {
     let seen = Buffer.alloc(0);
     const printed = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => finish(new Error(`container ${id.slice(0, 12)} did not print "${line}" within ${timeoutMs} ms`)), timeoutMs);
+      let settled = false;
       const finish = (err?: Error): void => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         raw.destroy();
         if (err) reject(err); else resolve();
@@ -354,7 +357,25 @@ export class DockerRuntime implements Runtime {
         seen = Buffer.concat([seen, chunk]).subarray(-64 * 1024);
         if (seen.includes(line)) finish();
       });
-      const ended = (): void => finish(new Error(`container ${id.slice(0, 12)} exited before it printed "${line}": ${outputText(seen) || 'no output'}`));
+      // The stream ended first: the container exited, or the engine closed the attach early. Its log has
+      // the line whenever it printed it: asked until then, or until it stopped.
+      let ending = false;
+      const ended = (): void => {
+        if (ending || settled) return;
+        ending = true;
+        void (async () => {
+          for (;;) {
+            const [logged, running] = await Promise.all([
+              container.logs({ stdout: true, stderr: true, follow: false, tail: 50 } as Docker.ContainerLogsOptions & { follow: false }).then((b) => Buffer.from(b as unknown as Buffer), () => Buffer.alloc(0)),
+              container.inspect().then((i) => i.State?.Running === true, () => false),
+            ]);
+            if (settled) return;
+            if (logged.includes(line)) { finish(); return; }
+            if (!running) { finish(new Error(`container ${id.slice(0, 12)} exited before it printed "${line}": ${outputText(logged) || outputText(seen) || 'no output'}`)); return; }
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        })();
+      };
       raw.once('end', ended);
       raw.once('close', ended);
     });
