@@ -57,6 +57,14 @@ describe('the workload fields list', () => {
     expect(refusal(job(spec))).toContain(message);
   });
 
+  it('a DaemonSet template\'s nodeSelector is admitted without the pods\' "not evaluated" warning', () => {
+    const ds: KubeObject = {
+      apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'd' },
+      spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { nodeSelector: { disk: 'ssd' }, containers: [{ name: 'c', image: 'x:1' }] } } },
+    };
+    expect(admit(ds, { allowPrivileged: false }).warnings ?? []).toEqual([]);
+  });
+
   it('validates as the apiserver: restartPolicy, Indexed completions, the pod failure policy, a generated selector', () => {
     expect(refusal(job({ template: { spec: { restartPolicy: 'Always', containers: [{ name: 'c', image: 'x' }] } } })))
       .toContain('spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"');
