@@ -65,6 +65,16 @@ describe('the workload fields list', () => {
     expect(admit(ds, { allowPrivileged: false }).warnings ?? []).toEqual([]);
   });
 
+  it('pod templates of every workload kind go through the security gate', () => {
+    const privileged = { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x:1', securityContext: { privileged: true } }] };
+    const cj: KubeObject = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { schedule: '@daily', jobTemplate: { spec: { template: { spec: privileged } } } } };
+    expect(refusal(cj)).toContain('spec.jobTemplate.spec.template.spec.containers[0].securityContext.privileged');
+    expect(refusal(job({ template: { spec: privileged } }))).toContain('spec.template.spec.containers[0].securityContext.privileged');
+    const ds: KubeObject = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'd' },
+      spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { ...privileged, restartPolicy: 'Always', hostNetwork: true } } } };
+    expect(refusal(ds)).toContain('spec.template.spec.hostNetwork');
+  });
+
   it('validates as the apiserver: restartPolicy, Indexed completions, the pod failure policy, a generated selector', () => {
     expect(refusal(job({ template: { spec: { restartPolicy: 'Always', containers: [{ name: 'c', image: 'x' }] } } })))
       .toContain('spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"');
