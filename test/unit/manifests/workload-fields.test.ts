@@ -65,6 +65,15 @@ describe('the workload fields list', () => {
     expect(admit(ds, { allowPrivileged: false }).warnings ?? []).toEqual([]);
   });
 
+  it('manualSelector: true keeps the user\'s selector and labels; without it a selector must be the generated one', () => {
+    const own = { selector: { matchLabels: { app: 'mine' } }, template: { metadata: { labels: { app: 'mine' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] } } };
+    const manual = admit(job({ ...own, manualSelector: true }), { allowPrivileged: false }).object as { spec: { selector: unknown; template: { metadata: { labels: unknown } } } };
+    expect(manual.spec.selector).toEqual({ matchLabels: { app: 'mine' } });
+    expect(manual.spec.template.metadata.labels).toEqual({ app: 'mine' });
+    expect(refusal(job(own))).toContain('spec.selector: Invalid value');
+    expect(refusal(job(own))).toContain('`selector` not auto-generated');
+  });
+
   it('pod templates of every workload kind go through the security gate', () => {
     const privileged = { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x:1', securityContext: { privileged: true } }] };
     const cj: KubeObject = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { schedule: '@daily', jobTemplate: { spec: { template: { spec: privileged } } } } };
