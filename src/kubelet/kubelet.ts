@@ -319,9 +319,12 @@ export class Kubelet {
     // PersistentVolumes (no pod label) stay: their data outlives the control plane (`down --purge` removes them)
     await this.runtime.removeVolumes({ [LABEL_CLUSTER]: this.opts.clusterId }, LABEL_POD_UID).catch((err: Error) => this.log(err.message));
     for (const uid of this.volumes.podUids()) this.volumes.cleanup(uid);
-    // Pods come back from scratch on the next `up`: their containers are gone on purpose.
+    // Pods come back from scratch on the next `up`: their containers are gone on purpose. A pod that
+    // finished (Succeeded/Failed) stays finished: a terminal phase is never left, so a Job's work is not
+    // done twice.
     for (const pod of this.store.list<Pod>('Pod')) {
       this.observed.delete(pod.metadata.uid);
+      if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
       this.store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
         // ephemeral containers that ran are not run again (kubectl debug's containers end with the pod's)
         p.status = { phase: 'Pending', startTime: p.status?.startTime, ...keptEphemeralStatuses(p.status?.ephemeralContainerStatuses) };
@@ -513,6 +516,10 @@ export class Kubelet {
     // the stored status is the one it wrote, as shownStatus reads it).
     if (!this.observed.status(uid) && pod.status?.phase === 'Failed' && pod.status.reason === 'Evicted') this.evicted.set(uid, pod.status.message ?? '');
     if (this.evicted.has(uid)) return this.syncEvicted(pod, containers);
+    // A pod this kubelet wrote Succeeded or Failed before a restart of the control plane stays so (pod_workers:
+    // a terminal phase is never left): with its containers gone (`down` removes them) it must not run again,
+    // or a finished Job's work would be done twice. Only when nothing of it runs; otherwise the sync below.
+    if (!this.observed.status(uid) && (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') && !containers.some((c) => c.running)) return;
     const unrunnable = podShapeProblem(pod);
     // no retry timer: only a new spec (which brings a sync of its own) can change this
     if (unrunnable) {

@@ -138,6 +138,11 @@ export class StatusManager {
       status.conditions = [...(status.conditions ?? []).filter((x) => x.type !== 'DisruptionTarget'),
         { type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message: evicted, lastTransitionTime: since }];
     }
+    // A terminal phase is never left (generateAPIPodStatus refuses the "illegal phase transition"): a pod whose
+    // containers are removed after it finished (stopping the control plane removes them) keeps the status it
+    // ended with, so a finished Job's pod is not seen, or run, again.
+    const terminal = (phase: string | undefined) => phase === 'Succeeded' || phase === 'Failed';
+    if (terminal(shown?.phase) && !terminal(status.phase)) return;
     const published = sandbox?.running && Object.keys(sandbox.publishedPorts).length ? JSON.stringify(sandbox.publishedPorts) : undefined;
     // Observed first: a reader woken by the store write below already finds it.
     observed.set(uid, {

@@ -42,7 +42,11 @@ export function unimplementedInPodSpecs(kind: Kind, obj: unknown): Unimplemented
   const out: Unimplemented = { errors: [], warnings: [] };
   for (const i of unimplementedInWorkload(kind, obj)) issue(i, out);
   for (const at of podSpecsOf(kind, obj)) {
-    for (const i of unimplementedFields(at.spec, 'PodSpec', at.path)) issue(i, out);
+    for (const i of unimplementedFields(at.spec, 'PodSpec', at.path)) {
+      // the DaemonSet controller does evaluate its template's nodeSelector against the node labels
+      if (kind === 'DaemonSet' && i.path.toString() === at.path.child('nodeSelector').toString()) continue;
+      issue(i, out);
+    }
     out.errors.push(...unimplementedResources(at.spec, at.path));
     out.errors.push(...unimplementedVolumes(at.spec as PodSpec, at.path));
     out.errors.push(...nodeAffinityOffNode(at.spec as PodSpec, at.path));

@@ -25,9 +25,12 @@ export function validateJob(job: Job): FieldError[] {
   if (!job.spec) return [...errs, requiredField(FieldPath.of('spec'))];
   errs.push(...validateJobSpec(job.spec, FieldPath.of('spec'), job.metadata?.uid !== undefined || job.spec.manualSelector === true));
   if (job.spec.manualSelector !== true && job.metadata?.uid) {
-    // ValidateGeneratedSelector: a user's selector must still select this Job's own pods only
+    // ValidateGeneratedSelector: without manualSelector the selector is exactly the generated one, so a
+    // selector of the user's own is refused ("not auto-generated"), as on Kubernetes
     const uid = job.metadata.uid;
-    if (job.spec.selector?.matchLabels?.[JOB_CONTROLLER_UID_LABEL] !== uid) {
+    const sel = job.spec.selector;
+    const generated = !sel?.matchExpressions?.length && Object.keys(sel?.matchLabels ?? {}).length === 1 && sel?.matchLabels?.[JOB_CONTROLLER_UID_LABEL] === uid;
+    if (!generated) {
       errs.push(invalidField(FieldPath.of('spec', 'selector'), job.spec.selector, '`selector` not auto-generated'));
     }
   }

@@ -66,6 +66,8 @@ function fieldValue(obj: KubeObject, field: string): string {
     const src = (obj as { source?: { component?: string } }).source;
     return src?.component ?? '';
   }
+  // JobToSelectableFields: status.successful is the succeeded count, 0 when none
+  if (field === 'status.successful') return String((obj['status'] as { succeeded?: number } | undefined)?.succeeded ?? 0);
   if (field === 'spec.unschedulable') return String(Boolean((obj['spec'] as { unschedulable?: boolean } | undefined)?.unschedulable)); // unset is "false"
   let cur: unknown = obj;
   for (const part of field.split('.')) {

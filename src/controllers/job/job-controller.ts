@@ -42,12 +42,9 @@ export class JobController {
     const { namespace, name } = splitKey(key);
     const job = this.store.get<Job>('Job', namespace, name);
     if (!job || job.metadata.deletionTimestamp) return undefined;
+    // A finished Job is left alone, its pods too: they were stopped in the round that finished it.
+    if (isJobFinished(job)) return undefined;
     const pods = this.claimPods(job);
-    // A finished Job keeps its status; only pods still running (a race) are stopped.
-    if (isJobFinished(job)) {
-      for (const p of pods) if (!p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') this.deletePod(job, p);
-      return undefined;
-    }
     const now = this.now();
     const d = decideJob(job, pods, now);
     let failure: string | undefined;

@@ -87,6 +87,12 @@ describe('field selectors', () => {
     expect(fieldsMatch(parseFieldSelector('metadata.name=e2', 'Event'), event)).toBe(false);
   });
 
+  it('selects Jobs on status.successful, the succeeded count (0 when none)', () => {
+    const job = { kind: 'Job', metadata: { name: 'j' }, status: { succeeded: 2 } };
+    expect(fieldsMatch(parseFieldSelector('status.successful=2', 'Job'), job)).toBe(true);
+    expect(fieldsMatch(parseFieldSelector('status.successful=0', 'Job'), { ...job, status: {} })).toBe(true);
+  });
+
   it('rejects unsupported fields with 400 like the apiserver', () => {
     expect(codeOf(() => parseFieldSelector('spec.foo=bar', 'Pod'))).toBe(400);
     expect(codeOf(() => parseFieldSelector('nonsense', 'Pod'))).toBe(400);

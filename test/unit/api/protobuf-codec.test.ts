@@ -96,6 +96,29 @@ describe('encode then decode (what a Go client reads back is what mini-kube stor
     expect(decodeObject(bytes)).toEqual(RICH_POD);
   });
 
+  it('a Job, a CronJob and a DaemonSet keep their pointer zeros (backoffLimit: 0, suspend: false, a history limit of 0)', () => {
+    const template = { metadata: { labels: { app: 'x' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x:1' }] } };
+    const job = {
+      apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'default' },
+      spec: { backoffLimit: 0, ttlSecondsAfterFinished: 0, suspend: false, parallelism: 0, completions: 3, completionMode: 'Indexed', manualSelector: false,
+        podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [1, 42] } }] }, template },
+      status: { succeeded: 1, ready: 0, terminating: 0, completedIndexes: '0', startTime: '2026-12-05T04:30:19Z', conditions: [{ type: 'Complete', status: 'True', lastTransitionTime: '2026-12-05T04:30:20Z' }] },
+    };
+    expect(decodeObject(encodeObject(job)!)).toEqual(job);
+    const cj = {
+      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c', namespace: 'default' },
+      spec: { schedule: '*/5 * * * *', timeZone: 'Europe/Paris', suspend: false, successfulJobsHistoryLimit: 0, failedJobsHistoryLimit: 0, startingDeadlineSeconds: 0,
+        concurrencyPolicy: 'Forbid', jobTemplate: { spec: { backoffLimit: 0, template } } },
+    };
+    expect(decodeObject(encodeObject(cj)!)).toEqual(cj);
+    const ds = {
+      apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'd', namespace: 'default' },
+      spec: { selector: { matchLabels: { app: 'x' } }, revisionHistoryLimit: 0, updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%', maxSurge: 0 } },
+        template: { ...template, spec: { containers: [{ name: 'c', image: 'x:1' }] } } },
+    };
+    expect(decodeObject(encodeObject(ds)!)).toEqual(ds);
+  });
+
   it('an Event with MicroTime and a count', () => {
     const ev = { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e', namespace: 'default' }, involvedObject: { kind: 'Pod', name: 'web', namespace: 'default' },
       reason: 'Started', message: 'Started container web', type: 'Normal', count: 3, eventTime: '2026-12-05T04:30:19.123456Z',

@@ -57,6 +57,33 @@ describe('the workload fields list', () => {
     expect(refusal(job(spec))).toContain(message);
   });
 
+  it('a DaemonSet template\'s nodeSelector is admitted without the pods\' "not evaluated" warning', () => {
+    const ds: KubeObject = {
+      apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'd' },
+      spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { nodeSelector: { disk: 'ssd' }, containers: [{ name: 'c', image: 'x:1' }] } } },
+    };
+    expect(admit(ds, { allowPrivileged: false }).warnings ?? []).toEqual([]);
+  });
+
+  it('manualSelector: true keeps the user\'s selector and labels; without it a selector must be the generated one', () => {
+    const own = { selector: { matchLabels: { app: 'mine' } }, template: { metadata: { labels: { app: 'mine' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x' }] } } };
+    const manual = admit(job({ ...own, manualSelector: true }), { allowPrivileged: false }).object as { spec: { selector: unknown; template: { metadata: { labels: unknown } } } };
+    expect(manual.spec.selector).toEqual({ matchLabels: { app: 'mine' } });
+    expect(manual.spec.template.metadata.labels).toEqual({ app: 'mine' });
+    expect(refusal(job(own))).toContain('spec.selector: Invalid value');
+    expect(refusal(job(own))).toContain('`selector` not auto-generated');
+  });
+
+  it('pod templates of every workload kind go through the security gate', () => {
+    const privileged = { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x:1', securityContext: { privileged: true } }] };
+    const cj: KubeObject = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { schedule: '@daily', jobTemplate: { spec: { template: { spec: privileged } } } } };
+    expect(refusal(cj)).toContain('spec.jobTemplate.spec.template.spec.containers[0].securityContext.privileged');
+    expect(refusal(job({ template: { spec: privileged } }))).toContain('spec.template.spec.containers[0].securityContext.privileged');
+    const ds: KubeObject = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'd' },
+      spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { ...privileged, restartPolicy: 'Always', hostNetwork: true } } } };
+    expect(refusal(ds)).toContain('spec.template.spec.hostNetwork');
+  });
+
   it('validates as the apiserver: restartPolicy, Indexed completions, the pod failure policy, a generated selector', () => {
     expect(refusal(job({ template: { spec: { restartPolicy: 'Always', containers: [{ name: 'c', image: 'x' }] } } })))
       .toContain('spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"');
