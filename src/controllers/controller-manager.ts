@@ -9,12 +9,17 @@ import { ReplicaSetController } from './replicaset/replicaset-controller.js';
 import { ServiceAccountsController } from './serviceaccount/serviceaccounts-controller.js';
 import { RootCACertPublisher } from './rootcacert/root-ca-cert-publisher.js';
 import type { Pod } from '../kube/types.js';
+import { DisruptionController } from './disruption/disruption-controller.js';
+import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/node-lifecycle-controller.js';
+import { TaintEvictionController } from './tainteviction/taint-eviction-controller.js';
 
 export interface ControllerOptions {
   /** the API server's CA (PEM): the root-ca-cert-publisher puts it in every namespace; none without it */
   caPem?: string;
   /** the ServiceAccount admission plugin for the pods the ReplicaSet controller creates (kube/service-account.ts) */
   admitPod?: (pod: Pod) => void;
+  /** the node-lifecycle controller's periods and its MarkPodsNotReady hook */
+  nodeLifecycle?: NodeLifecycleOptions;
 }
 
 export interface RunningControllers {
@@ -29,6 +34,9 @@ export function startControllers(store: Store, opts: ControllerOptions = {}): Ru
     new NamespaceController(store),
     new ServiceAccountsController(store),
     ...(opts.caPem ? [new RootCACertPublisher(store, opts.caPem)] : []),
+    new DisruptionController(store),
+    new NodeLifecycleController(store, opts.nodeLifecycle),
+    new TaintEvictionController(store),
   ];
   for (const c of controllers) c.start();
   return {
@@ -38,4 +46,5 @@ export function startControllers(store: Store, opts: ControllerOptions = {}): Ru
   };
 }
 
+export { DisruptionController, NodeLifecycleController, TaintEvictionController };
 export { DeploymentController, GarbageCollector, NamespaceController, ReplicaSetController, RootCACertPublisher, ServiceAccountsController };

@@ -1,6 +1,6 @@
 // The resource types mini-kube serves: one table that the store, the API routes, discovery and the CLI
 // all read, so a kind's names (plural, short names, group) are written down exactly once.
-export type Kind = 'Pod' | 'Service' | 'Endpoints' | 'Event' | 'Deployment' | 'ReplicaSet' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node';
+export type Kind = 'Pod' | 'Service' | 'Endpoints' | 'Event' | 'Deployment' | 'ReplicaSet' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node' | 'Lease' | 'PodDisruptionBudget';
 
 export interface ResourceType {
   kind: Kind;
@@ -30,6 +30,9 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'Namespace', resource: 'namespaces', singular: 'namespace', group: '', version: 'v1', namespaced: false, shortNames: ['ns'], inAll: false, durable: true },
   { kind: 'Deployment', resource: 'deployments', singular: 'deployment', group: 'apps', version: 'v1', namespaced: true, shortNames: ['deploy'], inAll: true, durable: true },
   { kind: 'ReplicaSet', resource: 'replicasets', singular: 'replicaset', group: 'apps', version: 'v1', namespaced: true, shortNames: ['rs'], inAll: true, durable: true },
+  // the nodes' heartbeats (renewed every 10 s): kept in memory, as a restarted kubelet renews its own at once
+  { kind: 'Lease', resource: 'leases', singular: 'lease', group: 'coordination.k8s.io', version: 'v1', namespaced: true, shortNames: [], inAll: false, durable: false },
+  { kind: 'PodDisruptionBudget', resource: 'poddisruptionbudgets', singular: 'poddisruptionbudget', group: 'policy', version: 'v1', namespaced: true, shortNames: ['pdb'], inAll: false, durable: true },
 ];
 
 export function byKind(kind: string): ResourceType | undefined {

@@ -3,6 +3,8 @@
 import type * as core from 'kubernetes-types/core/v1.js';
 import type * as apps from 'kubernetes-types/apps/v1.js';
 import type * as meta from 'kubernetes-types/meta/v1.js';
+import type * as coordination from 'kubernetes-types/coordination/v1.js';
+import type * as policy from 'kubernetes-types/policy/v1.js';
 
 export type Mutable<T> = T extends (...args: never[]) => unknown
   ? T
@@ -37,6 +39,17 @@ export type Volume = Mutable<core.Volume>;
 export type VolumeMount = Mutable<core.VolumeMount>;
 export type Node = Mutable<core.Node>;
 export type NodeCondition = Mutable<core.NodeCondition>;
+export type Taint = Mutable<core.Taint>;
+export type Toleration = Mutable<core.Toleration>;
+export type Affinity = Mutable<core.Affinity>;
+export type NodeSelectorTerm = Mutable<core.NodeSelectorTerm>;
+export type NodeSelectorRequirement = Mutable<core.NodeSelectorRequirement>;
+export type PodAffinityTerm = Mutable<core.PodAffinityTerm>;
+export type TopologySpreadConstraint = Mutable<core.TopologySpreadConstraint>;
+export type Binding = Mutable<core.Binding>;
+export type Lease = Mutable<coordination.Lease>;
+export type PodDisruptionBudget = Mutable<policy.PodDisruptionBudget>;
+export type Eviction = Mutable<policy.Eviction>;
 export type EnvFromSource = Mutable<core.EnvFromSource>;
 export type EnvVar = Mutable<core.EnvVar>;
 export type Deployment = Mutable<apps.Deployment>;

@@ -11,11 +11,11 @@ import { execInPod } from '../client/exec.js';
 import { readLogs } from '../client/logs.js';
 import { readManifestPaths } from '../client/manifests.js';
 import { eventsFor, podsBySelector, podsOf, sortEvents } from '../client/objects.js';
-import { startControlPlane, type ControlPlane } from '../control-plane/control-plane.js';
+import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '../control-plane/control-plane.js';
 import { loadConfig } from '../control-plane/home.js';
 import { networkName, SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import { createDockerClient } from '../runtime/docker-client.js';
-import type { ConfigMap, Deployment, Endpoints, Event, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
+import type { ConfigMap, Deployment, Endpoints, Event, Lease, Namespace, Node, Pod, PodDisruptionBudget, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
 import { formatSelector } from '../kube/labels.js';
 import { entryForHome, kubeconfigFor, renderKubeconfig } from '../control-plane/kubeconfig.js';
 import { parseManifests } from '../manifests/index.js';
@@ -40,6 +40,13 @@ export interface ClusterOptions {
   log?: (line: string) => void;
   /** the kubelet's clusterDNS, the pods' nameserver under dnsPolicy ClusterFirst (default: none, Default's) */
   clusterDNS?: string[];
+  /** simulated nodes: a count (mini-kube, mini-kube-m02, ...) or each node's name, labels and capacity */
+  nodes?: ControlPlaneOptions['nodes'];
+  /** the node-lifecycle controller's grace period (40 s) and monitor period (5 s): shorter for tests */
+  nodeMonitorGraceMs?: number;
+  nodeMonitorPeriodMs?: number;
+  /** each node's Lease renewal (10 s): keep it well under nodeMonitorGraceMs */
+  nodeLeaseRenewMs?: number;
 }
 
 export interface WaitOptions {
@@ -67,6 +74,8 @@ export interface KindTypes {
   Secret: Secret;
   ServiceAccount: ServiceAccount;
   Node: Node;
+  Lease: Lease;
+  PodDisruptionBudget: PodDisruptionBudget;
 }
 
 /**
@@ -115,6 +124,10 @@ export class Cluster implements AsyncDisposable {
         allowPrivileged: opts.allowPrivileged,
         log: opts.log,
         clusterDNS: opts.clusterDNS,
+        nodes: opts.nodes,
+        nodeMonitorGraceMs: opts.nodeMonitorGraceMs,
+        nodeMonitorPeriodMs: opts.nodeMonitorPeriodMs,
+        nodeLeaseRenewMs: opts.nodeLeaseRenewMs,
         // A home the caller chose is one the CLI may be pointed at (MINI_KUBE_HOME): let it find us.
         publishState: !ownsHome,
         dashboard: dashboardAddon,
@@ -144,6 +157,16 @@ export class Cluster implements AsyncDisposable {
 
   get url(): string {
     return this.controlPlane.url;
+  }
+
+  /** `mini-kube node stop NAME`: the node's kubelet and heartbeats stop, its containers stop. */
+  stopNode(name: string): Promise<void> {
+    return this.controlPlane.nodes.stopNode(name);
+  }
+
+  /** `mini-kube node start NAME`: the node's kubelet runs again. */
+  startNode(name: string): Promise<void> {
+    return this.controlPlane.nodes.startNode(name);
   }
 
   /** The value of the io.mini-kube.cluster label on every container of this cluster. */

@@ -2,7 +2,7 @@
 // kind/version → schema (types, unknown fields) → privileged settings of every pod spec the kind carries
 // (pod-templates.ts) → legacy conversion → defaults → validation. Every served kind, on every write.
 // Results are location-free issues; parse.ts adds file:line, admit.ts turns them into API errors.
-import type { ConfigMap, Deployment, Endpoints, Event, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
+import type { ConfigMap, Deployment, Endpoints, Event, Lease, Namespace, Node, Pod, PodDisruptionBudget, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
 import type { KubeObject } from '../store/store.js';
 import { MAX_DEPTH, type LegacyDeploymentVersion, type SupportedKind } from './constants.js';
 import { setDefaults } from '../kube/defaults.js';
@@ -22,6 +22,7 @@ import { validatePod } from './validate-pod.js';
 import { validateReplicaSet } from './validate-replicaset.js';
 import { validateService } from './validate-service.js';
 import { validateNode, validateServiceAccount } from './validate-node-sa.js';
+import { validateLease, validatePodDisruptionBudget } from './validate-policy.js';
 
 export interface AdmitOptions {
   /** accept privileged containers, host namespaces, hostPath volumes and low hostPorts */
@@ -136,6 +137,8 @@ const VALIDATORS: Record<SupportedKind, (obj: KubeObject) => FieldError[]> = {
   Secret: (o) => validateSecret(o as Secret),
   ServiceAccount: (o) => validateServiceAccount(o as ServiceAccount),
   Node: (o) => validateNode(o as Node),
+  Lease: (o) => validateLease(o as Lease),
+  PodDisruptionBudget: (o) => validatePodDisruptionBudget(o as PodDisruptionBudget),
 };
 
 function fieldIssue(code: IssueCode, e: FieldError): AdmissionIssue {

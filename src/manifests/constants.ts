@@ -14,7 +14,7 @@ export const MAX_ALIAS_COUNT = 100;
  * Every kind the API serves goes through admission on every write: none passes through unchecked.
  * The first three are what manifests usually hold; the rest follow in the order kubectl lists them.
  */
-export const SUPPORTED_KINDS = ['Deployment', 'Pod', 'Service', 'ReplicaSet', 'Namespace', 'Endpoints', 'Event', 'ConfigMap', 'Secret', 'ServiceAccount', 'Node'] as const satisfies readonly Kind[];
+export const SUPPORTED_KINDS = ['Deployment', 'Pod', 'Service', 'ReplicaSet', 'Namespace', 'Endpoints', 'Event', 'ConfigMap', 'Secret', 'ServiceAccount', 'Node', 'Lease', 'PodDisruptionBudget'] as const satisfies readonly Kind[];
 export type SupportedKind = (typeof SUPPORTED_KINDS)[number];
 // A kind added to store/kinds.ts without admission support is a compile error here.
 const EVERY_KIND_ADMITTED: Exclude<Kind, SupportedKind> extends never ? true : never = true;

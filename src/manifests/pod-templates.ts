@@ -18,6 +18,8 @@ export const POD_SPEC_PATHS: Readonly<Record<Kind, readonly (readonly string[])[
   Secret: [],
   ServiceAccount: [],
   Node: [],
+  Lease: [],
+  PodDisruptionBudget: [],
 };
 
 export interface PodSpecAt {

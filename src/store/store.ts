@@ -118,7 +118,7 @@ export class Store {
       uid: stored.metadata?.uid ?? randomUUID(),
       resourceVersion: String(rv),
       creationTimestamp: stored.metadata?.creationTimestamp ?? now(),
-      generation: t.kind === 'Deployment' || t.kind === 'ReplicaSet' ? 1 : stored.metadata?.generation,
+      generation: t.kind === 'Deployment' || t.kind === 'ReplicaSet' || t.kind === 'PodDisruptionBudget' ? 1 : stored.metadata?.generation,
     } as Stored<T>['metadata'];
     if (stored.metadata.generation === undefined) delete stored.metadata.generation;
     this.writeGuard?.(stored, undefined);

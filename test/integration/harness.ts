@@ -4,19 +4,26 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startCluster, type Cluster } from '../../src/lib/index.js';
+import { startCluster, type Cluster, type ClusterOptions } from '../../src/lib/index.js';
 import { buildSampleImage } from '../../src/runtime/sample-image.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(ROOT, 'bin/mini-kube.js');
 
-export async function testCluster(opts: { publishPorts?: boolean; clusterDNS?: string[] } = {}): Promise<Cluster> {
+export async function testCluster(opts: {
+  publishPorts?: boolean; clusterDNS?: string[];
+  /** simulated nodes and the node-lifecycle periods (test/integration/nodes-multi.test.ts) */
+  nodes?: ClusterOptions['nodes']; nodeMonitorGraceMs?: number; nodeMonitorPeriodMs?: number; nodeLeaseRenewMs?: number;
+} = {}): Promise<Cluster> {
   await buildSampleImage();
   // A home of its own that the CLI can find (control-plane.json is published for it).
   const fs = await import('node:fs');
   const os = await import('node:os');
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-it-'));
-  return startCluster({ home, publishPorts: opts.publishPorts, clusterDNS: opts.clusterDNS, log: process.env['MINI_KUBE_TEST_LOG'] ? (l) => console.log(l) : undefined });
+  return startCluster({
+    home, publishPorts: opts.publishPorts, clusterDNS: opts.clusterDNS,
+    nodes: opts.nodes, nodeMonitorGraceMs: opts.nodeMonitorGraceMs, nodeMonitorPeriodMs: opts.nodeMonitorPeriodMs, nodeLeaseRenewMs: opts.nodeLeaseRenewMs,
+    log: process.env['MINI_KUBE_TEST_LOG'] ? (l) => console.log(l) : undefined });
 }
 
 export interface CliResult {

@@ -33,13 +33,14 @@ export const LEGACY_WARNING = 'extensions/v1beta1 Deployment is deprecated in v1
 
 /** Subresources served per resource; others are 404 as on a real cluster without them. */
 export const SUBRESOURCES: Record<string, readonly string[]> = {
-  pods: ['status', 'log', 'exec', 'attach', 'portforward', 'proxy'],
+  pods: ['status', 'log', 'exec', 'attach', 'portforward', 'proxy', 'binding', 'eviction'],
   deployments: ['status', 'scale'],
   replicasets: ['status', 'scale'],
   services: ['status', 'proxy'],
   namespaces: ['status'],
   nodes: ['status'],
   serviceaccounts: ['token'],
+  poddisruptionbudgets: ['status'],
 };
 
 export function parseResourcePath(segments: readonly string[]): ResourcePath | undefined {

@@ -37,7 +37,10 @@ const MESSAGES: Record<string, Record<string, string>> = {
   'authorization.k8s.io/v1': {
     SelfSubjectAccessReview: 'k8s.io.api.authorization.v1.SelfSubjectAccessReview', SelfSubjectRulesReview: 'k8s.io.api.authorization.v1.SelfSubjectRulesReview',
   },
-  'policy/v1': { Eviction: 'k8s.io.api.policy.v1.Eviction' },
+  'policy/v1': {
+    Eviction: 'k8s.io.api.policy.v1.Eviction',
+    PodDisruptionBudget: 'k8s.io.api.policy.v1.PodDisruptionBudget', PodDisruptionBudgetList: 'k8s.io.api.policy.v1.PodDisruptionBudgetList',
+  },
 };
 
 /** Kinds every group/version carries (client-go sends DeleteOptions under the resource's group/version). */

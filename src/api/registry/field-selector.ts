@@ -26,6 +26,8 @@ const FIELDS: Record<Kind, string[]> = {
   Secret: [...COMMON, 'type'],
   ServiceAccount: COMMON,
   Node: [...COMMON, 'spec.unschedulable'],
+  Lease: COMMON,
+  PodDisruptionBudget: COMMON,
 };
 
 /** Parses "a=b,c!=d" with the apiserver's escapes (\, \= \\). Throws 400 on syntax or unknown fields. */

@@ -12,6 +12,7 @@ import type { ApiContext } from '../context.js';
 import { nameProblem } from '../../kube/names.js';
 import { admit as admitManifest, toStatusCause, validateConfigDataUpdate } from '../../manifests/index.js';
 import { admitPodServiceAccount } from '../../kube/service-account.js';
+import { addDefaultTolerations } from '../../kube/taints.js';
 import type { ServiceAccount } from '../../kube/types.js';
 
 export interface Admitted {
@@ -107,6 +108,8 @@ export async function prepareCreate(ctx: ApiContext, t: ResourceType, urlNamespa
   } else {
     admitted.object['status'] = status;
   }
+  // the DefaultTolerationSeconds admission plugin (not-ready and unreachable, 300 s)
+  if (t.kind === 'Pod') addDefaultTolerations(admitted.object as Pod);
   if (t.kind === 'Pod' && ctx.serviceAccountAdmission) {
     admitPodServiceAccount(admitted.object as Pod, (ns, name) => ctx.store.get<ServiceAccount>('ServiceAccount', ns, name));
   }

@@ -1,7 +1,7 @@
 // `describe`, `logs` and `scale`: reading one object in depth, its container output, and changing
 // a Deployment's replica count through the /scale subresource as kubectl does.
 import type { Command } from 'commander';
-import type { ConfigMap, Deployment, Endpoints, Event, Namespace, Node, Pod, ReplicaSet, Secret, Service } from '../../kube/types.js';
+import type { ConfigMap, Deployment, Endpoints, Event, Lease, Namespace, Node, Pod, ReplicaSet, Secret, Service } from '../../kube/types.js';
 import { describeDeployment, describePod, describeReplicaSet, describeService } from '../../printers/describe.js';
 import { describeConfigMap, describeNamespace, describeSecret } from '../../printers/describe-config.js';
 import type { ApiClient } from '../../client/api-client.js';
@@ -123,7 +123,8 @@ async function describeOne(client: ApiClient, kind: string, namespace: string, n
       const pods = await client.list<Pod>('Pod', { all: true, fieldSelector: nodePodsFieldSelector(name) });
       const events = await client.list<Event>('Event', { all: true, fieldSelector: `involvedObject.kind=Node,involvedObject.name=${name}` });
       // the page ends with its Events line; the caller adds the final newline
-      return describeNode(node, pods.items, sortEvents(events.items), now).replace(/\n$/, '');
+      const lease = await client.get<Lease>('Lease', 'kube-node-lease', name).catch((err: Error) => ({ error: err.message }));
+      return describeNode(node, pods.items, sortEvents(events.items), now, lease).replace(/\n$/, '');
     }
     default:
       throw new CliError(`describe supports pods, deployments, replicasets, services, configmaps, secrets, namespaces and nodes, not ${kind}`);

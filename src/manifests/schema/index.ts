@@ -23,6 +23,11 @@ const EXTRA_TYPES: Record<string, string> = {
   Node: 'apiVersion:string kind:string metadata:ObjectMeta spec:NodeSpec status:any',
   NodeSpec: 'configSource:any externalID:string podCIDR:string podCIDRs:[]string providerID:string taints:[]Taint unschedulable:boolean',
   Taint: 'effect:string key:string timeAdded:time value:string',
+  // coordination.k8s.io/v1 Lease and policy/v1 PodDisruptionBudget (issue #18), by hand as well
+  Lease: 'apiVersion:string kind:string metadata:ObjectMeta spec:LeaseSpec',
+  LeaseSpec: 'acquireTime:time holderIdentity:string leaseDurationSeconds:integer leaseTransitions:integer preferredHolder:string renewTime:time strategy:string',
+  PodDisruptionBudget: 'apiVersion:string kind:string metadata:ObjectMeta spec:PodDisruptionBudgetSpec status:any',
+  PodDisruptionBudgetSpec: 'maxUnavailable:intOrString minAvailable:intOrString selector:LabelSelector unhealthyPodEvictionPolicy:string',
 };
 
 export function parseTypeToken(token: string): FieldType {

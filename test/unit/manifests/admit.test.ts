@@ -66,7 +66,7 @@ describe('kinds and versions', () => {
   it('unsupported kinds are a 400 naming the supported ones', () => {
     const err = rejection({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'x' } });
     expect(err.code).toBe(400);
-    expect(err.message).toBe('kind PersistentVolumeClaim is not supported by mini-kube (supported: Deployment, Pod, Service, ReplicaSet, Namespace, Endpoints, Event, ConfigMap, Secret, ServiceAccount, Node)');
+    expect(err.message).toBe('kind PersistentVolumeClaim is not supported by mini-kube (supported: Deployment, Pod, Service, ReplicaSet, Namespace, Endpoints, Event, ConfigMap, Secret, ServiceAccount, Node, Lease, PodDisruptionBudget)');
   });
 
   it('a missing kind or apiVersion is a 400 that says so', () => {

@@ -63,8 +63,11 @@ describe('admission of what mini-kube does not implement', () => {
   });
 
   it('refuses a field it does not implement with a 422 naming the field', () => {
-    expect(causes(pod({ affinity: { nodeAffinity: {} } }))).toEqual([
-      'spec.affinity: Forbidden: mini-kube does not implement spec.affinity',
+    expect(causes(pod({ activeDeadlineSeconds: 5 }))).toEqual([
+      'spec.activeDeadlineSeconds: Forbidden: mini-kube does not implement spec.activeDeadlineSeconds',
+    ]);
+    expect(causes(pod({ affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'k', labelSelector: {}, matchLabelKeys: ['a'] }] } } }))).toEqual([
+      'spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].matchLabelKeys: Forbidden: mini-kube does not implement spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].matchLabelKeys',
     ]);
   });
 
@@ -80,8 +83,8 @@ describe('admission of what mini-kube does not implement', () => {
   });
 
   it('refuses a value other than the ones it implements', () => {
-    expect(causes(pod({ nodeName: 'other' }))[0]).toBe(
-      'spec.nodeName: Forbidden: mini-kube does not implement spec.nodeName ("other"; it accepts only "mini-kube": the one node)');
+    expect(causes(pod({ schedulerName: 'my-scheduler' }))[0]).toBe(
+      'spec.schedulerName: Forbidden: mini-kube does not implement spec.schedulerName ("my-scheduler"; it accepts only "default-scheduler": mini-kube runs one scheduler, default-scheduler (src/scheduler); a pod for another would stay Pending forever)');
     expect(causes(pod({}, { securityContext: { seccompProfile: { type: 'Unconfined' } } }))[0]).toContain('containers[0].securityContext.seccompProfile.type: Forbidden: mini-kube does not implement');
   });
 
@@ -104,8 +107,9 @@ describe('admission of what mini-kube does not implement', () => {
   });
 
   it('warns where ignoring is harmless, as the apiserver sends warnings', () => {
-    const r = admit(pod({ nodeSelector: { disk: 'ssd' } }));
-    expect(r.warnings).toEqual(['spec.nodeSelector: mini-kube has one node and runs every pod on it; nodeSelector is not evaluated']);
+    expect(admit(pod({ nodeSelector: { disk: 'ssd' } })).warnings).toEqual([]);
+    const r = admit(pod({}, { lifecycle: { preStop: { tcpSocket: { port: 80 } } } }));
+    expect(r.warnings).toEqual(['spec.containers[0].lifecycle.preStop.tcpSocket: deprecated: TCPSocket is not supported as a LifecycleHandler; the hook fails when it runs, as on Kubernetes']);
   });
 
   it('accepts lifecycle hooks, and the deprecated tcpSocket handler with a warning', () => {
@@ -116,7 +120,7 @@ describe('admission of what mini-kube does not implement', () => {
   });
 
   it('reports what is invalid first, then what is not implemented', () => {
-    expect(causes(pod({ affinity: {}, restartPolicy: 'Sometimes' }))).toEqual([
+    expect(causes(pod({ activeDeadlineSeconds: 5, restartPolicy: 'Sometimes' }))).toEqual([
       'spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"',
     ]);
   });
