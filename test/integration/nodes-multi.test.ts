@@ -42,9 +42,16 @@ spec:
   selector: {matchLabels: {app: web}}
 `;
 
-// evicted 2 s after its node is unreachable (the default would be 300 s), preferring mini-kube-m03
-const MOVER = deployment('mover', 2, `      tolerations:
-      - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 2}
+// evicted 4 s after its node is unreachable (the default would be 300 s), preferring mini-kube-m03; a Service
+const MOVER = `apiVersion: v1
+kind: Service
+metadata: {name: mover}
+spec:
+  selector: {app: mover}
+  ports: [{port: 80, targetPort: 8080}]
+---
+` + deployment('mover', 2, `      tolerations:
+      - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 4}
       affinity:
         nodeAffinity:
           preferredDuringSchedulingIgnoredDuringExecution:
@@ -133,11 +140,17 @@ describe('several nodes and the scheduler', () => {
     });
     expect(node.status!.conditions!.find((c) => c.type === 'Ready')).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown' });
     expect((await k.run(['get', 'nodes'])).stdout).toMatch(/^mini-kube-m03\s+NotReady\s/m);
+    // the Service stops sending to them at once (Ready=False), before they are evicted
+    const endpoints = JSON.parse((await k.run(['get', 'endpoints', 'mover', '-o', 'json'])).stdout) as { subsets?: { addresses?: { nodeName: string }[]; notReadyAddresses?: { nodeName: string }[] }[] };
+    expect((endpoints.subsets ?? []).flatMap((s) => s.addresses ?? []).filter((a) => a.nodeName === 'mini-kube-m03')).toEqual([]);
+    expect(running(await pods('mover')).filter((p) => p.spec!.nodeName === 'mini-kube-m03')).toHaveLength(2);
     const moved = await until('2 mover pods running elsewhere', async () => {
       const r = running(await pods('mover')).filter((p) => p.spec!.nodeName !== 'mini-kube-m03');
       return r.length === 2 && r;
     });
     expect(moved.map((p) => p.metadata!.name)).not.toContain(before[0]!.metadata!.name);
+    await until('the Service sends to the new pods', async () =>
+      (await k.run(['get', 'endpoints', 'mover', '-o', 'jsonpath={.subsets[*].addresses[*].nodeName}'])).stdout.split(' ').filter(Boolean).length === 2);
     const events = (await k.run(['get', 'events', '--field-selector', 'reason=TaintManagerEviction'])).stdout;
     expect(events).toContain(`Marking for deletion Pod default/${before[0]!.metadata!.name}`);
     // back: the kubelet finishes the evicted pods' deletion and the node is Ready again
