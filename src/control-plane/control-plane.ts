@@ -257,7 +257,8 @@ async function startWithPort(config: ClusterConfig, explicit: number | undefined
 }
 
 function ensureDefaultNamespace(store: Store): void {
-  for (const name of ['default', 'kube-system']) {
+  // kube-node-lease: the kubelets' Leases are written before the API server's namespace controller runs
+  for (const name of ['default', 'kube-system', 'kube-node-lease']) {
     if (!store.get('Namespace', undefined, name)) {
       store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
     }

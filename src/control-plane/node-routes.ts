@@ -19,7 +19,8 @@ export function registerNodeRoutes(app: Router, nodes: SimulatedNodes): void {
       json(res, 200, { name, running: nodes.isRunning(name) });
     } catch (err) {
       const code = err instanceof StatusError ? err.code : 500;
-      json(res, code, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: (err as Error).message, code });
+      const reason = err instanceof StatusError ? err.reason : 'InternalError';
+      json(res, code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: (err as Error).message, reason, code });
     }
   };
   app.post(NODE_STOP_PATH, route('stop'));

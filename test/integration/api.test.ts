@@ -272,6 +272,8 @@ describe('discovery', () => {
       kind: 'APIGroupList', apiVersion: 'v1',
       groups: [
         { name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } },
+        { name: 'coordination.k8s.io', versions: [{ groupVersion: 'coordination.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'coordination.k8s.io/v1', version: 'v1' } },
+        { name: 'policy', versions: [{ groupVersion: 'policy/v1', version: 'v1' }], preferredVersion: { groupVersion: 'policy/v1', version: 'v1' } },
         { name: 'discovery.k8s.io', versions: [{ groupVersion: 'discovery.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'discovery.k8s.io/v1', version: 'v1' } },
         { name: 'authentication.k8s.io', versions: [{ groupVersion: 'authentication.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authentication.k8s.io/v1', version: 'v1' } },
         { name: 'authorization.k8s.io', versions: [{ groupVersion: 'authorization.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authorization.k8s.io/v1', version: 'v1' } },
@@ -299,6 +301,8 @@ describe('discovery', () => {
     expect(byName['pods/attach']).toMatchObject({ kind: 'PodAttachOptions', verbs: ['create', 'get'] });
     expect(byName['pods/portforward']).toMatchObject({ kind: 'PodPortForwardOptions', verbs: ['create', 'get'] });
     expect(byName['pods/status']).toMatchObject({ kind: 'Pod', verbs: ['get', 'patch', 'update'] });
+    expect(byName['pods/binding']).toEqual({ name: 'pods/binding', singularName: '', namespaced: true, kind: 'Binding', verbs: ['create'] });
+    expect(byName['pods/eviction']).toEqual({ name: 'pods/eviction', singularName: '', namespaced: true, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] });
   });
 
   it('lists apps/v1 with the autoscaling/v1 Scale subresources', async () => {
@@ -327,7 +331,7 @@ describe('discovery', () => {
   });
 
   it('serves extensions/v1beta1 for Deployments only, as a legacy version: converted to apps/v1, with a Warning', async () => {
-    expect((await get('/apis')).json.groups.map((g: any) => g.name)).toEqual(['apps', 'discovery.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'extensions']);
+    expect((await get('/apis')).json.groups.map((g: any) => g.name)).toEqual(['apps', 'coordination.k8s.io', 'policy', 'discovery.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'extensions']);
     const list = (await get('/apis/extensions/v1beta1')).json;
     expect(list.resources.map((r: any) => r.name)).toEqual(['deployments', 'deployments/status']);
     const created = await request('POST', '/apis/extensions/v1beta1/namespaces/default/deployments', { body: { ...deploymentManifest('legacy-path'), apiVersion: 'extensions/v1beta1' } });
