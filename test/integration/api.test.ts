@@ -1109,3 +1109,48 @@ async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe('pods/binding and pods/eviction (no scheduler runs here: the test binds)', () => {
+  const podBody = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'evictable' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] } });
+  const running = (name: string) => store.mutate<Pod>('Pod', 'default', name, (p) => {
+    p.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'c', ready: true, restartCount: 0, image: 'nginx:1.25', imageID: '', containerID: 'docker://abc', state: { running: {} } }] };
+  });
+
+  it('binds once (201 Success, spec.nodeName, PodScheduled, Scheduled event); a second binding is 409', async () => {
+    expect((await request('POST', '/api/v1/namespaces/default/pods', { body: podBody('bind-me') })).status).toBe(201);
+    const created = (await request('GET', '/api/v1/namespaces/default/pods/bind-me')).json;
+    expect(created.spec.tolerations).toEqual([
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+    ]);
+    const bound = await request('POST', '/api/v1/namespaces/default/pods/bind-me/binding', { body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bind-me' }, target: { kind: 'Node', name: 'n1' } } });
+    expect(bound.status, bound.text).toBe(201);
+    expect(bound.json).toMatchObject({ kind: 'Status', status: 'Success' });
+    const pod = store.get<Pod>('Pod', 'default', 'bind-me')!;
+    expect(pod.spec!.nodeName).toBe('n1');
+    expect(pod.status!.conditions!.find((c) => c.type === 'PodScheduled')).toMatchObject({ status: 'True' });
+    const again = await request('POST', '/api/v1/namespaces/default/pods/bind-me/binding', { body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bind-me' }, target: { kind: 'Node', name: 'n2' } } });
+    expectStatus(again, 409, 'Conflict');
+    expect(again.json.message).toBe('Operation cannot be fulfilled on pods/binding "bind-me": pod bind-me is already assigned to node "n1"');
+  });
+
+  it('evicts within a PodDisruptionBudget and answers 429 beyond it', async () => {
+    for (const n of ['ev-1', 'ev-2']) {
+      expect((await request('POST', '/api/v1/namespaces/default/pods', { body: podBody(n) })).status).toBe(201);
+      running(n);
+    }
+    const pdb = await request('POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', { body: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'ev' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'evictable' } } } } });
+    expect(pdb.status, pdb.text).toBe(201);
+    // the disruption controller does not run in this server: its status is written here
+    store.mutate('PodDisruptionBudget', 'default', 'ev', (b) => { (b as any).status = { observedGeneration: 1, currentHealthy: 2, desiredHealthy: 1, expectedPods: 2, disruptionsAllowed: 1 }; });
+    const eviction = (name: string) => ({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: 'default' } });
+    const first = await request('POST', '/api/v1/namespaces/default/pods/ev-1/eviction', { body: eviction('ev-1') });
+    expect(first.status, first.text).toBe(201);
+    expect(store.get<Pod>('Pod', 'default', 'ev-1')!.metadata.deletionTimestamp).toBeDefined();
+    expect((store.get('PodDisruptionBudget', 'default', 'ev') as any).status).toMatchObject({ disruptionsAllowed: 0, disruptedPods: { 'ev-1': expect.any(String) } });
+    const second = await request('POST', '/api/v1/namespaces/default/pods/ev-2/eviction', { body: eviction('ev-2') });
+    expectStatus(second, 429, 'TooManyRequests');
+    expect(second.json.message).toBe("Cannot evict pod as it would violate the pod's disruption budget.");
+    expect(second.json.details.causes).toEqual([{ reason: 'DisruptionBudget', message: 'The disruption budget ev needs 1 healthy pods and has 2 currently' }]);
+  });
+});
