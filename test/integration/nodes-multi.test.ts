@@ -112,6 +112,10 @@ describe('several nodes and the scheduler', () => {
     expect((await k.run(['apply', '-f', '-'], { input: PDB })).code).toBe(0);
     await until('the PDB allows one disruption', async () => / 1\s+\S+$/m.test((await k.run(['get', 'pdb', 'web'])).stdout));
     expect((await k.run(['get', 'pdb', 'web'])).stdout).toMatch(/^NAME\s+MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS\s+AGE\nweb\s+2\s+N\/A\s+1\s/m);
+    // kubectl's describe page and mini-kube's are the same
+    const theirs = await k.run(['describe', 'pdb', 'web']);
+    expect(theirs.stdout).toMatch(/^Name:\s+web\nNamespace:\s+default\nMin available:\s+2\nSelector:\s+app=web\nStatus:\n\s+Allowed disruptions:\s+1\n\s+Current:\s+3\n\s+Desired:\s+2\n\s+Total:\s+3\n/);
+    expect((await cli(k.cluster, ['describe', 'pdb', 'web'])).stdout).toBe(theirs.stdout);
     const first = await k.run(['drain', 'mini-kube-m02', '--grace-period=1', '--timeout=30s']);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('node/mini-kube-m02 cordoned');

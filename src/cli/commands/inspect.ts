@@ -1,7 +1,8 @@
 // `describe`, `logs` and `scale`: reading one object in depth, its container output, and changing
 // a Deployment's replica count through the /scale subresource as kubectl does.
 import type { Command } from 'commander';
-import type { ConfigMap, Deployment, Endpoints, Event, Lease, Namespace, Node, Pod, ReplicaSet, Secret, Service } from '../../kube/types.js';
+import type { ConfigMap, Deployment, Endpoints, Event, Lease, Namespace, Node, Pod, PodDisruptionBudget, ReplicaSet, Secret, Service } from '../../kube/types.js';
+import { describePodDisruptionBudget } from '../../printers/describe-policy.js';
 import { describeDeployment, describePod, describeReplicaSet, describeService } from '../../printers/describe.js';
 import { describeConfigMap, describeNamespace, describeSecret } from '../../printers/describe-config.js';
 import type { ApiClient } from '../../client/api-client.js';
@@ -110,6 +111,11 @@ async function describeOne(client: ApiClient, kind: string, namespace: string, n
       const ep = await client.tryGet<Endpoints>('Endpoints', namespace, name);
       return describeService(svc, ep, await eventsFor(client, svc, { withKind: true }), now);
     }
+    case 'PodDisruptionBudget': {
+      const pdb = await client.get<PodDisruptionBudget>('PodDisruptionBudget', namespace, name);
+      // the page ends with its Events line; the caller adds the final newline
+      return describePodDisruptionBudget(pdb, await eventsFor(client, pdb), now).replace(/\n$/, '');
+    }
     case 'ConfigMap': {
       const cm = await client.get<ConfigMap>('ConfigMap', namespace, name);
       return describeConfigMap(cm, await eventsFor(client, cm), now);
@@ -127,6 +133,6 @@ async function describeOne(client: ApiClient, kind: string, namespace: string, n
       return describeNode(node, pods.items, sortEvents(events.items), now, lease).replace(/\n$/, '');
     }
     default:
-      throw new CliError(`describe supports pods, deployments, replicasets, services, configmaps, secrets, namespaces and nodes, not ${kind}`);
+      throw new CliError(`describe supports pods, deployments, replicasets, services, configmaps, secrets, namespaces, nodes and poddisruptionbudgets, not ${kind}`);
   }
 }
