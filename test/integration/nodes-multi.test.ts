@@ -88,6 +88,10 @@ describe('several nodes and the scheduler', () => {
     const wide = (await k.run(['get', 'pods', '-l', 'app=web', '-o', 'wide'])).stdout;
     expect(wide).toMatch(/\sNODE\s/);
     for (const n of NODES) expect(wide).toMatch(new RegExp(`\\s${n}\\s`));
+    // the CLI prints kubectl's table (the same server-side Table)
+    const ours = (await cli(k.cluster, ['get', 'pods', '-l', 'app=web', '-o', 'wide'])).stdout;
+    expect(ours.split('\n')[0]).toBe(wide.split('\n')[0]);
+    for (const n of NODES) expect(ours).toMatch(new RegExp(`\\s${n}\\s`));
     expect((await k.run(['scale', 'deployment/web', '--replicas=4'])).code).toBe(0);
     const pending = await until('a Pending 4th pod with its condition', async () =>
       (await pods('web')).find((p) => p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False')));
