@@ -15,7 +15,7 @@ import tseslint from 'typescript-eslint';
 // Each folder lists what it may not import. Where two components cooperate, the lower one exports an
 // interface and control-plane passes the implementation in; a shared rule moves down to src/kube.
 const FRONT_ENDS = ['cli', 'dashboard', 'demo', 'lib'];
-const COMPONENTS = ['api', 'controllers', 'kubelet', 'service-proxy', 'probes', 'dns'];
+const COMPONENTS = ['api', 'controllers', 'kubelet', 'scheduler', 'service-proxy', 'probes', 'dns'];
 const ABOVE_COMPONENTS = ['control-plane', 'client', ...FRONT_ENDS];
 const ABOVE_STORE = ['manifests', 'printers', 'metrics', ...COMPONENTS, ...ABOVE_COMPONENTS];
 const FORBIDDEN = {
@@ -25,12 +25,14 @@ const FORBIDDEN = {
   manifests: ['printers', ...COMPONENTS, ...ABOVE_COMPONENTS],
   printers: ['manifests', ...COMPONENTS, ...ABOVE_COMPONENTS],
   metrics: ['runtime', 'store', 'manifests', 'printers', ...COMPONENTS, ...ABOVE_COMPONENTS],
-  probes: ['store', 'manifests', 'printers', 'api', 'controllers', 'kubelet', 'service-proxy', ...ABOVE_COMPONENTS],
+  probes: ['store', 'manifests', 'printers', 'api', 'controllers', 'kubelet', 'scheduler', 'service-proxy', ...ABOVE_COMPONENTS],
   // only the kubelet talks to Docker; the apiserver asks the kubelet (an interface control-plane wires)
-  api: ['runtime', 'controllers', 'kubelet', 'service-proxy', 'probes', ...ABOVE_COMPONENTS],
-  controllers: ['runtime', 'api', 'kubelet', 'service-proxy', 'probes', ...ABOVE_COMPONENTS],
-  kubelet: ['api', 'controllers', 'service-proxy', ...ABOVE_COMPONENTS],
-  'service-proxy': ['api', 'controllers', 'kubelet', 'probes', ...ABOVE_COMPONENTS],
+  api: ['runtime', 'controllers', 'kubelet', 'scheduler', 'service-proxy', 'probes', ...ABOVE_COMPONENTS],
+  controllers: ['runtime', 'api', 'kubelet', 'scheduler', 'service-proxy', 'probes', ...ABOVE_COMPONENTS],
+  kubelet: ['api', 'controllers', 'scheduler', 'service-proxy', ...ABOVE_COMPONENTS],
+  // kube-scheduler: reads nodes and pods from the store, binds; talks to no other component
+  scheduler: ['runtime', 'api', 'controllers', 'kubelet', 'service-proxy', 'probes', ...ABOVE_COMPONENTS],
+  'service-proxy': ['api', 'controllers', 'kubelet', 'scheduler', 'probes', ...ABOVE_COMPONENTS],
   'control-plane': ['client', ...FRONT_ENDS],
   client: [...COMPONENTS, 'runtime', ...FRONT_ENDS],
   dashboard: ['cli', 'demo', 'lib'],

@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   'port-forward': () => import('./commands/port-forward.js').then((m) => m.registerPortForward),
   'build-sample-image': () => import('./commands/tools.js').then((m) => m.registerTools),
   demo: () => import('./commands/tools.js').then((m) => m.registerDemo),
+  node: () => import('./commands/node.js').then((m) => m.registerNode),
   dashboard: () => import('./commands/tools.js').then((m) => m.registerDemo),
 };
 

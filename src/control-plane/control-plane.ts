@@ -3,7 +3,7 @@
 // the library starts one in-process per test cluster. Nothing here talks to Docker directly.
 import * as fs from 'node:fs';
 import { startApiServer, type ApiServer } from '../api/http/server.js';
-import { Kubelet } from '../kubelet/kubelet.js';
+import type { Kubelet } from '../kubelet/kubelet.js';
 import { ObservedPods } from '../kubelet/observed-pods.js';
 import { DockerRuntime } from '../runtime/docker.js';
 import { networkName } from '../runtime/network.js';
@@ -28,8 +28,12 @@ import { startMemoryLog } from './memory-log.js';
 import { clusterNetwork, kubernetesTlsNames, type ClusterNetwork } from './cluster-network.js';
 import { podSecurityGate } from '../manifests/pod-gate.js';
 import { DEFAULT_VERSION } from '../api/http/server.js';
-import { NodeStatusManager } from '../kubelet/node-status.js';
+import { nodeConfigs, SimulatedNodes, type NodeConfig } from './nodes.js';
+import { registerNodeRoutes } from './node-routes.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+import { markPodNotReady } from './mark-not-ready.js';
 import { admitPodServiceAccount } from '../kube/service-account.js';
+import { addDefaultTolerations } from '../kube/taints.js';
 import type { ServiceAccountTokenSource } from '../kube/service-account-token.js';
 import type { ServiceAccount } from '../kube/types.js';
 import { MetricsServer } from '../metrics/metrics-server.js';
@@ -57,6 +61,13 @@ export interface ControlPlaneOptions {
    * survives the process being killed (written and renamed), only not a power cut (decision 185).
    */
   fsync?: boolean;
+  /** the simulated nodes (default: the home's, else one, mini-kube): a count or each node's name, labels, capacity */
+  nodes?: number | NodeConfig[];
+  /** the node-lifecycle controller's grace period (40 s) and monitor period (5 s), shorter in tests */
+  nodeMonitorGraceMs?: number;
+  nodeMonitorPeriodMs?: number;
+  /** how often each kubelet renews its node Lease (10 s); shorter than the grace period above */
+  nodeLeaseRenewMs?: number;
 }
 
 /** A running dashboard: where it listens and a fresh one-time login link. */
@@ -91,7 +102,11 @@ export interface ControlPlane {
   config: ClusterConfig;
   store: Store;
   runtime: Runtime;
+  /** the first node's kubelet */
   kubelet: Kubelet;
+  /** every node's kubelet and status (node stop/start) */
+  nodes: SimulatedNodes;
+  scheduler: Scheduler;
   proxy: ServiceProxy;
   /** the network agent, ClusterIPs and the kubernetes Service (cluster-network.ts) */
   network: ClusterNetwork;
@@ -139,7 +154,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     // the agent started, or failed to (it is retried; pods no longer wait for it meanwhile)
     let agentSettled = false;
     void network.ready.then(() => { agentSettled = true; });
-    const kubelet = new Kubelet({
+    const nodes = new SimulatedNodes(nodeConfigs(opts.nodes ?? config.nodes), {
       store, runtime, clusterId: config.clusterId, network: networkName(config.clusterId), publishPorts, log,
       // a deleted pod is drained of the connections through the nodePort proxy and through the agent
       connections: {
@@ -150,14 +165,19 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       // the agent's address once it runs (pods made before wait for it, bounded); a given list is final
       clusterDNS: opts.clusterDNS ?? network.clusterDNS,
       clusterDNSPending: opts.clusterDNS || !runtime.ensureNetworkAgent ? undefined : () => !agentSettled && network.clusterDNS.length === 0,
-    });
+    }, { store, runtime, kubeletVersion: DEFAULT_VERSION.gitVersion, fallbackDir: opts.home, log, leaseRenewMs: opts.nodeLeaseRenewMs }, runtime, config.clusterId);
+    const kubelet: Kubelet = nodes.first;
+    // kube-scheduler binds what the kubelets run (each only its node's pods)
+    const scheduler = new Scheduler({ store, log });
+    scheduler.start();
     // The kubelet's start (Docker network, orphans) and the API server's (TLS) overlap: a test cluster
     // pays the longer of the two, not their sum (bench/startup).
     const kubeletStarted = (async () => {
       if (!(await runtime.ping())) {
         log('the Docker engine does not answer: pods will start once it does (see `mini-kube status`)');
       }
-      await kubelet.start().catch((err: Error) => log(`kubelet could not start cleanly: ${err.message}`));
+      // every node's kubelet, and its registration (docker info, 10-50 ms) beside it
+      await nodes.startAll((err: Error) => log(`kubelet could not start cleanly: ${err.message}`));
     })();
     // metrics-server: idle (no timer, no storage) until the first metrics.k8s.io request (decision 220)
     const metrics = new MetricsServer({ source: new KubeletResourceMetrics(runtime, config.clusterId), resolutionMs: opts.metricsResolutionMs, log });
@@ -170,10 +190,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         Service: async (obj, current) => allocateServiceAddresses(store, obj as Service, current as Service | undefined,
           reservations.probe, network.clusterIPs) as Promise<KubeObject>,
       },
-      extraRoutes: opts.dashboard ? (app) => opts.dashboard!.registerLogin(app, () => dashboard?.loginUrl()) : undefined,
+      extraRoutes: (app) => {
+        registerNodeRoutes(app, nodes);
+        opts.dashboard?.registerLogin(app, () => dashboard?.loginUrl());
+      },
     })).catch(async (err: unknown) => {
       await kubeletStarted;
-      await kubelet.stop({ removeContainers: false });
+      scheduler.stop();
+      await nodes.stopAll(false);
       throw err;
     });
     if (config.apiPort !== api.port) {
@@ -187,7 +211,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const lookupServiceAccount = (ns: string, name: string) => store.get<ServiceAccount>('ServiceAccount', ns, name);
     const clusterLabel = { [LABEL_CLUSTER]: config.clusterId };
     const controllers = startControllers(store, {
-      caPem: api.caPem, admitPod: (pod) => admitPodServiceAccount(pod, lookupServiceAccount), metrics, hpaSyncPeriodMs: opts.hpaSyncPeriodMs,
+      caPem: api.caPem,
+      admitPod: (pod) => { addDefaultTolerations(pod); admitPodServiceAccount(pod, lookupServiceAccount); },
+      nodeLifecycle: { gracePeriodMs: opts.nodeMonitorGraceMs, monitorPeriodMs: opts.nodeMonitorPeriodMs, markPodNotReady: (pod) => markPodNotReady(observed, pod) },
+      metrics, hpaSyncPeriodMs: opts.hpaSyncPeriodMs,
       storage: {
         clusterId: config.clusterId,
         backend: {
@@ -196,9 +223,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         },
       },
     });
-    // The node registers (docker info, 10-50 ms) while the kubelet finishes starting, not after it.
-    const nodeStatus = new NodeStatusManager({ store, runtime, kubeletVersion: DEFAULT_VERSION.gitVersion, fallbackDir: opts.home, log });
-    await Promise.all([kubeletStarted, nodeStatus.start()]);
+    await kubeletStarted;
     log(`kubelet running pods on Docker (cluster ${config.clusterId})`);
     const endpoints = new EndpointsController(store, observed);
     endpoints.start();
@@ -218,19 +243,19 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     const started = api;
     return {
       url: started.url, port: started.port, token: started.token, caPem: started.caPem, clusterId: config.clusterId, config,
-      store, runtime, kubelet, proxy, network, dashboard, metrics,
+      store, runtime, kubelet, nodes, scheduler, proxy, network, dashboard, metrics,
       stop(stopOpts = {}) {
         stopping ??= (async () => {
           stopMemoryLog();
           await dashboard?.close();
           controllers.stop();
           metrics.stop();
-          await nodeStatus.stop();
+          scheduler.stop();
           endpoints.stop();
           await proxy.stop();
           await network.stop();
           reservations.close();
-          await kubelet.stop({ removeContainers: stopOpts.removeContainers ?? false });
+          await nodes.stopAll(stopOpts.removeContainers ?? false);
           await started.close();
           if (opts.publishState !== false) clearState(opts.home);
           lock.release();
@@ -258,7 +283,8 @@ async function startWithPort(config: ClusterConfig, explicit: number | undefined
 }
 
 function ensureDefaultNamespace(store: Store): void {
-  for (const name of ['default', 'kube-system']) {
+  // kube-node-lease: the kubelets' Leases are written before the API server's namespace controller runs
+  for (const name of ['default', 'kube-system', 'kube-node-lease']) {
     if (!store.get('Namespace', undefined, name)) {
       store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
     }

@@ -49,6 +49,8 @@ export interface ClusterConfig {
   allowPrivileged?: boolean;
   /** the block of ClusterIPs this cluster's network agent held last (docs/decisions/160) */
   networkBlock?: number;
+  /** the simulated nodes `up --nodes` asked for (names, labels, capacity); absent: one, mini-kube */
+  nodes?: { name: string; labels?: Record<string, string>; capacity?: { cpu?: string; memory?: string } }[];
 }
 
 export function loadConfig(root: string): ClusterConfig {

@@ -17,6 +17,9 @@ import { PersistentVolumeController, type VolumeBackend } from './volume/persist
 import { StatefulSetController } from './statefulset/statefulset-controller.js';
 import type { MetricsReader } from '../metrics/types.js';
 import { HorizontalController } from './podautoscaler/horizontal.js';
+import { DisruptionController } from './disruption/disruption-controller.js';
+import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/node-lifecycle-controller.js';
+import { TaintEvictionController } from './tainteviction/taint-eviction-controller.js';
 
 export interface ControllerOptions {
   /** the API server's CA (PEM): the root-ca-cert-publisher puts it in every namespace; none without it */
@@ -29,6 +32,8 @@ export interface ControllerOptions {
   metrics?: MetricsReader;
   /** --horizontal-pod-autoscaler-sync-period, ms (default 15 s) */
   hpaSyncPeriodMs?: number;
+  /** the node-lifecycle controller's periods and its MarkPodsNotReady hook */
+  nodeLifecycle?: NodeLifecycleOptions;
 }
 
 export interface RunningControllers {
@@ -49,6 +54,9 @@ export function startControllers(store: Store, opts: ControllerOptions = {}): Ru
     new PersistentVolumeController(store, opts.storage?.backend, opts.storage?.clusterId ?? 'local'),
     new StatefulSetController(store, opts.admitPod),
     ...(opts.caPem ? [new RootCACertPublisher(store, opts.caPem)] : []),
+    new DisruptionController(store),
+    new NodeLifecycleController(store, opts.nodeLifecycle),
+    new TaintEvictionController(store),
     ...(opts.metrics ? [new HorizontalController(store, opts.metrics, { syncPeriodMs: opts.hpaSyncPeriodMs })] : []),
   ];
   for (const c of controllers) c.start();
@@ -61,4 +69,5 @@ export function startControllers(store: Store, opts: ControllerOptions = {}): Ru
 
 export { CronJobController, DaemonSetController, JobController, TTLAfterFinishedController };
 export { PersistentVolumeController, StatefulSetController };
+export { DisruptionController, NodeLifecycleController, TaintEvictionController };
 export { HorizontalController, DeploymentController, GarbageCollector, NamespaceController, ReplicaSetController, RootCACertPublisher, ServiceAccountsController };

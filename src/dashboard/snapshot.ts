@@ -1,6 +1,6 @@
 // What the page shows, computed on the server from the store, the probe history and the proxy's
 // counters: one JSON document pushed over server-sent events whenever something changes.
-import type { Deployment, Endpoints, Event, Pod, ReplicaSet, Service } from '../kube/types.js';
+import type { Deployment, Endpoints, Event, Node, Pod, ReplicaSet, Service } from '../kube/types.js';
 import { podReady, podRestartCount, podStatusReason } from '../printers/pod-status.js';
 import type { ProbeHistory, ProbeTick } from '../probes/history.js';
 import type { Store, Stored } from '../store/store.js';
@@ -34,6 +34,18 @@ export interface PodView {
   containers: ContainerView[];
   traffic: PodTraffic;
   createdAt: string;
+  /** spec.nodeName; none while Pending for the scheduler */
+  node?: string;
+}
+
+/** A node as its column on the page (issue #18): shown when the cluster has more than one. */
+export interface NodeView {
+  name: string;
+  /** the Ready condition: True, False or Unknown */
+  ready: string;
+  unschedulable: boolean;
+  /** key=value:Effect */
+  taints: string[];
 }
 
 export interface DeploymentView {
@@ -66,6 +78,7 @@ export interface EventView {
 }
 
 export interface DashboardState {
+  nodes: NodeView[];
   deployments: DeploymentView[];
   pods: PodView[];
   services: ServiceView[];
@@ -99,7 +112,13 @@ export function snapshot(store: Store, history: ProbeHistory | undefined, traffi
     // RFC 3339 timestamps in UTC sort as strings: no Date parsing per comparison.
     .sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0))
     .slice(0, MAX_EVENTS);
-  return { deployments, pods, services, events };
+  const nodes = store.list<Node>('Node').map((n): NodeView => ({
+    name: n.metadata.name,
+    ready: n.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown',
+    unschedulable: !!n.spec?.unschedulable,
+    taints: (n.spec?.taints ?? []).map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`),
+  }));
+  return { nodes, deployments, pods, services, events };
 }
 
 function podView(p: Stored<Pod>, rsOwner: Map<string, string>, history: ProbeHistory | undefined,
@@ -129,6 +148,7 @@ function podView(p: Stored<Pod>, rsOwner: Map<string, string>, history: ProbeHis
     restarts: podRestartCount(p), deleting: !!p.metadata.deletionTimestamp, containers,
     traffic: traffic[p.metadata.name] ?? { rate: 0, active: 0, total: 0 },
     createdAt: p.metadata.creationTimestamp ?? '',
+    ...(p.spec?.nodeName ? { node: p.spec.nodeName } : {}),
   };
 }
 

@@ -3,7 +3,7 @@
 export type StatusReason =
   | 'NotFound' | 'AlreadyExists' | 'Conflict' | 'BadRequest' | 'Invalid' | 'UnsupportedMediaType'
   | 'MethodNotAllowed' | 'Unauthorized' | 'Forbidden' | 'Expired' | 'Gone' | 'RequestEntityTooLarge'
-  | 'InternalError' | 'ServiceUnavailable' | 'NotAcceptable';
+  | 'InternalError' | 'ServiceUnavailable' | 'NotAcceptable' | 'TooManyRequests';
 
 export interface StatusCause { field?: string; message: string; reason?: string }
 

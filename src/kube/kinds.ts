@@ -2,7 +2,8 @@
 // all read, so a kind's names (plural, short names, group) are written down exactly once.
 export type Kind = 'Pod' | 'Service' | 'Endpoints' | 'Event' | 'Deployment' | 'ReplicaSet' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node'
   | 'Job' | 'CronJob' | 'DaemonSet' | 'ControllerRevision'
-  | 'PersistentVolumeClaim' | 'PersistentVolume' | 'StorageClass' | 'StatefulSet' | 'HorizontalPodAutoscaler';
+  | 'PersistentVolumeClaim' | 'PersistentVolume' | 'StorageClass' | 'StatefulSet' | 'HorizontalPodAutoscaler'
+  | 'Lease' | 'PodDisruptionBudget';
 
 export interface ResourceType {
   kind: Kind;
@@ -42,6 +43,9 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'Job', resource: 'jobs', singular: 'job', group: 'batch', version: 'v1', namespaced: true, shortNames: [], inAll: true, durable: true },
   { kind: 'StorageClass', resource: 'storageclasses', singular: 'storageclass', group: 'storage.k8s.io', version: 'v1', namespaced: false, shortNames: ['sc'], inAll: false, durable: true },
   { kind: 'HorizontalPodAutoscaler', resource: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', group: 'autoscaling', version: 'v2', namespaced: true, shortNames: ['hpa'], inAll: true, durable: true },
+  // the nodes' heartbeats (renewed every 10 s): kept in memory, as a restarted kubelet renews its own at once
+  { kind: 'Lease', resource: 'leases', singular: 'lease', group: 'coordination.k8s.io', version: 'v1', namespaced: true, shortNames: [], inAll: false, durable: false },
+  { kind: 'PodDisruptionBudget', resource: 'poddisruptionbudgets', singular: 'poddisruptionbudget', group: 'policy', version: 'v1', namespaced: true, shortNames: ['pdb'], inAll: false, durable: true },
 ];
 
 /**

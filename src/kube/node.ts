@@ -1,16 +1,21 @@
-// The one node: its name is written here only (multi-node is a later issue). Pods show it in
-// spec.nodeName, events in source.host, endpoints in nodeName; the kubelet registers a Node of this name.
+// The nodes' names: the first (and, by default, only) node is NODE_NAME; `up --nodes N` adds
+// mini-kube-m02, mini-kube-m03, ... (minikube's scheme for its extra nodes).
 export const NODE_NAME = 'mini-kube';
 
-/** The labels the kubelet puts on its Node (kubelet_node_status.go initialNode, plus kubeadm's role). */
-export function nodeLabels(name: string, os: string, arch: string): Record<string, string> {
+/** The names of a cluster of `count` nodes, the first being NODE_NAME. */
+export function nodeNames(count: number): string[] {
+  return Array.from({ length: Math.max(1, count) }, (_, i) => (i === 0 ? NODE_NAME : `${NODE_NAME}-m${String(i + 1).padStart(2, '0')}`));
+}
+
+/** The labels the kubelet puts on its Node (kubelet_node_status.go initialNode, plus kubeadm's role on the first). */
+export function nodeLabels(name: string, os: string, arch: string, controlPlane = true): Record<string, string> {
   return {
     'beta.kubernetes.io/arch': arch,
     'beta.kubernetes.io/os': os,
     'kubernetes.io/arch': arch,
     'kubernetes.io/hostname': name,
     'kubernetes.io/os': os,
-    'node-role.kubernetes.io/control-plane': '',
+    ...(controlPlane ? { 'node-role.kubernetes.io/control-plane': '' } : {}),
   };
 }
 

@@ -6,6 +6,8 @@ import type * as batch from 'kubernetes-types/batch/v1.js';
 import type * as meta from 'kubernetes-types/meta/v1.js';
 import type * as storage from 'kubernetes-types/storage/v1.js';
 import type * as autoscaling from 'kubernetes-types/autoscaling/v2.js';
+import type * as coordination from 'kubernetes-types/coordination/v1.js';
+import type * as policy from 'kubernetes-types/policy/v1.js';
 
 export type Mutable<T> = T extends (...args: never[]) => unknown
   ? T
@@ -40,6 +42,17 @@ export type Volume = Mutable<core.Volume>;
 export type VolumeMount = Mutable<core.VolumeMount>;
 export type Node = Mutable<core.Node>;
 export type NodeCondition = Mutable<core.NodeCondition>;
+export type Taint = Mutable<core.Taint>;
+export type Toleration = Mutable<core.Toleration>;
+export type Affinity = Mutable<core.Affinity>;
+export type NodeSelectorTerm = Mutable<core.NodeSelectorTerm>;
+export type NodeSelectorRequirement = Mutable<core.NodeSelectorRequirement>;
+export type PodAffinityTerm = Mutable<core.PodAffinityTerm>;
+export type TopologySpreadConstraint = Mutable<core.TopologySpreadConstraint>;
+export type Binding = Mutable<core.Binding>;
+export type Lease = Mutable<coordination.Lease>;
+export type PodDisruptionBudget = Mutable<policy.PodDisruptionBudget>;
+export type Eviction = Mutable<policy.Eviction>;
 export type EnvFromSource = Mutable<core.EnvFromSource>;
 export type EnvVar = Mutable<core.EnvVar>;
 export type Deployment = Mutable<apps.Deployment>;
@@ -57,7 +70,6 @@ export type JobStatus = Mutable<batch.JobStatus>;
 export type JobCondition = Mutable<batch.JobCondition>;
 export type CronJob = Mutable<batch.CronJob>;
 export type CronJobStatus = Mutable<batch.CronJobStatus>;
-export type Toleration = Mutable<core.Toleration>;
 export type PersistentVolumeClaim = Mutable<core.PersistentVolumeClaim>;
 export type PersistentVolume = Mutable<core.PersistentVolume>;
 export type StorageClass = Mutable<storage.StorageClass>;

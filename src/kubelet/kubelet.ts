@@ -14,12 +14,13 @@
 // written over at once (docs/decisions/070).
 import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Pod, PodStatus, Secret, Service, StorageClass } from '../kube/types.js';
 import { ephemeralContainersOf, isEphemeral, keptEphemeralStatuses } from './ephemeral-containers.js';
-import { ANN_SELECTED_NODE, isDefaultClass, LABEL_PERSISTENT_VOLUME } from '../kube/storage.js';
-import { claimMounts, claimScheduling, type ClaimLookup, type ClaimMount, type SchedulingResult } from './volume-claims.js';
+import { isDefaultClass, LABEL_PERSISTENT_VOLUME } from '../kube/storage.js';
+import { claimMounts, type ClaimLookup, type ClaimMount } from './volume-claims.js';
 import { SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import { AGENT_ROLE, LABEL_ROLE } from '../runtime/network-agent.js';
 import { ProbeManager, type ProbeUpdate } from '../probes/manager.js';
-import { KUBELET, NODE_NAME, recordEvent, type EventType } from '../store/events.js';
+import { NODE_NAME, recordEvent, type EventType } from '../store/events.js';
+import { nodeOfContainer, nodeRuntime } from './node-runtime.js';
 import type { ServiceAccountTokenSource } from '../kube/service-account-token.js';
 import type { Store, Stored, WatchEvent } from '../store/store.js';
 import {
@@ -83,12 +84,16 @@ export interface KubeletOptions {
   clusterDomain?: string;
   /** the node's resolv.conf, the base of dnsPolicy Default (the kubelet's resolvConf), /etc/resolv.conf */
   resolvConf?: string;
+  /**
+   * the node this kubelet runs (default NODE_NAME): it syncs only pods bound to it (spec.nodeName, which
+   * the scheduler sets) and only containers labelled with it (node-runtime.ts)
+   */
+  nodeName?: string;
 }
 
 /** How soon a pod whose volumes failed to mount is tried again (the object may also appear before: its watch). */
 const MOUNT_RETRY_MS = 5_000;
 /** A pod waiting for its claims is looked at again this often (and at once when a claim changes). */
-const CLAIM_RETRY_MS = 2_000;
 /**
  * How long a new ClusterFirst pod waits for the cluster DNS (the network agent starting, or its image being
  * built on a first run) before it falls back to the node's resolv.conf with MissingClusterDNS: a pod made
@@ -158,19 +163,21 @@ export class Kubelet {
   private stopped = false;
   private engineUp = true;
   private readonly log: (line: string) => void;
+  readonly nodeName: string;
 
   /** when this kubelet was made: the cluster DNS wait is counted from here */
   private readonly createdAt = performance.now();
 
   constructor(private readonly opts: KubeletOptions) {
     this.store = opts.store;
-    this.runtime = opts.runtime;
-    this.images = new ImageManager(opts.runtime);
-    this.terminationMessages = new TerminationMessages(opts.runtime);
+    this.nodeName = opts.nodeName ?? NODE_NAME;
+    this.runtime = nodeRuntime(opts.runtime, this.nodeName);
+    this.images = new ImageManager(this.runtime);
+    this.terminationMessages = new TerminationMessages(this.runtime);
     this.log = opts.log ?? (() => {});
     this.observed = opts.observed ?? new ObservedPods();
     this.probes = new ProbeManager({
-      runtime: opts.runtime,
+      runtime: this.runtime,
       // Probes read the container IDs, states and pod IP the kubelet observed, as the prober reads the
       // status manager's cache: an exec probe never runs in a container a client named in pods/status.
       getPod: (uid) => this.podAsObserved(uid),
@@ -227,6 +234,8 @@ export class Kubelet {
       runtime: this.runtime,
       labels: { [LABEL_CLUSTER]: this.opts.clusterId },
       onEvent: (e) => {
+        // the engine is shared by every node's kubelet: another node's containers are not ours to sync
+        if (nodeOfContainer(e.labels) !== this.nodeName) return;
         const uid = e.labels[LABEL_POD_UID];
         if (e.action === 'start') this.status.markStarted(e.containerId);
         if (uid && e.action === 'oom') this.status.markOomKilled(e.containerId);
@@ -261,12 +270,12 @@ export class Kubelet {
   private onEngineChange(up: boolean): void {
     this.engineUp = up;
     if (!up) {
-      for (const pod of this.store.list<Pod>('Pod')) this.markEngineDown(pod);
+      for (const pod of this.ownPods()) this.markEngineDown(pod);
       return;
     }
     void (async () => {
       if (!this.prepared) await this.prepare().catch((err: Error) => this.log(`kubelet: ${err.message}`));
-      for (const pod of this.store.list<Pod>('Pod')) {
+      for (const pod of this.ownPods()) {
         if (pod.status?.conditions?.some((c) => c.type === ENGINE_CONDITION && c.status === 'False')) {
           this.event(pod, 'Normal', 'ContainerRuntimeReachable', 'the Docker engine answers again');
         }
@@ -289,7 +298,7 @@ export class Kubelet {
    * ConfigMaps and Secrets, which takes up to its sync period plus its cache's TTL there).
    */
   private onConfigChange(kind: 'ConfigMap' | 'Secret', namespace: string | undefined, name: string): void {
-    for (const pod of this.store.list<Pod>('Pod', namespace)) {
+    for (const pod of this.ownPods(namespace)) {
       const uid = pod.metadata.uid;
       if (volumesRefer(pod, kind, name) || [...this.waitingOf(uid).values()].some((w) => w.reason === 'CreateContainerConfigError')) this.requestSync(uid);
     }
@@ -310,7 +319,8 @@ export class Kubelet {
     // container would outlive the cluster.
     await inFlight;
     if (!opts.removeContainers) return;
-    const all = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId }).catch(() => []);
+    const all = (await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId }).catch(() => []))
+      .filter((c) => nodeOfContainer(c.labels) === this.nodeName);
     await removePodContainers(this.runtime, all, 5);
     for (const uid of new Set(all.map((c) => c.labels[LABEL_POD_UID] ?? ''))) {
       if (uid) await this.runtime.removePodFiles?.(uid).catch((err: Error) => this.log(err.message));
@@ -322,7 +332,7 @@ export class Kubelet {
     // Pods come back from scratch on the next `up`: their containers are gone on purpose. A pod that
     // finished (Succeeded/Failed) stays finished: a terminal phase is never left, so a Job's work is not
     // done twice.
-    for (const pod of this.store.list<Pod>('Pod')) {
+    for (const pod of this.ownPods()) {
       this.observed.delete(pod.metadata.uid);
       if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
       this.store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
@@ -338,9 +348,16 @@ export class Kubelet {
 
   // ---- triggers ----
 
+  /** The pods bound to this kubelet's node. */
+  private ownPods(namespace?: string): Stored<Pod>[] {
+    return this.store.list<Pod>('Pod', namespace).filter((p) => p.spec?.nodeName === this.nodeName);
+  }
+
   private onPodEvent(e: WatchEvent): void {
     const pod = e.object as Stored<Pod>;
     const uid = pod.metadata.uid;
+    // Only pods the scheduler bound to this node (the kubelet's fieldSelector spec.nodeName=<node>).
+    if (pod.spec?.nodeName !== this.nodeName) return;
     if (e.type === 'DELETED') {
       this.seenSpec.delete(uid);
       this.requestSync(uid);
@@ -527,12 +544,6 @@ export class Kubelet {
       return this.reportSyncFailure(uid, unrunnable);
     }
 
-    if (!pod.spec?.nodeName) {
-      // the scheduler's VolumeBinding: a pod whose claims are missing or unbound is not bound to the node yet
-      const scheduling = claimScheduling(pod, this.claimLookup);
-      if (!scheduling.schedulable) return this.waitForClaims(pod, scheduling);
-      this.bind(pod);
-    }
     let byName = groupByContainer(containers);
     // The volumes first (WaitForAttachAndMount): a pod whose volume cannot be set up starts nothing.
     if (!(await this.mountClaims(pod)) || !(await this.mountVolumes(pod))) return this.status.write(uid, byName);
@@ -600,38 +611,7 @@ export class Kubelet {
     };
   }
 
-  /**
-   * A pod the scheduler cannot bind yet for its claims: WaitForFirstConsumer claims get this node as
-   * their selected node (the provisioner then makes their volumes); a missing or unbound Immediate claim
-   * makes the pod Unschedulable with the scheduler's message and FailedScheduling event. Retried, and
-   * synced again as soon as a claim of its namespace changes.
-   */
-  private waitForClaims(pod: Stored<Pod>, scheduling: Extract<SchedulingResult, { schedulable: false }>): void {
-    const ns = pod.metadata.namespace ?? 'default';
-    for (const name of scheduling.selectNode) {
-      this.store.mutate<PersistentVolumeClaim>('PersistentVolumeClaim', ns, name, (c) => {
-        if (c.metadata.annotations?.[ANN_SELECTED_NODE]) return false;
-        c.metadata.annotations = { ...c.metadata.annotations, [ANN_SELECTED_NODE]: NODE_NAME };
-      });
-    }
-    const message = scheduling.message;
-    if (message) {
-      const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-      this.store.mutate<Pod>('Pod', ns, pod.metadata.name, (p) => {
-        const prev = p.status?.conditions?.find((c) => c.type === 'PodScheduled');
-        if (p.status?.phase === 'Pending' && prev?.status === 'False' && prev.message === message) return false;
-        p.status = {
-          phase: 'Pending',
-          conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null as unknown as string, lastTransitionTime: now }],
-        };
-      });
-      if (this.lastSyncError.get(pod.metadata.uid) !== message) {
-        this.lastSyncError.set(pod.metadata.uid, message);
-        recordEvent(this.store, pod, 'Warning', 'FailedScheduling', message, { source: { component: 'default-scheduler' } });
-      }
-    }
-    this.workers.later(pod.metadata.uid, CLAIM_RETRY_MS);
-  }
+
 
   /**
    * The pod's persistentVolumeClaim volumes (volume-claims.ts): each claim bound to a PV whose Docker
@@ -764,16 +744,6 @@ export class Kubelet {
     }
   }
 
-  private bind(pod: Stored<Pod>): void {
-    this.store.mutate<Pod>('Pod', pod.metadata.namespace, pod.metadata.name, (p) => {
-      if (p.spec!.nodeName) return false;
-      p.spec!.nodeName = NODE_NAME;
-    });
-    recordEvent(this.store, pod, 'Normal', 'Scheduled',
-      `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${NODE_NAME}`,
-      { source: { component: 'default-scheduler' } });
-  }
-
   private get sandboxDeps(): PodSandboxDeps {
     return {
       runtime: this.runtime,
@@ -835,7 +805,8 @@ export class Kubelet {
     const uids = new Set(this.store.list<Pod>('Pod').map((p) => p.metadata.uid));
     const all = await this.runtime.listContainers({ [LABEL_CLUSTER]: this.opts.clusterId });
     // the cluster's network agent carries the cluster label but belongs to no pod (runtime/network-agent.ts)
-    const orphans = all.filter((c) => !uids.has(c.labels[LABEL_POD_UID] ?? '') && c.labels[LABEL_ROLE] !== AGENT_ROLE);
+    // (another node's containers are its kubelet's: a stopped node's stay as they are)
+    const orphans = all.filter((c) => !uids.has(c.labels[LABEL_POD_UID] ?? '') && c.labels[LABEL_ROLE] !== AGENT_ROLE && nodeOfContainer(c.labels) === this.nodeName);
     for (const c of orphans) this.log(`removing container ${c.name}: its pod no longer exists`);
     await removePodContainers(this.runtime, orphans, 2);
     for (const uid of new Set(orphans.map((c) => c.labels[LABEL_POD_UID]!))) {
@@ -848,7 +819,7 @@ export class Kubelet {
 
   private event(pod: Pod, type: EventType, reason: string, message: string, containerName?: string): void {
     recordEvent(this.store, pod, type, reason, message, {
-      source: KUBELET,
+      source: { component: 'kubelet', host: this.nodeName },
       ...(containerName ? { fieldPath: `spec.${pod.spec?.initContainers?.some((c) => c.name === containerName) ? 'initContainers' : isEphemeral(pod, containerName) ? 'ephemeralContainers' : 'containers'}{${containerName}}` } : {}),
     });
   }

@@ -13,7 +13,8 @@ import type { Node, NodeCondition } from '../kube/types.js';
 import type { EngineInfo, Runtime } from '../runtime/runtime.js';
 import { timestamp, type Store } from '../store/store.js';
 import { deepEqual } from '../kube/canonical-json.js';
-import { KUBELET, recordEvent, type EventType } from '../store/events.js';
+import { recordEvent, type EventType } from '../store/events.js';
+import { NodeLease } from './node-lease.js';
 
 export const NODE_STATUS_UPDATE_MS = 10_000;
 export const NODE_STATUS_REPORT_MS = 60_000;
@@ -29,6 +30,22 @@ export interface NodeStatusOptions {
   fallbackDir: string;
   log?: (line: string) => void;
   name?: string;
+  /** labels beside the kubelet's own (--node-labels: zones, roles); the first node is the control plane */
+  labels?: Record<string, string>;
+  /** false for the second and later nodes: no node-role.kubernetes.io/control-plane label */
+  controlPlane?: boolean;
+  /** what this node reports as capacity instead of the whole machine (up --nodes N shares it, or set per node) */
+  capacity?: NodeCapacity;
+  /** the Lease's renewal period (10 s) */
+  leaseRenewMs?: number;
+}
+
+/** A node's share of the machine: cpu and memory as quantities ("2", "1500m", "2Gi"). */
+export interface NodeCapacity {
+  cpu?: string;
+  memory?: string;
+  /** without cpu/memory: this fraction of the machine's (1/N for N nodes) */
+  fraction?: number;
 }
 
 /** What the kubelet knows of its machine at one moment: the input of nodeStatus(). */
@@ -46,7 +63,7 @@ const CONDITIONS: { type: string; ok: string; reason: string; message: string }[
 ];
 
 /** The status the node should have, keeping transition times of conditions that did not change. Pure. */
-export function nodeStatus(previous: Node['status'] | undefined, o: NodeObservation, kubeletVersion: string, name: string): NonNullable<Node['status']> {
+export function nodeStatus(previous: Node['status'] | undefined, o: NodeObservation, kubeletVersion: string, name: string, share?: NodeCapacity): NonNullable<Node['status']> {
   const before = new Map((previous?.conditions ?? []).map((c) => [c.type, c]));
   const condition = (type: string, status: string, reason: string, message: string): NodeCondition => {
     const old = before.get(type);
@@ -61,8 +78,10 @@ export function nodeStatus(previous: Node['status'] | undefined, o: NodeObservat
     : condition('Ready', 'False', 'KubeletNotReady', 'container runtime is down: the Docker engine does not answer (pods are left as they are until it is back)'));
   const engine = o.engine;
   const oldInfo = previous?.nodeInfo;
-  const cpu = String(engine?.ncpu || os.cpus().length);
-  const memory = `${Math.floor((engine?.memTotalBytes || os.totalmem()) / 1024)}Ki`;
+  const fraction = share?.fraction ?? 1;
+  const machineCpu = engine?.ncpu || os.cpus().length;
+  const cpu = share?.cpu ?? (fraction === 1 ? String(machineCpu) : `${Math.floor(machineCpu * 1000 * fraction)}m`);
+  const memory = share?.memory ?? `${Math.floor(((engine?.memTotalBytes || os.totalmem()) * fraction) / 1024)}Ki`;
   const capacity = {
     cpu, 'ephemeral-storage': `${Math.floor(o.storageBytes / 1024)}Ki`, 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory, pods: String(MAX_PODS),
   };
@@ -110,15 +129,18 @@ export class NodeStatusManager {
   private running?: Promise<void>;
   private stopped = false;
   readonly name: string;
+  private readonly lease: NodeLease;
 
   constructor(private readonly opts: NodeStatusOptions) {
     this.name = opts.name ?? NODE_NAME;
+    this.lease = new NodeLease(opts.store, this.name, () => opts.store.get<Node>('Node', undefined, this.name)?.metadata.uid, opts.leaseRenewMs, opts.log);
   }
 
   /** Registers the node (first status included) and keeps it current. */
   async start(): Promise<void> {
     this.event('Normal', 'Starting', 'Starting kubelet.');
     await this.update();
+    this.lease.start();
     this.timer = setInterval(() => { void this.update(); }, NODE_STATUS_UPDATE_MS);
     this.timer.unref();
     // a client deleted the node: register it again at once, as a restarted kubelet would
@@ -129,6 +151,7 @@ export class NodeStatusManager {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.lease.stop();
     if (this.timer) clearInterval(this.timer);
     this.unwatch?.();
     await this.running;
@@ -142,7 +165,7 @@ export class NodeStatusManager {
 
   private event(type: EventType, reason: string, message: string): void {
     try {
-      recordEvent(this.opts.store, nodeRef(this.name), type, reason, message, { source: KUBELET });
+      recordEvent(this.opts.store, nodeRef(this.name), type, reason, message, { source: { component: 'kubelet', host: this.name } });
     } catch {
       // an event is a report: never a reason for the status not to be written
     }
@@ -156,12 +179,12 @@ export class NodeStatusManager {
     if (this.stopped) return;
     const { store } = this.opts;
     const current = store.get<Node>('Node', undefined, this.name);
-    const next = nodeStatus(current?.status, observation, this.opts.kubeletVersion, this.name);
+    const next = nodeStatus(current?.status, observation, this.opts.kubeletVersion, this.name, this.opts.capacity);
     try {
       if (!current) {
         store.create<Node>({
           apiVersion: 'v1', kind: 'Node',
-          metadata: { name: this.name, labels: nodeLabels(this.name, next.nodeInfo!.operatingSystem, next.nodeInfo!.architecture), annotations: { 'node.alpha.kubernetes.io/ttl': '0' } },
+          metadata: { name: this.name, labels: { ...nodeLabels(this.name, next.nodeInfo!.operatingSystem, next.nodeInfo!.architecture, this.opts.controlPlane ?? true), ...this.opts.labels }, annotations: { 'node.alpha.kubernetes.io/ttl': '0' } },
           spec: {},
           status: next,
         });

@@ -1,18 +1,13 @@
-// persistentVolumeClaim volumes, pure (docs/storage.md): what the scheduler's VolumeBinding plugin decides
-// before a pod is bound to the node (claims missing, Immediate claims not bound yet, WaitForFirstConsumer
-// claims to provision for this node), and what the kubelet's volume manager mounts once they are bound: the
+// persistentVolumeClaim volumes, pure (docs/storage.md): what the kubelet's volume manager mounts once the
+// scheduler's VolumeBinding (kube/volume-binding.ts) has seen them bound: the
 // claim's PV's Docker named volume (mini-kube.io/docker-volume CSI driver, volumeHandle = the volume's name).
 // The kubelet (kubelet.ts) looks the objects up and acts; table-tested in test/unit/kubelet/volume-claims.test.ts.
-import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../kube/types.js';
+import type { Pod } from '../kube/types.js';
 import { dockerVolumeOf } from '../kube/storage.js';
+import type { ClaimLookup } from '../kube/volume-binding.js';
 
-export interface ClaimLookup {
-  claim(namespace: string, name: string): PersistentVolumeClaim | undefined;
-  volume(name: string): PersistentVolume | undefined;
-  storageClass(name: string): StorageClass | undefined;
-  /** the class annotated as the default, which a claim without storageClassName gets */
-  defaultClass(): StorageClass | undefined;
-}
+export type { ClaimLookup } from '../kube/volume-binding.js';
+export { claimScheduling } from '../kube/volume-binding.js';
 
 /** The mount of one persistentVolumeClaim volume of a pod. */
 export interface ClaimMount {
@@ -20,48 +15,6 @@ export interface ClaimMount {
   dockerVolume: string;
   pvName: string;
   readOnly: boolean;
-}
-
-export type SchedulingResult =
-  | { schedulable: true }
-  /** bind nothing yet: the scheduler's Unschedulable message, or a wait for provisioning (no message change) */
-  | { schedulable: false; message?: string; selectNode: string[] };
-
-const PREEMPTION = 'preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.';
-
-/** The scheduler's FailedScheduling text for one node: `0/1 nodes are available: <reason>. preemption: ...`. */
-export function unschedulableMessage(reason: string): string {
-  return `0/1 nodes are available: ${reason}. ${PREEMPTION}`;
-}
-
-/**
- * VolumeBinding's PreFilter/Filter/PreBind for the one node: a claim missing or being deleted, or an
- * unbound claim of an Immediate class, leaves the pod unschedulable (with the scheduler's message); an
- * unbound WaitForFirstConsumer claim is handed to the provisioner (the selected-node annotation, listed in
- * `selectNode`) and the pod waits until it is bound.
- */
-export function claimScheduling(pod: Pod, lookup: ClaimLookup): SchedulingResult {
-  const ns = pod.metadata?.namespace ?? 'default';
-  const selectNode: string[] = [];
-  let waits = false;
-  for (const v of pod.spec?.volumes ?? []) {
-    const name = v.persistentVolumeClaim?.claimName;
-    if (!name) continue;
-    const pvc = lookup.claim(ns, name);
-    if (!pvc) return { schedulable: false, message: unschedulableMessage(`persistentvolumeclaim "${name}" not found`), selectNode: [] };
-    if (pvc.metadata?.deletionTimestamp) return { schedulable: false, message: unschedulableMessage(`persistentvolumeclaim "${name}" is being deleted`), selectNode: [] };
-    if (pvc.spec?.volumeName && pvc.status?.phase === 'Bound') continue;
-    // a claim the PV controller has not given the default class yet is of that class already
-    const className = pvc.spec?.storageClassName;
-    const cls = className === undefined ? lookup.defaultClass() : className ? lookup.storageClass(className) : undefined;
-    if (cls?.volumeBindingMode === 'WaitForFirstConsumer') {
-      waits = true;
-      if (!pvc.metadata?.annotations?.['volume.kubernetes.io/selected-node']) selectNode.push(name);
-      continue;
-    }
-    return { schedulable: false, message: unschedulableMessage('pod has unbound immediate PersistentVolumeClaims'), selectNode: [] };
-  }
-  return waits ? { schedulable: false, selectNode } : { schedulable: true };
 }
 
 export type ClaimMounts = { ok: true; mounts: Map<string, ClaimMount> } | { ok: false; volume: string; message: string };

@@ -1,4 +1,5 @@
 // The messages between a library Cluster and the process its control plane runs in (IPC, JSON).
+import type { ControlPlaneOptions } from '../control-plane/control-plane.js';
 
 export interface StartRequest {
   type: 'start';
@@ -6,7 +7,9 @@ export interface StartRequest {
   /** the library made the home: the child deletes it when the parent is gone */
   ownsHome: boolean;
   clusterId: string;
-  options: { publishPorts: boolean; allowPrivileged?: boolean; clusterDNS?: string[]; metricsResolutionMs?: number; hpaSyncPeriodMs?: number; publishState: boolean; log: boolean; fsync: boolean };
+  options: { publishPorts: boolean; allowPrivileged?: boolean; clusterDNS?: string[]; metricsResolutionMs?: number; hpaSyncPeriodMs?: number; publishState: boolean; log: boolean; fsync: boolean;
+    nodes?: ControlPlaneOptions['nodes']; nodeMonitorGraceMs?: number; nodeMonitorPeriodMs?: number; nodeLeaseRenewMs?: number;
+  };
 }
 
 export type ParentMessage =

@@ -11,10 +11,10 @@ import { execInPod } from '../client/exec.js';
 import { readLogs } from '../client/logs.js';
 import { readManifestPaths } from '../client/manifests.js';
 import { eventsFor, podsBySelector, podsOf, sortEvents } from '../client/objects.js';
-import type { ControlPlane } from '../control-plane/control-plane.js';
+import type { ControlPlane, ControlPlaneOptions } from '../control-plane/control-plane.js';
 import { loadConfig } from '../control-plane/home.js';
 import type {
-  ConfigMap, ControllerRevision, CronJob, DaemonSet, Deployment, Endpoints, Event, HorizontalPodAutoscaler, Job, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
+  ConfigMap, ControllerRevision, CronJob, DaemonSet, Deployment, Endpoints, Event, HorizontalPodAutoscaler, Job, Lease, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, PodDisruptionBudget,
   ReplicaSet, Secret, Service, ServiceAccount, StatefulSet, StorageClass,
 } from '../kube/types.js';
 import { formatSelector } from '../kube/labels.js';
@@ -41,6 +41,13 @@ export interface ClusterOptions {
   log?: (line: string) => void;
   /** the kubelet's clusterDNS, the pods' nameserver under dnsPolicy ClusterFirst (default: none, Default's) */
   clusterDNS?: string[];
+  /** simulated nodes: a count (mini-kube, mini-kube-m02, ...) or each node's name, labels and capacity */
+  nodes?: ControlPlaneOptions['nodes'];
+  /** the node-lifecycle controller's grace period (40 s) and monitor period (5 s): shorter for tests */
+  nodeMonitorGraceMs?: number;
+  nodeMonitorPeriodMs?: number;
+  /** each node's Lease renewal (10 s): keep it well under nodeMonitorGraceMs */
+  nodeLeaseRenewMs?: number;
   /** metrics-server's scrape period and the HPA controller's sync period, ms (default 15 s each; tests shorten them) */
   metricsResolutionMs?: number;
   hpaSyncPeriodMs?: number;
@@ -98,6 +105,8 @@ export interface KindTypes {
   StatefulSet: StatefulSet;
   ControllerRevision: ControllerRevision;
   HorizontalPodAutoscaler: HorizontalPodAutoscaler;
+  Lease: Lease;
+  PodDisruptionBudget: PodDisruptionBudget;
 }
 
 /**
@@ -147,6 +156,10 @@ export class Cluster implements AsyncDisposable {
       clusterDNS: opts.clusterDNS,
       metricsResolutionMs: opts.metricsResolutionMs,
       hpaSyncPeriodMs: opts.hpaSyncPeriodMs,
+      nodes: opts.nodes,
+      nodeMonitorGraceMs: opts.nodeMonitorGraceMs,
+      nodeMonitorPeriodMs: opts.nodeMonitorPeriodMs,
+      nodeLeaseRenewMs: opts.nodeLeaseRenewMs,
       // A home the caller chose is one the CLI may be pointed at (MINI_KUBE_HOME): let it find us.
       publishState: !ownsHome,
       // a test cluster's objects need to survive its process (they do: written and renamed), not a
@@ -192,6 +205,16 @@ export class Cluster implements AsyncDisposable {
       throw new Error('cluster.controlPlane exists only for startCluster({ inProcess: true }): this cluster\'s control plane runs in its own process; use its API (cluster.client, kubeconfig())');
     }
     return this.backend.controlPlane;
+  }
+
+  /** `mini-kube node stop NAME`: the node's kubelet and heartbeats stop, its containers stop. */
+  stopNode(name: string): Promise<void> {
+    return this.controlPlane.nodes.stopNode(name);
+  }
+
+  /** `mini-kube node start NAME`: the node's kubelet runs again. */
+  startNode(name: string): Promise<void> {
+    return this.controlPlane.nodes.startNode(name);
   }
 
   /** The value of the io.mini-kube.cluster label on every container of this cluster. */
@@ -386,6 +409,7 @@ export class Cluster implements AsyncDisposable {
 /** The control plane on the caller's event loop (`inProcess: true`), loaded only then. */
 async function startInProcess(home: string, o: {
   publishPorts: boolean; allowPrivileged?: boolean; clusterDNS?: string[]; metricsResolutionMs?: number; hpaSyncPeriodMs?: number; publishState: boolean; fsync: boolean; ownsHome: boolean;
+  nodes?: ControlPlaneOptions['nodes']; nodeMonitorGraceMs?: number; nodeMonitorPeriodMs?: number; nodeLeaseRenewMs?: number;
   log?: (line: string) => void;
 }): Promise<Backend> {
   const [{ startControlPlane }, { dashboardAddon }, { networkName, SHARED_NETWORK_LABELS }, { createDockerClient }, { reapAbandoned, removeClusterResources }] = await Promise.all([

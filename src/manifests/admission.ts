@@ -3,8 +3,8 @@
 // (pod-templates.ts) → legacy conversion → defaults → validation. Every served kind, on every write.
 // Results are location-free issues; parse.ts adds file:line, admit.ts turns them into API errors.
 import type {
-  ConfigMap, ControllerRevision, CronJob, DaemonSet, Deployment, Endpoints, Event, HorizontalPodAutoscaler, Job, Namespace, Node, PersistentVolume,
-  PersistentVolumeClaim, Pod, ReplicaSet, Secret, Service, ServiceAccount, StatefulSet, StorageClass,
+  ConfigMap, ControllerRevision, CronJob, DaemonSet, Deployment, Endpoints, Event, HorizontalPodAutoscaler, Job, Lease, Namespace, Node, PersistentVolume,
+  PersistentVolumeClaim, Pod, PodDisruptionBudget, ReplicaSet, Secret, Service, ServiceAccount, StatefulSet, StorageClass,
 } from '../kube/types.js';
 import type { KubeObject } from '../store/store.js';
 import { MAX_DEPTH, type LegacyDeploymentVersion, type SupportedKind } from './constants.js';
@@ -31,6 +31,7 @@ import { validatePersistentVolume, validatePersistentVolumeClaim, validateStorag
 import { validateStatefulSet } from './validate-statefulset.js';
 import { validateHorizontalPodAutoscaler } from './validate-hpa.js';
 import { HPA_V1, hpaFromV1 } from '../kube/hpa.js';
+import { validateLease, validatePodDisruptionBudget } from './validate-policy.js';
 
 export interface AdmitOptions {
   /** accept privileged containers, host namespaces, hostPath volumes and low hostPorts */
@@ -157,6 +158,8 @@ const VALIDATORS: Record<SupportedKind, (obj: KubeObject) => FieldError[]> = {
   StatefulSet: (o) => validateStatefulSet(o as StatefulSet),
   ControllerRevision: (o) => validateControllerRevision(o as ControllerRevision),
   HorizontalPodAutoscaler: (o) => validateHorizontalPodAutoscaler(o as HorizontalPodAutoscaler),
+  Lease: (o) => validateLease(o as Lease),
+  PodDisruptionBudget: (o) => validatePodDisruptionBudget(o as PodDisruptionBudget),
 };
 
 function fieldIssue(code: IssueCode, e: FieldError): AdmissionIssue {

@@ -16,7 +16,7 @@ export const MAX_ALIAS_COUNT = 100;
  */
 export const SUPPORTED_KINDS = ['Deployment', 'Pod', 'Service', 'ReplicaSet', 'Namespace', 'Endpoints', 'Event', 'ConfigMap', 'Secret', 'ServiceAccount', 'Node',
   'Job', 'CronJob', 'DaemonSet', 'ControllerRevision', 'PersistentVolumeClaim', 'PersistentVolume', 'StorageClass', 'StatefulSet',
-  'HorizontalPodAutoscaler'] as const satisfies readonly Kind[];
+  'HorizontalPodAutoscaler', 'Lease', 'PodDisruptionBudget'] as const satisfies readonly Kind[];
 export type SupportedKind = (typeof SUPPORTED_KINDS)[number];
 // A kind added to store/kinds.ts without admission support is a compile error here.
 const EVERY_KIND_ADMITTED: Exclude<Kind, SupportedKind> extends never ? true : never = true;

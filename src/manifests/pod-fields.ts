@@ -11,7 +11,6 @@
 // PodSpec and fails on a field without an entry. docs/pod.md is this list for users.
 import type { FieldPath } from './field-path.js';
 import { fieldsOf, type FieldType } from './schema/index.js';
-import { NODE_NAME } from '../kube/node.js';
 
 export type FieldEntry =
   | { status: 'implemented'; by: string }
@@ -29,7 +28,10 @@ const EPHEMERAL_TEST = 'test/integration/kubectl-debug.test.ts';
 const ENV_TEST = 'test/integration/configmaps-secrets.test.ts, test/unit/kubelet/env.test.ts';
 
 const PROBE_TESTS = 'test/integration/probes-tutorial-liveness, probes-tutorial-readiness, probes-handlers';
-const NO_TAINTS = 'the node has no taints: tolerations have no effect, as on Kubernetes';
+const SCHED_UNIT = 'test/unit/scheduler/plugins.test.ts';
+const NODES_TEST = 'test/integration/nodes-multi.test.ts';
+const TAINTS = `${SCHED_UNIT} (TaintToleration), test/unit/controllers/taint-eviction.test.ts, ${NODES_TEST}`;
+const AFFINITY = `${SCHED_UNIT} (NodeAffinity, InterPodAffinity), ${NODES_TEST} (anti-affinity over 3 nodes)`;
 const SEC_TEST = 'test/integration/pod-resources-security.test.ts';
 const LIFECYCLE_TEST = 'test/integration/pod-lifecycle.test.ts';
 const VOL_TEST = 'test/integration/pod-volumes.test.ts';
@@ -38,16 +40,13 @@ const KUBECTL_VOL_TEST = 'test/integration/pod-volumes-kubectl.test.ts';
 const PVC_TEST = 'test/integration/storage-pvc.test.ts, test/integration/workloads-statefulset.test.ts';
 const STREAMS_ATTACH_TEST = 'test/integration/streams-attach.test.ts';
 const DNS_TEST = 'test/integration/pod-dns-config.test.ts (resolv.conf per dnsPolicy), test/unit/kubelet/dns-config.test.ts';
-const DS_AFFINITY = 'test/integration/workloads-daemonset.test.ts, test/unit/manifests/workload-fields.test.ts';
 const HOSTS_TEST = 'test/integration/pod-dns-config.test.ts (/etc/hosts, hostname -f), test/unit/kubelet/hosts-file.test.ts';
 
 /** Type name → field name → entry. Types reached only through refused fields are not listed. */
 export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEntry>>>> = {
   PodSpec: {
     activeDeadlineSeconds: refused(),
-    // only the node affinity a DaemonSet's pods carry (matchFields metadata.name In [node]): the one node
-    // satisfies it when it is named (unimplemented.ts refuses a term naming no existing node)
-    affinity: impl('test/integration/workloads-daemonset.test.ts (the DaemonSet controller\'s term)'),
+    affinity: impl(AFFINITY),
     // true (the default): the kube-api-access-* projected volume at /var/run/secrets/kubernetes.io/serviceaccount
     automountServiceAccountToken: impl('test/integration/in-cluster.test.ts (the kube-api-access volume; false: none), test/unit/kube/service-account.test.ts'),
     containers: impl('test/integration/foundation.test.ts'),
@@ -67,9 +66,9 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     hostUsers: refused(),
     imagePullSecrets: refused(),
     initContainers: impl(INIT_TEST),
-    nodeName: only([NODE_NAME], 'the one node'),
-    // One node: Kubernetes would leave a pod whose selector does not match the node Pending; mini-kube runs it.
-    nodeSelector: warned('mini-kube has one node and runs every pod on it; nodeSelector is not evaluated'),
+    // set: the scheduler's NodeName filter; the pod waits for that node (and its kubelet) as on Kubernetes
+    nodeName: impl(`${SCHED_UNIT} (NodeName)`),
+    nodeSelector: impl(`${SCHED_UNIT} (NodeAffinity)`),
     os: impl('the node is linux: PodOS.name is only "linux" (see PodOS)'),
     overhead: refused(),
     preemptionPolicy: refused(),
@@ -79,7 +78,7 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     resourceClaims: refused(),
     restartPolicy: impl('test/unit/kubelet/pod-actions.test.ts'),
     runtimeClassName: refused(),
-    schedulerName: only(['default-scheduler'], 'the default; mini-kube binds pods itself'),
+    schedulerName: only(['default-scheduler'], 'mini-kube runs one scheduler, default-scheduler (src/scheduler); a pod for another would stay Pending forever'),
     schedulingGates: refused(),
     securityContext: impl(SEC_TEST),
     serviceAccount: impl('test/integration/service-accounts.test.ts (the deprecated alias, mirrored from serviceAccountName)'),
@@ -88,9 +87,8 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     shareProcessNamespace: refused(),
     subdomain: impl(HOSTS_TEST),
     terminationGracePeriodSeconds: impl('test/integration/reliability-graceful.test.ts'),
-    // The one node has no taints, so a toleration changes nothing, as on an untainted Kubernetes node.
-    tolerations: impl(NO_TAINTS),
-    topologySpreadConstraints: refused(),
+    tolerations: impl(TAINTS),
+    topologySpreadConstraints: impl(`${SCHED_UNIT} (PodTopologySpread)`),
     volumes: impl(INIT_TEST),
   },
   Container: {
@@ -209,8 +207,31 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     subPath: impl(`${VOL_TEST}, ${KUBECTL_VOL_TEST}`), subPathExpr: impl(VOL_TEST),
   },
   Toleration: {
-    effect: impl(NO_TAINTS), key: impl(NO_TAINTS), operator: impl(NO_TAINTS), tolerationSeconds: impl(NO_TAINTS), value: impl(NO_TAINTS),
+    effect: impl(TAINTS), key: impl(TAINTS), operator: impl(TAINTS), tolerationSeconds: impl(TAINTS), value: impl(TAINTS),
   },
+  // the scheduler's plugins (src/scheduler/plugins), as kube-scheduler's default profile
+  Affinity: { nodeAffinity: impl(AFFINITY), podAffinity: impl(AFFINITY), podAntiAffinity: impl(AFFINITY) },
+  NodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: impl(AFFINITY), requiredDuringSchedulingIgnoredDuringExecution: impl(AFFINITY) },
+  NodeSelector: { nodeSelectorTerms: impl(AFFINITY) },
+  NodeSelectorTerm: { matchExpressions: impl(AFFINITY), matchFields: impl(AFFINITY) },
+  NodeSelectorRequirement: { key: impl(AFFINITY), operator: impl(AFFINITY), values: impl(AFFINITY) },
+  PreferredSchedulingTerm: { preference: impl(AFFINITY), weight: impl(AFFINITY) },
+  PodAffinity: { preferredDuringSchedulingIgnoredDuringExecution: impl(AFFINITY), requiredDuringSchedulingIgnoredDuringExecution: impl(AFFINITY) },
+  PodAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: impl(AFFINITY), requiredDuringSchedulingIgnoredDuringExecution: impl(AFFINITY) },
+  WeightedPodAffinityTerm: { podAffinityTerm: impl(AFFINITY), weight: impl(AFFINITY) },
+  PodAffinityTerm: {
+    labelSelector: impl(AFFINITY), namespaceSelector: impl(AFFINITY), namespaces: impl(AFFINITY), topologyKey: impl(AFFINITY),
+    // MatchLabelKeysInPodAffinity (beta in 1.31): not implemented
+    matchLabelKeys: refused(), mismatchLabelKeys: refused(),
+  },
+  TopologySpreadConstraint: {
+    labelSelector: impl(SCHED_UNIT), maxSkew: impl(SCHED_UNIT), minDomains: impl(SCHED_UNIT), topologyKey: impl(SCHED_UNIT), whenUnsatisfiable: impl(SCHED_UNIT),
+    matchLabelKeys: refused(),
+    nodeAffinityPolicy: only(['Honor'], 'the default: only nodes that pass the pod\'s node affinity count'),
+    nodeTaintsPolicy: only(['Ignore'], 'the default: tainted nodes count'),
+  },
+  LabelSelector: { matchExpressions: impl(AFFINITY), matchLabels: impl(AFFINITY) },
+  LabelSelectorRequirement: { key: impl(AFFINITY), operator: impl(AFFINITY), values: impl(AFFINITY) },
   PodDNSConfig: { nameservers: impl(DNS_TEST), options: impl(DNS_TEST), searches: impl(DNS_TEST) },
   PodDNSConfigOption: { name: impl(DNS_TEST), value: impl(DNS_TEST) },
   HostAlias: { hostnames: impl(HOSTS_TEST), ip: impl(HOSTS_TEST) },
@@ -311,15 +332,6 @@ export const POD_FIELDS: Readonly<Record<string, Readonly<Record<string, FieldEn
     seccompProfile: impl('SeccompProfile.type is only RuntimeDefault, which the engine applies to every container'),
     seLinuxOptions: refused(),
     windowsOptions: refused(),
-  },
-  Affinity: { nodeAffinity: impl(DS_AFFINITY), podAffinity: refused(), podAntiAffinity: refused() },
-  NodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: refused(), requiredDuringSchedulingIgnoredDuringExecution: impl(DS_AFFINITY) },
-  NodeSelector: { nodeSelectorTerms: impl(DS_AFFINITY) },
-  NodeSelectorTerm: { matchExpressions: refused(), matchFields: impl(DS_AFFINITY) },
-  NodeSelectorRequirement: {
-    key: only(['metadata.name'], 'the only field a node selector term can match'),
-    operator: only(['In'], 'the pod names the node it runs on, as DaemonSet pods do'),
-    values: impl(DS_AFFINITY),
   },
   SeccompProfile: {
     localhostProfile: refused(),

@@ -27,6 +27,8 @@ export const POD_SPEC_PATHS: Readonly<Record<Kind, readonly (readonly string[])[
   StatefulSet: [['spec', 'template', 'spec']],
   ControllerRevision: [],
   HorizontalPodAutoscaler: [],
+  Lease: [],
+  PodDisruptionBudget: [],
 };
 
 export interface PodSpecAt {

@@ -11,7 +11,6 @@ import { unimplementedFields, type PodFieldIssue } from './pod-fields.js';
 import { unimplementedResources } from './resources.js';
 import { unimplementedVolumes } from './validate-volumes.js';
 import { unimplementedInWorkload } from './workload-fields.js';
-import { NODE_NAME } from '../kube/node.js';
 
 export interface Unimplemented {
   errors: FieldError[];
@@ -49,23 +48,7 @@ export function unimplementedInPodSpecs(kind: Kind, obj: unknown): Unimplemented
     }
     out.errors.push(...unimplementedResources(at.spec, at.path));
     out.errors.push(...unimplementedVolumes(at.spec as PodSpec, at.path));
-    out.errors.push(...nodeAffinityOffNode(at.spec as PodSpec, at.path));
   }
   return out;
 }
 
-/**
- * Node affinity naming nodes (matchFields metadata.name In [...]): every pod runs on the one node, so a term
- * that does not name it would be run where Kubernetes would leave the pod Pending; refused instead.
- */
-function nodeAffinityOffNode(spec: PodSpec, path: FieldPath): FieldError[] {
-  const errs: FieldError[] = [];
-  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-  const tp = path.child('affinity', 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution', 'nodeSelectorTerms');
-  terms.forEach((t, i) => (t.matchFields ?? []).forEach((f, j) => {
-    if (f.key === 'metadata.name' && f.operator === 'In' && !(f.values ?? []).includes(NODE_NAME)) {
-      errs.push(notImplemented(tp.index(i).child('matchFields').index(j).child('values'), `${(f.values ?? []).map((v) => JSON.stringify(v)).join(", ") || "an empty list"} names no node of this cluster; its one node is "${NODE_NAME}"`));
-    }
-  }));
-  return errs;
-}

@@ -1,9 +1,9 @@
 // Validation of the ServiceAccount and Node kinds (the apiserver's ValidateServiceAccount, ValidateNode),
-// plus what mini-kube's one node cannot do: it has no scheduler, so cordoning and taints would be stored
-// and ignored; they are refused instead, naming the field.
+// (cordoning and taints are read by the scheduler, src/scheduler, and the taint-eviction controller).
 import type { Node, ServiceAccount } from '../kube/types.js';
 import { FieldPath } from './field-path.js';
-import { forbiddenField, requiredField, type FieldError } from './field-errors.js';
+import { duplicateField, invalidField, notSupportedField, requiredField, type FieldError } from './field-errors.js';
+import { isQualifiedName } from '../kube/validation.js';
 import { validateObjectMeta } from './validate-meta.js';
 
 export function validateServiceAccount(sa: ServiceAccount): FieldError[] {
@@ -14,13 +14,21 @@ export function validateServiceAccount(sa: ServiceAccount): FieldError[] {
   return errs;
 }
 
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+/** ValidateNode's spec part: taints (validateNodeTaints) with a known effect, a qualified key, no key+effect twice. */
 export function validateNode(node: Node): FieldError[] {
   const errs = validateObjectMeta(node.metadata, 'subdomain', FieldPath.of('metadata'));
-  if (node.spec?.unschedulable) {
-    errs.push(forbiddenField(FieldPath.of('spec', 'unschedulable'), 'mini-kube has one node and no scheduler: cordoning it would change nothing'));
-  }
-  if ((node.spec?.taints ?? []).length) {
-    errs.push(forbiddenField(FieldPath.of('spec', 'taints'), 'mini-kube has one node and no scheduler: taints would not be evaluated'));
-  }
+  const seen = new Set<string>();
+  (node.spec?.taints ?? []).forEach((t, i) => {
+    const at = FieldPath.of('spec', 'taints').index(i);
+    if (!t.key) errs.push(requiredField(at.child('key')));
+    else for (const msg of isQualifiedName(t.key)) errs.push(invalidField(at.child('key'), t.key, msg));
+    if (!t.effect) errs.push(requiredField(at.child('effect')));
+    else if (!TAINT_EFFECTS.includes(t.effect)) errs.push(notSupportedField(at.child('effect'), t.effect, TAINT_EFFECTS));
+    const k = `${t.key}:${t.effect}`;
+    if (seen.has(k)) errs.push(duplicateField(at, t));
+    seen.add(k);
+  });
   return errs;
 }

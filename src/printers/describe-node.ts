@@ -2,7 +2,7 @@
 // conditions, addresses, capacity, system info, then its non-terminated pods with their requests and
 // limits as fractions of the allocatable, summed under "Allocated resources". kubectl computes the pod
 // part client-side from a pods list (fieldSelector spec.nodeName=NODE, not Succeeded or Failed).
-import type { Event, Node, Pod } from '../kube/types.js';
+import type { Event, Lease, Node, Pod } from '../kube/types.js';
 import { parseQuantity } from '../kube/quantity.js';
 import { translateTimestampSince } from './age.js';
 import {
@@ -15,7 +15,8 @@ export function nodePodsFieldSelector(nodeName: string): string {
   return `spec.nodeName=${nodeName},status.phase!=Failed,status.phase!=Succeeded`;
 }
 
-export function describeNode(node: Node, pods: Pod[] | undefined, events: Event[] | undefined, now: Date): string {
+/** `lease`: the node's Lease in kube-node-lease, or why it could not be read (kubectl's "Failed to get lease"). */
+export function describeNode(node: Node, pods: Pod[] | undefined, events: Event[] | undefined, now: Date, lease: Lease | { error: string } = { error: 'the server could not find the requested resource' }): string {
   const meta = node.metadata ?? {};
   const status = node.status ?? {};
   return tabbedString((w) => {
@@ -27,8 +28,14 @@ export function describeNode(node: Node, pods: Pod[] | undefined, events: Event[
     const taints = node.spec?.taints ?? [];
     w.write(LEVEL_0, `Taints:\t${taints.length ? taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join('\n\t') : '<none>'}\n`);
     w.write(LEVEL_0, `Unschedulable:\t${node.spec?.unschedulable ? 'true' : 'false'}\n`);
-    // mini-kube serves no Lease (its kubelet is in the API server's process): what kubectl prints then
-    w.write(LEVEL_0, 'Lease:\tFailed to get lease: the server could not find the requested resource\n');
+    if ('error' in lease) {
+      w.write(LEVEL_0, `Lease:\tFailed to get lease: ${lease.error}\n`);
+    } else {
+      w.write(LEVEL_0, 'Lease:\n');
+      w.write(LEVEL_1, `HolderIdentity:\t${lease.spec?.holderIdentity ?? '<unset>'}\n`);
+      w.write(LEVEL_1, `AcquireTime:\t${lease.spec?.acquireTime ? formatRFC1123Z(lease.spec.acquireTime) : '<unset>'}\n`);
+      w.write(LEVEL_1, `RenewTime:\t${lease.spec?.renewTime ? formatRFC1123Z(lease.spec.renewTime) : '<unset>'}\n`);
+    }
     const conditions = status.conditions ?? [];
     if (conditions.length) {
       w.write(LEVEL_0, 'Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n');

@@ -1,7 +1,7 @@
 // Server-side Tables (`Accept: application/json;as=Table`) as the real apiserver builds them with
 // pkg/printers/internalversion/printers.go. The apiserver always generates the wide form (all cells);
 // kubectl drops the priority > 0 columns unless -o wide, so this does the same.
-import type { ConfigMap, Container, Deployment, Endpoints, Event, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
+import type { ConfigMap, Container, Deployment, Endpoints, Event, Lease, Namespace, Node, Pod, PodDisruptionBudget, ReplicaSet, Secret, Service, ServiceAccount } from '../kube/types.js';
 import { nodeCells } from './node-format.js';
 import type { KubeObject } from '../store/store.js';
 import { translateTimestampSince } from './age.js';
@@ -26,7 +26,7 @@ import type { HorizontalPodAutoscaler } from '../kube/types.js';
 export type { Table, TableColumnDefinition, TableRow, TableRowCondition } from './table-types.js';
 
 export type TableKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Event' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node'
-  | 'Job' | 'CronJob' | 'DaemonSet' | 'HorizontalPodAutoscaler' | StorageTableKind;
+  | 'Job' | 'CronJob' | 'DaemonSet' | 'HorizontalPodAutoscaler' | 'Lease' | 'PodDisruptionBudget' | StorageTableKind;
 
 const col = (name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition =>
   ({ name, type, format, description, priority });
@@ -106,6 +106,14 @@ export const COLUMNS: Record<TableKind, TableColumnDefinition[]> = {
     ageCol,
   ],
   ServiceAccount: [nameCol, col('Secrets', 'string', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'), ageCol],
+  Lease: [nameCol, col('Holder', 'string', 'holderIdentity contains the identity of the holder of a current lease.'), ageCol],
+  PodDisruptionBudget: [
+    nameCol,
+    col('Min Available', 'string', 'The minimum number of pods that must be available simultaneously.  This can be either an integer or a string specifying a percentage, e.g. "28%".'),
+    col('Max Unavailable', 'string', 'The maximum number of pods that may be unavailable simultaneously.  This can be either an integer or a string specifying a percentage, e.g. "28%".'),
+    col('Allowed Disruptions', 'integer', 'Number of pod disruptions that are currently allowed.'),
+    ageCol,
+  ],
   Node: [
     nameCol,
     col('Status', 'string', 'The status of the node'),
@@ -309,6 +317,12 @@ function rowFor(kind: TableKind, obj: KubeObject, now: Date): TableRow {
       return { cells: [obj.metadata?.name ?? '', secret.type ?? '', Object.keys(secret.data ?? {}).length, age(obj, now)], object: obj };
     }
     case 'ServiceAccount': return { cells: [obj.metadata?.name ?? '', (obj as ServiceAccount).secrets?.length ?? 0, age(obj, now)], object: obj };
+    case 'Lease': return { cells: [obj.metadata?.name ?? '', (obj as Lease).spec?.holderIdentity ?? '', age(obj, now)], object: obj };
+    case 'PodDisruptionBudget': {
+      const pdb = obj as PodDisruptionBudget;
+      const na = (v: number | string | undefined) => (v === undefined ? 'N/A' : String(v));
+      return { cells: [obj.metadata?.name ?? '', na(pdb.spec?.minAvailable), na(pdb.spec?.maxUnavailable), pdb.status?.disruptionsAllowed ?? 0, age(obj, now)], object: obj };
+    }
     case 'Node': return { cells: nodeCells(obj as Node, age(obj, now)), object: obj };
     case 'Job': return { cells: jobCells(obj as Job, now), object: obj };
     case 'CronJob': return { cells: cronJobCells(obj as CronJob, now), object: obj };

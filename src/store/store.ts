@@ -386,7 +386,7 @@ function now(): string {
 }
 
 /** The kinds whose strategy sets metadata.generation (their controllers report observedGeneration). */
-const GENERATION_KINDS = new Set<string>(['Deployment', 'ReplicaSet', 'Job', 'CronJob', 'DaemonSet', 'StatefulSet']);
+const GENERATION_KINDS = new Set<string>(['Deployment', 'ReplicaSet', 'Job', 'CronJob', 'DaemonSet', 'StatefulSet', 'PodDisruptionBudget']);
 
 /** metadata.generation counts changes of the spec only, as in Kubernetes. */
 function specChanged(a: Stored, b: Stored): boolean {

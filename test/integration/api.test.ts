@@ -272,7 +272,11 @@ describe('discovery', () => {
       kind: 'APIGroupList', apiVersion: 'v1',
       groups: [
         { name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } },
+        { name: 'batch', versions: [{ groupVersion: 'batch/v1', version: 'v1' }], preferredVersion: { groupVersion: 'batch/v1', version: 'v1' } },
+        { name: 'storage.k8s.io', versions: [{ groupVersion: 'storage.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'storage.k8s.io/v1', version: 'v1' } },
         { name: 'autoscaling', versions: [{ groupVersion: 'autoscaling/v2', version: 'v2' }, { groupVersion: 'autoscaling/v1', version: 'v1' }], preferredVersion: { groupVersion: 'autoscaling/v2', version: 'v2' } },
+        { name: 'coordination.k8s.io', versions: [{ groupVersion: 'coordination.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'coordination.k8s.io/v1', version: 'v1' } },
+        { name: 'policy', versions: [{ groupVersion: 'policy/v1', version: 'v1' }], preferredVersion: { groupVersion: 'policy/v1', version: 'v1' } },
         { name: 'discovery.k8s.io', versions: [{ groupVersion: 'discovery.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'discovery.k8s.io/v1', version: 'v1' } },
         { name: 'authentication.k8s.io', versions: [{ groupVersion: 'authentication.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authentication.k8s.io/v1', version: 'v1' } },
         { name: 'authorization.k8s.io', versions: [{ groupVersion: 'authorization.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authorization.k8s.io/v1', version: 'v1' } },
@@ -300,6 +304,8 @@ describe('discovery', () => {
     expect(byName['pods/attach']).toMatchObject({ kind: 'PodAttachOptions', verbs: ['create', 'get'] });
     expect(byName['pods/portforward']).toMatchObject({ kind: 'PodPortForwardOptions', verbs: ['create', 'get'] });
     expect(byName['pods/status']).toMatchObject({ kind: 'Pod', verbs: ['get', 'patch', 'update'] });
+    expect(byName['pods/binding']).toEqual({ name: 'pods/binding', singularName: '', namespaced: true, kind: 'Binding', verbs: ['create'] });
+    expect(byName['pods/eviction']).toEqual({ name: 'pods/eviction', singularName: '', namespaced: true, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] });
   });
 
   it('lists apps/v1 with the autoscaling/v1 Scale subresources', async () => {
@@ -355,7 +361,7 @@ describe('discovery', () => {
   });
 
   it('serves extensions/v1beta1 for Deployments only, as a legacy version: converted to apps/v1, with a Warning', async () => {
-    expect((await get('/apis')).json.groups.map((g: any) => g.name)).toEqual(['apps', 'autoscaling', 'discovery.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'extensions']);
+    expect((await get('/apis')).json.groups.map((g: any) => g.name)).toEqual(['apps', 'batch', 'storage.k8s.io', 'autoscaling', 'coordination.k8s.io', 'policy', 'discovery.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'extensions']);
     const list = (await get('/apis/extensions/v1beta1')).json;
     expect(list.resources.map((r: any) => r.name)).toEqual(['deployments', 'deployments/status']);
     const created = await request('POST', '/apis/extensions/v1beta1/namespaces/default/deployments', { body: { ...deploymentManifest('legacy-path'), apiVersion: 'extensions/v1beta1' } });
@@ -1144,3 +1150,48 @@ async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe('pods/binding and pods/eviction (no scheduler runs here: the test binds)', () => {
+  const podBody = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'evictable' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] } });
+  const running = (name: string) => store.mutate<Pod>('Pod', 'default', name, (p) => {
+    p.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'c', ready: true, restartCount: 0, image: 'nginx:1.25', imageID: '', containerID: 'docker://abc', state: { running: {} } }] };
+  });
+
+  it('binds once (201 Success, spec.nodeName, PodScheduled, Scheduled event); a second binding is 409', async () => {
+    expect((await request('POST', '/api/v1/namespaces/default/pods', { body: podBody('bind-me') })).status).toBe(201);
+    const created = (await request('GET', '/api/v1/namespaces/default/pods/bind-me')).json;
+    expect(created.spec.tolerations).toEqual([
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+    ]);
+    const bound = await request('POST', '/api/v1/namespaces/default/pods/bind-me/binding', { body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bind-me' }, target: { kind: 'Node', name: 'n1' } } });
+    expect(bound.status, bound.text).toBe(201);
+    expect(bound.json).toMatchObject({ kind: 'Status', status: 'Success' });
+    const pod = store.get<Pod>('Pod', 'default', 'bind-me')!;
+    expect(pod.spec!.nodeName).toBe('n1');
+    expect(pod.status!.conditions!.find((c) => c.type === 'PodScheduled')).toMatchObject({ status: 'True' });
+    const again = await request('POST', '/api/v1/namespaces/default/pods/bind-me/binding', { body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bind-me' }, target: { kind: 'Node', name: 'n2' } } });
+    expectStatus(again, 409, 'Conflict');
+    expect(again.json.message).toBe('Operation cannot be fulfilled on pods/binding "bind-me": pod bind-me is already assigned to node "n1"');
+  });
+
+  it('evicts within a PodDisruptionBudget and answers 429 beyond it', async () => {
+    for (const n of ['ev-1', 'ev-2']) {
+      expect((await request('POST', '/api/v1/namespaces/default/pods', { body: podBody(n) })).status).toBe(201);
+      running(n);
+    }
+    const pdb = await request('POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', { body: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'ev' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'evictable' } } } } });
+    expect(pdb.status, pdb.text).toBe(201);
+    // the disruption controller does not run in this server: its status is written here
+    store.mutate('PodDisruptionBudget', 'default', 'ev', (b) => { (b as any).status = { observedGeneration: 1, currentHealthy: 2, desiredHealthy: 1, expectedPods: 2, disruptionsAllowed: 1 }; });
+    const eviction = (name: string) => ({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: 'default' } });
+    const first = await request('POST', '/api/v1/namespaces/default/pods/ev-1/eviction', { body: eviction('ev-1') });
+    expect(first.status, first.text).toBe(201);
+    expect(store.get<Pod>('Pod', 'default', 'ev-1')!.metadata.deletionTimestamp).toBeDefined();
+    expect((store.get('PodDisruptionBudget', 'default', 'ev') as any).status).toMatchObject({ disruptionsAllowed: 0, disruptedPods: { 'ev-1': expect.any(String) } });
+    const second = await request('POST', '/api/v1/namespaces/default/pods/ev-2/eviction', { body: eviction('ev-2') });
+    expectStatus(second, 429, 'TooManyRequests');
+    expect(second.json.message).toBe("Cannot evict pod as it would violate the pod's disruption budget.");
+    expect(second.json.details.causes).toEqual([{ reason: 'DisruptionBudget', message: 'The disruption budget ev needs 1 healthy pods and has 2 currently' }]);
+  });
+});

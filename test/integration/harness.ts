@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startCluster, type Cluster } from '../../src/lib/index.js';
+import { startCluster, type Cluster, type ClusterOptions } from '../../src/lib/index.js';
 import { buildSampleImage } from '../../src/runtime/sample-image.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -14,13 +14,21 @@ export const CLI = path.join(ROOT, 'bin/mini-kube.js');
  * inProcess: the control plane on this test's own event loop, for white-box tests that reach into
  * `cluster.controlPlane` (its store, kubelet, proxy); the default runs it in its own process (decision 183).
  */
-export async function testCluster(opts: { publishPorts?: boolean; clusterDNS?: string[]; inProcess?: boolean; metricsResolutionMs?: number; hpaSyncPeriodMs?: number } = {}): Promise<Cluster> {
+export async function testCluster(opts: {
+  publishPorts?: boolean; clusterDNS?: string[]; inProcess?: boolean; metricsResolutionMs?: number; hpaSyncPeriodMs?: number;
+  /** simulated nodes and the node-lifecycle periods (test/integration/nodes-multi.test.ts) */
+  nodes?: ClusterOptions['nodes']; nodeMonitorGraceMs?: number; nodeMonitorPeriodMs?: number; nodeLeaseRenewMs?: number;
+} = {}): Promise<Cluster> {
   await buildSampleImage();
   // A home of its own that the CLI can find (control-plane.json is published for it).
   const fs = await import('node:fs');
   const os = await import('node:os');
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-it-'));
-  return startCluster({ home, publishPorts: opts.publishPorts, clusterDNS: opts.clusterDNS, inProcess: opts.inProcess, metricsResolutionMs: opts.metricsResolutionMs, hpaSyncPeriodMs: opts.hpaSyncPeriodMs, log: process.env['MINI_KUBE_TEST_LOG'] ? (l) => console.log(l) : undefined });
+  return startCluster({
+    home, publishPorts: opts.publishPorts, clusterDNS: opts.clusterDNS, inProcess: opts.inProcess,
+    metricsResolutionMs: opts.metricsResolutionMs, hpaSyncPeriodMs: opts.hpaSyncPeriodMs,
+    nodes: opts.nodes, nodeMonitorGraceMs: opts.nodeMonitorGraceMs, nodeMonitorPeriodMs: opts.nodeMonitorPeriodMs, nodeLeaseRenewMs: opts.nodeLeaseRenewMs,
+    log: process.env['MINI_KUBE_TEST_LOG'] ? (l) => console.log(l) : undefined });
 }
 
 export interface CliResult {

@@ -1,7 +1,7 @@
 // The Node object on a real control plane, through kubectl 1.32 and 1.20 and the mini-kube CLI: one Ready
 // node named as the pods' spec.nodeName, its table and wide columns, describe node with a running pod's
 // requests (kubectl computes them client-side from the spec.nodeName field selector), wait and watch,
-// and a status only the kubelet writes.
+// a status only the kubelet writes, and cordon.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubectl120Run, kubectlEnv, type KubectlEnv, type Run } from './kubectl-support.js';
 import { cli, until } from './harness.js';
@@ -114,11 +114,13 @@ describe('the Node', () => {
     expect((await k.run(['get', 'node', NODE_NAME, '-o', 'jsonpath={.status.capacity.cpu}'])).stdout).toBe(before);
     const second = await k.run(['apply', '-f', '-'], { input: 'apiVersion: v1\nkind: Node\nmetadata: {name: worker-2}\n' });
     expect(second.code).not.toBe(0);
-    expect(second.stderr).toContain('mini-kube has one node, mini-kube, which its kubelet registers');
-    // kubectl cordon reports the refusal but exits 0
+    expect(second.stderr).toContain("mini-kube's nodes (mini-kube first) are registered by their kubelets; start the cluster with `mini-kube up --nodes N` for more");
+    // cordon: spec.unschedulable and the unschedulable taint (the scheduler reads them: nodes-multi.test.ts)
     const cordoned = await k.run(['cordon', NODE_NAME]);
-    expect(cordoned.stderr).toContain('spec.unschedulable: Forbidden: mini-kube has one node and no scheduler');
-    expect((await k.run(['get', 'node', NODE_NAME, '-o', 'jsonpath={.spec.unschedulable}'])).stdout).toBe('');
+    expect(cordoned.stdout).toBe(`node/${NODE_NAME} cordoned\n`);
+    await until('the unschedulable taint', async () => (await k.run(['get', 'node', NODE_NAME, '-o', 'jsonpath={.spec.taints[*].key}'])).stdout === 'node.kubernetes.io/unschedulable', 20_000);
+    expect((await k.run(['get', 'nodes'])).stdout).toMatch(/^mini-kube\s+Ready,SchedulingDisabled\s/m);
+    expect((await k.run(['uncordon', NODE_NAME])).stdout).toBe(`node/${NODE_NAME} uncordoned\n`);
     const uid = (await k.run(['get', 'node', NODE_NAME, '-o', 'jsonpath={.metadata.uid}'])).stdout;
     expect((await k.run(['delete', 'node', NODE_NAME])).code).toBe(0);
     await until('the kubelet registers the node again', async () => {

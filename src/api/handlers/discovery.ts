@@ -65,6 +65,8 @@ function subresourceEntry(t: ResourceType, sub: string): Record<string, unknown>
     case 'exec': return { ...base, kind: 'PodExecOptions', verbs: ['create', 'get'] };
     case 'attach': return { ...base, kind: 'PodAttachOptions', verbs: ['create', 'get'] };
     case 'portforward': return { ...base, kind: 'PodPortForwardOptions', verbs: ['create', 'get'] };
+    case 'binding': return { ...base, kind: 'Binding', verbs: ['create'] };
+    case 'eviction': return { ...base, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] };
     case 'scale': return { ...base, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
     case 'token': return { ...base, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] };
     case 'proxy': return { ...base, kind: t.kind === 'Pod' ? 'PodProxyOptions' : 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] };

@@ -28,6 +28,8 @@ import { serveTokenRequest } from './token-request.js';
 import { checkNodeWrite } from '../registry/node-rules.js';
 import { apply as serverSideApply, applyNew, finishManagedFields, managerOf, recordUpdate, setManagedFields } from '../fieldmanager/field-manager.js';
 import { toServed, toStored } from '../registry/versions.js';
+import { serveBinding } from './binding.js';
+import { serveEviction } from './eviction.js';
 
 /** Serves the request if its path names a resource; false means "not ours" (the caller answers 404). */
 export async function handleResourceRequest(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -79,6 +81,10 @@ async function dispatch(ctx: ApiContext, req: IncomingMessage, res: ServerRespon
         case 'PATCH': return patch(ctx, req, res, t, namespace, name, query, 'status');
         default: throw methodNotAllowed(method);
       }
+    case 'binding':
+      return serveBinding(ctx, req, res, namespace!, name);
+    case 'eviction':
+      return serveEviction(ctx, req, res, namespace!, name);
     case 'token':
       return serveTokenRequest(ctx, req, res, namespace!, name, query);
     case 'scale':

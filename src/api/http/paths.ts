@@ -33,7 +33,7 @@ export const LEGACY_WARNING = 'extensions/v1beta1 Deployment is deprecated in v1
 
 /** Subresources served per resource; others are 404 as on a real cluster without them. */
 export const SUBRESOURCES: Record<string, readonly string[]> = {
-  pods: ['status', 'log', 'exec', 'attach', 'portforward', 'proxy', 'ephemeralcontainers'],
+  pods: ['status', 'log', 'exec', 'attach', 'portforward', 'proxy', 'ephemeralcontainers', 'binding', 'eviction'],
   deployments: ['status', 'scale'],
   replicasets: ['status', 'scale'],
   jobs: ['status'],
@@ -47,6 +47,7 @@ export const SUBRESOURCES: Record<string, readonly string[]> = {
   persistentvolumeclaims: ['status'],
   persistentvolumes: ['status'],
   horizontalpodautoscalers: ['status'],
+  poddisruptionbudgets: ['status'],
 };
 
 export function parseResourcePath(segments: readonly string[]): ResourcePath | undefined {

@@ -173,7 +173,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
 /** The namespaces every cluster has (the apiserver's system namespaces controller), labelled with their name. */
 function ensureDefaultNamespace(store: Store): void {
-  for (const name of ['default', 'kube-system', 'kube-public']) {
+  // kube-node-lease holds the nodes' heartbeat Leases (kubelet/node-lease.ts)
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
     const labels = { 'kubernetes.io/metadata.name': name };
     const ns = store.get('Namespace', undefined, name);
     if (!ns) {

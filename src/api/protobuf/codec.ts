@@ -43,7 +43,10 @@ const MESSAGES: Record<string, Record<string, string>> = {
   'authorization.k8s.io/v1': {
     SelfSubjectAccessReview: 'k8s.io.api.authorization.v1.SelfSubjectAccessReview', SelfSubjectRulesReview: 'k8s.io.api.authorization.v1.SelfSubjectRulesReview',
   },
-  'policy/v1': { Eviction: 'k8s.io.api.policy.v1.Eviction' },
+  'policy/v1': {
+    Eviction: 'k8s.io.api.policy.v1.Eviction',
+    PodDisruptionBudget: 'k8s.io.api.policy.v1.PodDisruptionBudget', PodDisruptionBudgetList: 'k8s.io.api.policy.v1.PodDisruptionBudgetList',
+  },
   'storage.k8s.io/v1': { StorageClass: 'k8s.io.api.storage.v1.StorageClass', StorageClassList: 'k8s.io.api.storage.v1.StorageClassList' },
 };
 

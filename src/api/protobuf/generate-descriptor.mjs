@@ -50,6 +50,8 @@ const ROOTS = [
   'k8s.io.api.authentication.v1.TokenRequest', 'k8s.io.api.authentication.v1.SelfSubjectReview',
   'k8s.io.api.authorization.v1.SelfSubjectAccessReview', 'k8s.io.api.authorization.v1.SelfSubjectRulesReview',
   'k8s.io.api.policy.v1.Eviction',
+  // issue #18: PodDisruptionBudgets (kubectl create pdb, apply); Lease has no proto in the reference set
+  'k8s.io.api.policy.v1.PodDisruptionBudget', 'k8s.io.api.policy.v1.PodDisruptionBudgetList',
 ];
 
 const root = new protobuf.Root();

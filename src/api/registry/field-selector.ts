@@ -37,6 +37,8 @@ const FIELDS: Record<Kind, string[]> = {
   StatefulSet: COMMON,
   ControllerRevision: COMMON,
   HorizontalPodAutoscaler: COMMON,
+  Lease: COMMON,
+  PodDisruptionBudget: COMMON,
 };
 
 /** Parses "a=b,c!=d" with the apiserver's escapes (\, \= \\). Throws 400 on syntax or unknown fields. */

@@ -16,6 +16,7 @@ import {
   admit as admitManifest, toStatusCause, validateClaimUpdate, validateConfigDataUpdate, validateStatefulSetUpdate, validateStorageClassUpdate,
 } from '../../manifests/index.js';
 import { admitPodServiceAccount } from '../../kube/service-account.js';
+import { addDefaultTolerations } from '../../kube/taints.js';
 import type { ServiceAccount } from '../../kube/types.js';
 import { checkFinalizersUpdate } from './deletion.js';
 
@@ -115,6 +116,8 @@ export async function prepareCreate(ctx: ApiContext, t: ResourceType, urlNamespa
   } else {
     admitted.object['status'] = status;
   }
+  // the DefaultTolerationSeconds admission plugin (not-ready and unreachable, 300 s)
+  if (t.kind === 'Pod') addDefaultTolerations(admitted.object as Pod);
   if (t.kind === 'Pod' && ctx.serviceAccountAdmission) {
     admitPodServiceAccount(admitted.object as Pod, (ns, name) => ctx.store.get<ServiceAccount>('ServiceAccount', ns, name));
   }

@@ -2,10 +2,11 @@
 // a Deployment's replica count through the /scale subresource as kubectl does.
 import type { Command } from 'commander';
 import type {
-  ConfigMap, CronJob, DaemonSet, Deployment, Endpoints, Event, Job, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, ReplicaSet, Secret, Service,
+  ConfigMap, CronJob, DaemonSet, Deployment, Endpoints, Event, Job, Lease, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, PodDisruptionBudget, ReplicaSet, Secret, Service,
   StatefulSet, StorageClass,
 } from '../../kube/types.js';
 import { describePersistentVolume, describePersistentVolumeClaim, describeStatefulSet, describeStorageClass } from '../../printers/describe-storage.js';
+import { describePodDisruptionBudget } from '../../printers/describe-policy.js';
 import { describeDeployment, describePod, describeReplicaSet, describeService } from '../../printers/describe.js';
 import { describeCronJob, describeDaemonSet, describeJob } from '../../printers/describe-workloads.js';
 import { describeHorizontalPodAutoscaler } from '../../printers/hpa.js';
@@ -117,6 +118,11 @@ async function describeOne(client: ApiClient, kind: string, namespace: string, n
       const ep = await client.tryGet<Endpoints>('Endpoints', namespace, name);
       return describeService(svc, ep, await eventsFor(client, svc, { withKind: true }), now);
     }
+    case 'PodDisruptionBudget': {
+      const pdb = await client.get<PodDisruptionBudget>('PodDisruptionBudget', namespace, name);
+      // the page ends with its Events line; the caller adds the final newline
+      return describePodDisruptionBudget(pdb, await eventsFor(client, pdb), now).replace(/\n$/, '');
+    }
     case 'ConfigMap': {
       const cm = await client.get<ConfigMap>('ConfigMap', namespace, name);
       return describeConfigMap(cm, await eventsFor(client, cm), now);
@@ -130,7 +136,8 @@ async function describeOne(client: ApiClient, kind: string, namespace: string, n
       const pods = await client.list<Pod>('Pod', { all: true, fieldSelector: nodePodsFieldSelector(name) });
       const events = await client.list<Event>('Event', { all: true, fieldSelector: `involvedObject.kind=Node,involvedObject.name=${name}` });
       // the page ends with its Events line; the caller adds the final newline
-      return describeNode(node, pods.items, sortEvents(events.items), now).replace(/\n$/, '');
+      const lease = await client.get<Lease>('Lease', 'kube-node-lease', name).catch((err: Error) => ({ error: err.message }));
+      return describeNode(node, pods.items, sortEvents(events.items), now, lease).replace(/\n$/, '');
     }
     case 'Job': {
       const job = await client.get<Job>('Job', namespace, name);
@@ -170,6 +177,6 @@ async function describeOne(client: ApiClient, kind: string, namespace: string, n
       return describeHorizontalPodAutoscaler(hpa, await eventsFor(client, hpa, { withKind: true }), now).replace(/\n$/, '');
     }
     default:
-      throw new CliError(`describe supports pods, deployments, replicasets, statefulsets, daemonsets, services, configmaps, secrets, namespaces, nodes, jobs, cronjobs, persistentvolumeclaims, persistentvolumes, storageclasses and horizontalpodautoscalers, not ${kind}`);
+      throw new CliError(`describe supports pods, deployments, replicasets, statefulsets, daemonsets, services, configmaps, secrets, namespaces, nodes, jobs, cronjobs, persistentvolumeclaims, persistentvolumes, storageclasses, horizontalpodautoscalers and poddisruptionbudgets, not ${kind}`);
   }
 }

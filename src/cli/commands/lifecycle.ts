@@ -7,13 +7,15 @@ import { fetchLoginUrl } from '../../dashboard/login.js';
 import { action, CliError, home } from '../context.js';
 import { engineAnswers, engineDownLine } from '../engine.js';
 import { mergeIntoUserKubeconfig, removeFromUserKubeconfig } from './kubeconfig.js';
+import { nodesFromFlags, type NodeFlags } from './node.js';
+import { nodeNames } from '../../kube/node.js';
 
 // The control plane, dockerode and the dashboard are loaded where they run (the foreground `up`, `down`'s
 // clean-up, `status`'s ping), not by `up -d`, which only spawns the daemon and waits for its API.
 const controlPlane = () => import('../../control-plane/control-plane.js');
 const dockerRuntime = async () => new (await import('../../runtime/docker.js')).DockerRuntime();
 
-interface UpOptions {
+interface UpOptions extends NodeFlags {
   detach?: boolean;
   foregroundDaemon?: boolean;
   allowPrivileged?: boolean;
@@ -32,11 +34,20 @@ export function registerLifecycle(program: Command): void {
     .option('--publish-ports', 'reach pods through ports published on 127.0.0.1 instead of their IPs (as on Docker Desktop)')
     .option('--node-port-address <addr>', 'address the NodePort listeners bind (default 127.0.0.1)')
     .option('--no-kubeconfig', 'do not merge a mini-kube context into the kubeconfig')
+    .option('--nodes <n>', 'simulate N nodes (mini-kube, mini-kube-m02, ...), each with 1/N of the machine; kept for later `up`s')
+    .option('--node-labels <node:k=v,...>', 'labels for one node, e.g. mini-kube-m02:topology.kubernetes.io/zone=b (repeatable)', collect, [])
+    .option('--node-capacity <node:cpu=..,memory=..>', 'capacity of one node instead of its share, e.g. mini-kube:cpu=2,memory=2Gi (repeatable)', collect, [])
     .addOption(hidden('--foreground-daemon'))
     .action(action(async (opts: UpOptions) => {
       const h = home();
       const config = loadConfig(h);
       // Settings given to `up` are the home's from then on: `up` later brings the same cluster back.
+      const nodes = nodesFromFlags(opts, nodeNames);
+      if (nodes) {
+        if (runningState(h) && !opts.foregroundDaemon) throw new CliError('--nodes, --node-labels and --node-capacity take effect on a new start: run `mini-kube down` first');
+        config.nodes = nodes;
+        saveConfig(h, config);
+      }
       if (opts.publishPorts !== undefined || opts.nodePortAddress || opts.allowPrivileged) {
         if (opts.publishPorts) config.publishPorts = true;
         if (opts.nodePortAddress) config.nodePortAddress = opts.nodePortAddress;
@@ -204,6 +215,10 @@ function refuseOtherPort(port: string | undefined, running: { pid: number; url: 
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function hidden(flags: string): Option {

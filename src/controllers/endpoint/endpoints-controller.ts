@@ -3,7 +3,6 @@
 // subsets by their resolved ports as Kubernetes does. Writes only when something changed. Addresses and
 // conditions are the kubelet's observations (observed.ts), not the status a client may have written.
 import type { EndpointSubset, Endpoints, Pod, Service } from '../../kube/types.js';
-import { NODE_NAME } from '../../kube/node.js';
 import { canonicalJson } from '../../kube/canonical-json.js';
 import type { Store, Stored } from '../../store/store.js';
 import { endpointsOf, selectsPod, type AddressRule } from '../../kube/endpoints.js';
@@ -25,7 +24,7 @@ export function desiredSubsets(svc: Service, pods: Pod[], addressRule?: AddressR
     }
     const address = {
       ip: e.ip,
-      nodeName: NODE_NAME,
+      ...(e.pod.spec?.nodeName ? { nodeName: e.pod.spec.nodeName } : {}),
       targetRef: { kind: 'Pod', namespace: e.pod.metadata?.namespace, name: e.podName, uid: e.podUid },
     };
     if (e.ready) (subset.addresses ??= []).push(address);

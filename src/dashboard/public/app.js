@@ -149,6 +149,21 @@ function DeploymentSection({ d, pods, serviceOf, maxRate, setToast }) {
   </section>`;
 }
 
+// Nodes as columns with their pods (a multi-node cluster: `up --nodes N`), so a class can watch a drain or a
+// node failure; pods still waiting for the scheduler in a column of their own.
+function NodeColumns({ nodes, pods }) {
+  const column = (title, cls, list, extra) => html`<div class=${`node-col ${cls}`}>
+    <h3>${title}</h3>${extra}
+    ${list.map((p) => html`<div key=${p.namespace + '/' + p.name} class=${`node-pod ${p.deleting ? 'deleting' : p.ready ? 'ready' : 'notready'}`}>${p.name}<span class="muted"> ${p.status}</span></div>`)}
+  </div>`;
+  const pending = pods.filter((p) => !p.node);
+  return html`<section class="nodes">
+    ${nodes.map((n) => column(n.name, n.ready === 'True' ? (n.unschedulable ? 'cordoned' : 'up') : 'down', pods.filter((p) => p.node === n.name),
+      html`<div class="muted">${n.ready === 'True' ? 'Ready' : 'NotReady'}${n.unschedulable ? ', SchedulingDisabled' : ''}${n.taints.map((t) => html`<br /><code>${t}</code>`)}</div>`))}
+    ${pending.length > 0 && column('Pending', 'pending', pending, html`<div class="muted">waiting for the scheduler</div>`)}
+  </section>`;
+}
+
 function ServiceCard({ s, pods, maxRate }) {
   const members = [...s.endpoints.map((n) => ({ n, on: true })), ...s.notReady.map((n) => ({ n, on: false }))]
     .sort((a, b) => a.n.localeCompare(b.n));
@@ -228,6 +243,7 @@ function App() {
       ${toast && html`<code class=${`toast ${toast.error ? 'error' : ''}`}>${toast.text}</code>`}
     </header>
     <main>
+      ${state.nodes.length > 1 && html`<${NodeColumns} nodes=${state.nodes} pods=${state.pods} />`}
       ${groups.map(({ d, pods }) => html`<${DeploymentSection} key=${d.name} d=${d} pods=${pods} serviceOf=${serviceOf} maxRate=${maxRate} setToast=${setToast} />`)}
       ${loose.length > 0 && html`<${DeploymentSection} d=${null} pods=${loose} serviceOf=${serviceOf} maxRate=${maxRate} setToast=${setToast} />`}
       ${state.services.map((s) => html`<${ServiceCard} key=${s.name} s=${s} pods=${state.pods} maxRate=${maxRate} />`)}

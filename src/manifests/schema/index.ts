@@ -34,6 +34,11 @@ const EXTRA_TYPES: Record<string, string> = {
   HorizontalPodAutoscalerBehavior: 'scaleDown:HPAScalingRules scaleUp:HPAScalingRules',
   HPAScalingRules: 'policies:[]HPAScalingPolicy selectPolicy:string stabilizationWindowSeconds:integer',
   HPAScalingPolicy: 'periodSeconds:integer type:string value:integer',
+  // coordination.k8s.io/v1 Lease and policy/v1 PodDisruptionBudget (issue #18), by hand as well
+  Lease: 'apiVersion:string kind:string metadata:ObjectMeta spec:LeaseSpec',
+  LeaseSpec: 'acquireTime:time holderIdentity:string leaseDurationSeconds:integer leaseTransitions:integer preferredHolder:string renewTime:time strategy:string',
+  PodDisruptionBudget: 'apiVersion:string kind:string metadata:ObjectMeta spec:PodDisruptionBudgetSpec status:any',
+  PodDisruptionBudgetSpec: 'maxUnavailable:intOrString minAvailable:intOrString selector:LabelSelector unhealthyPodEvictionPolicy:string',
 };
 
 export function parseTypeToken(token: string): FieldType {

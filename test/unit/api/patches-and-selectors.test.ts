@@ -121,7 +121,8 @@ describe('resource paths', () => {
     expect(parseResourcePath(['apis', 'extensions', 'v1beta1', 'namespaces', 'default', 'deployments', 'd', 'scale'])).toBeUndefined();
     expect(parseResourcePath(['api', 'v1', 'namespaces', 'default', 'deployments'])).toBeUndefined();
     expect(parseResourcePath(['api', 'v1', 'namespaces', 'default', 'pods', 'p', 'proxy'])).toMatchObject({ subresource: 'proxy' });
-    expect(parseResourcePath(['api', 'v1', 'namespaces', 'default', 'pods', 'p', 'binding'])).toBeUndefined();
+    expect(parseResourcePath(['api', 'v1', 'namespaces', 'default', 'pods', 'p', 'binding'])).toMatchObject({ subresource: 'binding' });
+    expect(parseResourcePath(['api', 'v1', 'namespaces', 'default', 'pods', 'p', 'bindings'])).toBeUndefined();
     expect(parseResourcePath(['api', 'v1', 'namespaces', 'default', 'pods', 'p', 'attach'])).toMatchObject({ subresource: 'attach' });
     expect(parseResourcePath(['api', 'v1', 'pods', 'p'])).toBeUndefined();
   });

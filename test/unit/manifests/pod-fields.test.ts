@@ -63,14 +63,11 @@ describe('admission of what mini-kube does not implement', () => {
   });
 
   it('refuses a field it does not implement with a 422 naming the field', () => {
-    expect(causes(pod({ affinity: { podAntiAffinity: {} } }))).toEqual([
-      'spec.affinity.podAntiAffinity: Forbidden: mini-kube does not implement spec.affinity.podAntiAffinity',
+    expect(causes(pod({ activeDeadlineSeconds: 5 }))).toEqual([
+      'spec.activeDeadlineSeconds: Forbidden: mini-kube does not implement spec.activeDeadlineSeconds',
     ]);
-    // the node affinity DaemonSet pods carry is accepted when it names the node, refused otherwise
-    const term = (node: string) => ({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] } } });
-    expect(causes(pod({ affinity: term('mini-kube') }))).toEqual([]);
-    expect(causes(pod({ affinity: term('elsewhere') }))).toEqual([
-      'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].values: Forbidden: mini-kube does not implement spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].values ("elsewhere" names no node of this cluster; its one node is "mini-kube")',
+    expect(causes(pod({ affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'k', labelSelector: {}, matchLabelKeys: ['a'] }] } } }))).toEqual([
+      'spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].matchLabelKeys: Forbidden: mini-kube does not implement spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].matchLabelKeys',
     ]);
   });
 
@@ -86,8 +83,8 @@ describe('admission of what mini-kube does not implement', () => {
   });
 
   it('refuses a value other than the ones it implements', () => {
-    expect(causes(pod({ nodeName: 'other' }))[0]).toBe(
-      'spec.nodeName: Forbidden: mini-kube does not implement spec.nodeName ("other"; it accepts only "mini-kube": the one node)');
+    expect(causes(pod({ schedulerName: 'my-scheduler' }))[0]).toBe(
+      'spec.schedulerName: Forbidden: mini-kube does not implement spec.schedulerName ("my-scheduler"; it accepts only "default-scheduler": mini-kube runs one scheduler, default-scheduler (src/scheduler); a pod for another would stay Pending forever)');
     expect(causes(pod({}, { securityContext: { seccompProfile: { type: 'Unconfined' } } }))[0]).toContain('containers[0].securityContext.seccompProfile.type: Forbidden: mini-kube does not implement');
   });
 
@@ -110,8 +107,9 @@ describe('admission of what mini-kube does not implement', () => {
   });
 
   it('warns where ignoring is harmless, as the apiserver sends warnings', () => {
-    const r = admit(pod({ nodeSelector: { disk: 'ssd' } }));
-    expect(r.warnings).toEqual(['spec.nodeSelector: mini-kube has one node and runs every pod on it; nodeSelector is not evaluated']);
+    expect(admit(pod({ nodeSelector: { disk: 'ssd' } })).warnings).toEqual([]);
+    const r = admit(pod({}, { lifecycle: { preStop: { tcpSocket: { port: 80 } } } }));
+    expect(r.warnings).toEqual(['spec.containers[0].lifecycle.preStop.tcpSocket: deprecated: TCPSocket is not supported as a LifecycleHandler; the hook fails when it runs, as on Kubernetes']);
   });
 
   it('accepts lifecycle hooks, and the deprecated tcpSocket handler with a warning', () => {
@@ -122,7 +120,7 @@ describe('admission of what mini-kube does not implement', () => {
   });
 
   it('reports what is invalid first, then what is not implemented', () => {
-    expect(causes(pod({ affinity: {}, restartPolicy: 'Sometimes' }))).toEqual([
+    expect(causes(pod({ activeDeadlineSeconds: 5, restartPolicy: 'Sometimes' }))).toEqual([
       'spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"',
     ]);
   });
