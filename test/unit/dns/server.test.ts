@@ -86,13 +86,13 @@ describe('the DNS server, through node:dns', () => {
     const [a, b] = [await ask(101), await ask(202)];
     expect([a.id, b.id]).toEqual([101, 202]);
     expect(b.answers).toEqual(a.answers);
-    expect(a.answers!.map((r) => r.data)).toEqual(['10.96.0.20']);
+    expect(a.answers!.map((r) => (r as { data?: unknown }).data)).toEqual(['10.96.0.20']);
     expect(server.stats.cluster - before).toBe(2);
     const web = snapshot.services.find((s) => s.name === 'web')!;
     snapshot = { ...snapshot, services: [...snapshot.services.filter((s) => s !== web), { ...web, clusterIP: '10.96.0.21' }] };
-    expect((await ask(303)).answers!.map((r) => r.data)).toEqual(['10.96.0.21']);
+    expect((await ask(303)).answers!.map((r) => (r as { data?: unknown }).data)).toEqual(['10.96.0.21']);
     snapshot = { ...snapshot, services: [...snapshot.services.filter((s) => s.name !== 'web'), web] };
-    expect((await ask(404)).answers!.map((r) => r.data)).toEqual(['10.96.0.20']);
+    expect((await ask(404)).answers!.map((r) => (r as { data?: unknown }).data)).toEqual(['10.96.0.20']);
     sock.close();
   });
 
