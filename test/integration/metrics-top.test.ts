@@ -44,7 +44,7 @@ describe('kubectl top', () => {
   let k: KubectlEnv;
   let kubectl120: (args: string[]) => Promise<Run>;
   beforeAll(async () => {
-    k = await kubectlEnv(KUBECTL, { metricsResolutionMs: 2000 });
+    k = await kubectlEnv(KUBECTL, { metricsResolutionMs: 2000, inProcess: true });
     kubectl120 = kubectl120Run(k);
     const applied = await k.run(['apply', '-f', '-'], { input: PODS });
     expect(applied.code, applied.stderr).toBe(0);
