@@ -5,7 +5,7 @@
 // period are 2 s for the test (15 s on a real cluster).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubectl120Run, kubectlEnv, type KubectlEnv, type Run } from './kubectl-support.js';
-import { until } from './harness.js';
+import { sleep, until } from './harness.js';
 
 const KUBECTL = process.env['KUBECTL'] ?? '/usr/bin/kubectl';
 
@@ -95,14 +95,20 @@ describe('HorizontalPodAutoscaler', () => {
       const pods = (await k.run(['get', 'pods', '-l', 'app=burn', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.status.phase}{"\\n"}{end}'])).stdout.trim().split('\n');
       return pods.length >= 2 && pods.every((l) => l.endsWith(' Running')) ? pods : undefined;
     }, 60_000);
+    // each pod is told once: an exec runs in the pod's cgroup, so telling them again and again (every poll)
+    // would itself keep their CPU above the target
+    const stopped = new Set<string>();
     const stopAll = async () => {
       const names = (await k.run(['get', 'pods', '-l', 'app=burn', '-o', 'jsonpath={.items[*].metadata.name}'])).stdout.trim().split(/\s+/);
-      for (const n of names) await k.run(['exec', n, '--', 'touch', '/tmp/stop']);
+      for (const n of names.filter((x) => x && !stopped.has(x))) {
+        if ((await k.run(['exec', n, '--', 'touch', '/tmp/stop'])).code === 0) stopped.add(n);
+      }
     };
     await stopAll();
     await until('the HPA to scale burn back down to 1', async () => {
       if ((await replicas('burn')) === 1) return true;
       await stopAll(); // a pod the scale-up started late
+      await sleep(1000);
       return undefined;
     }, 75_000);
     const down = await k.run(['get', 'events', '--field-selector', 'involvedObject.kind=HorizontalPodAutoscaler,reason=SuccessfulRescale', '-o', 'jsonpath={.items[*].message}']);

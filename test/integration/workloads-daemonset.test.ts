@@ -100,10 +100,15 @@ describe('DaemonSets through kubectl 1.32 on real containers', () => {
     expect((await k.run(['label', 'node', 'mini-kube', 'disktype=ssd'])).code).toBe(0);
     await rolledOut('picky');
     expect(await pods('picky')).toHaveLength(1);
-    // affinity beyond the controller's own is refused with the path
-    const affinity = DS.replace(/agent/g, 'aff').replace('      terminationGracePeriodSeconds: 1', '      terminationGracePeriodSeconds: 1\n      affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: a, operator: Exists}]}]}}}');
-    const refused = await k.run(['apply', '-f', '-'], { input: affinity });
-    expect(refused.stderr).toContain('spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions: Forbidden: mini-kube does not implement');
+    // the template's own required node affinity decides the nodes too (nodeShouldRunDaemonPod)
+    const affinity = DS.replace(/agent/g, 'aff').replace('      terminationGracePeriodSeconds: 1', '      terminationGracePeriodSeconds: 1\n      affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: gpu, operator: Exists}]}]}}}');
+    expect((await k.run(['apply', '-f', '-'], { input: affinity })).code).toBe(0);
+    await until('aff observed', async () => (await k.run(['get', 'ds', 'aff', '-o', 'jsonpath={.status.observedGeneration}'])).stdout === '1', 20_000);
+    expect(await pods('aff')).toHaveLength(0);
+    expect((await k.run(['label', 'node', 'mini-kube', 'gpu=yes'])).code).toBe(0);
+    await rolledOut('aff');
+    expect(await pods('aff')).toHaveLength(1);
+    expect((await k.run(['delete', 'ds', 'aff'])).code).toBe(0);
     expect((await k.run(['delete', 'ds', 'picky'])).code).toBe(0);
     await until('picky pods gone', async () => (await pods('picky')).length === 0, 30_000);
   }, 120_000);

@@ -1,6 +1,7 @@
 // The DaemonSet controller's decisions (pkg/controller/daemon: nodeShouldRunDaemonPod, manage,
 // rollingUpdate, updateDaemonSetStatus), pure: from the DaemonSet, the Node objects, the pods it owns and
 // the hash of its current template, which nodes get a pod, which pods go, and the status.
+import { requiredNodeAffinityMatches } from '../../kube/node-affinity.js';
 import type { DaemonSet, DaemonSetStatus, Node, Pod, Toleration } from '../../kube/types.js';
 import { isPodAvailable, isPodReady, nextAvailableIn } from '../../kube/pod.js';
 import { scaledValue } from '../../kube/int-or-percent.js';
@@ -46,11 +47,11 @@ function tolerates(tols: Toleration[], taint: { key: string; value?: string; eff
   });
 }
 
-/** nodeShouldRunDaemonPod: the node's labels match the nodeSelector and its taints are tolerated. */
+/** nodeShouldRunDaemonPod: the node matches the nodeSelector and required node affinity, and its taints are tolerated. */
 export function shouldRunOn(ds: DaemonSet, node: Node): boolean {
   const spec = ds.spec?.template?.spec;
-  const labels = node.metadata?.labels ?? {};
-  for (const [k, v] of Object.entries(spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
+  // the template's nodeSelector and required node affinity, as the scheduler would judge the pod
+  if (!requiredNodeAffinityMatches({ spec: { containers: [], ...spec } }, node)) return false;
   const tols = daemonTolerations(spec?.tolerations, spec?.hostNetwork === true);
   for (const taint of node.spec?.taints ?? []) {
     if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
