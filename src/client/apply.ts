@@ -8,6 +8,8 @@ import { canonicalJson } from '../kube/canonical-json.js';
 import { byKind, type Kind } from '../kube/kinds.js';
 import type { KubeObject, Stored } from '../store/store.js';
 import type { ApiClient } from './api-client.js';
+import { addDefaultTolerations } from '../kube/taints.js';
+import type { Pod } from '../kube/types.js';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -77,6 +79,8 @@ function merged(live: Stored, desired: KubeObject): Stored {
   if (live.kind === 'Pod' && spec && spec['nodeName'] === undefined && nodeName !== undefined) spec['nodeName'] = nodeName;
   // Likewise what the ServiceAccount admission plugin filled in (kube/service-account.ts).
   if (live.kind === 'Pod' && spec) keepServiceAccountAdmission(live['spec'] as Record<string, unknown>, spec);
+  // and the DefaultTolerationSeconds plugin (not-ready and unreachable, 300 s), which admits updates too
+  if (live.kind === 'Pod' && spec) addDefaultTolerations({ spec } as unknown as Pod);
   if (spec !== undefined) next['spec'] = spec;
   // the content of kinds without a spec (a ConfigMap's or Secret's data, binaryData, immutable, type) is
   // the applied one too: an apply that changes a ConfigMap's data changes it

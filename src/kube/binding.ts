@@ -18,7 +18,8 @@ export function bindingConflict(pod: Pod, nodeName: string): StatusError | undef
 
 /** Sets spec.nodeName and the PodScheduled=True condition, in place (the pod must have passed bindingConflict). */
 export function applyBinding(pod: Pod, nodeName: string, now: string, annotations?: Record<string, string>): void {
-  pod.spec!.nodeName = nodeName;
+  // a stored pod without a spec (never admitted) is bound too: the kubelet then reports it on the pod
+  pod.spec = { ...pod.spec, nodeName } as NonNullable<Pod['spec']>;
   if (annotations) pod.metadata!.annotations = { ...pod.metadata!.annotations, ...annotations };
   const status = pod.status ?? (pod.status = {});
   const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');

@@ -832,7 +832,9 @@ export class Kubelet {
 function podShapeProblem(pod: Pod): string | undefined {
   const spec: unknown = pod.spec;
   const fix = 'delete the pod and create it again';
-  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return `the stored pod has no spec; ${fix}`;
+  // a spec holding only the nodeName the scheduler's binding wrote is the stored pod's missing spec
+  const onlyBinding = spec !== null && typeof spec === 'object' && !Array.isArray(spec) && Object.keys(spec).every((k) => k === 'nodeName');
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec) || onlyBinding) return `the stored pod has no spec; ${fix}`;
   const containers: unknown = (spec as { containers?: unknown }).containers;
   if (!Array.isArray(containers) || containers.length === 0) return `the stored pod's spec.containers is not a list of containers; ${fix}`;
   const bad = containers.findIndex((c: unknown) => c === null || typeof c !== 'object' || typeof (c as { name?: unknown }).name !== 'string' || typeof (c as { image?: unknown }).image !== 'string');

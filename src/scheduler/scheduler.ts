@@ -148,11 +148,28 @@ export class Scheduler {
   runQueue(budgetMs = 50): void {
     const until = performance.now() + budgetMs;
     for (let key = this.queue.pop(); key !== undefined; key = this.queue.pop()) {
-      this.scheduleOne(key);
+      this.scheduleSafely(key);
       if (performance.now() > until) return this.kick();
     }
     const next = this.queue.nextBackoffInMs();
     if (next !== undefined) this.kick(Math.max(10, next));
+  }
+
+  /**
+   * A pod in the store that no admission let in (a file planted in the store, an older version's object)
+   * may be shaped so that a plugin throws: that pod is reported and retried with back-off, and the others
+   * are still scheduled. Nothing in a stored object may stop the scheduler.
+   */
+  private scheduleSafely(uid: string): void {
+    try {
+      this.scheduleOne(uid);
+    } catch (err) {
+      this.queue.failed(uid);
+      const ref = this.pending.get(uid);
+      const pod = ref && this.store.get<Pod>('Pod', ref.namespace, ref.name);
+      this.opts.log?.(`scheduler: ${ref ? `${ref.namespace}/${ref.name}` : uid}: ${(err as Error).message}`);
+      if (pod) this.reportUnschedulable(pod, `the pod cannot be scheduled: ${(err as Error).message}`);
+    }
   }
 
   /** One cycle for one pod: decide, then bind or report why not. */

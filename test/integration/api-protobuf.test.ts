@@ -126,8 +126,8 @@ describe('kubectl 1.32 create commands (protobuf bodies and answers)', () => {
     expect(r.stderr).toBe('Error from server (AlreadyExists): namespaces "team-a" already exists\n');
   });
 
-  it('create job: a kind mini-kube does not serve is the apiserver\'s 404', async () => {
-    const r = await k(['create', 'job', 'once', '-n', 'team-a', `--image=${IMAGE}`]);
+  it('create quota: a kind mini-kube does not serve is the apiserver\'s 404', async () => {
+    const r = await k(['create', 'quota', 'small', '-n', 'team-a', '--hard=pods=2']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('the server could not find the requested resource');
   });
@@ -207,11 +207,11 @@ describe('on the wire', () => {
   });
 
   it('a kind without a protobuf form is 415 naming it', async () => {
-    const r = await wire('POST', '/api/v1/namespaces/team-a/configmaps', { 'content-type': PROTOBUF, accept: 'application/json' }, envelope('batch/v1', 'Job', new Uint8Array()));
+    const r = await wire('POST', '/api/v1/namespaces/team-a/configmaps', { 'content-type': PROTOBUF, accept: 'application/json' }, envelope('networking.k8s.io/v1', 'Ingress', new Uint8Array()));
     expect(r.status).toBe(415);
     const status = JSON.parse(r.body.toString()) as { reason: string; message: string };
     expect(status.reason).toBe('UnsupportedMediaType');
-    expect(status.message).toContain('the protobuf body holds batch/v1, Kind=Job, which mini-kube cannot read');
+    expect(status.message).toContain('the protobuf body holds networking.k8s.io/v1, Kind=Ingress, which mini-kube cannot read');
   });
 
   it('a watch in protobuf framing: length-prefixed WatchEvents with enveloped objects', async () => {

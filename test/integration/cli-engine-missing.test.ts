@@ -47,18 +47,23 @@ describe('CLI: no Docker engine', () => {
     expect(r.stdout).toBe('deployment.apps/waits created\n');
     expect(r.stderr).toBe(`Warning: ${LINE}\n`);
 
-    const pod = await until('a pod with the engine condition', async () => {
+    // The node's kubelet reports its runtime down: the node is NotReady with the not-ready taint, and new
+    // pods wait unscheduled with kube-scheduler's reason, as on a cluster (pods already on the node get the
+    // ContainerRuntimeReachable condition instead: test/unit/kubelet/engine-condition.test.ts).
+    const pod = await until('the pods to wait unscheduled', async () => {
       const j = await mk(['get', 'pods', '-o', 'json']);
-      const items = (JSON.parse(j.stdout) as { items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string; reason?: string }[] } }[] }).items;
-      const marked = items.filter((p) => p.status?.conditions?.some((c) => c.type === 'ContainerRuntimeReachable' && c.status === 'False' && c.reason === 'DockerEngineUnreachable'));
-      return items.length === 2 && marked.length === 2 && marked[0]!.metadata.name;
+      const items = (JSON.parse(j.stdout) as { items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] } }[] }).items;
+      const waiting = items.filter((p) => p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable'
+        && c.message?.includes("1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }")));
+      return items.length === 2 && waiting.length === 2 && waiting[0]!.metadata.name;
     }, 30_000);
 
     const d = await mk(['describe', 'pod', pod]);
     expect(d.code).toBe(0);
-    expect(d.stdout).toMatch(/ContainerRuntimeReachable\s+False/);
-    expect(d.stdout).toMatch(/Warning\s+ContainerRuntimeUnreachable\s+.*the Docker engine does not answer/);
+    expect(d.stdout).toMatch(/Warning\s+FailedScheduling\s+.*0\/1 nodes are available: 1 node\(s\) had untolerated taint \{node.kubernetes.io\/not-ready: \}/);
     expect(d.stdout).not.toContain('FailedSync');
+    const node = await mk(['describe', 'node', 'mini-kube']);
+    expect(node.stdout).toMatch(/Ready\s+False\s+.*KubeletNotReady\s+container runtime is down: the Docker engine does not answer/);
     expect(d.stderr).toBe(`Warning: ${LINE}\n`);
 
     const g = await mk(['get', 'pod', pod]);

@@ -77,7 +77,7 @@ describe('dashboard server', () => {
       req.on('error', reject);
       setTimeout(() => store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x' }] } }), 200);
     });
-    expect(got).toMatch(/event: state\ndata: \{"deployments":\[\],"pods":\[\]/);
+    expect(got).toMatch(/event: state\ndata: \{"nodes":\[\],"deployments":\[\],"pods":\[\]/);
   });
 
   it('serves preact, its hooks and htm from their packages\' exported entries', async () => {

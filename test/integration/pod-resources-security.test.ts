@@ -107,23 +107,23 @@ describe('resources and securityContext on the real engine', () => {
 
   it('kubectl 1.32: refuses a field it does not implement with the 422, and prints the warning of a warned one', async () => {
     const refused = await k.run(['apply', '-f', '-'], {
-      input: 'apiVersion: v1\nkind: Pod\nmetadata: {name: k-aff}\nspec:\n  affinity: {nodeAffinity: {}}\n  containers: [{name: c, image: ondalk8s/healthcheck:v1}]\n',
+      input: 'apiVersion: v1\nkind: Pod\nmetadata: {name: k-ads}\nspec:\n  activeDeadlineSeconds: 30\n  containers: [{name: c, image: ondalk8s/healthcheck:v1}]\n',
     });
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toContain('spec.affinity: Forbidden: mini-kube does not implement spec.affinity');
+    expect(refused.stderr).toContain('spec.activeDeadlineSeconds: Forbidden: mini-kube does not implement spec.activeDeadlineSeconds');
     const warned = await k.run(['apply', '-f', '-'], {
-      input: 'apiVersion: v1\nkind: Pod\nmetadata: {name: k-sel}\nspec:\n  nodeSelector: {disk: ssd}\n  containers: [{name: c, image: ondalk8s/healthcheck:v1}]\n',
+      input: 'apiVersion: v1\nkind: Pod\nmetadata: {name: k-tcp}\nspec:\n  containers: [{name: c, image: ondalk8s/healthcheck:v1, lifecycle: {preStop: {tcpSocket: {port: 8080}}}}]\n',
     });
     expect(warned.code).toBe(0);
-    expect(warned.stderr).toContain('Warning: spec.nodeSelector: mini-kube has one node and runs every pod on it; nodeSelector is not evaluated');
-    expect(warned.stdout).toContain('pod/k-sel created');
+    expect(warned.stderr).toContain('Warning: spec.containers[0].lifecycle.preStop.tcpSocket: deprecated: TCPSocket is not supported as a LifecycleHandler');
+    expect(warned.stdout).toContain('pod/k-tcp created');
   }, 60_000);
 
   it('refuses a field it does not implement, naming it', async () => {
     const r = await cli(cluster, ['apply', '-f', '-'], {
-      input: 'apiVersion: v1\nkind: Pod\nmetadata: {name: aff}\nspec:\n  affinity: {nodeAffinity: {}}\n  containers: [{name: c, image: ondalk8s/healthcheck:v1}]\n',
+      input: 'apiVersion: v1\nkind: Pod\nmetadata: {name: ads}\nspec:\n  activeDeadlineSeconds: 30\n  containers: [{name: c, image: ondalk8s/healthcheck:v1}]\n',
     });
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('spec.affinity: Forbidden: mini-kube does not implement spec.affinity');
+    expect(r.stderr).toContain('spec.activeDeadlineSeconds: Forbidden: mini-kube does not implement spec.activeDeadlineSeconds');
   }, 60_000);
 });

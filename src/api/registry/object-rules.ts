@@ -173,6 +173,8 @@ export async function prepareUpdate(
   if (t.kind === 'Pod' && obj['spec'] && typeof obj['spec'] === 'object') delete (obj['spec'] as Record<string, unknown>)['ephemeralContainers'];
   const admitted = await runAdmission(ctx, t, obj);
   if (ephemeral?.length && admitted.object['spec']) (admitted.object as Pod).spec!.ephemeralContainers = ephemeral;
+  // DefaultTolerationSeconds admits updates too: a replace that omits them gets them back, as at creation
+  if (t.kind === 'Pod') addDefaultTolerations(admitted.object as Pod);
   // Admission may rebuild metadata; the precondition the client sent must survive it.
   if (admitted.object.metadata) {
     if (expectedRv) admitted.object.metadata.resourceVersion = expectedRv;

@@ -43,4 +43,23 @@ describe('Scheduler', () => {
     await settle(scheduler);
     expect(get('big').spec!.nodeName).toBe('large');
   });
+
+  it('keeps scheduling when a stored pod no admission let in makes a plugin throw', async () => {
+    const store = new Store();
+    store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
+    store.create(node('only'));
+    scheduler = new Scheduler({ store, initialBackoffMs: 0 });
+    scheduler.start();
+    // as planted in the store's files (test/integration/security-inputs.test.ts): never through admission
+    store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'nospec', namespace: 'default' }, status: { phase: 'Pending' } } as Pod);
+    store.create(pod('odd', '1m', { tolerations: 5 as unknown as [] }));
+    store.create(pod('fine', '1m'));
+    await settle(scheduler);
+    const get = (n: string) => store.get<Pod>('Pod', 'default', n)!;
+    expect(get('fine').spec!.nodeName).toBe('only');
+    // the pod without a spec is bound: the kubelet reports it on itself (FailedSync), as before the scheduler
+    expect(get('nospec').spec?.nodeName).toBe('only');
+    expect(get('odd').spec!.nodeName).toBeUndefined();
+    expect(get('odd').status!.conditions).toEqual([expect.objectContaining({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: expect.stringMatching(/^the pod cannot be scheduled: /) })]);
+  });
 });
