@@ -65,7 +65,7 @@ Promise.all(Array.from({ length: Number(conns) }, one)).then(() => { console.log
 
 await buildSampleImage();
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-bench-cip-'));
-const cluster = await startCluster({ home });
+const cluster = await startCluster({ home, inProcess: true }); // reads cluster.controlPlane
 try {
   const agent = await cluster.controlPlane.network.ready;
   if (!agent) throw new Error('the network agent did not start');

@@ -50,7 +50,7 @@ const ask = how === 'lookup' ? () => require('dns').promises.lookup(name, 4).cat
 
 await buildSampleImage();
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-bench-dns-pod-'));
-const cluster = await startCluster({ home });
+const cluster = await startCluster({ home, inProcess: true }); // reads cluster.controlPlane
 try {
   const agent = await cluster.controlPlane.network.ready;
   if (!agent) throw new Error('the network agent did not start');

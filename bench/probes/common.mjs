@@ -7,7 +7,7 @@ export { SAMPLE_IMAGE };
 
 export async function benchCluster() {
   await buildSampleImage();
-  const cluster = await startCluster({});
+  const cluster = await startCluster({ inProcess: true }); // reads cluster.controlPlane
   // Whatever happens (an exception, Ctrl-C), the containers go with the cluster.
   const stop = async () => { await cluster.stop().catch(() => {}); };
   process.once('SIGINT', () => { void stop().then(() => process.exit(130)); });

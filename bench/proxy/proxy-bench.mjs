@@ -64,7 +64,7 @@ spec:
 
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
-const cluster = await startCluster({});
+const cluster = await startCluster({ inProcess: true }); // reads cluster.controlPlane
 let nginx;
 try {
   const cp = cluster.controlPlane;

@@ -16,7 +16,8 @@ const dists = (process.argv.length > 3 ? process.argv.slice(3) : [path.join(path
 const runs = [];
 for (const dist of dists) {
   const { startCluster } = await import(pathToFileURL(path.join(dist, 'src/lib/index.js')).href);
-  const cluster = await startCluster({ home: mkdtempSync(path.join(tmpdir(), 'mk-bench-pod-start-')) });
+  // in process: the bench watches the store (cluster.controlPlane); older builds ignore the option
+  const cluster = await startCluster({ home: mkdtempSync(path.join(tmpdir(), 'mk-bench-pod-start-')), inProcess: true });
   runs.push({ dist, cluster, times: [] });
 }
 

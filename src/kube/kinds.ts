@@ -39,13 +39,14 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   { kind: 'Deployment', resource: 'deployments', singular: 'deployment', group: 'apps', version: 'v1', namespaced: true, shortNames: ['deploy'], inAll: true, durable: true },
   { kind: 'ReplicaSet', resource: 'replicasets', singular: 'replicaset', group: 'apps', version: 'v1', namespaced: true, shortNames: ['rs'], inAll: true, durable: true },
   { kind: 'StatefulSet', resource: 'statefulsets', singular: 'statefulset', group: 'apps', version: 'v1', namespaced: true, shortNames: ['sts'], inAll: true, durable: true },
+  // then the groups in the order a real apiserver lists them: autoscaling, batch, policy, storage, coordination
+  { kind: 'HorizontalPodAutoscaler', resource: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', group: 'autoscaling', version: 'v2', namespaced: true, shortNames: ['hpa'], inAll: true, durable: true },
   { kind: 'CronJob', resource: 'cronjobs', singular: 'cronjob', group: 'batch', version: 'v1', namespaced: true, shortNames: ['cj'], inAll: true, durable: true },
   { kind: 'Job', resource: 'jobs', singular: 'job', group: 'batch', version: 'v1', namespaced: true, shortNames: [], inAll: true, durable: true },
+  { kind: 'PodDisruptionBudget', resource: 'poddisruptionbudgets', singular: 'poddisruptionbudget', group: 'policy', version: 'v1', namespaced: true, shortNames: ['pdb'], inAll: false, durable: true },
   { kind: 'StorageClass', resource: 'storageclasses', singular: 'storageclass', group: 'storage.k8s.io', version: 'v1', namespaced: false, shortNames: ['sc'], inAll: false, durable: true },
-  { kind: 'HorizontalPodAutoscaler', resource: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', group: 'autoscaling', version: 'v2', namespaced: true, shortNames: ['hpa'], inAll: true, durable: true },
   // the nodes' heartbeats (renewed every 10 s): kept in memory, as a restarted kubelet renews its own at once
   { kind: 'Lease', resource: 'leases', singular: 'lease', group: 'coordination.k8s.io', version: 'v1', namespaced: true, shortNames: [], inAll: false, durable: false },
-  { kind: 'PodDisruptionBudget', resource: 'poddisruptionbudgets', singular: 'poddisruptionbudget', group: 'policy', version: 'v1', namespaced: true, shortNames: ['pdb'], inAll: false, durable: true },
 ];
 
 /**

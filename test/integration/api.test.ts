@@ -272,11 +272,11 @@ describe('discovery', () => {
       kind: 'APIGroupList', apiVersion: 'v1',
       groups: [
         { name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } },
-        { name: 'batch', versions: [{ groupVersion: 'batch/v1', version: 'v1' }], preferredVersion: { groupVersion: 'batch/v1', version: 'v1' } },
-        { name: 'storage.k8s.io', versions: [{ groupVersion: 'storage.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'storage.k8s.io/v1', version: 'v1' } },
         { name: 'autoscaling', versions: [{ groupVersion: 'autoscaling/v2', version: 'v2' }, { groupVersion: 'autoscaling/v1', version: 'v1' }], preferredVersion: { groupVersion: 'autoscaling/v2', version: 'v2' } },
-        { name: 'coordination.k8s.io', versions: [{ groupVersion: 'coordination.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'coordination.k8s.io/v1', version: 'v1' } },
+        { name: 'batch', versions: [{ groupVersion: 'batch/v1', version: 'v1' }], preferredVersion: { groupVersion: 'batch/v1', version: 'v1' } },
         { name: 'policy', versions: [{ groupVersion: 'policy/v1', version: 'v1' }], preferredVersion: { groupVersion: 'policy/v1', version: 'v1' } },
+        { name: 'storage.k8s.io', versions: [{ groupVersion: 'storage.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'storage.k8s.io/v1', version: 'v1' } },
+        { name: 'coordination.k8s.io', versions: [{ groupVersion: 'coordination.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'coordination.k8s.io/v1', version: 'v1' } },
         { name: 'discovery.k8s.io', versions: [{ groupVersion: 'discovery.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'discovery.k8s.io/v1', version: 'v1' } },
         { name: 'authentication.k8s.io', versions: [{ groupVersion: 'authentication.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authentication.k8s.io/v1', version: 'v1' } },
         { name: 'authorization.k8s.io', versions: [{ groupVersion: 'authorization.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'authorization.k8s.io/v1', version: 'v1' } },
@@ -361,7 +361,7 @@ describe('discovery', () => {
   });
 
   it('serves extensions/v1beta1 for Deployments only, as a legacy version: converted to apps/v1, with a Warning', async () => {
-    expect((await get('/apis')).json.groups.map((g: any) => g.name)).toEqual(['apps', 'batch', 'storage.k8s.io', 'autoscaling', 'coordination.k8s.io', 'policy', 'discovery.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'extensions']);
+    expect((await get('/apis')).json.groups.map((g: any) => g.name)).toEqual(['apps', 'autoscaling', 'batch', 'policy', 'storage.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'extensions']);
     const list = (await get('/apis/extensions/v1beta1')).json;
     expect(list.resources.map((r: any) => r.name)).toEqual(['deployments', 'deployments/status']);
     const created = await request('POST', '/apis/extensions/v1beta1/namespaces/default/deployments', { body: { ...deploymentManifest('legacy-path'), apiVersion: 'extensions/v1beta1' } });
