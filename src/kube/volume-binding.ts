@@ -4,6 +4,7 @@
 // selected-node annotation) and the pod waits until it is bound. Used by src/scheduler; table-tested in
 // test/unit/kubelet/volume-claims.test.ts.
 import type { PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from './types.js';
+import { isDefaultClass } from './storage.js';
 
 export interface ClaimLookup {
   claim(namespace: string, name: string): PersistentVolumeClaim | undefined;
@@ -11,6 +12,19 @@ export interface ClaimLookup {
   storageClass(name: string): StorageClass | undefined;
   /** the class annotated as the default, which a claim without storageClassName gets */
   defaultClass(): StorageClass | undefined;
+}
+
+/** The lookups over a store (the scheduler's and the kubelet's): its claims, volumes and classes as they are now. */
+export function claimLookupFrom(store: {
+  get(kind: 'PersistentVolumeClaim' | 'PersistentVolume' | 'StorageClass', namespace: string | undefined, name: string): unknown;
+  list(kind: 'StorageClass'): unknown[];
+}): ClaimLookup {
+  return {
+    claim: (ns, name) => store.get('PersistentVolumeClaim', ns, name) as PersistentVolumeClaim | undefined,
+    volume: (name) => store.get('PersistentVolume', undefined, name) as PersistentVolume | undefined,
+    storageClass: (name) => store.get('StorageClass', undefined, name) as StorageClass | undefined,
+    defaultClass: () => (store.list('StorageClass') as StorageClass[]).find(isDefaultClass),
+  };
 }
 
 export type SchedulingResult =

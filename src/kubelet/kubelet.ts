@@ -12,9 +12,10 @@
 // pod's uid) and from its own memory of what it observed (observed-pods.ts), never from the status in the
 // store, which a client may write through pods/status. A status that differs from the observed one is
 // written over at once (docs/decisions/070).
-import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Pod, PodStatus, Secret, Service, StorageClass } from '../kube/types.js';
+import type { ConfigMap, Pod, PodStatus, Secret, Service } from '../kube/types.js';
 import { ephemeralContainersOf, isEphemeral, keptEphemeralStatuses } from './ephemeral-containers.js';
-import { isDefaultClass, LABEL_PERSISTENT_VOLUME } from '../kube/storage.js';
+import { LABEL_PERSISTENT_VOLUME } from '../kube/storage.js';
+import { claimLookupFrom } from '../kube/volume-binding.js';
 import { claimMounts, type ClaimLookup, type ClaimMount } from './volume-claims.js';
 import { SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import { AGENT_ROLE, LABEL_ROLE } from '../runtime/network-agent.js';
@@ -603,13 +604,9 @@ export class Kubelet {
   }
 
   private get claimLookup(): ClaimLookup {
-    return {
-      claim: (ns, name) => this.store.get<PersistentVolumeClaim>('PersistentVolumeClaim', ns, name),
-      volume: (name) => this.store.get<PersistentVolume>('PersistentVolume', undefined, name),
-      storageClass: (name) => this.store.get<StorageClass>('StorageClass', undefined, name),
-      defaultClass: () => this.store.list<StorageClass>('StorageClass').find(isDefaultClass),
-    };
+    return claimLookupFrom(this.store);
   }
+
 
 
 

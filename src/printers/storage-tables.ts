@@ -5,11 +5,8 @@ import type { ControllerRevision, PersistentVolume, PersistentVolumeClaim, State
 import { accessModesString, isDefaultClass } from '../kube/storage.js';
 import { APPS_DEFAULTS } from '../kube/defaults.js';
 import type { TableColumnDefinition } from './table-types.js';
+import { ageCol, col, containersCol, imagesCol, nameCol } from './columns.js';
 
-const col = (name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition =>
-  ({ name, type, format, description, priority });
-const nameCol = col('Name', 'string', 'Name must be unique within a namespace.', 0, 'name');
-const ageCol = col('Age', 'string', 'CreationTimestamp is a timestamp representing the server time when this object was created.');
 
 export const STORAGE_COLUMNS = {
   PersistentVolume: [
@@ -48,8 +45,8 @@ export const STORAGE_COLUMNS = {
     nameCol,
     col('Ready', 'string', 'Number of the pod with ready state'),
     ageCol,
-    col('Containers', 'string', 'Names of each container in the template.', 1),
-    col('Images', 'string', 'Images referenced by each container in the template.', 1),
+    containersCol,
+    imagesCol,
   ],
   ControllerRevision: [
     nameCol,

@@ -6,6 +6,7 @@ import { nodeCells } from './node-format.js';
 import type { KubeObject } from '../store/store.js';
 import { translateTimestampSince } from './age.js';
 import { DOCS } from './column-docs.js';
+import { ageCol, col, containersCol, imagesCol, nameCol } from './columns.js';
 import { formatDiscoveryEndpoints, formatDiscoveryPorts } from './endpoint-slices.js';
 import type * as discovery from 'kubernetes-types/discovery/v1.js';
 import { summarizePod, podRestarts } from './pod-status.js';
@@ -14,26 +15,18 @@ import { formatEndpoints, makePortString, serviceExternalIP } from './service-fo
 import type { Table, TableColumnDefinition, TableRow } from './table-types.js';
 import { APPS_DEFAULTS } from '../kube/defaults.js';
 import { cronJobCells, daemonSetCells, jobCells } from './workload-tables.js';
-import type { CronJob, DaemonSet, Job } from '../kube/types.js';
-import type { ControllerRevision, PersistentVolume, PersistentVolumeClaim, StatefulSet, StorageClass } from '../kube/types.js';
+import type { ControllerRevision, CronJob, DaemonSet, HorizontalPodAutoscaler, Job, PersistentVolume, PersistentVolumeClaim, StatefulSet, StorageClass } from '../kube/types.js';
 import {
   controllerRevisionCells, persistentVolumeCells, persistentVolumeClaimCells, statefulSetCells, STORAGE_COLUMNS, storageClassCells,
   type StorageTableKind,
 } from './storage-tables.js';
-
 import { hpaCells } from './hpa.js';
-import type { HorizontalPodAutoscaler } from '../kube/types.js';
+
 export type { Table, TableColumnDefinition, TableRow, TableRowCondition } from './table-types.js';
 
 export type TableKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Event' | 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Node'
   | 'Job' | 'CronJob' | 'DaemonSet' | 'HorizontalPodAutoscaler' | 'Lease' | 'PodDisruptionBudget' | StorageTableKind;
 
-const col = (name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition =>
-  ({ name, type, format, description, priority });
-const nameCol = col('Name', 'string', DOCS.name, 0, 'name');
-const ageCol = col('Age', 'string', DOCS.creationTimestamp);
-const containersCol = col('Containers', 'string', 'Names of each container in the template.', 1);
-const imagesCol = col('Images', 'string', 'Images referenced by each container in the template.', 1);
 
 export const COLUMNS: Record<TableKind, TableColumnDefinition[]> = {
   Pod: [

@@ -10,9 +10,9 @@ import type { Store, Stored, WatchEvent } from '../store/store.js';
 import { timestamp } from '../store/store.js';
 import { recordEvent } from '../store/events.js';
 import { applyBinding, bindingConflict } from '../kube/binding.js';
-import { claimScheduling, type ClaimLookup } from '../kube/volume-binding.js';
-import { ANN_SELECTED_NODE, isDefaultClass } from '../kube/storage.js';
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../kube/types.js';
+import { claimLookupFrom, claimScheduling, type ClaimLookup } from '../kube/volume-binding.js';
+import { ANN_SELECTED_NODE } from '../kube/storage.js';
+import type { PersistentVolumeClaim } from '../kube/types.js';
 import { addPod, isTerminal, newNodeInfo, removePod, type NodeInfo, type Snapshot } from './framework.js';
 import { schedulePod } from './schedule-one.js';
 import { SchedulingQueue, type QueueOptions } from './scheduling-queue.js';
@@ -200,13 +200,9 @@ export class Scheduler {
   }
 
   private get claimLookup(): ClaimLookup {
-    return {
-      claim: (ns, name) => this.store.get<PersistentVolumeClaim>('PersistentVolumeClaim', ns, name),
-      volume: (name) => this.store.get<PersistentVolume>('PersistentVolume', undefined, name),
-      storageClass: (name) => this.store.get<StorageClass>('StorageClass', undefined, name),
-      defaultClass: () => this.store.list<StorageClass>('StorageClass').find(isDefaultClass),
-    };
+    return claimLookupFrom(this.store);
   }
+
 
   private selectNodeForClaims(pod: Stored<Pod>, claims: string[], node: string): void {
     for (const name of claims) {
