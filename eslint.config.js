@@ -111,6 +111,12 @@ export default tseslint.config(
       }],
     },
   },
+  // bin/ is CommonJS (bin/package.json): the entry loads the CLI's CommonJS bundle (docs/decisions/240)
+  {
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   // tests poke at untyped JSON answers from the API
   { files: ['test/**/*.ts', 'examples/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
 );

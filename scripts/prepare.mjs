@@ -1,4 +1,5 @@
-// `npm install`'s prepare step: compiles src/ to dist/ only when dist/ is missing or older than a source,
+// `npm install`'s prepare step: compiles src/ to dist/ only when dist/ is missing or older than a source
+// (and bundles the CLI from dist/ when its bundle is missing or older),
 // so a project that installs this checkout (`npm install /path/to/mini-kube`, which runs prepare in the
 // checkout itself) or packs it does not rebuild it behind the developer's back. `npm run build` always builds.
 import { spawnSync } from 'node:child_process';
@@ -19,12 +20,17 @@ function newestSource(dir) {
   return newest;
 }
 
-const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
-const sourcesAt = Math.max(newestSource(path.join(root, 'src')), fs.statSync(path.join(root, 'tsconfig.json')).mtimeMs);
-if (builtAt >= sourcesAt) {
+const mtime = (file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0);
+const run = (args) => {
+  const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+};
+const sourcesAt = Math.max(newestSource(path.join(root, 'src')), mtime(path.join(root, 'tsconfig.json')));
+if (mtime(built) >= sourcesAt) {
   console.log('mini-kube: dist/ is up to date with src/ (npm run build rebuilds it anyway)');
 } else {
-  const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
-  process.exit(r.status ?? 1);
+  run([path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')]);
 }
+// The CLI's bundle, made from dist/ (bin/mini-kube.js uses it only when it is not older than dist/):
+// also before `npm pack` (which runs prepare), so the tarball carries it.
+if (mtime(path.join(root, 'dist/src/cli-bundle/main.cjs')) < mtime(built)) run([path.join(root, 'scripts/bundle-cli.mjs')]);

@@ -20,7 +20,8 @@ export function home(): string {
 let cached: Connection | undefined;
 
 export async function connection(): Promise<Connection> {
-  cached ??= await connect(home(), (line) => process.stderr.write(line + '\n'));
+  // no /healthz round trip first: the command's own first request finds out (connect.ts)
+  cached ??= await connect(home(), (line) => process.stderr.write(line + '\n'), { check: false });
   return cached;
 }
 

@@ -32,7 +32,10 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   dashboard: () => import('./commands/tools.js').then((m) => m.registerDemo),
 };
 
-const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+/** package.json's version, read only for `--version` (a file read and a parse every command would pay). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 // `mini-kube get pod -o name | head -1`: the reader went away, which is not an error of ours (kubectl and
 // every Unix tool end quietly there too).
@@ -43,22 +46,31 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// The command is the first argument that is not a flag (the program's own flags are only -V and -h).
+const typed = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const versionOnly = !typed && process.argv.slice(2).every((a) => a === '-V' || a === '--version') && process.argv.length > 2;
+
 const program = new Command('mini-kube')
   .description('a local Kubernetes-like orchestrator: Deployments, Services and probes on real Docker containers')
-  .version(pkg.version)
+  // the text only matters when asked for; the option itself (and `--help`'s line for it) is always there
+  .version(process.argv.slice(2).some((a) => a === '-V' || a === '--version') ? version() : '')
   .enablePositionalOptions()
   // Errors are kubectl's: an unknown flag is one line; other parse errors end with the hint to --help.
   .configureOutput({ outputError: (str, write) => write(cliErrorText(str)) });
 
-// The command is the first argument that is not a flag (the program's own flags are only -V and -h).
-const typed = process.argv.slice(2).find((a) => !a.startsWith('-'));
-const versionOnly = !typed && process.argv.slice(2).every((a) => a === '-V' || a === '--version') && process.argv.length > 2;
-const loaders = typed && Object.hasOwn(COMMANDS, typed) ? [COMMANDS[typed]!] : versionOnly ? [] : Object.values(COMMANDS);
-const registered = new Set<Register>();
-for (const register of await Promise.all(loaders.map((load) => load()))) {
-  if (registered.has(register)) continue;
-  registered.add(register);
-  register(program);
+/**
+ * No top-level await: the build bundles this program into one CommonJS file (scripts/bundle-cli.mjs),
+ * which Node loads without its ES module loader, and CommonJS has no top-level await.
+ */
+async function run(): Promise<void> {
+  const loaders = typed && Object.hasOwn(COMMANDS, typed) ? [COMMANDS[typed]!] : versionOnly ? [] : Object.values(COMMANDS);
+  const registered = new Set<Register>();
+  for (const register of await Promise.all(loaders.map((load) => load()))) {
+    if (registered.has(register)) continue;
+    registered.add(register);
+    register(program);
+  }
+  await program.parseAsync(process.argv);
 }
 
-await program.parseAsync(process.argv);
+void run();

@@ -32,17 +32,57 @@ export interface WatchHandle {
   done: Promise<void>;
 }
 
-export class ApiClient {
-  private readonly agent: https.Agent;
-  private readonly base: URL;
+export interface ClientOptions {
+  /**
+   * Makes the API reachable when the first attempt to reach it fails before any request was delivered
+   * (see `whenReachable`), and says where it now is: the CLI starts the control plane there, so a command
+   * needs no health check of its own before its real request.
+   */
+  recover?: () => Promise<ClientConfig>;
+}
 
-  constructor(readonly config: ClientConfig) {
+export class ApiClient {
+  private agent: https.Agent;
+  private base: URL;
+  private recover: (() => Promise<ClientConfig>) | undefined;
+  private recovering: Promise<void> | undefined;
+
+  constructor(public config: ClientConfig, opts: ClientOptions = {}) {
     this.base = new URL(config.url);
     this.agent = new https.Agent({ ca: config.caPem, keepAlive: true, maxSockets: 16 });
+    this.recover = opts.recover;
   }
 
   close(): void {
     this.agent.destroy();
+  }
+
+  /**
+   * Runs `attempt` (one exchange with the API); when it fails because nothing answered at the API's
+   * address (connection refused, or a TLS handshake with something else listening there) and the client
+   * was given `recover`, recovers once and runs it again. Safe to repeat: such a failure means the
+   * request never reached the API. Once an exchange succeeded, failures are the command's to report.
+   */
+  async whenReachable<T>(attempt: () => Promise<T>): Promise<T> {
+    try {
+      const result = await attempt();
+      this.recover = undefined;
+      return result;
+    } catch (err) {
+      if (!unreachable(err) || (!this.recover && !this.recovering)) throw err;
+      // several requests in flight (a describe's) share one recovery
+      this.recovering ??= this.recover!().then((config) => this.reconfigure(config));
+      this.recover = undefined;
+      await this.recovering;
+      return attempt();
+    }
+  }
+
+  private reconfigure(config: ClientConfig): void {
+    this.agent.destroy();
+    this.config = config;
+    this.base = new URL(config.url);
+    this.agent = new https.Agent({ ca: config.caPem, keepAlive: true, maxSockets: 16 });
   }
 
   /** /api/v1/namespaces/default/pods[/name] for a kind. */
@@ -64,6 +104,10 @@ export class ApiClient {
   }
 
   raw(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<IncomingMessage> {
+    return this.whenReachable(() => this.rawOnce(method, path, body, headers));
+  }
+
+  private rawOnce(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<IncomingMessage> {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = https.request({
@@ -180,6 +224,15 @@ export interface Table {
   metadata: { resourceVersion?: string };
   columnDefinitions: TableColumn[];
   rows: { cells: (string | number)[]; object?: KubeObject }[];
+}
+
+/**
+ * Nothing that speaks for this cluster answered at the address: refused, or the TLS handshake failed (a
+ * stale address another server took over). Both happen before a request is sent.
+ */
+function unreachable(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
+  return code === 'ECONNREFUSED' || code === 'EPROTO' || /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code);
 }
 
 function mustType(kind: Kind): ResourceType {

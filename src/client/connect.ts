@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { homePaths, pidAlive, readState, type ControlPlaneState } from '../control-plane/home.js';
-import { ApiClient } from './api-client.js';
+import { ApiClient, type ClientConfig, type ClientOptions } from './api-client.js';
 
 export interface Connection {
   client: ApiClient;
@@ -20,9 +20,13 @@ export function runningState(home: string): ControlPlaneState | undefined {
   return state && pidAlive(state.pid) ? state : undefined;
 }
 
-export function clientFor(home: string, state: ControlPlaneState): ApiClient {
+export function clientFor(home: string, state: ControlPlaneState, opts: ClientOptions = {}): ApiClient {
+  return new ApiClient(clientConfig(home, state), opts);
+}
+
+function clientConfig(home: string, state: ControlPlaneState): ClientConfig {
   const p = homePaths(home);
-  return new ApiClient({ url: state.url, token: fs.readFileSync(p.token, 'utf8').trim(), caPem: fs.readFileSync(p.ca, 'utf8') });
+  return { url: state.url, token: fs.readFileSync(p.token, 'utf8').trim(), caPem: fs.readFileSync(p.ca, 'utf8') };
 }
 
 export async function healthy(client: ApiClient): Promise<boolean> {
@@ -92,18 +96,48 @@ export async function startInBackground(home: string, opts: StartOptions = {}): 
   throw new Error(`the control plane did not come up (see ${p.log}):\n${tail}`);
 }
 
+export interface ConnectOptions {
+  /**
+   * Ask the API's /healthz before returning (the default) (a round trip), so that `state` is known to answer. Without
+   * it (the CLI's commands) the client goes straight to its first real request and, when that finds
+   * nothing answering at the recorded address, starts the control plane then and repeats the request:
+   * the same outcome, one round trip and its code path fewer on every command. `state` and `started`
+   * are updated in place when that happens.
+   */
+  check?: boolean;
+}
+
 /** Connects to the home's control plane, starting it in the background when needed. */
-export async function connect(home: string, notice: (line: string) => void): Promise<Connection> {
-  let state = runningState(home);
-  let started = false;
+export async function connect(home: string, notice: (line: string) => void, opts: ConnectOptions = {}): Promise<Connection> {
+  const check = opts.check ?? true;
+  const say = (s: Started) => {
+    if (s.started) notice(`mini-kube: the control plane was not running; started it in the background (pid ${s.state.pid}, ${s.state.url})`);
+  };
+  const state = runningState(home);
+  if (state && !check) {
+    const conn: Connection = {
+      state,
+      started: false,
+      client: clientFor(home, state, {
+        recover: async () => {
+          const s = await startInBackground(home);
+          say(s);
+          conn.state = s.state;
+          conn.started = s.started;
+          return clientConfig(home, s.state);
+        },
+      }),
+    };
+    return conn;
+  }
   if (state) {
     const client = clientFor(home, state);
-    if (await healthy(client)) return { client, state, started };
+    if (await healthy(client)) return { client, state, started: false };
     client.close();
   }
-  ({ state, started } = await startInBackground(home));
-  if (started) notice(`mini-kube: the control plane was not running; started it in the background (pid ${state.pid}, ${state.url})`);
-  return { client: clientFor(home, state), state, started };
+  const s = await startInBackground(home);
+  say(s);
+  return { client: clientFor(home, s.state), state: s.state, started: s.started };
 }
 
 /** The live process holding the home's control-plane lock (the one that runs), if any. */

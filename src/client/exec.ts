@@ -31,6 +31,11 @@ interface V1Status {
 
 /** Runs the command; resolves with its exit code (0 on success). */
 export function execInPod(client: ApiClient, req: ExecRequest, io: ExecStreams): Promise<number> {
+  // a refused connection means nothing ran: the client may start the control plane and try again
+  return client.whenReachable(() => execOnce(client, req, io));
+}
+
+function execOnce(client: ApiClient, req: ExecRequest, io: ExecStreams): Promise<number> {
   const q = new URLSearchParams();
   for (const c of req.command) q.append('command', c);
   if (req.container) q.set('container', req.container);

@@ -115,7 +115,7 @@ async function dnsFiles(): Promise<AgentFile[]> {
   const here = fileURLToPath(import.meta.url);
   const dnsDir = path.join(path.dirname(here), '..', 'dns');
   const names = (await readdir(dnsDir)).sort();
-  if (here.endsWith('.js')) {
+  if (!here.endsWith('.ts')) { // dist/src/runtime/*.js, or a chunk of the CLI's bundle (dist/src/cli-bundle/*.cjs)
     return names.filter((n) => n.endsWith('.js')).map((n) => ({ name: `/agent/dns/${n}`, source: path.join(dnsDir, n) }));
   }
   const ts = (await import('typescript')).default;

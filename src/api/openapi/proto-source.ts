@@ -13,9 +13,12 @@ import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 
-/** The vendored proto tree, from src/ (tests) or from dist/src/ (the built package, which ships it). */
+/**
+ * The vendored proto tree, from src/ (tests), or the package's src/ above dist/src/api/openapi (the built
+ * package ships it) or above dist/src/cli-bundle (the CLI's bundle, where this code runs from a chunk).
+ */
 function protoRoot(): string {
-  const candidates = ['../protobuf/proto', '../../../../src/api/protobuf/proto'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+  const candidates = ['../protobuf/proto', '../../../../src/api/protobuf/proto', '../../../src/api/protobuf/proto'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
   const found = candidates.find((dir) => existsSync(join(dir, 'k8s.io')));
   if (!found) throw new Error(`the vendored generated.proto files are missing (looked in ${candidates.join(', ')})`);
   return found;

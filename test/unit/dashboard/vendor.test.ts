@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { vendorModules } from '../../../src/dashboard/vendor.js';
+import { resolveExport, vendorModules } from '../../../src/dashboard/vendor.js';
 
 /** A node_modules with preact and htm laid out as preact 11 lays itself out: ESM builds only as .mjs. */
 function preact11Layout(): string {
@@ -47,6 +47,17 @@ describe('dashboard vendor modules', () => {
       ['/vendor/preact-hooks.mjs', real('preact/hooks/dist/hooks.mjs')],
       ['/vendor/htm.mjs', real('htm/dist/htm.mjs')],
     ]);
+  });
+
+  it('are found without import.meta.resolve (the CommonJS bundle has none) exactly where Node\'s ESM resolution finds them', () => {
+    const node = nodeResolveFrom(dir);
+    for (const specifier of ['preact', 'preact/hooks', 'htm']) {
+      expect(fs.realpathSync(resolveExport(specifier, dir)), specifier).toBe(fs.realpathSync(node(specifier)));
+    }
+    const installed = nodeResolveFrom(path.dirname(fileURLToPath(import.meta.url)));
+    for (const specifier of ['preact', 'preact/hooks', 'htm', 'yaml']) {
+      expect(fs.realpathSync(resolveExport(specifier, path.dirname(fileURLToPath(import.meta.url)))), specifier).toBe(fs.realpathSync(installed(specifier)));
+    }
   });
 
   it('resolve to existing files for the installed packages, hooks importing "preact" as the rewrite expects', () => {
