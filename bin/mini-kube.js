@@ -9,15 +9,20 @@ const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
 const dist = path.join(__dirname, '../dist/src/cli/main.js');
-const bundle = path.join(__dirname, '../dist/src/cli-bundle/main.cjs');
-const mtime = (file) => fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs;
-const builtAt = mtime(dist);
-if (builtAt === undefined) {
+const bundleDir = path.join(__dirname, '../dist/src/cli-bundle');
+const built = fs.statSync(dist, { throwIfNoEntry: false });
+if (!built) {
   console.error('mini-kube: not built yet. Run `npm install` (or `npm run build`) in the mini-kube checkout first.');
   process.exit(1);
 }
-// Node 22.1+ keeps the compiled code of the modules a command loads between runs (a faster second `get`);
-// Node 20 has no such cache.
-require('node:module').enableCompileCache?.();
-if ((mtime(bundle) ?? 0) >= builtAt) require(bundle);
-else import(pathToFileURL(dist).href);
+const bundle = fs.statSync(path.join(bundleDir, 'main.cjs'), { throwIfNoEntry: false });
+const { enableCompileCache } = require('node:module');
+if (bundle && bundle.mtimeMs >= built.mtimeMs) {
+  // Node 22.1+ keeps the compiled code of what a command loads between runs; on Node 20, our own cache
+  if (enableCompileCache) enableCompileCache();
+  else require('./compile-cache.js').useCompileCache(bundleDir, bundle);
+  require(path.join(bundleDir, 'main.cjs'));
+} else {
+  enableCompileCache?.();
+  import(pathToFileURL(dist).href);
+}

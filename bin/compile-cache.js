@@ -1,0 +1,80 @@
+// V8's code cache for the CLI's bundle on Node 20 (decision 241). Node 22.1+ has module.enableCompileCache,
+// which bin/mini-kube.js turns on instead; Node 20 compiles every function of every command from source
+// on every run (~8 ms of CPU of a `get`). This keeps, per user, the code V8 compiled for each file of the
+// bundle during the first run of a build, and hands it back to V8 on the next runs, as the
+// v8-compile-cache package did for older Node versions.
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const vm = require('node:vm');
+const Module = require('node:module');
+
+/**
+ * Where the cache of one build lives: in the user's own cache folder (created 0700: a code cache is code,
+ * so never a folder another user can write, like a shared /tmp), one folder per Node version and build.
+ * V8 checks only a source's length against its cache, so the build (the bundle's mtime and size, which
+ * every rebuild changes) is part of the path.
+ */
+function cacheDirFor(bundleStat) {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'mini-kube', 'compile-cache', `${process.version}-${process.arch}`, `${Math.trunc(bundleStat.mtimeMs)}-${bundleStat.size}`);
+}
+
+/**
+ * Compiles the CommonJS files under `bundleDir` with the cache, and at exit writes the cache of those that
+ * had none (or one V8 refused), including every function this run compiled.
+ */
+function useCompileCache(bundleDir, bundleStat) {
+  // flags such as the daemon's --max-semi-space-size or --cpu-prof change what V8 accepts: no cache then
+  if (process.execArgv.length) return;
+  const cacheDir = cacheDirFor(bundleStat);
+  const compile = Module.prototype._compile;
+  const fresh = [];
+  Module.prototype._compile = function compileWithCache(content, filename, ...rest) {
+    if (!filename.startsWith(bundleDir + path.sep)) return compile.call(this, content, filename, ...rest);
+    const cacheFile = path.join(cacheDir, path.basename(filename));
+    let cachedData;
+    try {
+      cachedData = fs.readFileSync(cacheFile);
+    } catch {
+      // the first run of this build
+    }
+    const script = new vm.Script(Module.wrap(content), {
+      filename,
+      cachedData,
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    });
+    if (!cachedData || script.cachedDataRejected) fresh.push([cacheFile, script]);
+    const wrapper = script.runInThisContext({ displayErrors: true });
+    return wrapper.call(this.exports, this.exports, Module.createRequire(filename), this, filename, path.dirname(filename));
+  };
+  process.once('exit', () => {
+    if (!fresh.length) return;
+    try {
+      if (!fs.existsSync(cacheDir)) {
+        fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+        pruneOlderBuilds(cacheDir);
+      }
+      for (const [file, script] of fresh) {
+        const tmp = `${file}.${process.pid}`;
+        fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+        fs.renameSync(tmp, file); // whole or absent for a command running at the same time
+      }
+    } catch {
+      // no cache this time (a read-only home): the next run compiles again, as without one
+    }
+  });
+}
+
+/** A new build: the caches of builds not used for a day go (other checkouts in use keep theirs). */
+function pruneOlderBuilds(cacheDir) {
+  const parent = path.dirname(cacheDir);
+  const dayAgo = Date.now() - 24 * 3600_000;
+  for (const name of fs.readdirSync(parent)) {
+    const dir = path.join(parent, name);
+    if (dir !== cacheDir && fs.statSync(dir).mtimeMs < dayAgo) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+module.exports = { useCompileCache };
