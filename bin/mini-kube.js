@@ -15,7 +15,11 @@ if (!built) {
   console.error('mini-kube: not built yet. Run `npm install` (or `npm run build`) in the mini-kube checkout first.');
   process.exit(1);
 }
-const bundle = fs.statSync(path.join(bundleDir, 'main.cjs'), { throwIfNoEntry: false });
+// `up` runs the control plane, a process that lives for hours and loads parts of itself on first use (the
+// OpenAPI documents, dockerode): from dist/, whose files a rebuild rewrites in place, not from the bundle,
+// whose chunks a rebuild renames. Every other command is over in moments.
+const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const bundle = command === 'up' ? undefined : fs.statSync(path.join(bundleDir, 'main.cjs'), { throwIfNoEntry: false });
 const { enableCompileCache } = require('node:module');
 if (bundle && bundle.mtimeMs >= built.mtimeMs) {
   // Node 22.1+ keeps the compiled code of what a command loads between runs; on Node 20, our own cache

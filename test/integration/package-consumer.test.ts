@@ -50,6 +50,7 @@ describe('the packed package in a consumer project', () => {
   it('packs with every source map\'s sources, installs offline, type-checks with skipLibCheck off and imports', async () => {
     // The tarball is packed from dist/ as built by `npm run setup` (prepare), as every CLI test runs it.
     expect(fs.existsSync(path.join(ROOT, 'dist/src/lib/index.d.ts')), 'dist/ is built (npm run build)').toBe(true);
+    expect(fs.existsSync(path.join(ROOT, 'dist/src/cli-bundle/main.cjs')), 'the CLI is bundled (npm run build)').toBe(true);
     const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
     const info = (JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[])[0]!;
     const tarball = path.join(dir, info.filename);
@@ -87,5 +88,10 @@ describe('the packed package in a consumer project', () => {
     expect(imported.stdout.trim()).toBe('function function function');
     const version = await run(process.execPath, [path.join(project, 'node_modules/mini-kube/bin/mini-kube.js'), '--version'], { cwd: project, env });
     expect(version.stdout.trim()).toBe((JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+    // ... from the CLI's CommonJS bundle, which the tarball carries (npm pack runs prepare, which makes it)
+    expect(shipped.has('dist/src/cli-bundle/main.cjs') && shipped.has('bin/package.json'), 'the bundle and bin/package.json are packed').toBe(true);
+    const traced = await run(process.execPath, [path.join(project, 'node_modules/mini-kube/bin/mini-kube.js'), '--version'], { cwd: project, env: { ...env, NODE_DEBUG: 'module' } });
+    expect(traced.stderr).toContain('cli-bundle/main.cjs');
+    expect(traced.stderr).not.toContain('dist/src/cli/main.js');
   }, 90_000);
 });
