@@ -49,6 +49,11 @@ const result = await rolldown.build({
     entryFileNames: '[name].cjs',
     chunkFileNames: '[name]-[hash].cjs',
     sourcemap: false,
+    // What `get`, `describe`, `logs` and `exec` run, with everything it imports, in one chunk (plus the
+    // entry and ws for exec): each file a command requires costs a lookup, a read and a compile of its own.
+    codeSplitting: {
+      groups: [{ name: 'api-commands', test: /dist\/src\/cli\/commands\/(get|inspect)\.js$/, includeDependenciesRecursively: true }],
+    },
   },
   write: true,
 });
