@@ -3,7 +3,7 @@
 // any Node CLI). Every command is a fresh process, as typed; runs are interleaved (round robin) so a load
 // change on the machine hits every subject alike. Medians, p90, and the ratio to kubectl.
 // Then the control plane's start: `up -d` until the API answers, N times (down in between).
-//   npm run build && node bench/cli/cli.mjs [N] [--bin path/to/bin/mini-kube.js] [--compare other/bin/mini-kube.js] [--skip-up]
+//   npm run build && node bench/cli/cli.mjs [N] [--bin path/to/bin/mini-kube.js] [--compare other/bin/mini-kube.js] [--skip-up] [--cpu]
 // Uses a home of its own (MINI_KUBE_HOME=/tmp/mk-bench-cli-*) and removes it (and its pod) at the end.
 // The warm-up round also makes the V8 code cache of each build's CLI bundle (bin/compile-cache.js), as a
 // user's first command of a build does.
@@ -35,12 +35,24 @@ function stats(xs) {
   return { median: at(0.5), p90: at(0.9), min: s[0] };
 }
 
-/** Wall time of one process, start to exit, as the shell sees it. */
-function wall(cmd, cmdArgs) {
+// --cpu: also the CPU time of each process (user + system, `perf stat -e task-clock`), which a loaded
+// machine disturbs far less than wall time; perf's own start is then in every wall figure alike.
+const CPU = args.includes('--cpu');
+const cpuTimes = new Map();
+
+/** Wall time of one process, start to exit, as the shell sees it (and its CPU time with --cpu). */
+function wall(cmd, cmdArgs, label) {
   const t0 = performance.now();
-  const r = spawnSync(cmd, cmdArgs, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = CPU
+    ? spawnSync('perf', ['stat', '-x', ',', '-e', 'task-clock', cmd, ...cmdArgs], { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+    : spawnSync(cmd, cmdArgs, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} exited ${r.status}: ${r.stderr}`);
+  if (CPU && label) {
+    const m = /^([\d.]+),msec,task-clock/m.exec(r.stderr);
+    if (!m) throw new Error(`perf stat gave no task-clock: ${r.stderr}`);
+    cpuTimes.set(label, [...(cpuTimes.get(label) ?? []), Number(m[1])]);
+  }
   return ms;
 }
 
@@ -73,14 +85,15 @@ try {
   ];
   const times = new Map(subjects.map(([label]) => [label, []]));
   for (const [, cmd, a] of subjects) wall(cmd, a); // warm-up: page cache, the API's TLS session
-  for (let i = 0; i < N; i++) for (const [label, cmd, a] of subjects) times.get(label).push(wall(cmd, a));
+  for (let i = 0; i < N; i++) for (const [label, cmd, a] of subjects) times.get(label).push(wall(cmd, a, label));
 
   const kubectl = (label) => stats(times.get(label.replace(/^mini-kube/, 'kubectl'))).median;
-  console.log(`\n${'command'.padEnd(32)} ${'median'.padStart(8)} ${'p90'.padStart(8)}   ratio to kubectl`);
+  console.log(`\n${'command'.padEnd(32)} ${'median'.padStart(8)} ${'p90'.padStart(8)}   ratio to kubectl${CPU ? '   CPU median' : ''}`);
   for (const [label] of subjects) {
     const s = stats(times.get(label));
     const ratio = /^(mini-kube|compare:) /.test(label) ? `${(s.median / kubectl(label.replace(/^compare: /, 'mini-kube '))).toFixed(2)}x` : '';
-    console.log(`${label.padEnd(32)} ${s.median.toFixed(0).padStart(6)}ms ${s.p90.toFixed(0).padStart(6)}ms   ${ratio}`);
+    const cpu = CPU ? `${stats(cpuTimes.get(label)).median.toFixed(1).padStart(7)}ms` : '';
+    console.log(`${label.padEnd(32)} ${s.median.toFixed(0).padStart(6)}ms ${s.p90.toFixed(0).padStart(6)}ms   ${ratio.padEnd(16)} ${cpu}`);
   }
   console.log(`load after: ${load()}`);
 } finally {
