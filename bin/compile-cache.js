@@ -43,7 +43,8 @@ function useCompileCache(bundleDir, bundleStat) {
     const script = new vm.Script(Module.wrap(content), {
       filename,
       cachedData,
-      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+      // import() inside the bundle as in any module (Node 20.12+; before, no chunk that imports is reached)
+      importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
     if (!cachedData || script.cachedDataRejected) fresh.push([cacheFile, script]);
     const wrapper = script.runInThisContext({ displayErrors: true });
