@@ -98,11 +98,11 @@ export async function startInBackground(home: string, opts: StartOptions = {}): 
 
 export interface ConnectOptions {
   /**
-   * Ask the API's /healthz before returning (the default) (a round trip), so that `state` is known to answer. Without
-   * it (the CLI's commands) the client goes straight to its first real request and, when that finds
-   * nothing answering at the recorded address, starts the control plane then and repeats the request:
-   * the same outcome, one round trip and its code path fewer on every command. `state` and `started`
-   * are updated in place when that happens.
+   * Ask the API's /healthz before returning (a round trip; the default), so that `state` is known to
+   * answer. Without it (the CLI's commands, decision 242) the client goes straight to its first real
+   * request and, when that finds nothing answering at the recorded address, starts the control plane then
+   * and repeats the request: the same outcome, one round trip and its code path fewer on every command.
+   * `state` and `started` are updated in place when that happens.
    */
   check?: boolean;
 }
