@@ -74,7 +74,11 @@ function pruneOlderBuilds(cacheDir) {
   const dayAgo = Date.now() - 24 * 3600_000;
   for (const name of fs.readdirSync(parent)) {
     const dir = path.join(parent, name);
-    if (dir !== cacheDir && fs.statSync(dir).mtimeMs < dayAgo) fs.rmSync(dir, { recursive: true, force: true });
+    try {
+      if (dir !== cacheDir && fs.statSync(dir).mtimeMs < dayAgo) fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // another command pruned it at the same time
+    }
   }
 }
 
