@@ -22,15 +22,16 @@ function cacheDirFor(bundleStat) {
 }
 
 /**
- * Compiles the CommonJS files under `bundleDir` with the cache, and at exit writes the cache of those that
- * had none (or one V8 refused), including every function this run compiled.
+ * Compiles the CommonJS files under `bundleDir` with the cache, and at exit, when one of them had none (or
+ * one V8 refused), writes the cache of each, including every function this run compiled.
  */
 function useCompileCache(bundleDir, bundleStat) {
   // flags such as the daemon's --max-semi-space-size or --cpu-prof change what V8 accepts: no cache then
   if (process.execArgv.length) return;
   const cacheDir = cacheDirFor(bundleStat);
   const compile = Module.prototype._compile;
-  const fresh = [];
+  const loaded = [];
+  let fresh = false;
   Module.prototype._compile = function compileWithCache(content, filename, ...rest) {
     if (!filename.startsWith(bundleDir + path.sep)) return compile.call(this, content, filename, ...rest);
     const cacheFile = path.join(cacheDir, path.basename(filename));
@@ -46,18 +47,22 @@ function useCompileCache(bundleDir, bundleStat) {
       // import() inside the bundle as in any module (Node 20.12+; before, no chunk that imports is reached)
       importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
-    if (!cachedData || script.cachedDataRejected) fresh.push([cacheFile, script]);
+    loaded.push([cacheFile, script]);
+    if (!cachedData || script.cachedDataRejected) fresh = true;
     const wrapper = script.runInThisContext({ displayErrors: true });
     return wrapper.call(this.exports, this.exports, Module.createRequire(filename), this, filename, path.dirname(filename));
   };
   process.once('exit', () => {
-    if (!fresh.length) return;
+    // A run that loaded a file without a cache (the first of a command of this build) writes the caches
+    // of every file it loaded: the entry's then holds what this command ran too, not only what the first
+    // command of the build ran (what was read from a cache counts as compiled, so it only grows).
+    if (!fresh) return;
     try {
       if (!fs.existsSync(cacheDir)) {
         fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
         pruneOlderBuilds(cacheDir);
       }
-      for (const [file, script] of fresh) {
+      for (const [file, script] of loaded) {
         const tmp = `${file}.${process.pid}`;
         fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         fs.renameSync(tmp, file); // whole or absent for a command running at the same time

@@ -1,6 +1,7 @@
 // The CLI's bundle with V8's code cache on Node 20 (decision 241): the first command of a build writes the
 // cache of the files it loaded, in a folder only the user can read, one per Node version and build; the
-// next command is given those caches and V8 accepts them (a refused cache would be written again).
+// next command is given those caches and V8 accepts them (a refused cache would be written again). The
+// first run of another command adds the caches of its own files.
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -52,10 +53,13 @@ describe('the CLI bundle\'s code cache on Node 20', () => {
     expect(second.stdout).toBe(first.stdout);
     expect(files(build)).toEqual(written);
 
-    // another command loads a file more (ws for exec): only its cache is added
+    // another command loads files more (ws for exec): their caches are added (and the entry's rewritten
+    // with what exec ran), then accepted in turn
     await mk(['exec', '--help']);
     const after = files(build);
-    for (const [name, f] of written) expect(after.get(name), name).toEqual(f);
+    expect([...after.keys()]).toEqual(expect.arrayContaining([...written.keys()]));
     expect(after.size).toBeGreaterThan(written.size);
+    await mk(['exec', '--help']);
+    expect(files(build)).toEqual(after);
   }, 60_000);
 });
