@@ -2,7 +2,7 @@
 // (Deployment, ReplicaSet, Pods), the runtime's calls (start -> end) and the engine's container events,
 // in ms from the apply. Where the time goes between the controllers, the scheduler, the kubelet and the
 // engine. The first round warms up (network agent, image) and is not printed.
-//   npm run build && node bench/apply/trace-deployment.mjs [replicas=3] [rounds=2] [path/to/dist] [--summary]
+//   npm run build && node bench/apply/trace-deployment.mjs [replicas=3] [rounds=2] [path/to/dist] [--summary] [--ready] [--fsync]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,6 +25,8 @@ const home = mkdtempSync(path.join(tmpdir(), 'mk-trace-'));
 // the control plane's log lines (a failed sync says why) go on the timeline
 const cluster = await startCluster({ home, inProcess: true, log: (line) => { if (t0) lines.push([now(), `log ${line}`]); } });
 const rt = cluster.controlPlane.runtime;
+// --fsync: the store fsyncs as the daemon's does (`up -d`); a library cluster does not (decision 185)
+if (args.includes('--fsync')) cluster.controlPlane.store.fsync = true;
 const calls = new Map();
 /** per milestone (sandbox create, app start, Running, ready, ...), the times it was reached, one per pod */
 const milestones = new Map();
