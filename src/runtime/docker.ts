@@ -46,10 +46,9 @@ const PING_TIMEOUT_MS = 2_000;
 const ENGINE_CALL_TIMEOUT_MS = 30_000;
 /**
  * The requests of a pod's start (create, start, the listing of its containers): the kubelet's
- * --runtime-request-timeout, 2 minutes. A burst of pod starts queues in the engine (100 pods on 2 cores:
- * single starts over 30 s), and a request given up on is work the engine still does and a retry does
- * again: a sandbox whose start took 30 s was stopped and made anew, the slowest pods' starts doubled
- * (docs/decisions/251).
+ * --runtime-request-timeout, 2 minutes. A burst of pod starts queues in the engine (100 pods on 2 busy
+ * cores: single starts of ~26 s measured), and a request given up on is work the engine still does and a
+ * retry does again (a sandbox not heard from in time is stopped and made anew) (docs/decisions/251).
  */
 const RUNTIME_REQUEST_TIMEOUT_MS = 120_000;
 /** no registry may be reachable; a pull must not hold a pod's sync loop */
