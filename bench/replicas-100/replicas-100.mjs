@@ -3,7 +3,8 @@
 // parallel from a shell (until every command returned, and until every container answers HTTP, for the
 // record); then the control plane's CPU while the 100 pods are steady (every probe firing once a second),
 // from /proc over a window. The two sides run one after the other (never 300 containers at once).
-//   npm run build && node bench/replicas-100/replicas-100.mjs [replicas=100] [window=20] [--skip-docker]
+//   npm run build && node bench/replicas-100/replicas-100.mjs [replicas=100] [window=20] [--skip-docker] [--bin path/to/bin/mini-kube.js]
+// (30 replicas is the lighter A/B: `... 30 10 --bin /work/main/bin/mini-kube.js`, then the same with this build's)
 // Bounded: every wait has a deadline (the whole run stops itself within ~6 min); it removes what it made
 // (its own home with `down --purge`, the baseline's containers by their label) also when it fails.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -17,8 +18,9 @@ const args = process.argv.slice(2);
 const nums = args.filter((a) => /^\d+$/.test(a)).map(Number);
 const REPLICAS = nums[0] ?? 100;
 const WINDOW_S = nums[1] ?? 20;
-const BIN = fileURLToPath(new URL('../../bin/mini-kube.js', import.meta.url));
-const DIST = fileURLToPath(new URL('../../dist/src', import.meta.url));
+const binArg = args.indexOf('--bin');
+const BIN = binArg >= 0 ? path.resolve(args[binArg + 1]) : fileURLToPath(new URL('../../bin/mini-kube.js', import.meta.url));
+const DIST = path.resolve(path.dirname(BIN), '../dist/src');
 const { clientFor, runningState } = await import(path.join(DIST, 'client/connect.js'));
 const IMAGE = 'ondalk8s/healthcheck:v1';
 const LABEL = `io.mini-kube.bench=replicas-100-${process.pid}`;
@@ -123,7 +125,7 @@ spec:
   }
 }
 
-console.log(`replicas-100 bench: ${REPLICAS} replicas, ${WINDOW_S} s CPU window, node ${process.version}, ${os.cpus().length} cores, load ${load()}`);
+console.log(`replicas-100 bench: ${BIN}, ${REPLICAS} replicas, ${WINDOW_S} s CPU window, node ${process.version}, ${os.cpus().length} cores, load ${load()}`);
 const watchdog = setTimeout(() => { console.error('bench: over its time budget, stopping'); cleanup(); process.exit(2); }, 6 * 60_000);
 let cleaned = false;
 function cleanup() {

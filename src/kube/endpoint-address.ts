@@ -4,12 +4,15 @@
 // API server and whatever else listens there). Pure: the host's addresses are passed in.
 import { isIP } from 'node:net';
 
+const NO_ADDRESSES: ReadonlySet<string> = new Set();
+
 /**
  * Why `ip` must not be an endpoint, in Kubernetes' words ("may not be in the loopback range ..."), or
  * undefined when it may be one. Only a literal IP passes: a name ("localhost") or a sloppy form that the
- * resolver would still take ("127.1", "2130706433") is "not a valid IP address".
+ * resolver would still take ("127.1", "2130706433") is "not a valid IP address". `hostAddresses` is read
+ * once per set (a set is not changed after it is handed out; host-addresses.ts makes a new one on refresh).
  */
-export function endpointAddressProblem(ip: string, hostAddresses: ReadonlySet<string> = new Set()): string | undefined {
+export function endpointAddressProblem(ip: string, hostAddresses: ReadonlySet<string> = NO_ADDRESSES): string | undefined {
   const bytes = parseIp(ip);
   if (!bytes) return `${JSON.stringify(ip)} must be a valid IP address`;
   // An IPv4-mapped IPv6 address (::ffff:127.0.0.1) is dialled as the IPv4 address it carries.
@@ -28,14 +31,30 @@ export function endpointAddressProblem(ip: string, hostAddresses: ReadonlySet<st
     if (bytes[0] === 0xff && (bytes[1]! & 0x0f) === 0x02) return `${ip} may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)`;
     if (bytes[0] === 0xff) return `${ip} may not be a multicast address (224.0.0.0/4, ff00::/8)`;
   }
-  const canonical = canonicalIp(v4 ?? bytes);
-  for (const own of hostAddresses) {
-    const b = parseIp(own);
-    if (b && canonicalIp(b.length === 16 && isV4Mapped(b) ? b.slice(12) : b) === canonical) {
-      return `${ip} may not be an address of this host (mini-kube's proxy and kubelet run here)`;
-    }
+  if (canonicalSet(hostAddresses).has(canonicalIp(v4 ?? bytes))) {
+    return `${ip} may not be an address of this host (mini-kube's proxy and kubelet run here)`;
   }
   return undefined;
+}
+
+/**
+ * The host's addresses in canonical form, per set given: host-addresses.ts hands the same set out for a
+ * second, and the proxy and the DNS snapshot check every pod's IP against it on every change (parsing each
+ * of the host's IPv6 addresses per check led a profile of a 30-pod start).
+ */
+const canonicalSets = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
+function canonicalSet(addresses: ReadonlySet<string>): ReadonlySet<string> {
+  let out = canonicalSets.get(addresses);
+  if (!out) {
+    const set = new Set<string>();
+    for (const own of addresses) {
+      const b = parseIp(own);
+      if (b) set.add(canonicalIp(b.length === 16 && isV4Mapped(b) ? b.slice(12) : b));
+    }
+    out = set;
+    canonicalSets.set(addresses, out);
+  }
+  return out;
 }
 
 /** The address as bytes (4 or 16), or undefined when it is not a literal IPv4 or IPv6 address. */

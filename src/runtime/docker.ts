@@ -44,6 +44,13 @@ export const DEFAULT_EXEC_OUTPUT_BYTES = 10 * 1024;
 const PING_TIMEOUT_MS = 2_000;
 /** ordinary requests (inspect, create, list, ...) */
 const ENGINE_CALL_TIMEOUT_MS = 30_000;
+/**
+ * The requests of a pod's start (create, start, the listing of its containers): the kubelet's
+ * --runtime-request-timeout, 2 minutes. A burst of pod starts queues in the engine (100 pods on 2 busy
+ * cores: single starts of ~26 s measured), and a request given up on is work the engine still does and a
+ * retry does again (a sandbox not heard from in time is stopped and made anew) (docs/decisions/251).
+ */
+const RUNTIME_REQUEST_TIMEOUT_MS = 120_000;
 /** no registry may be reachable; a pull must not hold a pod's sync loop */
 export const PULL_TIMEOUT_MS = 30_000;
 /** after killing a timed-out exec, how long to let its output stream drain before cutting it */
@@ -312,7 +319,7 @@ export class DockerRuntime implements Runtime {
       body.HostConfig = { ...body.HostConfig, Mounts: [...body.HostConfig?.Mounts ?? [], { Type: 'bind', Source: source, Target: spec.terminationMessagePath }] };
     }
     try {
-      const container = await bounded(ENGINE_CALL_TIMEOUT_MS, 'create container', (abortSignal) =>
+      const container = await bounded(RUNTIME_REQUEST_TIMEOUT_MS, 'create container', (abortSignal) =>
         this.docker.createContainer({ ...body, abortSignal } as Docker.ContainerCreateOptions),
       );
       return container.id;
@@ -323,7 +330,7 @@ export class DockerRuntime implements Runtime {
 
   async startContainer(id: string): Promise<void> {
     try {
-      await bounded(ENGINE_CALL_TIMEOUT_MS, 'start container', (abortSignal) => this.docker.getContainer(pathSegment(id, 'container id')).start({ abortSignal }));
+      await bounded(RUNTIME_REQUEST_TIMEOUT_MS, 'start container', (abortSignal) => this.docker.getContainer(pathSegment(id, 'container id')).start({ abortSignal }));
     } catch (err) {
       if (statusCodeOf(err) === 304) return; // already running
       throw new Error(`starting container ${id.slice(0, 12)}: ${engineMessage(err)}`, { cause: err });
@@ -343,9 +350,15 @@ export class DockerRuntime implements Runtime {
     raw.on('error', () => {});
     // the output as it comes (frames of a non-TTY container: the line is short, written at once)
     let seen = Buffer.alloc(0);
+    // The wait for the line is counted from the start's return: under a burst of starts the engine's start
+    // alone may take most of a timeout counted from the attach (its own bound is the start request's).
+    let armTimer = (): void => {};
     const printed = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error(`container ${id.slice(0, 12)} did not print "${line}" within ${timeoutMs} ms`)), timeoutMs);
+      let timer: NodeJS.Timeout | undefined;
       let settled = false;
+      armTimer = () => {
+        if (!settled) timer = setTimeout(() => finish(new Error(`container ${id.slice(0, 12)} did not print "${line}" within ${timeoutMs} ms`)), timeoutMs);
+      };
       const finish = (err?: Error): void => {
         if (settled) return;
         settled = true;
@@ -386,6 +399,7 @@ export class DockerRuntime implements Runtime {
       raw.destroy();
       throw err;
     }
+    armTimer();
     await printed;
   }
 
@@ -423,7 +437,7 @@ export class DockerRuntime implements Runtime {
   }
 
   async listContainers(labels: Record<string, string>): Promise<ContainerInfo[]> {
-    const summaries = await bounded(ENGINE_CALL_TIMEOUT_MS, 'list containers', (abortSignal) =>
+    const summaries = await bounded(RUNTIME_REQUEST_TIMEOUT_MS, 'list containers', (abortSignal) =>
       this.docker.listContainers({ all: true, filters: { label: labelFilters(labels) }, abortSignal }),
     );
     // The list summary lacks exit code, OOM and times, so a container is inspected once per state it is

@@ -247,8 +247,9 @@ export interface Runtime {
   startContainer(id: string): Promise<void>;
   /**
    * Starts a container and resolves once its output has printed `line` (attached before the start, so
-   * nothing is missed); rejects with what it printed when it exits or closes its output first, or after
-   * timeoutMs. The pod sandbox says so when it has written the pod's files (pod-sandbox.ts).
+   * nothing is missed); rejects with what it printed when it exits or closes its output first, or when
+   * timeoutMs pass after the start returned. The pod sandbox says so when it has written the pod's files
+   * (pod-sandbox.ts).
    */
   startContainerUntilLine(id: string, line: string, timeoutMs: number): Promise<void>;
   /** SIGTERM, then SIGKILL after graceSeconds (the engine's own stop timeout) */
