@@ -43,12 +43,19 @@ export interface StartOptions {
   allowPrivileged?: boolean;
   port?: number;
   extraArgs?: string[];
+  /**
+   * merge the home's context into the user's kubeconfig once it answers, as `up -d` does (default true;
+   * `up -d` passes false and merges with its own message). Only the process that started it merges.
+   */
+  kubeconfig?: boolean;
 }
 
 export interface Started {
   state: ControlPlaneState;
   /** false when another command started the same home's control plane at the same time (it won the lock) */
   started: boolean;
+  /** what the kubeconfig merge did, for the one line that says the control plane was started */
+  kubeconfig?: string;
 }
 
 /**
@@ -83,13 +90,31 @@ export async function startInBackground(home: string, opts: StartOptions = {}): 
       const client = clientFor(home, state);
       const ok = await healthy(client);
       client.close();
-      if (ok) return { state, started: winner === child.pid };
+      if (ok) {
+        const started = winner === child.pid;
+        return { state, started, kubeconfig: started && opts.kubeconfig !== false ? await mergeContext(home, state.url) : undefined };
+      }
     }
     // a file read per round until the state appears: polled often, since this is what `up -d` waits on
     await new Promise((r) => setTimeout(r, 25));
   }
   const tail = fs.existsSync(p.log) ? fs.readFileSync(p.log, 'utf8').split('\n').slice(-15).join('\n') : '';
   throw new Error(`the control plane did not come up (see ${p.log}):\n${tail}`);
+}
+
+/**
+ * A control plane started on demand (`mini-kube apply` with none running) gets the kubeconfig context that
+ * `up -d` writes, so kubectl reaches it too; said in the started line, never done by the daemon itself
+ * (decisions 030, 246). A kubeconfig that cannot be parsed is left alone and the line says so.
+ */
+async function mergeContext(home: string, url: string): Promise<string> {
+  const { defaultKubeconfigPath, entryForHome, mergeKubeconfig } = await import('../control-plane/kubeconfig.js');
+  try {
+    const r = mergeKubeconfig(defaultKubeconfigPath(), entryForHome(home, url));
+    return r.setCurrent ? `kubeconfig context "${r.name}" written to ${r.file} (now current)` : `kubeconfig context "${r.name}" written to ${r.file}`;
+  } catch (err) {
+    return `kubeconfig not updated: ${(err as Error).message}`;
+  }
 }
 
 /** Connects to the home's control plane, starting it in the background when needed. */
@@ -101,8 +126,9 @@ export async function connect(home: string, notice: (line: string) => void): Pro
     if (await healthy(client)) return { client, state, started };
     client.close();
   }
-  ({ state, started } = await startInBackground(home));
-  if (started) notice(`mini-kube: the control plane was not running; started it in the background (pid ${state.pid}, ${state.url})`);
+  const fresh = await startInBackground(home);
+  ({ state, started } = fresh);
+  if (started) notice(`mini-kube: the control plane was not running; started it in the background (pid ${state.pid}, ${state.url})${fresh.kubeconfig ? `; ${fresh.kubeconfig}` : ''}`);
   return { client: clientFor(home, state), state, started };
 }
 

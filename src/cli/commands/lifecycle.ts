@@ -76,7 +76,7 @@ export function registerLifecycle(program: Command): void {
       if (opts.detach) {
         // loaded while the daemon starts (this process only waits then), not after it answers
         if (opts.kubeconfig !== false) void import('./kubeconfig.js');
-        const { state, started } = await startInBackground(h, { port: opts.port ? Number(opts.port) : undefined });
+        const { state, started } = await startInBackground(h, { port: opts.port ? Number(opts.port) : undefined, kubeconfig: false });
         if (!started) {
           // another `up` on this home won the race: the same answer as when it had finished first
           refuseOtherPort(opts.port, state);
