@@ -1,6 +1,6 @@
 // Everything of the control plane but the store and the API server: the kubelets (one per simulated
 // node), kube-scheduler, the controllers, the service proxy and the endpoints controller, the cluster
-// network (agent, ClusterIPs), metrics-server and the dashboard. control-plane.ts loads this module once
+// network (agent, ClusterIPs) and metrics-server. control-plane.ts loads this module once
 // the API listens, as a real apiserver answers before the kubelet registers its node (decision 245): what
 // a client sends meanwhile is stored, and each component finds it when it starts (they all replay the
 // store).
@@ -28,7 +28,6 @@ import { MetricsServer } from '../metrics/metrics-server.js';
 import { KubeletResourceMetrics } from '../kubelet/resource-metrics.js';
 import { kubeletStreams } from './kubelet-streams.js';
 import type { KubeletStreams } from '../api/streaming/kubelet-streams.js';
-import type { Dashboard, DashboardAddon } from './control-plane.js';
 
 export interface ComponentOptions {
   home: string;
@@ -40,7 +39,6 @@ export interface ComponentOptions {
   podsDir: string;
   publishPorts: boolean;
   log: (line: string) => void;
-  dashboard?: DashboardAddon;
   clusterDNS?: string[];
   nodes?: number | NodeConfig[];
   metricsResolutionMs?: number;
@@ -63,7 +61,6 @@ export interface Components {
 }
 
 export interface StartedComponents extends Components {
-  dashboard?: Dashboard;
   stop(removeContainers: boolean): Promise<void>;
 }
 
@@ -72,8 +69,6 @@ export interface StartHooks {
   made(c: Components): void;
   /** the controllers run and have had one turn: the API lets writes through */
   controllersRunning(): void;
-  /** the dashboard listens (or could not: undefined); `up -d` waits for its login link */
-  dashboardSettled(d: Dashboard | undefined): void;
 }
 
 export async function startComponents(opts: ComponentOptions, hooks: StartHooks): Promise<StartedComponents> {
@@ -110,9 +105,7 @@ export async function startComponents(opts: ComponentOptions, hooks: StartHooks)
 
   let controllers: RunningControllers | undefined;
   let endpoints: EndpointsController | undefined;
-  let dashboard: Dashboard | undefined;
   const stop = async (removeContainers: boolean) => {
-    await dashboard?.close();
     controllers?.stop();
     metrics.stop();
     scheduler.stop();
@@ -153,20 +146,14 @@ export async function startComponents(opts: ComponentOptions, hooks: StartHooks)
     // the API's pod admission looks up (a pod created sooner would be refused, as on a cluster whose
     // controller-manager is not up yet).
     void new Promise((r) => setImmediate(r)).then(() => hooks.controllersRunning());
-    // The dashboard is for people: if it cannot listen, the cluster still runs. It starts beside the
-    // kubelet's engine preparation, not after it: `up -d` prints its login link.
-    const dashboardStarted = (opts.dashboard?.start({ store, api, history: kubelet.probes.history, stats: proxy.stats, log }) ?? Promise.resolve(undefined))
-      .catch((err: Error) => { log(`dashboard could not start: ${err.message}`); return undefined; })
-      .then((d) => { dashboard = d; hooks.dashboardSettled(d); return d; });
     await kubeletStarted;
     log(`kubelet running pods on Docker (cluster ${config.clusterId})`);
     endpoints = new EndpointsController(store, observed);
     endpoints.start();
     proxy.start();
-    await dashboardStarted;
   } catch (err) {
     await stop(false).catch(() => {});
     throw err;
   }
-  return { kubelet, nodes, scheduler, proxy, network, metrics, reservations, streams, dashboard, stop };
+  return { kubelet, nodes, scheduler, proxy, network, metrics, reservations, streams, stop };
 }

@@ -81,8 +81,8 @@ export interface DashboardAddon {
   start(parts: {
     store: Store;
     api: { url: string; token: string; caPem: string };
-    history: ProbeHistory;
-    stats: ConnectionStats;
+    /** the kubelet's probe history and the proxy's counters, once they exist: the dashboard starts before them (decision 245) */
+    sources: Promise<{ history: ProbeHistory; stats: ConnectionStats }>;
     log: (line: string) => void;
   }): Promise<Dashboard>;
 }
@@ -177,31 +177,39 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     }
 
     const started = api;
+    // The dashboard first (`up -d` prints its login link), fed by the kubelet and the proxy once they exist.
+    // It is for people: if it cannot listen, the cluster still runs.
+    const dashboardStarting = (opts.dashboard?.start({
+      store, api: started, log, sources: components.then((c) => ({ history: c.kubelet.probes.history, stats: c.proxy.stats })),
+    }) ?? Promise.resolve(undefined)).catch((err: Error) => { log(`dashboard could not start: ${err.message}`); return undefined; });
+    void dashboardStarting.then(dashboardSettled.resolve);
     const parts = await (async () => {
       const { startComponents } = await import('./components.js');
       return startComponents({
         home: opts.home, config, store, runtime: await runtimeMade, observed, api: started, podsDir, publishPorts, log,
-        dashboard: opts.dashboard, clusterDNS: opts.clusterDNS, nodes: opts.nodes,
+        clusterDNS: opts.clusterDNS, nodes: opts.nodes,
         metricsResolutionMs: opts.metricsResolutionMs, hpaSyncPeriodMs: opts.hpaSyncPeriodMs,
         nodeMonitorGraceMs: opts.nodeMonitorGraceMs, nodeMonitorPeriodMs: opts.nodeMonitorPeriodMs, nodeLeaseRenewMs: opts.nodeLeaseRenewMs,
-      }, { made: made.resolve, controllersRunning: controllersRunning.resolve, dashboardSettled: dashboardSettled.resolve });
-    })().catch((err: unknown) => {
+      }, { made: made.resolve, controllersRunning: controllersRunning.resolve });
+    })().catch(async (err: unknown) => {
       // requests waiting on the components fail instead of hanging; the state goes with the process
       made.reject(err);
       controllersRunning.reject(err);
-      dashboardSettled.resolve(undefined);
+      await (await dashboardStarting)?.close();
       throw err;
     });
+    const dashboard = await dashboardStarting;
 
     const stopMemoryLog = startMemoryLog(log);
     let stopping: Promise<void> | undefined;
     return {
       url: started.url, port: started.port, token: started.token, caPem: started.caPem, clusterId: config.clusterId, config,
       store, runtime: await runtimeMade, kubelet: parts.kubelet, nodes: parts.nodes, scheduler: parts.scheduler, proxy: parts.proxy,
-      network: parts.network, dashboard: parts.dashboard, metrics: parts.metrics,
+      network: parts.network, dashboard, metrics: parts.metrics,
       stop(stopOpts = {}) {
         stopping ??= (async () => {
           stopMemoryLog();
+          await dashboard?.close();
           await parts.stop(stopOpts.removeContainers ?? false);
           await started.close();
           if (opts.publishState !== false) clearState(opts.home);

@@ -7,10 +7,10 @@ import { registerDashboardLogin } from './login.js';
 
 export const dashboardAddon: DashboardAddon = {
   registerLogin: registerDashboardLogin,
-  async start({ store, api, history, stats, log }) {
+  async start({ store, api, sources, log }) {
     const [{ ApiClient }, { startDashboard }] = await Promise.all([import('../client/api-client.js'), import('./server.js')]);
     const client = new ApiClient({ url: api.url, token: api.token, caPem: api.caPem });
-    const dashboard = await startDashboard({ store, client, history, stats, log }).catch((err: unknown) => {
+    const dashboard = await startDashboard({ store, client, sources, log }).catch((err: unknown) => {
       client.close();
       throw err;
     });
