@@ -67,8 +67,11 @@ export async function startInBackground(home: string, opts: StartOptions = {}): 
   const p = homePaths(home);
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
   const out = fs.openSync(p.log, 'a', 0o600);
-  // A small young generation keeps the idle daemon's resident memory low; it allocates little.
-  const args = ['--max-semi-space-size=2', cliEntry(), 'up', '--foreground-daemon', '--no-kubeconfig'];
+  // A small young generation keeps the idle daemon's resident memory low; it allocates little. V8's lite
+  // mode (no JIT compilers) takes another ~13-20 MB off it at no measured CPU cost: the daemon waits on
+  // sockets, its hot paths are JSON and the engine's API. It has no WebAssembly then (nothing of the daemon
+  // uses it; --no-expose-wasm says so, which keeps V8's warning out of the log). Decision 247.
+  const args = ['--max-semi-space-size=2', '--lite-mode', '--no-expose-wasm', cliEntry(), 'up', '--foreground-daemon', '--no-kubeconfig'];
   if (opts.allowPrivileged) args.push('--allow-privileged');
   if (opts.port) args.push('--port', String(opts.port));
   args.push(...(opts.extraArgs ?? []));

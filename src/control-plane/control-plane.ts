@@ -184,6 +184,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     }) ?? Promise.resolve(undefined)).catch((err: Error) => { log(`dashboard could not start: ${err.message}`); return undefined; });
     void dashboardStarting.then(dashboardSettled.resolve);
     const parts = await (async () => {
+      // after the dashboard listens: loading components.ts holds the event loop for a while, and `up -d`
+      // is waiting for the dashboard's login link meanwhile
+      await dashboardStarting;
       const { startComponents } = await import('./components.js');
       return startComponents({
         home: opts.home, config, store, runtime: await runtimeMade, observed, api: started, podsDir, publishPorts, log,
