@@ -231,6 +231,15 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   }
 }
 
+/**
+ * Loads what a start loads after the API listens (the components, the engine's client, the API's
+ * handlers), without starting anything: for a process that waits to be asked for a cluster (the library's
+ * spare, decision 183), so that its start does not pay the loading.
+ */
+export async function preloadControlPlane(): Promise<void> {
+  await Promise.all([import('./components.js'), import('../runtime/docker.js'), import('../api/http/resource-handlers.js')]);
+}
+
 /** A promise with its settle functions, for what the API waits on while the components start. */
 function settleable<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (err: unknown) => void } {
   let resolve!: (v: T) => void;
