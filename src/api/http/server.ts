@@ -155,7 +155,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     // the socket has no reader until the handler takes it: what the client sends meanwhile waits in its buffer
     void loadUpgrades().then(({ wss, upgrade, spdy }) => {
       upgrade.handleUpgrade({ ctx, token, port: () => port, inClusterHosts, wss, extraProtocols: opts.execProtocols ?? [spdy] }, req, socket, head);
-    }, () => socket.destroy());
+    }).catch(() => socket.destroy());
   });
 
   await new Promise<void>((resolve, reject) => {
