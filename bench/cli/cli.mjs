@@ -3,7 +3,7 @@
 // any Node CLI). Every command is a fresh process, as typed; runs are interleaved (round robin) so a load
 // change on the machine hits every subject alike. Medians, p90, and the ratio to kubectl.
 // Then the control plane's start: `up -d` until the API answers, N times (down in between).
-//   npm run build && node bench/cli/cli.mjs [N] [--bin path/to/bin/mini-kube.js] [--compare other/bin/mini-kube.js] [--skip-up] [--cpu]
+//   npm run build && node bench/cli/cli.mjs [N] [--bin path/to/bin/mini-kube.js] [--compare other/bin/mini-kube.js] [--skip-up | --only-up] [--cpu]
 // Uses a home of its own (MINI_KUBE_HOME=/tmp/mk-bench-cli-*) and removes it (and its pod) at the end.
 // The warm-up round also makes the V8 code cache of each build's CLI bundle (bin/compile-cache.js), as a
 // user's first command of a build does.
@@ -59,9 +59,10 @@ function wall(cmd, cmdArgs, label) {
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 console.log(`mini-kube CLI bench: ${BIN}, N=${N}, node ${process.version}, ${os.cpus().length} cores, load ${load()}`);
 
-mk(['up', '-d', '--no-kubeconfig']);
-mk(['kubeconfig', '--output', kubeconfig]);
-try {
+const onlyUp = args.includes('--only-up');
+if (!onlyUp) mk(['up', '-d', '--no-kubeconfig']);
+if (!onlyUp) mk(['kubeconfig', '--output', kubeconfig]);
+if (!onlyUp) try {
   mk(['build-sample-image']);
   mk(['apply', '-f', '-'], { input: 'apiVersion: v1\nkind: Pod\nmetadata: {name: bench}\nspec:\n  containers:\n  - {name: app, image: ondalk8s/healthcheck:v1, imagePullPolicy: IfNotPresent}\n' });
   for (let i = 0; i < 300 && !/Running/.test(mk(['get', 'pod', 'bench'])); i++) await new Promise((r) => setTimeout(r, 200));

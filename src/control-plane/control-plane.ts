@@ -5,39 +5,30 @@ import * as fs from 'node:fs';
 import { startApiServer, type ApiServer } from '../api/http/server.js';
 import type { Kubelet } from '../kubelet/kubelet.js';
 import { ObservedPods } from '../kubelet/observed-pods.js';
-import { DockerRuntime } from '../runtime/docker.js';
 import { networkName } from '../runtime/network.js';
-import { LABEL_CLUSTER, type Runtime } from '../runtime/runtime.js';
-import { DEFAULT_STORAGE_CLASS, defaultStorageClass, LABEL_PERSISTENT_VOLUME } from '../kube/storage.js';
-import { startControllers } from '../controllers/controller-manager.js';
-import { EndpointsController } from '../controllers/endpoint/endpoints-controller.js';
-import { ServiceProxy } from '../service-proxy/proxy.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { DEFAULT_STORAGE_CLASS, defaultStorageClass } from '../kube/storage.js';
 import { Store, type KubeObject } from '../store/store.js';
 import { allocateServiceAddresses } from '../service-proxy/nodeport-allocator.js';
-import { PortReservations } from '../service-proxy/port-reservations.js';
 import type { Service } from '../kube/types.js';
 import {
   clearState, homePaths, loadConfig, saveConfig, writeState, type ClusterConfig,
 } from './home.js';
 import { acquireLock, type Lock } from './lock.js';
-import { kubeletStreams } from './kubelet-streams.js';
 import type { ApiServerOptions } from '../api/http/server.js';
+import type { KubeletStreams } from '../api/streaming/kubelet-streams.js';
 import type { ProbeHistory } from '../probes/history.js';
-import type { ConnectionStats } from '../service-proxy/proxy.js';
+import type { ConnectionStats, ServiceProxy } from '../service-proxy/proxy.js';
 import { startMemoryLog } from './memory-log.js';
-import { clusterNetwork, kubernetesTlsNames, type ClusterNetwork } from './cluster-network.js';
+import type { ClusterNetwork } from './cluster-network.js';
+import { kubernetesTlsNames } from './kubernetes-tls-names.js';
 import { podSecurityGate } from '../manifests/pod-gate.js';
-import { DEFAULT_VERSION } from '../api/http/server.js';
-import { nodeConfigs, SimulatedNodes, type NodeConfig } from './nodes.js';
+import type { NodeConfig, SimulatedNodes } from './nodes.js';
 import { registerNodeRoutes } from './node-routes.js';
-import { Scheduler } from '../scheduler/scheduler.js';
-import { markPodNotReady } from './mark-not-ready.js';
-import { admitPodServiceAccount } from '../kube/service-account.js';
-import { addDefaultTolerations } from '../kube/taints.js';
-import type { ServiceAccountTokenSource } from '../kube/service-account-token.js';
-import type { ServiceAccount } from '../kube/types.js';
-import { MetricsServer } from '../metrics/metrics-server.js';
-import { KubeletResourceMetrics } from '../kubelet/resource-metrics.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { MetricsServer } from '../metrics/metrics-server.js';
+import type { MetricsReader } from '../metrics/types.js';
+import type { Components } from './components.js';
 
 export interface ControlPlaneOptions {
   home: string;
@@ -82,13 +73,16 @@ export interface Dashboard {
  * and it does not import them: the caller passes one in (docs/decisions/097).
  */
 export interface DashboardAddon {
-  /** the API route that hands out login links, behind the API's bearer check */
-  registerLogin(app: Parameters<NonNullable<ApiServerOptions['extraRoutes']>>[0], loginUrl: () => string | undefined): void;
+  /**
+   * the API route that hands out login links, behind the API's bearer check; loginUrl resolves once the
+   * dashboard listens (undefined when it could not), which may be after the API answers
+   */
+  registerLogin(app: Parameters<NonNullable<ApiServerOptions['extraRoutes']>>[0], loginUrl: () => Promise<string | undefined>): void;
   start(parts: {
     store: Store;
     api: { url: string; token: string; caPem: string };
-    history: ProbeHistory;
-    stats: ConnectionStats;
+    /** the kubelet's probe history and the proxy's counters, once they exist: the dashboard starts before them (decision 245) */
+    sources: Promise<{ history: ProbeHistory; stats: ConnectionStats }>;
     log: (line: string) => void;
   }): Promise<Dashboard>;
 }
@@ -123,139 +117,103 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const paths = homePaths(opts.home);
   const config = loadConfig(opts.home);
   const lock: Lock = acquireLock(paths.lock);
+  let api: ApiServer | undefined;
   try {
     const allowPrivileged = opts.allowPrivileged ?? config.allowPrivileged ?? false;
-    // The runtime refuses on its own what admission refuses (defence in depth: create-options.ts).
     // the kubelet's configMap/secret/downwardAPI/projected volume files: the one place binds may come from
     const podsDir = paths.pods;
-    const runtime = opts.runtime ?? new DockerRuntime({ allowPrivileged, podFilesRoot: podsDir });
-    runtime.allowPodFiles?.(podsDir);
+    // The engine's client is loaded first and asked for the shared network (the API certificate names
+    // the kubernetes Service's address in it) while the API server's modules load. The runtime refuses
+    // on its own what admission refuses (defence in depth: create-options.ts).
+    const runtimeMade: Promise<Runtime> = opts.runtime
+      ? Promise.resolve(opts.runtime)
+      : import('../runtime/docker.js').then((m) => new m.DockerRuntime({ allowPrivileged, podFilesRoot: podsDir }));
+    const tlsNames = runtimeMade.then((runtime) => {
+      runtime.allowPodFiles?.(podsDir);
+      return kubernetesTlsNames(runtime, networkName(config.clusterId), log);
+    });
+    tlsNames.catch(() => {});
     const publishPorts = opts.publishPorts ?? config.publishPorts ?? false;
     const store = new Store(paths.store, { fsync: opts.fsync ?? true });
     store.setWriteGuard(podSecurityGate({ allowPrivileged }));
     ensureDefaultNamespace(store);
     ensureDefaultStorageClass(store);
-    let dashboard: Dashboard | undefined;
-    const nodePortAddress = config.nodePortAddress ?? '127.0.0.1';
-    const reservations = new PortReservations(nodePortAddress);
     // What the kubelet observes on the engine (pod IPs, readiness, published ports): the proxy and the
     // endpoints controller read it here, never from the pod status a client may write (decisions/070-071).
     const observed = new ObservedPods();
-    // Made (not started) before the kubelet, which drains a deleted pod's proxied connections before SIGTERM.
-    const proxy = new ServiceProxy({ store, address: nodePortAddress, publishPorts, log, reserved: reservations, observed });
-    // The API's token issuer exists once the API server does; the kubelet asks only for running pods.
-    let api: ApiServer | undefined;
-    const serviceAccountTokens: ServiceAccountTokenSource = {
-      requestToken: (req) => (api ? api.tokens.requestToken(req) : Promise.reject(new Error('the API server is not started yet'))),
-    };
-    const network = clusterNetwork({
-      store, runtime, observed, home: opts.home, config, network: networkName(config.clusterId), publishPorts, log,
-    });
-    // the agent started, or failed to (it is retried; pods no longer wait for it meanwhile)
-    let agentSettled = false;
-    void network.ready.then(() => { agentSettled = true; });
-    const nodes = new SimulatedNodes(nodeConfigs(opts.nodes ?? config.nodes), {
-      store, runtime, clusterId: config.clusterId, network: networkName(config.clusterId), publishPorts, log,
-      // a deleted pod is drained of the connections through the nodePort proxy and through the agent
-      connections: {
-        openConnections: (uid) => proxy.openConnections(uid) + network.connections.openConnections(uid),
-        drained: async (uid, ms) => (await Promise.all([proxy.drained(uid, ms), network.connections.drained(uid, ms)])).reduce((a, b) => a + b, 0),
-      },
-      observed, podsDir, serviceAccountTokens,
-      // the agent's address once it runs (pods made before wait for it, bounded); a given list is final
-      clusterDNS: opts.clusterDNS ?? network.clusterDNS,
-      clusterDNSPending: opts.clusterDNS || !runtime.ensureNetworkAgent ? undefined : () => !agentSettled && network.clusterDNS.length === 0,
-    }, { store, runtime, kubeletVersion: DEFAULT_VERSION.gitVersion, fallbackDir: opts.home, log, leaseRenewMs: opts.nodeLeaseRenewMs }, runtime, config.clusterId);
-    const kubelet: Kubelet = nodes.first;
-    // kube-scheduler binds what the kubelets run (each only its node's pods)
-    const scheduler = new Scheduler({ store, log });
-    scheduler.start();
-    // The kubelet's start (Docker network, orphans) and the API server's (TLS) overlap: a test cluster
-    // pays the longer of the two, not their sum (bench/startup).
-    const kubeletStarted = (async () => {
-      if (!(await runtime.ping())) {
-        log('the Docker engine does not answer: pods will start once it does (see `mini-kube status`)');
-      }
-      // every node's kubelet, and its registration (docker info, 10-50 ms) beside it
-      await nodes.startAll((err: Error) => log(`kubelet could not start cleanly: ${err.message}`));
-    })();
-    // metrics-server: idle (no timer, no storage) until the first metrics.k8s.io request (decision 220)
-    const metrics = new MetricsServer({ source: new KubeletResourceMetrics(runtime, config.clusterId), resolutionMs: opts.metricsResolutionMs, log });
-    const tlsNames = await kubernetesTlsNames(runtime, networkName(config.clusterId), log);
-    api = await startWithPort(config, opts.port, (port) => startApiServer({
-      tlsNames,
-      store, home: opts.home, port, kubelet: kubeletStreams(kubelet, runtime, { publishPorts }), allowPrivileged,
-      serviceAccountAdmission: true, podNetwork: { observed, publishPorts }, metrics,
+
+    // The API answers before the other components run (decision 245): what it asks of them waits until
+    // they exist, writes wait until the controllers run, the dashboard's login link until it listens.
+    const made = settleable<Components>();
+    const controllersRunning = settleable<void>();
+    const dashboardSettled = settleable<Dashboard | undefined>();
+    const components = made.promise;
+    api = await startWithPort(config, opts.port, async (port) => startApiServer({
+      tlsNames: await tlsNames,
+      store, home: opts.home, port, kubelet: kubeletStreamsWhenMade(components), allowPrivileged,
+      serviceAccountAdmission: true, podNetwork: { observed, publishPorts }, metrics: metricsWhenMade(components),
+      writesAfter: controllersRunning.promise,
       admission: {
-        Service: async (obj, current) => allocateServiceAddresses(store, obj as Service, current as Service | undefined,
-          reservations.probe, network.clusterIPs) as Promise<KubeObject>,
+        Service: async (obj, current) => {
+          const c = await components;
+          return allocateServiceAddresses(store, obj as Service, current as Service | undefined, c.reservations.probe, c.network.clusterIPs) as Promise<KubeObject>;
+        },
       },
       extraRoutes: (app) => {
-        registerNodeRoutes(app, nodes);
-        opts.dashboard?.registerLogin(app, () => dashboard?.loginUrl());
+        registerNodeRoutes(app, components.then((c) => c.nodes));
+        opts.dashboard?.registerLogin(app, async () => (await dashboardSettled.promise)?.loginUrl());
       },
-    })).catch(async (err: unknown) => {
-      await kubeletStarted;
-      scheduler.stop();
-      await nodes.stopAll(false);
-      throw err;
-    });
+    }));
     if (config.apiPort !== api.port) {
       config.apiPort = api.port;
       saveConfig(opts.home, config);
     }
     log(`API server listening on ${api.url}`);
-    // the agent starts beside the rest (after the kubelet's network); Services created meanwhile wait for it
-    network.start(api.port, kubeletStarted);
-
-    const lookupServiceAccount = (ns: string, name: string) => store.get<ServiceAccount>('ServiceAccount', ns, name);
-    const clusterLabel = { [LABEL_CLUSTER]: config.clusterId };
-    const controllers = startControllers(store, {
-      caPem: api.caPem,
-      admitPod: (pod) => { addDefaultTolerations(pod); admitPodServiceAccount(pod, lookupServiceAccount); },
-      nodeLifecycle: { gracePeriodMs: opts.nodeMonitorGraceMs, monitorPeriodMs: opts.nodeMonitorPeriodMs, markPodNotReady: (pod) => markPodNotReady(observed, pod) },
-      metrics, hpaSyncPeriodMs: opts.hpaSyncPeriodMs,
-      storage: {
-        clusterId: config.clusterId,
-        backend: {
-          create: (volumeName, pvName) => runtime.ensureVolume(volumeName, { ...clusterLabel, [LABEL_PERSISTENT_VOLUME]: pvName }),
-          remove: async (pvName) => { await runtime.removeVolumes({ ...clusterLabel, [LABEL_PERSISTENT_VOLUME]: pvName }); },
-        },
-      },
-    });
-    await kubeletStarted;
-    log(`kubelet running pods on Docker (cluster ${config.clusterId})`);
-    const endpoints = new EndpointsController(store, observed);
-    endpoints.start();
-    proxy.start();
-    // The dashboard is for people: if it cannot listen, the cluster still runs.
-    dashboard = await opts.dashboard?.start({ store, api, history: kubelet.probes.history, stats: proxy.stats, log })
-      .catch((err: Error) => { log(`dashboard could not start: ${err.message}`); return undefined; });
-
+    // `up -d` returns once this file names a process whose API answers
     if (opts.publishState !== false) {
       writeState(opts.home, {
         pid: process.pid, url: api.url, port: api.port, startedAt: new Date().toISOString(), clusterId: config.clusterId,
       });
     }
 
+    const started = api;
+    // The dashboard first (`up -d` prints its login link), fed by the kubelet and the proxy once they exist.
+    // It is for people: if it cannot listen, the cluster still runs.
+    const dashboardStarting = (opts.dashboard?.start({
+      store, api: started, log, sources: components.then((c) => ({ history: c.kubelet.probes.history, stats: c.proxy.stats })),
+    }) ?? Promise.resolve(undefined)).catch((err: Error) => { log(`dashboard could not start: ${err.message}`); return undefined; });
+    void dashboardStarting.then(dashboardSettled.resolve);
+    const parts = await (async () => {
+      // after the dashboard listens: loading components.ts holds the event loop for a while, and `up -d`
+      // is waiting for the dashboard's login link meanwhile
+      await dashboardStarting;
+      const { startComponents } = await import('./components.js');
+      return startComponents({
+        home: opts.home, config, store, runtime: await runtimeMade, observed, api: started, podsDir, publishPorts, log,
+        clusterDNS: opts.clusterDNS, nodes: opts.nodes,
+        metricsResolutionMs: opts.metricsResolutionMs, hpaSyncPeriodMs: opts.hpaSyncPeriodMs,
+        nodeMonitorGraceMs: opts.nodeMonitorGraceMs, nodeMonitorPeriodMs: opts.nodeMonitorPeriodMs, nodeLeaseRenewMs: opts.nodeLeaseRenewMs,
+      }, { made: made.resolve, controllersRunning: controllersRunning.resolve });
+    })().catch(async (err: unknown) => {
+      // requests waiting on the components fail instead of hanging; the state goes with the process
+      made.reject(err);
+      controllersRunning.reject(err);
+      await (await dashboardStarting)?.close();
+      throw err;
+    });
+    const dashboard = await dashboardStarting;
+
     const stopMemoryLog = startMemoryLog(log);
     let stopping: Promise<void> | undefined;
-    const started = api;
     return {
       url: started.url, port: started.port, token: started.token, caPem: started.caPem, clusterId: config.clusterId, config,
-      store, runtime, kubelet, nodes, scheduler, proxy, network, dashboard, metrics,
+      store, runtime: await runtimeMade, kubelet: parts.kubelet, nodes: parts.nodes, scheduler: parts.scheduler, proxy: parts.proxy,
+      network: parts.network, dashboard, metrics: parts.metrics,
       stop(stopOpts = {}) {
         stopping ??= (async () => {
           stopMemoryLog();
           await dashboard?.close();
-          controllers.stop();
-          metrics.stop();
-          scheduler.stop();
-          endpoints.stop();
-          await proxy.stop();
-          await network.stop();
-          reservations.close();
-          await nodes.stopAll(stopOpts.removeContainers ?? false);
+          await parts.stop(stopOpts.removeContainers ?? false);
           await started.close();
           if (opts.publishState !== false) clearState(opts.home);
           lock.release();
@@ -264,9 +222,51 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       },
     };
   } catch (err) {
+    if (api) {
+      await api.close();
+      if (opts.publishState !== false) clearState(opts.home);
+    }
     lock.release();
     throw err;
   }
+}
+
+/**
+ * Loads what a start loads after the API listens (the components, the engine's client, the API's
+ * handlers), without starting anything: for a process that waits to be asked for a cluster (the library's
+ * spare, decision 183), so that its start does not pay the loading.
+ */
+export async function preloadControlPlane(): Promise<void> {
+  await Promise.all([import('./components.js'), import('../runtime/docker.js'), import('../api/http/resource-handlers.js')]);
+}
+
+/** A promise with its settle functions, for what the API waits on while the components start. */
+function settleable<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (err: unknown) => void } {
+  let resolve!: (v: T) => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+  promise.catch(() => {}); // a failed start is reported by startControlPlane, not as an unhandled rejection
+  return { promise, resolve, reject };
+}
+
+/** The kubelet's logs, exec, attach and port-forward for the API, once the kubelets exist. */
+function kubeletStreamsWhenMade(components: Promise<Components>): KubeletStreams {
+  const streams = () => components.then((c) => c.streams);
+  return {
+    instances: async (podUid, containerName) => (await streams()).instances(podUid, containerName),
+    logs: async (containerId, o) => (await streams()).logs(containerId, o),
+    exec: async (containerId, command, o) => (await streams()).exec(containerId, command, o),
+    attach: async (containerId, o) => (await streams()).attach(containerId, o),
+    dialPod: async (podUid, port) => (await streams()).dialPod(podUid, port),
+  };
+}
+
+/** metrics.k8s.io for the API, once metrics-server exists (it stays idle until asked: decision 220). */
+function metricsWhenMade(components: Promise<Components>): MetricsReader {
+  return {
+    podMetrics: async () => (await components).metrics.podMetrics(),
+    nodeMetrics: async () => (await components).metrics.nodeMetrics(),
+  };
 }
 
 /** Keeps the port this home had (kubeconfigs point at it); falls back to a free one when it is taken. */

@@ -9,10 +9,12 @@ import type { SimulatedNodes } from './nodes.js';
 export const NODE_STOP_PATH = '/mini-kube/nodes/stop';
 export const NODE_START_PATH = '/mini-kube/nodes/start';
 
-export function registerNodeRoutes(app: Router, nodes: SimulatedNodes): void {
+/** `made` resolves once the kubelets exist (the API answers before: decision 245). */
+export function registerNodeRoutes(app: Router, made: Promise<SimulatedNodes>): void {
   const route = (action: 'stop' | 'start') => async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const body = await readObjectBody(req);
+      const nodes = await made;
       const name = typeof body['name'] === 'string' ? body['name'] : '';
       if (action === 'stop') await nodes.stopNode(name);
       else await nodes.startNode(name);

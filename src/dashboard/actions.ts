@@ -2,7 +2,6 @@
 // `mini-kube delete/exec/scale` would, so admission, graceful deletion and events are the usual ones.
 // The commands run in pods are the tutorial's two, not arbitrary ones: the page is no remote shell.
 import type { ApiClient } from '../client/api-client.js';
-import { execInPod } from '../client/exec.js';
 
 export type Action =
   | { action: 'delete'; namespace: string; pod: string }
@@ -42,6 +41,8 @@ export async function runAction(client: ApiClient, a: Action): Promise<string> {
     case 'exec': {
       const command = a.command === 'rm' ? ['rm', '-f', '/tmp/healthcheck'] : ['touch', '/tmp/healthcheck'];
       let stderr = '';
+      // the exec client (ws) loads with the first button press: an idle control plane does not hold it
+      const { execInPod } = await import('../client/exec.js');
       const code = await execInPod(client, { namespace: a.namespace, pod: a.pod, command, stdin: false, tty: false },
         { stdout: () => {}, stderr: (c) => { stderr += c.toString(); } });
       if (code !== 0) throw new Error(`${command.join(' ')} exited with ${code}: ${stderr.trim()}`);

@@ -6,9 +6,10 @@ import type { ApiClient } from '../client/api-client.js';
 
 export const LOGIN_PATH = '/mini-kube/dashboard/login';
 
-export function registerDashboardLogin(app: Router, loginUrl: () => string | undefined): void {
-  app.post(LOGIN_PATH, (_req, res) => {
-    const url = loginUrl();
+export function registerDashboardLogin(app: Router, loginUrl: () => Promise<string | undefined>): void {
+  app.post(LOGIN_PATH, async (_req, res) => {
+    // the control plane answers before the dashboard listens (decision 245): the link waits for it
+    const url = await loginUrl();
     if (!url) {
       json(res, 503, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'the dashboard is not running', code: 503 });
       return;

@@ -22,7 +22,12 @@ export interface DashboardOptions {
   /** a client of this control plane's API, with its token: the actions go through it */
   client: ApiClient;
   history?: ProbeHistory;
-  stats: ConnectionStats;
+  stats?: ConnectionStats;
+  /**
+   * the probe history and proxy counters once the kubelet and the proxy exist: the control plane starts the
+   * dashboard before them (decision 245); until then the page shows the store without probe ticks or traffic
+   */
+  sources?: Promise<{ history?: ProbeHistory; stats: ConnectionStats }>;
   /** default 0: a free port */
   port?: number;
   log?: (line: string) => void;
@@ -35,7 +40,9 @@ const HEARTBEAT_MS = 15_000;
 
 export async function startDashboard(opts: DashboardOptions): Promise<Dashboard> {
   const sessions = new Sessions();
-  const traffic = new TrafficMeter(opts.stats);
+  let history = opts.history;
+  let traffic = new TrafficMeter(opts.stats ?? { active: new Map(), total: new Map(), requests: new Map(), lastSent: new Map() });
+  let closed = false;
   const files = staticFiles();
   const clients = new Set<http.ServerResponse>();
   let port = 0;
@@ -47,17 +54,25 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     if (timer || clients.size === 0) return;
     timer = setTimeout(() => {
       timer = undefined;
-      const body = JSON.stringify(snapshot(opts.store, opts.history, traffic.current()));
+      const body = JSON.stringify(snapshot(opts.store, history, traffic.current()));
       if (body === last) return;
       last = body;
       for (const res of clients) res.write(`event: state\ndata: ${body}\n\n`);
     }, 100);
   };
   const unwatch = opts.store.watch({}, schedule);
-  const unhistory = opts.history?.onRecord(schedule);
+  let unhistory = history?.onRecord(schedule);
+  void opts.sources?.then((src) => {
+    if (closed) return;
+    unhistory?.();
+    history = src.history;
+    traffic = new TrafficMeter(src.stats);
+    unhistory = history?.onRecord(schedule);
+    schedule();
+  }, () => {});
   const sampler = setInterval(() => {
     // Ticks of pods that are gone would pile up forever otherwise.
-    opts.history?.retain(new Set(opts.store.list('Pod').map((p) => p.metadata.uid ?? '')));
+    history?.retain(new Set(opts.store.list('Pod').map((p) => p.metadata.uid ?? '')));
     // Nobody is looking: no sampling (the control plane at rest should cost next to nothing).
     if (clients.size > 0 && traffic.sample()) schedule();
   }, 1000);
@@ -116,7 +131,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
 
   function openStream(res: http.ServerResponse): void {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-    res.write(`event: state\ndata: ${JSON.stringify(snapshot(opts.store, opts.history, traffic.current()))}\n\n`);
+    res.write(`event: state\ndata: ${JSON.stringify(snapshot(opts.store, history, traffic.current()))}\n\n`);
     clients.add(res);
     res.on('close', () => clients.delete(res));
   }
@@ -131,6 +146,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
     port,
     loginUrl: () => `http://127.0.0.1:${port}/?login=${sessions.newLoginCode()}`,
     async close() {
+      closed = true;
       unwatch();
       unhistory?.();
       clearInterval(sampler);

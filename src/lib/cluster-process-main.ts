@@ -5,12 +5,15 @@
 // test process exiting, a SIGKILL, a vitest worker whose main process died), it removes its containers
 // and exits, so a library cluster cannot outlive the process that started it.
 import * as fs from 'node:fs';
-import { startControlPlane, type ControlPlane } from '../control-plane/control-plane.js';
+import { preloadControlPlane, startControlPlane, type ControlPlane } from '../control-plane/control-plane.js';
 import { dashboardAddon } from '../dashboard/addon.js';
 import { networkName, SHARED_NETWORK_LABELS } from '../runtime/network.js';
 import { createDockerClient } from '../runtime/docker-client.js';
 import { reapAbandoned, removeClusterResources, unregister } from './reaper.js';
 import type { ChildMessage, ParentMessage, StartRequest } from './cluster-process-protocol.js';
+
+// a spare waits with everything loaded: the control plane loads its components only once the API listens
+const preloaded = Promise.all([preloadControlPlane(), import('../dashboard/server.js')]).catch(() => {});
 
 let cp: ControlPlane | undefined;
 let request: StartRequest | undefined;
@@ -42,6 +45,7 @@ async function start(req: StartRequest): Promise<void> {
   request = req;
   const o = req.options;
   try {
+    await preloaded;
     cp = await startControlPlane({
       home: req.home,
       publishPorts: o.publishPorts,

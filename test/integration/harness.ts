@@ -47,7 +47,9 @@ export function cliIn(home: string, args: string[], opts: { cwd?: string; input?
   return new Promise((resolve) => {
     const child = execFile(process.execPath, [CLI, ...args], {
       cwd: opts.cwd ?? ROOT,
-      env: { ...process.env, ...opts.env, MINI_KUBE_HOME: home, LANG: 'C' },
+      // a control plane the command starts on demand merges its context into $KUBECONFIG (decision 246):
+      // into the home's own file, never the developer's, unless the test names one
+      env: { ...process.env, KUBECONFIG: path.join(home, 'kubeconfig'), ...opts.env, MINI_KUBE_HOME: home, LANG: 'C' },
       timeout: opts.timeoutMs ?? 60_000,
       maxBuffer: 16 * 1024 * 1024,
     }, (err, stdout, stderr) => {

@@ -10,8 +10,7 @@
 import { ALTERNATE_VERSIONS, groupVersions, RESOURCE_TYPES, servedGroups, type ResourceType } from '../../kube/kinds.js';
 import { sendJson } from '../http/errors.js';
 import type { Router } from '../http/router.js';
-import { ENDPOINT_SLICE_GROUP } from '../registry/endpoint-slices.js';
-import { ENDPOINT_SLICES_RESOURCE } from './endpoint-slices.js';
+import { ENDPOINT_SLICE_GROUP, ENDPOINT_SLICES_RESOURCE } from '../registry/endpoint-slices.js';
 import { LEGACY_GROUP_VERSION, LEGACY_RESOURCES, SUBRESOURCES } from '../http/paths.js';
 import { AUTH_GROUPS, authApiResources } from './auth-reviews.js';
 import { registerOpenApi } from './openapi.js';

@@ -11,14 +11,11 @@ import type { ApiContext } from '../context.js';
 import { methodNotAllowed, sendJson } from '../http/errors.js';
 import { negotiate } from '../http/negotiate.js';
 import { boolParam, intParam, parseUrl } from '../http/request.js';
-import { ENDPOINT_SLICE_API_VERSION, ENDPOINT_SLICE_GROUP, endpointSlicesOf, type EndpointSlice } from '../registry/endpoint-slices.js';
+import { ENDPOINT_SLICE_API_VERSION, ENDPOINT_SLICE_GROUP, ENDPOINT_SLICES_RESOURCE, endpointSlicesOf, type EndpointSlice } from '../registry/endpoint-slices.js';
 import { selectorFilter } from './selectors.js';
 import { includeObjectParam, renderTable } from './tables.js';
 import { serveWatch } from './watch.js';
 
-export const ENDPOINT_SLICES_RESOURCE = {
-  name: 'endpointslices', singularName: 'endpointslice', namespaced: true, kind: 'EndpointSlice', verbs: ['get', 'list', 'watch'],
-} as const;
 
 interface SlicePath {
   namespace?: string;

@@ -5,7 +5,8 @@
 // different on the apiserver and here: its typed conversion refuses an unknown field whatever the mode.
 import { invalid, StatusError } from '../../kube/errors.js';
 import { apiVersionOf, type ResourceType } from '../../kube/kinds.js';
-import { dropUnknownFields, type FieldPath } from '../../manifests/index.js';
+import { dropUnknownFields } from '../../manifests/strict-decoding.js';
+import type { FieldPath } from '../../manifests/field-path.js';
 import { duplicateFieldsOf } from '../http/body.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';

@@ -3,7 +3,7 @@
 // unless the client asked for includeObject=Object (--sort-by) or None.
 import type { KubeObject } from '../../store/store.js';
 import { StatusError } from '../../kube/errors.js';
-import { tableFor, type TableKind } from '../../printers/index.js';
+import { tableFor, type TableKind } from '../../printers/tables.js';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 

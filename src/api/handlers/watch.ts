@@ -8,7 +8,7 @@
 import { toServed } from '../registry/versions.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Kind } from '../../kube/kinds.js';
-import type { TableKind } from '../../printers/index.js';
+import type { TableKind } from '../../printers/tables.js';
 import { StatusError } from '../../kube/errors.js';
 import type { KubeObject, Stored, WatchEvent } from '../../store/store.js';
 import type { ApiContext } from '../context.js';

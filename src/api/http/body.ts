@@ -2,7 +2,6 @@
 // apiserver's), one place that maps every failure to a Status (413, 415, 400), and no parsing at all
 // on the streaming routes (watch, log, exec).
 import type { IncomingMessage } from 'node:http';
-import { parse as parseYaml } from 'yaml';
 import { jsonSizeWithin } from '../../kube/json-size.js';
 import { StatusError } from '../../kube/errors.js';
 import { unsupportedMediaType } from './errors.js';
@@ -169,8 +168,10 @@ function checkYamlDepth(buf: Buffer): void {
   }
 }
 
-function parseYamlBody(buf: Buffer): unknown {
+async function parseYamlBody(buf: Buffer): Promise<unknown> {
   checkYamlDepth(buf);
+  // yaml (72 modules) is loaded by the first YAML body: kubectl sends JSON, most control planes never parse YAML
+  const { parse: parseYaml } = await import('yaml');
   let value: unknown;
   try {
     value = parseYaml(buf.toString('utf8'), { maxAliasCount: 100 });
@@ -196,7 +197,7 @@ const OBJECT_TYPES = ['application/json', 'application/yaml', PROTOBUF];
 async function parseObject(type: string, raw: Buffer, what: string): Promise<Record<string, unknown>> {
   // Decoded into the object the same request in JSON would carry: everything downstream is unchanged.
   if (type === PROTOBUF) return (await loadProtobuf()).decodeObject(raw);
-  return requireObject(type === 'application/yaml' ? parseYamlBody(raw) : parseJson(raw), what);
+  return requireObject(type === 'application/yaml' ? await parseYamlBody(raw) : parseJson(raw), what);
 }
 
 /** Body of POST and PUT: a JSON, YAML or protobuf object. A missing Content-Type is taken as JSON. */
@@ -220,7 +221,7 @@ export async function readPatchBody(req: IncomingMessage, allowed: PatchType[] =
   if (!type || !allowed.includes(type)) throw unsupportedMediaType(mediaType(req), acceptedTypes);
   const raw = await readRaw(req);
   if (raw.length === 0) throw new StatusError(400, 'BadRequest', 'the patch body is empty');
-  const patch = type === 'apply' ? parseYamlBody(raw) : parseJson(raw);
+  const patch = type === 'apply' ? await parseYamlBody(raw) : parseJson(raw);
   if (type === 'json') {
     if (!Array.isArray(patch)) throw new StatusError(400, 'BadRequest', 'a JSON patch (application/json-patch+json) must be an array of operations');
   } else {

@@ -13,20 +13,16 @@ import type { KubeletStreams } from '../streaming/kubelet-streams.js';
 import { registerDiscovery, type VersionInfo } from '../handlers/discovery.js';
 import { pathNotFound, sendStatus } from './errors.js';
 import { Router } from './router.js';
-import { createExecWebSocketServer } from '../streaming/exec-websocket.js';
-import { handleEndpointSliceRequest } from '../handlers/endpoint-slices.js';
-import { handleEmptyList } from '../handlers/empty-lists.js';
-import { handleResourceRequest } from '../handlers/resources.js';
 import { ensureTls, type TlsNames } from './tls.js';
 import { loadProtobuf, mentionsProtobuf } from '../protobuf/lazy.js';
 import { ensureSigningKey, ensureToken } from './token.js';
 import { ServiceAccountTokens } from '../registry/service-account-tokens.js';
 import { registerAuthReviews } from '../handlers/auth-reviews.js';
-import { handleProxyRequest } from '../handlers/proxy.js';
-import { handleUpgrade, type UpgradeExecProtocol } from '../streaming/upgrade.js';
-import { spdyExecProtocol } from '../streaming/exec-spdy.js';
-import { handleMetricsRequest, METRICS_GROUP_VERSION } from '../handlers/metrics.js';
+import type { UpgradeExecProtocol } from '../streaming/upgrade.js';
+import { METRICS_GROUP_VERSION } from '../handlers/metrics.js';
 import type { MetricsReader } from '../../metrics/types.js';
+import type { WebSocketServer } from 'ws';
+import { StatusError } from '../../kube/errors.js';
 
 export interface ApiServerOptions {
   store: Store;
@@ -53,6 +49,12 @@ export interface ApiServerOptions {
   podNetwork?: PodNetwork;
   /** metrics-server's storage: metrics.k8s.io is served (and discovered) only with it */
   metrics?: MetricsReader;
+  /**
+   * Creates, updates and deletes of objects wait for this (the control plane's controllers started:
+   * a pod needs its namespace's ServiceAccount); reads, discovery and the extra routes do not. A
+   * rejection fails those writes with 503.
+   */
+  writesAfter?: Promise<unknown>;
 }
 
 export interface ApiServer {
@@ -64,6 +66,19 @@ export interface ApiServer {
   tokens: ServiceAccountTokens;
   server: https.Server;
   close(): Promise<void>;
+}
+
+/** requests that change nothing: never held back by writesAfter */
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+let handlersModule: Promise<typeof import('./resource-handlers.js')> | undefined;
+/** The resource handlers, loaded once per process (resource-handlers.ts says why lazily). */
+function resourceHandlers(): Promise<typeof import('./resource-handlers.js')> {
+  return handlersModule ??= import('./resource-handlers.js');
+}
+
+function notStarted(err: unknown): never {
+  throw new StatusError(503, 'ServiceUnavailable', `the control plane could not start: ${(err as Error).message}`);
 }
 
 export const DEFAULT_VERSION: VersionInfo = { major: '1', minor: '32', gitVersion: 'v1.32.0-mini-kube' };
@@ -106,11 +121,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       if (mentionsProtobuf(req)) await loadProtobuf();
       const route = routes.match(req);
       if (route) return await route(req, res);
-      if (await handleProxyRequest(ctx, req, res)) return;
-      if (await handleMetricsRequest(ctx, req, res)) return;
-      if (await handleResourceRequest(ctx, req, res)) return;
-      if (await handleEndpointSliceRequest(ctx, req, res)) return;
-      if (!handleEmptyList(ctx, req, res)) throw pathNotFound();
+      if (opts.writesAfter && !READ_METHODS.has(req.method ?? 'GET')) await opts.writesAfter.catch(notStarted);
+      if (!(await (await resourceHandlers()).handleApiRequest(ctx, req, res))) throw pathNotFound();
     } catch (err) {
       // Unread request bytes (a refused giant body) would be taken for the next request: close instead.
       if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');
@@ -134,8 +146,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     if (s.writable) s.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     else s.destroy();
   });
-  const wss = createExecWebSocketServer();
-  server.on('upgrade', (req, socket, head) => handleUpgrade({ ctx, token, port: () => port, inClusterHosts, wss, extraProtocols: opts.execProtocols ?? [spdyExecProtocol] }, req, socket, head));
+  // exec, attach and port-forward (ws, SPDY) are loaded by the first upgrade
+  let upgrades: Promise<{ wss: WebSocketServer; upgrade: typeof import('../streaming/upgrade.js'); spdy: UpgradeExecProtocol }> | undefined;
+  const loadUpgrades = () => upgrades ??= Promise.all([
+    import('../streaming/exec-websocket.js'), import('../streaming/upgrade.js'), import('../streaming/exec-spdy.js'),
+  ]).then(([ws, upgrade, spdy]) => ({ wss: ws.createExecWebSocketServer(), upgrade, spdy: spdy.spdyExecProtocol }));
+  server.on('upgrade', (req, socket, head) => {
+    // the socket has no reader until the handler takes it: what the client sends meanwhile waits in its buffer
+    void loadUpgrades().then(({ wss, upgrade, spdy }) => {
+      upgrade.handleUpgrade({ ctx, token, port: () => port, inClusterHosts, wss, extraProtocols: opts.execProtocols ?? [spdy] }, req, socket, head);
+    }).catch(() => socket.destroy());
+  });
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => reject(err);
@@ -147,6 +168,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   });
   port = (server.address() as { port: number }).port;
   server.on('error', (err) => console.error(`api server: ${err.message}`));
+  // loaded now that the port answers, so that the first request after a start finds them (or waits less)
+  void resourceHandlers();
 
   let closing: Promise<void> | undefined;
   return {
@@ -160,11 +183,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       closing ??= new Promise<void>((resolve) => {
         for (const fn of [...closeHooks]) fn();
         closeHooks.clear();
-        for (const client of wss.clients) client.terminate();
+        void upgrades?.then(({ wss }) => {
+          for (const client of wss.clients) client.terminate();
+          wss.close();
+        });
         server.close(() => resolve());
         // Watches, log streams and keep-alive connections would hold close() open forever.
         for (const s of sockets) s.destroy();
-        wss.close();
       });
       return closing;
     },

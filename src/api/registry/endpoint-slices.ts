@@ -16,6 +16,10 @@ type EndpointPort = Mutable<discovery.EndpointPort>;
 
 export const ENDPOINT_SLICE_GROUP = 'discovery.k8s.io';
 export const ENDPOINT_SLICE_API_VERSION = 'discovery.k8s.io/v1';
+/** the resource as discovery lists it (here, not beside its handler: discovery answers before the handlers load) */
+export const ENDPOINT_SLICES_RESOURCE = {
+  name: 'endpointslices', singularName: 'endpointslice', namespaced: true, kind: 'EndpointSlice', verbs: ['get', 'list', 'watch'],
+} as const;
 /** the label kubectl describe svc selects slices by */
 export const LABEL_SERVICE_NAME = 'kubernetes.io/service-name';
 export const LABEL_MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';

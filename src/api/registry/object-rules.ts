@@ -12,9 +12,12 @@ import { invalid, StatusError } from '../../kube/errors.js';
 import type { KubeObject, Stored } from '../../store/store.js';
 import type { ApiContext } from '../context.js';
 import { nameProblem } from '../../kube/names.js';
-import {
-  admit as admitManifest, toStatusCause, validateClaimUpdate, validateConfigDataUpdate, validateStatefulSetUpdate, validateStorageClassUpdate,
-} from '../../manifests/index.js';
+// the pipeline's modules, not its index: the index also loads the YAML parser, which the API does not need
+import { admit as admitManifest } from '../../manifests/admit.js';
+import { toStatusCause } from '../../manifests/field-errors.js';
+import { validateClaimUpdate, validateStorageClassUpdate } from '../../manifests/validate-storage.js';
+import { validateConfigDataUpdate } from '../../manifests/validate-config-data.js';
+import { validateStatefulSetUpdate } from '../../manifests/validate-statefulset.js';
 import { admitPodServiceAccount } from '../../kube/service-account.js';
 import { addDefaultTolerations } from '../../kube/taints.js';
 import type { ServiceAccount } from '../../kube/types.js';

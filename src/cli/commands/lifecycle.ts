@@ -6,7 +6,6 @@ import { clearState, homePaths, loadConfig, pidAlive, readState, saveConfig } fr
 import { fetchLoginUrl } from '../../dashboard/login.js';
 import { action, CliError, home } from '../context.js';
 import { engineAnswers, engineDownLine } from '../engine.js';
-import { mergeIntoUserKubeconfig, removeFromUserKubeconfig } from './kubeconfig.js';
 import { nodesFromFlags, type NodeFlags } from './node.js';
 import { nodeNames } from '../../kube/node.js';
 
@@ -14,6 +13,11 @@ import { nodeNames } from '../../kube/node.js';
 // clean-up, `status`'s ping), not by `up -d`, which only spawns the daemon and waits for its API.
 const controlPlane = () => import('../../control-plane/control-plane.js');
 const dockerRuntime = async () => new (await import('../../runtime/docker.js')).DockerRuntime();
+// The kubeconfig merge (yaml: 72 modules) is loaded where a kubeconfig is written, not by the daemon.
+const mergeIntoUserKubeconfig = async (...a: Parameters<typeof import('./kubeconfig.js').mergeIntoUserKubeconfig>) =>
+  (await import('./kubeconfig.js')).mergeIntoUserKubeconfig(...a);
+const removeFromUserKubeconfig = async (...a: Parameters<typeof import('./kubeconfig.js').removeFromUserKubeconfig>) =>
+  (await import('./kubeconfig.js')).removeFromUserKubeconfig(...a);
 
 interface UpOptions extends NodeFlags {
   detach?: boolean;
@@ -66,16 +70,18 @@ export function registerLifecycle(program: Command): void {
       if (existing && !opts.foregroundDaemon) {
         refuseOtherPort(opts.port, existing);
         process.stdout.write(`mini-kube is already running (pid ${existing.pid}, ${existing.url})\n`);
-        if (opts.kubeconfig !== false) mergeIntoUserKubeconfig(h, existing.url, say);
+        if (opts.kubeconfig !== false) await mergeIntoUserKubeconfig(h, existing.url, say);
         return warnEngine();
       }
       if (opts.detach) {
-        const { state, started } = await startInBackground(h, { port: opts.port ? Number(opts.port) : undefined });
+        // loaded while the daemon starts (this process only waits then), not after it answers
+        if (opts.kubeconfig !== false) void import('./kubeconfig.js');
+        const { state, started } = await startInBackground(h, { port: opts.port ? Number(opts.port) : undefined, kubeconfig: false });
         if (!started) {
           // another `up` on this home won the race: the same answer as when it had finished first
           refuseOtherPort(opts.port, state);
           process.stdout.write(`mini-kube is already running (pid ${state.pid}, ${state.url})\n`);
-          if (opts.kubeconfig !== false) mergeIntoUserKubeconfig(h, state.url, say);
+          if (opts.kubeconfig !== false) await mergeIntoUserKubeconfig(h, state.url, say);
           return warnEngine();
         }
         process.stdout.write(`mini-kube control plane started in the background (pid ${state.pid})\n`);
@@ -84,7 +90,7 @@ export function registerLifecycle(program: Command): void {
         const dash = await fetchLoginUrl(client).catch(() => undefined);
         client.close();
         if (dash) process.stdout.write(`dashboard: ${dash}   (one-time login link; \`mini-kube dashboard\` prints a new one)\n`);
-        if (opts.kubeconfig !== false) mergeIntoUserKubeconfig(h, state.url, say);
+        if (opts.kubeconfig !== false) await mergeIntoUserKubeconfig(h, state.url, say);
         return warnEngine();
       }
       void warnEngine();
@@ -114,7 +120,7 @@ export function registerLifecycle(program: Command): void {
         process.stdout.write('every applied object was forgotten (--purge)\n');
         const volumes = await removePersistentVolumes(h);
         if (volumes) process.stdout.write(`removed ${volumes} docker volume(s) of PersistentVolumes\n`);
-        removeFromUserKubeconfig(h, (line) => process.stdout.write(line + '\n'));
+        await removeFromUserKubeconfig(h, (line) => process.stdout.write(line + '\n'));
       }
     }));
 
@@ -168,7 +174,7 @@ async function runForeground(h: string, opts: UpOptions): Promise<void> {
   });
   log(`mini-kube is up: API ${cp.url} (home ${h}); stop with Ctrl-C or \`mini-kube down\``);
   if (cp.dashboard && !opts.foregroundDaemon) log(`dashboard: ${cp.dashboard.loginUrl()}   (one-time login link; \`mini-kube dashboard\` prints a new one)`);
-  if (opts.kubeconfig !== false && !opts.foregroundDaemon) mergeIntoUserKubeconfig(h, cp.url, log);
+  if (opts.kubeconfig !== false && !opts.foregroundDaemon) await mergeIntoUserKubeconfig(h, cp.url, log);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       log(`${signal}: stopping the control plane and its containers`);
