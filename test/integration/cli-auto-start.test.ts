@@ -13,7 +13,8 @@ const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mk-autostart-'));
 const env = { KUBECONFIG: path.join(home, 'kubeconfig') };
 const mk = (args: string[]) => cliIn(home, args, { env, timeoutMs: 60_000 });
 const stateFile = path.join(home, 'control-plane.json');
-const NOTICE = /^mini-kube: the control plane was not running; started it in the background \(pid (\d+), https:\/\/127\.0\.0\.1:\d+\)$/m;
+// the one line, with where it wrote the kubeconfig context (decision 246)
+const NOTICE = /^mini-kube: the control plane was not running; started it in the background \(pid (\d+), https:\/\/127\.0\.0\.1:\d+\); kubeconfig context "mini-kube[^"]*" written to \S+( \(now current\))?$/m;
 
 /** Stops the control plane and leaves its state behind with a live pid that is not a control plane's. */
 async function staleState(): Promise<ChildProcess> {
