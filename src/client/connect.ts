@@ -67,15 +67,20 @@ export interface Started {
  * Two of these at once on one home (`up -d & up -d`, or two commands auto-starting) both spawn; the
  * control-plane lock lets one win, the other exits, and both callers get the winner.
  */
+/**
+ * The daemon's V8 flags (decision 247). A small young generation: the idle daemon allocates little. No
+ * optimizing or baseline compiler, size-optimized code and type feedback allocated on first use: the
+ * daemon's work is waiting on sockets, JSON (native) and the engine's API, and compiled code is most of
+ * what an idle Node process holds (~12 MB here). Not V8's lite mode, which is the same plus no
+ * WebAssembly: undici (a Service's HTTP mode) parses HTTP with WebAssembly.
+ */
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=2', '--no-opt', '--no-sparkplug', '--optimize-for-size', '--lazy-feedback-allocation'] as const;
+
 export async function startInBackground(home: string, opts: StartOptions = {}): Promise<Started> {
   const p = homePaths(home);
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
   const out = fs.openSync(p.log, 'a', 0o600);
-  // A small young generation keeps the idle daemon's resident memory low; it allocates little. V8's lite
-  // mode (no JIT compilers) takes another ~13-20 MB off it at no measured CPU cost: the daemon waits on
-  // sockets, its hot paths are JSON and the engine's API. It has no WebAssembly then (nothing of the daemon
-  // uses it; --no-expose-wasm says so, which keeps V8's warning out of the log). Decision 247.
-  const args = ['--max-semi-space-size=2', '--lite-mode', '--no-expose-wasm', cliEntry(), 'up', '--foreground-daemon', '--no-kubeconfig'];
+  const args = [...DAEMON_NODE_FLAGS, cliEntry(), 'up', '--foreground-daemon', '--no-kubeconfig'];
   if (opts.allowPrivileged) args.push('--allow-privileged');
   if (opts.port) args.push('--port', String(opts.port));
   args.push(...(opts.extraArgs ?? []));

@@ -7,6 +7,7 @@ import type { Store, Stored } from '../store/store.js';
 import type { PodTraffic } from './traffic.js';
 import { isPodReady } from '../kube/pod.js';
 import { APPS_DEFAULTS } from '../kube/defaults.js';
+import { codeUnitOrder } from '../kube/code-unit-order.js';
 
 export interface ContainerView {
   name: string;
@@ -94,14 +95,14 @@ export function snapshot(store: Store, history: ProbeHistory | undefined, traffi
     if (owner) rsOwner.set(`${rs.metadata.namespace}/${rs.metadata.name}`, owner.name);
   }
   const pods = store.list<Pod>('Pod').map((p) => podView(p, rsOwner, history, traffic))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => codeUnitOrder(a.name, b.name));
   const deployments = store.list<Deployment>('Deployment').map((d): DeploymentView => ({
     name: d.metadata.name, namespace: d.metadata.namespace ?? 'default',
     replicas: d.spec?.replicas ?? APPS_DEFAULTS.replicas, ready: d.status?.readyReplicas ?? 0,
     updated: d.status?.updatedReplicas ?? 0, available: d.status?.availableReplicas ?? 0,
-  })).sort((a, b) => a.name.localeCompare(b.name));
+  })).sort((a, b) => codeUnitOrder(a.name, b.name));
   const services = store.list<Service>('Service').filter((s) => s.metadata.name !== 'kubernetes').map((s) => serviceView(s, store))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => codeUnitOrder(a.name, b.name));
   const events = store.list<Event>('Event')
     .map((e): EventView => ({
       time: e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '',

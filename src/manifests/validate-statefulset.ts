@@ -10,6 +10,7 @@ import { validateObjectMeta } from './validate-meta.js';
 import { validateReplicatedPods } from './validate-replicaset.js';
 import { validateClaimSpec } from './validate-storage.js';
 import { notImplemented } from './unimplemented.js';
+import { codeUnitOrder } from '../kube/code-unit-order.js';
 
 export function validateStatefulSet(sts: StatefulSet): FieldError[] {
   const errs = validateObjectMeta(sts.metadata, 'subdomain', FieldPath.of('metadata'));
@@ -66,7 +67,7 @@ const STS_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'pers
 
 /** ValidateStatefulSetUpdate: only these spec fields may change. */
 export function validateStatefulSetUpdate(next: StatefulSet, current: StatefulSet): FieldError[] {
-  const strip = (s: StatefulSet) => JSON.stringify(Object.fromEntries(Object.entries(s.spec ?? {}).filter(([k]) => !STS_MUTABLE.includes(k)).sort(([a], [b]) => a.localeCompare(b))));
+  const strip = (s: StatefulSet) => JSON.stringify(Object.fromEntries(Object.entries(s.spec ?? {}).filter(([k]) => !STS_MUTABLE.includes(k)).sort(([a], [b]) => codeUnitOrder(a, b))));
   if (strip(next) === strip(current)) return [];
   return [forbiddenField(FieldPath.of('spec'), "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden")];
 }

@@ -11,6 +11,7 @@ import { FieldPath } from './field-path.js';
 import { forbiddenField, invalidField, notSupportedField, requiredField, type FieldError } from './field-errors.js';
 import { validateLabelSelector, validateObjectMeta } from './validate-meta.js';
 import { notImplemented } from './unimplemented.js';
+import { codeUnitOrder } from '../kube/code-unit-order.js';
 
 type ClaimSpec = NonNullable<PersistentVolumeClaim['spec']>;
 
@@ -118,7 +119,7 @@ export function validateClaimUpdate(next: PersistentVolumeClaim, current: Persis
     const spec: Record<string, unknown> = { ...c.spec };
     if (spec['volumeName'] === undefined) spec['volumeName'] = other.spec?.volumeName;
     if (spec['storageClassName'] === undefined) spec['storageClassName'] = other.spec?.storageClassName;
-    return JSON.stringify(Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b))));
+    return JSON.stringify(Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined).sort(([a], [b]) => codeUnitOrder(a, b))));
   };
   if (view(next, current) === view(current, next)) return [];
   const withoutRequests = (c: PersistentVolumeClaim) => ({ ...c, spec: { ...c.spec, resources: { ...c.spec?.resources, requests: undefined } } });

@@ -1,5 +1,6 @@
 // The Runtime on a Docker engine, through dockerode. Every engine call is bounded in time so a hung or dead
 // engine shows up as an error, never as a control plane that waits forever.
+import { codeUnitOrder } from '../kube/code-unit-order.js';
 import { randomUUID } from 'node:crypto';
 import { PassThrough, pipeline, Readable, type Duplex } from 'node:stream';
 import type Docker from 'dockerode';
@@ -242,7 +243,7 @@ export class DockerRuntime implements Runtime {
       // removes its own copy (it has no containers yet), so every caller ends up on the same network.
       const same = await this.networksNamed(name);
       if (same.length > 1) {
-        same.sort((a, b) => a.Created.localeCompare(b.Created) || a.Id.localeCompare(b.Id));
+        same.sort((a, b) => codeUnitOrder(a.Created, b.Created) || codeUnitOrder(a.Id, b.Id));
         if (same[0]?.Id !== createdId && createdId !== undefined) {
           await this.docker.getNetwork(createdId).remove().catch(() => undefined);
         }

@@ -15,6 +15,7 @@ import { LABEL_CLUSTER } from './runtime.js';
 import { findBusybox, nodeBusyboxRootfs, sharedLibraries } from './sample-image.js';
 import { blockCount, blockIndexOf, clusterBlock, splitSubnet, type ClusterBlock } from './subnets.js';
 import { tarStream, type TarEntry } from './tar-writer.js';
+import { codeUnitOrder } from '../kube/code-unit-order.js';
 
 export const AGENT_IMAGE_REPO = 'mini-kube/network-agent';
 /** marks the container as the cluster's agent (not a pod's: the kubelet leaves it out of its orphans) */
@@ -92,7 +93,7 @@ async function filesUnder(dir: string, prefix: string): Promise<{ name: string; 
     if (e.isDirectory()) out.push(...await filesUnder(source, `${prefix}/${e.name}`));
     else if (e.isFile()) out.push({ name: `${prefix}/${e.name}`, source });
   }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+  return out.sort((a, b) => codeUnitOrder(a.name, b.name));
 }
 
 /** node_modules/<pkg> in the nearest folder above `from` that has it (node's own lookup) */

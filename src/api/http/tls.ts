@@ -6,8 +6,10 @@
 // that CA. When the server files are missing or unusable, a fresh CA and certificate are made together
 // (kubeconfigs are rewritten from ca.crt by the CLI anyway).
 import { webcrypto, X509Certificate as NodeX509, createPrivateKey } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeSecret } from './secret-file.js';
 
 export interface TlsMaterial {
@@ -34,7 +36,7 @@ export function tlsPaths(home: string): { ca: string; cert: string; key: string 
 export async function ensureTls(home: string, names: TlsNames = { dns: [], ips: [] }): Promise<TlsMaterial> {
   const existing = loadTls(home, names);
   if (existing) return existing;
-  const made = await generateTls(names);
+  const made = await generateTlsInChild(names);
   const p = tlsPaths(home);
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
   writeSecret(p.key, made.keyPem, 0o600);
@@ -60,6 +62,26 @@ function loadTls(home: string, names: TlsNames): TlsMaterial | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * generateTls in a process of its own (tls-generate-main.ts), so the certificate library is never loaded
+ * into the control plane (decision 248). Where that file is not next to this one (a bundle), in process.
+ */
+async function generateTlsInChild(names: TlsNames): Promise<TlsMaterial> {
+  const main = fileURLToPath(new URL('./tls-generate-main.js', import.meta.url));
+  if (!fs.existsSync(main)) return generateTls(names);
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, [main], { maxBuffer: 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
+      if (err) { reject(new Error(`making the API's certificate: ${stderr.trim() || err.message}`)); return; }
+      try {
+        resolve(JSON.parse(stdout) as TlsMaterial);
+      } catch (e) {
+        reject(new Error(`making the API's certificate: ${(e as Error).message}`));
+      }
+    });
+    child.stdin?.end(JSON.stringify(names));
+  });
 }
 
 export async function generateTls(names: TlsNames = { dns: [], ips: [] }): Promise<TlsMaterial> {

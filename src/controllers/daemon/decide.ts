@@ -5,6 +5,7 @@ import { requiredNodeAffinityMatches } from '../../kube/node-affinity.js';
 import type { DaemonSet, DaemonSetStatus, Node, Pod, Toleration } from '../../kube/types.js';
 import { isPodAvailable, isPodReady, nextAvailableIn } from '../../kube/pod.js';
 import { scaledValue } from '../../kube/int-or-percent.js';
+import { codeUnitOrder } from '../../kube/code-unit-order.js';
 
 /** The label a daemon pod and its ControllerRevision carry: the hash of the template it was made from. */
 export const REVISION_HASH_LABEL = 'controller-revision-hash';
@@ -119,7 +120,7 @@ export function decideDaemonSet(ds: DaemonSet, nodes: Node[], pods: Pod[], hash:
       continue;
     }
     status.currentNumberScheduled! += 1;
-    const oldest = (a: Pod, b: Pod) => String(a.metadata?.creationTimestamp).localeCompare(String(b.metadata?.creationTimestamp));
+    const oldest = (a: Pod, b: Pod) => codeUnitOrder(String(a.metadata?.creationTimestamp), String(b.metadata?.creationTimestamp));
     const fresh = onNode.filter((p) => isUpdated(p, hash)).sort(oldest);
     const old = onNode.filter((p) => !isUpdated(p, hash)).sort(oldest);
     // one pod per node: extra updated pods go; old ones go once an updated one is there (with maxSurge,

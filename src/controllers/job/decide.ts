@@ -9,6 +9,7 @@ import type { Job, JobCondition, JobSpec, JobStatus, Pod, PodSpec } from '../../
 import { isPodReady } from '../../kube/pod.js';
 import { JOB_COMPLETION_INDEX } from '../../kube/job.js';
 import { BATCH_DEFAULTS } from '../../kube/defaults.js';
+import { codeUnitOrder } from '../../kube/code-unit-order.js';
 
 /** DefaultJobPodFailureBackOff and MaxJobPodFailureBackOff. */
 export const POD_FAILURE_BACKOFF_MS = 10_000;
@@ -299,7 +300,7 @@ function manage(job: Job, active: Pod[], terminating: Pod[], succeededPods: Pod[
   else want = Math.max(0, Math.min(parallelism, completions - succeeded));
   if (active.length > want) {
     // the newest pods go first (controller.ActivePods ordering, simplified: not-yet-running before running)
-    const ranked = [...active].sort((a, b) => rank(a) - rank(b) || String(b.metadata?.creationTimestamp).localeCompare(String(a.metadata?.creationTimestamp)));
+    const ranked = [...active].sort((a, b) => rank(a) - rank(b) || codeUnitOrder(String(b.metadata?.creationTimestamp), String(a.metadata?.creationTimestamp)));
     d.deletePods = ranked.slice(0, active.length - want);
   } else if (holding < want) {
     const wait = backoffRemaining(failedPods, succeededPods, now);
