@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from './harness.js';
 import { ensureKubectl120, kubectlEnv, type KubectlEnv } from './kubectl-support.js';
 
 const IMAGE = 'ondalk8s/healthcheck:v1';
@@ -49,6 +50,23 @@ afterAll(async () => {
 const k = (args: string[]) => env.run(args);
 const replicas = async () => Number((await k(['get', 'deployment', 'web', '-o', 'jsonpath={.spec.replicas}'])).stdout);
 
+/**
+ * Until the Deployment's controller has nothing left to write: every replica updated and available, and the
+ * rollout marked complete. kubectl patch prints "(no change)" only when the object it read before the
+ * patch equals the patch's answer; a status write in between (a pod becoming ready) makes it "patched".
+ */
+async function settled(want: number): Promise<void> {
+  await until(`the Deployment web settled at ${want} replicas`, async () => {
+    const d = JSON.parse((await k(['get', 'deployment', 'web', '-o', 'json'])).stdout) as {
+      metadata: { generation?: number };
+      status?: { observedGeneration?: number; replicas?: number; updatedReplicas?: number; readyReplicas?: number; availableReplicas?: number; conditions?: { type: string; reason?: string }[] };
+    };
+    const st = d.status ?? {};
+    return st.observedGeneration === d.metadata.generation && st.replicas === want && st.updatedReplicas === want && st.readyReplicas === want &&
+      st.availableReplicas === want && st.conditions?.some((c) => c.type === 'Progressing' && c.reason === 'NewReplicaSetAvailable') === true;
+  }, 90_000);
+}
+
 describe('kubectl 1.32', () => {
   it('create of a manifest with a typo fails under Strict (the default) and creates nothing', async () => {
     const r = await k(['apply', '-f', typo]);
@@ -78,12 +96,13 @@ describe('kubectl 1.32', () => {
   });
 
   it('patch (which has no --validate and sends no fieldValidation: Warn) warns and drops the field', async () => {
+    await settled(2);
     const patch = await k(['patch', 'deployment', 'web', '--type=merge', '-p', '{"spec":{"replica":5}}']);
     expect(patch.code, patch.stderr).toBe(0);
     expect(patch.stderr).toBe('Warning: unknown field "spec.replica"\n');
     expect(patch.stdout).toBe('deployment.apps/web patched (no change)\n');
     expect(await replicas()).toBe(2);
-  });
+  }, 120_000);
 
   it('--validate=warn applies with `Warning: unknown field "spec.replica"` (the field dropped, so replicas is unset: 1)', async () => {
     const r = await k(['apply', '-f', typo, '--validate=warn']);
