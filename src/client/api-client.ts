@@ -49,7 +49,7 @@ export class ApiClient {
 
   constructor(public config: ClientConfig, opts: ClientOptions = {}) {
     this.base = new URL(config.url);
-    this.agent = new https.Agent({ ca: config.caPem, keepAlive: true, maxSockets: 16 });
+    this.agent = agentFor(config);
     this.recover = opts.recover;
   }
 
@@ -82,7 +82,7 @@ export class ApiClient {
     this.agent.destroy();
     this.config = config;
     this.base = new URL(config.url);
-    this.agent = new https.Agent({ ca: config.caPem, keepAlive: true, maxSockets: 16 });
+    this.agent = agentFor(config);
   }
 
   /** /api/v1/namespaces/default/pods[/name] for a kind. */
@@ -233,6 +233,11 @@ export interface Table {
 function unreachable(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
   return code === 'ECONNREFUSED' || code === 'EPROTO' || /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code);
+}
+
+/** Keep-alive connections to the API, trusting its CA only. */
+function agentFor(config: ClientConfig): https.Agent {
+  return new https.Agent({ ca: config.caPem, keepAlive: true, maxSockets: 16 });
 }
 
 function mustType(kind: Kind): ResourceType {

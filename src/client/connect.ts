@@ -63,11 +63,6 @@ export interface Started {
 }
 
 /**
- * Starts `mini-kube up` detached, logging to the home's control-plane.log, and waits until it answers.
- * Two of these at once on one home (`up -d & up -d`, or two commands auto-starting) both spawn; the
- * control-plane lock lets one win, the other exits, and both callers get the winner.
- */
-/**
  * The daemon's V8 flags (decision 247). A small young generation: the idle daemon allocates little. No
  * optimizing or baseline compiler, size-optimized code and type feedback allocated on first use: the
  * daemon's work is waiting on sockets, JSON (native) and the engine's API, and compiled code is most of
@@ -76,6 +71,11 @@ export interface Started {
  */
 export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=2', '--no-opt', '--no-sparkplug', '--optimize-for-size', '--lazy-feedback-allocation'] as const;
 
+/**
+ * Starts `mini-kube up` detached, logging to the home's control-plane.log, and waits until it answers.
+ * Two of these at once on one home (`up -d & up -d`, or two commands auto-starting) both spawn; the
+ * control-plane lock lets one win, the other exits, and both callers get the winner.
+ */
 export async function startInBackground(home: string, opts: StartOptions = {}): Promise<Started> {
   const p = homePaths(home);
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });

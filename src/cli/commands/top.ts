@@ -5,7 +5,7 @@ import { parseQuantity } from '../../kube/quantity.js';
 import type { Node } from '../../kube/types.js';
 import { formatTable } from '../../printers/tabwriter.js';
 import { action, CliError, connection } from '../context.js';
-import { byCodePoint } from '../../client/objects.js';
+import { codeUnitOrder } from '../../kube/code-unit-order.js';
 
 const METRICS = '/apis/metrics.k8s.io/v1beta1';
 
@@ -92,7 +92,7 @@ export function registerTop(program: Command): void {
 }
 
 function sortRows<T extends { cpu: number; mem: number }>(rows: T[], by: string | undefined, name: (r: T) => string): void {
-  if (by === undefined) rows.sort((a, b) => byCodePoint(name(a), name(b)));
+  if (by === undefined) rows.sort((a, b) => codeUnitOrder(name(a), name(b)));
   else if (by === 'cpu') rows.sort((a, b) => b.cpu - a.cpu);
   else if (by === 'memory') rows.sort((a, b) => b.mem - a.mem);
   else throw new CliError(`--sort-by accepts only cpu or memory, not "${by}"`);
